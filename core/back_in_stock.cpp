@@ -1,0 +1,116 @@
+#include "core/back_in_stock.hpp"
+
+#include "core/attributes.hpp"
+#include "core/email.hpp"
+#include "core/fields.hpp"
+#include "core/text.hpp"
+
+namespace stockbell {
+namespace {
+
+std::optional<std::string> read_email(ObjectReader& reader) {
+  const Json* value = reader.member("email");
+  const std::string path = reader.field("email");
+  Problems& problems = reader.problems();
+  if (value == nullptr || value->is_null()) {
+    problems.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    problems.add(path, FieldCode::invalid_type, std::nullopt, "a string");
+    return std::nullopt;
+  }
+  const std::string_view email = trim(value->get_ref<const std::string&>());
+  if (email.empty()) {
+    problems.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (email.size() > kMaxEmailLength) {
+    problems.add(path, FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
+    return std::nullopt;
+  }
+  if (!is_valid_email(email)) {
+    problems.add(path, FieldCode::invalid_email);
+    return std::nullopt;
+  }
+  return email_identity(email);
+}
+
+std::optional<Customer> read_customer(const Json* value, Problems& problems) {
+  const std::string path = "customer";
+  if (value == nullptr || value->is_null()) {
+    problems.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (!expect_object(*value, path, problems)) return std::nullopt;
+  const size_t before = problems.size();
+  ObjectReader reader(*value, path, problems);
+  Customer customer;
+  std::optional<std::string> email = read_email(reader);
+  customer.external_id = reader.optional_text("externalId", kIdRule);
+  customer.first_name = reader.optional_text("firstName", kNameRule);
+  customer.last_name = reader.optional_text("lastName", kNameRule);
+  if (const Json* attributes = reader.member("attributes"))
+    customer.attributes = read_attributes(*attributes, reader.field("attributes"), problems);
+  reader.reject_unknown();
+  if (!email || problems.size() != before) return std::nullopt;
+  customer.email = std::move(*email);
+  return customer;
+}
+
+}  // namespace
+
+Result<BackInStockRequest> read_back_in_stock_request(const Json& document) {
+  Problems problems;
+  if (!expect_object(document, "", problems)) return validation_error(problems.take());
+  ObjectReader reader(document, "", problems);
+  BackInStockRequest request;
+  std::optional<std::string> product_id = reader.required_text("productId", kIdRule);
+  std::optional<std::string> variant_id;
+  if (const Json* v = reader.member("variantId"); v != nullptr && !v->is_null())
+    variant_id = reader.required_text("variantId", kIdRule);
+  request.product_title = reader.optional_text("productTitle", kTitleRule);
+  request.variant_title = reader.optional_text("variantTitle", kTitleRule);
+  std::optional<Customer> customer = read_customer(reader.member("customer"), problems);
+  reader.reject_unknown();
+  if (!problems.empty()) return validation_error(problems.take());
+  request.product_id = std::move(*product_id);
+  request.variant_id = variant_id ? std::move(*variant_id) : request.product_id;
+  request.customer = std::move(*customer);
+  return request;
+}
+
+Result<BackInStockRequest> parse_back_in_stock_request(std::string_view body) {
+  JsonParseFailure failure;
+  std::optional<Json> document = parse_json(body, failure);
+  if (!document) return make_error(ApiCode::invalid_json, invalid_json_message(failure));
+  return read_back_in_stock_request(*document);
+}
+
+OrderedJson back_in_stock_request_json(const BackInStockRequest& request) {
+  auto text_or_null = [](const std::optional<std::string>& v) {
+    return v ? OrderedJson(*v) : OrderedJson(nullptr);
+  };
+  OrderedJson customer;
+  customer["email"] = request.customer.email;
+  customer["externalId"] = text_or_null(request.customer.external_id);
+  customer["firstName"] = text_or_null(request.customer.first_name);
+  customer["lastName"] = text_or_null(request.customer.last_name);
+  customer["attributes"] = OrderedJson::object();
+  for (auto it = request.customer.attributes.begin(); it != request.customer.attributes.end(); ++it)
+    customer["attributes"][it.key()] = OrderedJson(it.value());
+  OrderedJson out;
+  out["productId"] = request.product_id;
+  out["variantId"] = request.variant_id;
+  out["productTitle"] = text_or_null(request.product_title);
+  out["variantTitle"] = text_or_null(request.variant_title);
+  out["customer"] = std::move(customer);
+  return out;
+}
+
+std::string validate_back_in_stock_json(std::string_view body) {
+  return validation_outcome_json(parse_back_in_stock_request(body), back_in_stock_request_json,
+                                 "request");
+}
+
+}  // namespace stockbell

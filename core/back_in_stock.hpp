@@ -1,0 +1,48 @@
+#pragma once
+// The back-in-stock request of SPEC §5: parsing, validation and normalisation. The widget runs
+// this same code (compiled to WebAssembly) before it sends anything.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/errors.hpp"
+#include "core/json.hpp"
+
+namespace stockbell {
+
+/// The shopper asking. `email` is trimmed and lower-cased (it is the subscriber's identity);
+/// optional texts are trimmed, and empty ones count as not provided.
+struct Customer {
+  std::string email;
+  std::optional<std::string> external_id;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  /// An object of at most 50 keys; values are strings, numbers, booleans or null
+  /// (null removes the attribute from the subscriber).
+  Json attributes = Json::object();
+};
+
+/// A normalised `POST /api/v1/back-in-stock` body. `variant_id` defaults to `product_id`.
+struct BackInStockRequest {
+  std::string product_id;
+  std::string variant_id;
+  std::optional<std::string> product_title;
+  std::optional<std::string> variant_title;
+  Customer customer;
+};
+
+/// Parses and validates a body. On failure the error lists every problem:
+/// `invalid_json` for text that is not JSON, else `validation_failed` with field details.
+Result<BackInStockRequest> parse_back_in_stock_request(std::string_view body);
+/// The same, for an already parsed document.
+Result<BackInStockRequest> read_back_in_stock_request(const Json& document);
+
+/// The normalised request as JSON (fixed key order, absent optionals as null).
+OrderedJson back_in_stock_request_json(const BackInStockRequest& request);
+
+/// The widget's and the test vectors' entry point: `{"ok":true,"request":{...}}` or
+/// `{"ok":false,"status":400,"error":{<the exact error body the server would send>}}`.
+std::string validate_back_in_stock_json(std::string_view body);
+
+}  // namespace stockbell

@@ -1,0 +1,50 @@
+#include "core/email.hpp"
+
+#include "core/text.hpp"
+
+namespace stockbell {
+namespace {
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_atext(char c) {
+  if (is_alnum(c)) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '/':
+    case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
+    case '-':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_label(std::string_view label) {
+  if (label.empty() || label.size() > 63) return false;
+  if (label.front() == '-' || label.back() == '-') return false;
+  for (char c : label)
+    if (!is_alnum(c) && c != '-') return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_valid_email(std::string_view address) {
+  const size_t at = address.find('@');
+  if (at == std::string_view::npos || at == 0) return false;
+  for (char c : address.substr(0, at))
+    if (!is_atext(c) && c != '.') return false;
+  std::string_view domain = address.substr(at + 1);
+  while (true) {
+    const size_t dot = domain.find('.');
+    if (!is_label(domain.substr(0, dot))) return false;
+    if (dot == std::string_view::npos) return true;
+    domain.remove_prefix(dot + 1);
+  }
+}
+
+std::string email_identity(std::string_view address) { return ascii_lower(address); }
+
+}  // namespace stockbell

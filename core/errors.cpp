@@ -1,0 +1,164 @@
+#include "core/errors.hpp"
+
+#include "core/json.hpp"
+#include "core/text.hpp"
+
+namespace stockbell {
+namespace {
+
+struct FieldCodeInfo {
+  std::string_view name;
+  std::string_view message;  // "{limit}" and "{expected}" are filled in
+};
+
+// One row per FieldCode, in declaration order. Translations of these live in the widget's string
+// table, keyed by the same names.
+constexpr FieldCodeInfo kFieldCodes[] = {
+    {"required", "This field is required."},
+    {"invalid_type", "Must be {expected}."},
+    {"empty", "Must not be empty."},
+    {"too_long", "Must be at most {limit} characters."},
+    {"control_character", "Must not contain control characters."},
+    {"invalid_email", "Enter a valid email address, like name@example.com."},
+    {"unknown_field", "Unknown field."},
+    {"too_few_items", "Must contain at least one item."},
+    {"too_many_items", "Must contain at most {limit} items."},
+    {"invalid_attribute_name", "Attribute names are 1 to 64 letters, digits, '_', '.' or '-'."},
+    {"invalid_attribute_value", "Attribute values must be a string, number, boolean or null."},
+    {"not_integer", "Must be a whole number."},
+    {"out_of_range", "Must be between {expected}."},
+    {"invalid_currency", "Must be an ISO 4217 currency code, like USD."},
+    {"invalid_url", "Must be an absolute http or https URL."},
+    {"duplicate_id", "Appears more than once in this request."},
+    {"invalid_value", "Must be one of: {expected}."},
+    {"invalid_origin", "Must be an origin like https://shop.example or http://localhost:8080."},
+};
+
+struct ApiCodeInfo {
+  std::string_view name;
+  int status;
+  std::string_view message;
+};
+
+constexpr ApiCodeInfo kApiCodes[] = {
+    {"invalid_json", 400, "The request body is not valid JSON."},
+    {"validation_failed", 400, "The request has invalid fields."},
+    {"unauthorized", 401, "Missing or invalid API key. Send 'Authorization: Bearer <key>'."},
+    {"forbidden", 403, "This key may not do that."},
+    {"not_found", 404, "Not found."},
+    {"method_not_allowed", 405, "Method not allowed."},
+    {"conflict", 409, "The resource is not in a state that allows this."},
+    {"payload_too_large", 413, "The request body is too large."},
+    {"unsupported_media_type", 415, "Send the body as JSON with 'Content-Type: application/json'."},
+    {"rate_limited", 429, "Too many requests. Retry later."},
+    {"internal", 500, "Internal error. Nothing was changed."},
+    {"unavailable", 503, "The server is shutting down. Retry shortly."},
+};
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+bool is_plain_key(std::string_view key) {
+  if (key.empty()) return false;
+  for (char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view field_code_name(FieldCode code) {
+  return kFieldCodes[static_cast<size_t>(code)].name;
+}
+
+std::string_view api_code_name(ApiCode code) { return kApiCodes[static_cast<size_t>(code)].name; }
+
+int http_status(ApiCode code) { return kApiCodes[static_cast<size_t>(code)].status; }
+
+std::string_view default_message(ApiCode code) {
+  return kApiCodes[static_cast<size_t>(code)].message;
+}
+
+std::string field_message(FieldCode code, std::optional<int64_t> limit, std::string_view expected) {
+  std::string text(kFieldCodes[static_cast<size_t>(code)].message);
+  if (limit) replace_all(text, "{limit}", std::to_string(*limit));
+  replace_all(text, "{expected}", expected);
+  return text;
+}
+
+ApiError make_error(ApiCode code, std::string message) {
+  if (message.empty()) message = std::string(default_message(code));
+  return ApiError{code, std::move(message), {}};
+}
+
+std::string invalid_json_message(const JsonParseFailure& failure) {
+  std::string message = std::string(default_message(ApiCode::invalid_json));
+  message.pop_back();  // the full stop
+  message += ": " + failure.message;
+  if (!message.empty() && message.back() != '.') message += '.';
+  return message;
+}
+
+ApiError validation_error(std::vector<FieldError> details) {
+  std::string message = "Validation failed";
+  if (!details.empty()) {
+    const FieldError& first = details.front();
+    message += ": " + (first.field.empty() ? std::string("body") : first.field) + ": " +
+               first.message;
+    if (details.size() > 1) message += " (and " + std::to_string(details.size() - 1) + " more)";
+  }
+  return ApiError{ApiCode::validation_failed, std::move(message), std::move(details)};
+}
+
+std::string error_envelope_json(const ApiError& error) { return dump(error_envelope(error)); }
+
+OrderedJson error_envelope(const ApiError& error) {
+  OrderedJson out;
+  out["success"] = false;
+  out["error"] = error.message;
+  out["code"] = api_code_name(error.code);
+  if (!error.details.empty()) {
+    OrderedJson details = OrderedJson::array();
+    for (const FieldError& d : error.details) {
+      OrderedJson item;
+      item["field"] = d.field;
+      item["code"] = field_code_name(d.code);
+      item["message"] = d.message;
+      if (d.limit) item["limit"] = *d.limit;
+      details.push_back(std::move(item));
+    }
+    out["details"] = std::move(details);
+  }
+  return out;
+}
+
+void Problems::add(std::string field, FieldCode code, std::optional<int64_t> limit,
+                   std::string_view expected) {
+  if (list_.size() >= kMaxProblems) return;
+  list_.push_back(FieldError{std::move(field), code, field_message(code, limit, expected), limit});
+}
+
+std::string join_path(std::string_view base, std::string_view key) {
+  const std::string shown = truncate_chars(key, 64);
+  std::string out(base);
+  if (is_plain_key(key)) {
+    if (!out.empty()) out += '.';
+    out += shown;
+  } else {
+    out += '[';
+    out += quote(shown);
+    out += ']';
+  }
+  return out;
+}
+
+std::string index_path(std::string_view base, size_t index) {
+  return std::string(base) + "[" + std::to_string(index) + "]";
+}
+
+}  // namespace stockbell

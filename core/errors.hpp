@@ -1,0 +1,149 @@
+#pragma once
+// Error codes and their messages: the words the server answers with and the widget shows.
+// Codes are part of the API (clients switch on them): never rename one, only add.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.hpp"
+
+namespace stockbell {
+
+/// What is wrong with one field of a body or a query parameter.
+enum class FieldCode {
+  required,                 ///< `customer.email` missing, or `"productId": null`
+  invalid_type,             ///< `"productId": 42` where a string is expected
+  empty,                    ///< `"productId": "   "`: nothing left after trimming
+  too_long,                 ///< a 256-character `productId` (limit 255)
+  control_character,        ///< `"productId": "SKU\u0007"`
+  invalid_email,            ///< `"email": "buyer@@example.com"`
+  unknown_field,            ///< `"emial": "..."`: a field this endpoint does not know
+  too_few_items,            ///< `"products": []`
+  too_many_items,           ///< 101 products in one upsert, 51 attributes
+  invalid_attribute_name,   ///< `"attributes": {"first name": "x"}`
+  invalid_attribute_value,  ///< `"attributes": {"tags": ["a"]}`
+  not_integer,              ///< `"priceCents": 12.5`
+  out_of_range,             ///< `"priceCents": -1`
+  invalid_currency,         ///< `"currency": "EURO"`
+  invalid_url,              ///< `"imageUrl": "javascript:alert(1)"`
+  duplicate_id,             ///< two products with `"productId": "SKU-1"` in one batch
+  invalid_value,            ///< `?status=pending`: not one of the allowed values
+  invalid_origin,           ///< `--origin shop.example` (no scheme)
+};
+
+/// What went wrong with a whole HTTP request; each maps to one HTTP status.
+enum class ApiCode {
+  invalid_json,            ///< 400: `{"productId": }`, duplicate keys, nesting deeper than 20
+  validation_failed,       ///< 400: well-formed JSON with invalid fields (see `details`)
+  unauthorized,            ///< 401: no `Authorization: Bearer`, or an unknown key
+  forbidden,               ///< 403: a publishable key on a secret route or from a foreign origin
+  not_found,               ///< 404: unknown route, product or request id
+  method_not_allowed,      ///< 405: `PUT /api/v1/products`
+  conflict,                ///< 409: cancelling a request that was already notified
+  payload_too_large,       ///< 413: a 70 KiB back-in-stock body (limit 64 KiB)
+  unsupported_media_type,  ///< 415: `Content-Type: text/plain` on a JSON route
+  rate_limited,            ///< 429: too many storefront requests; see `Retry-After`
+  internal,                ///< 500: the store failed; nothing was half-written
+  unavailable,             ///< 503: the server is shutting down
+};
+
+std::string_view field_code_name(FieldCode code);
+std::string_view api_code_name(ApiCode code);
+int http_status(ApiCode code);
+
+/// One problem with one field. `field` is a path like `products[3].variants[0].variantId`.
+struct FieldError {
+  std::string field;
+  FieldCode code;
+  std::string message;
+  std::optional<int64_t> limit;  ///< the bound that was crossed, for too_long / too_many_items
+
+  bool operator==(const FieldError& o) const {
+    return field == o.field && code == o.code && message == o.message && limit == o.limit;
+  }
+};
+
+/// The error of a whole request, rendered as the SPEC §4 envelope.
+struct ApiError {
+  ApiCode code;
+  std::string message;
+  std::vector<FieldError> details;
+};
+
+/// The message for a field problem. `limit` fills "{limit}" in the template;
+/// `expected` fills "{expected}" (invalid_type: "a string"; invalid_value: "waiting, notified").
+std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nullopt,
+                          std::string_view expected = {});
+
+/// The default message for an API error without a more specific one.
+std::string_view default_message(ApiCode code);
+
+ApiError make_error(ApiCode code, std::string message = {});
+/// `validation_failed` with a summary message naming the first problem.
+ApiError validation_error(std::vector<FieldError> details);
+
+/// `{"success":false,"error":...,"code":...,"details":[...]}`, keys in that order.
+OrderedJson error_envelope(const ApiError& error);
+std::string error_envelope_json(const ApiError& error);
+
+/// A value or the error that prevented it.
+template <class T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}
+  Result(ApiError error) : error_(std::move(error)) {}
+  bool ok() const { return value_.has_value(); }
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+  const ApiError& error() const { return *error_; }
+
+ private:
+  std::optional<T> value_;
+  std::optional<ApiError> error_;
+};
+
+/// The `invalid_json` message for a parse failure:
+/// `The request body is not valid JSON: line 1, column 9: unexpected end of input.`
+std::string invalid_json_message(const JsonParseFailure& failure);
+
+/// The outcome object the widget and the test vectors see: `{"ok":true,"<key>":<to_json(value)>}`
+/// or `{"ok":false,"status":400,"error":<the error envelope>}`.
+template <class T, class ToJson>
+std::string validation_outcome_json(const Result<T>& result, ToJson to_json, const char* key) {
+  OrderedJson out;
+  out["ok"] = result.ok();
+  if (result.ok()) {
+    out[key] = to_json(result.value());
+  } else {
+    out["status"] = http_status(result.error().code);
+    out["error"] = error_envelope(result.error());
+  }
+  return dump(out);
+}
+
+/// Collects every problem of one body, keyed by field path.
+class Problems {
+ public:
+  /// At most this many problems are kept; a 1 MiB body cannot drown its answer.
+  static constexpr size_t kMaxProblems = 1000;
+
+  void add(std::string field, FieldCode code, std::optional<int64_t> limit = std::nullopt,
+           std::string_view expected = {});
+  bool empty() const { return list_.empty(); }
+  size_t size() const { return list_.size(); }
+  std::vector<FieldError> take() { return std::move(list_); }
+  const std::vector<FieldError>& list() const { return list_; }
+
+ private:
+  std::vector<FieldError> list_;
+};
+
+/// Field paths: `join_path("customer", "email")` is `customer.email`;
+/// a key that is not a plain identifier is quoted: `customer.attributes["first name"]`.
+std::string join_path(std::string_view base, std::string_view key);
+std::string index_path(std::string_view base, size_t index);
+
+}  // namespace stockbell

@@ -1,0 +1,77 @@
+#include "core/event.hpp"
+
+#include "core/timestamp.hpp"
+
+namespace stockbell {
+namespace {
+
+template <class T>
+OrderedJson nullable(const std::optional<T>& value) {
+  return value ? OrderedJson(*value) : OrderedJson(nullptr);
+}
+
+}  // namespace
+
+std::string_view event_type_name(EventType type) {
+  return type == EventType::back_in_stock ? "ecommerce.back_in_stock"
+                                           : "ecommerce.back_in_stock_requested";
+}
+
+std::optional<EventType> parse_event_type(std::string_view name) {
+  if (name == "ecommerce.back_in_stock") return EventType::back_in_stock;
+  if (name == "ecommerce.back_in_stock_requested") return EventType::back_in_stock_requested;
+  return std::nullopt;
+}
+
+ProductSnapshot snapshot_of(const Product* product, std::string_view variant_id) {
+  ProductSnapshot s;
+  if (product == nullptr) return s;
+  const TargetState target = resolve_target(*product, variant_id);
+  s.product_title = product->title;
+  s.url = product->url;
+  s.image_url = product->image_url;
+  s.price_cents = effective_price_cents(*product);
+  s.currency = product->currency;
+  if (const Variant* v = target.variant) {
+    s.variant_title = v->title;
+    if (v->image_url) s.image_url = v->image_url;
+    if (v->price_cents) s.price_cents = v->price_cents;
+  }
+  return s;
+}
+
+OrderedJson event_json(const EventData& e) {
+  OrderedJson subscriber;
+  subscriber["id"] = e.subscriber.id;
+  subscriber["email"] = e.subscriber.email;
+  subscriber["firstName"] = nullable(e.subscriber.first_name);
+  subscriber["lastName"] = nullable(e.subscriber.last_name);
+  subscriber["externalId"] = nullable(e.subscriber.external_id);
+
+  OrderedJson product;
+  product["productId"] = e.product_id;
+  product["variantId"] = e.variant_id;
+  product["productTitle"] =
+      nullable(e.request_product_title ? e.request_product_title : e.catalog.product_title);
+  product["variantTitle"] =
+      nullable(e.request_variant_title ? e.request_variant_title : e.catalog.variant_title);
+  product["url"] = nullable(e.catalog.url);
+  product["imageUrl"] = nullable(e.catalog.image_url);
+  product["priceCents"] = nullable(e.catalog.price_cents);
+  product["currency"] = nullable(e.catalog.currency);
+
+  OrderedJson request;
+  request["id"] = e.request_id;
+  request["createdAt"] = format_timestamp(e.request_created_at_ms);
+
+  OrderedJson out;
+  out["id"] = e.id;
+  out["type"] = event_type_name(e.type);
+  out["createdAt"] = format_timestamp(e.created_at_ms);
+  out["subscriber"] = std::move(subscriber);
+  out["product"] = std::move(product);
+  out["request"] = std::move(request);
+  return out;
+}
+
+}  // namespace stockbell

@@ -1,0 +1,74 @@
+#pragma once
+// Events (SPEC §7): `ecommerce.back_in_stock_requested` when a request is created and
+// `ecommerce.back_in_stock` when it is notified. This one builder makes the JSON for the event
+// feed and for webhook deliveries, so both always carry the same bytes.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/json.hpp"
+#include "core/product.hpp"
+
+namespace stockbell {
+
+enum class EventType {
+  back_in_stock_requested,  ///< `ecommerce.back_in_stock_requested`
+  back_in_stock,            ///< `ecommerce.back_in_stock`
+};
+
+std::string_view event_type_name(EventType type);
+std::optional<EventType> parse_event_type(std::string_view name);
+
+/// Catalog facts captured when an event happens: what the shopper's e-mail should show even if
+/// the catalog changes later. Empty when the product was not in the catalog yet.
+struct ProductSnapshot {
+  std::optional<std::string> product_title;
+  std::optional<std::string> variant_title;
+  std::optional<std::string> url;
+  std::optional<std::string> image_url;
+  std::optional<int64_t> price_cents;
+  std::optional<std::string> currency;
+
+  bool operator==(const ProductSnapshot& o) const {
+    return product_title == o.product_title && variant_title == o.variant_title &&
+           url == o.url && image_url == o.image_url && price_cents == o.price_cents &&
+           currency == o.currency;
+  }
+};
+
+/// The snapshot of the target `variant_id` of `product` (nullptr: not in the catalog).
+/// The variant's image and price win over the product's.
+ProductSnapshot snapshot_of(const Product* product, std::string_view variant_id);
+
+struct EventSubscriber {
+  std::string id;  ///< `sub_...`
+  std::string email;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<std::string> external_id;
+};
+
+/// Everything an event's JSON is made from.
+struct EventData {
+  std::string id;  ///< `evt_...`
+  EventType type;
+  int64_t created_at_ms;
+  EventSubscriber subscriber;
+  std::string product_id;
+  std::string variant_id;
+  /// Titles the request itself carried (`productTitle`, `variantTitle`); they win over the
+  /// catalog's.
+  std::optional<std::string> request_product_title;
+  std::optional<std::string> request_variant_title;
+  ProductSnapshot catalog;
+  std::string request_id;  ///< `bisr_...`
+  int64_t request_created_at_ms;
+};
+
+/// `{"id","type","createdAt","subscriber":{...},"product":{...},"request":{...}}`, fixed key
+/// order, absent values as null.
+OrderedJson event_json(const EventData& event);
+
+}  // namespace stockbell

@@ -1,0 +1,182 @@
+#include "core/fields.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/currency.hpp"
+#include "core/text.hpp"
+#include "core/url.hpp"
+
+namespace stockbell {
+
+std::string_view json_type_phrase(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    default: return "a number";
+  }
+}
+
+bool check_text(std::string_view text, const TextRule& rule, const std::string& path,
+                Problems& problems) {
+  if (has_control_chars(text, rule.allow_line_breaks)) {
+    problems.add(path, FieldCode::control_character);
+    return false;
+  }
+  if (char_count(text) > rule.max_chars) {
+    problems.add(path, FieldCode::too_long, static_cast<int64_t>(rule.max_chars));
+    return false;
+  }
+  return true;
+}
+
+bool expect_object(const Json& value, const std::string& path, Problems& problems) {
+  if (value.is_object()) return true;
+  problems.add(path, FieldCode::invalid_type, std::nullopt, "an object");
+  return false;
+}
+
+ObjectReader::ObjectReader(const Json& object, std::string path, Problems& problems)
+    : object_(object), path_(std::move(path)), problems_(problems) {}
+
+const Json* ObjectReader::member(std::string_view key) {
+  known_.emplace_back(key);
+  auto it = object_.find(std::string(key));
+  return it == object_.end() ? nullptr : &*it;
+}
+
+std::optional<std::string> ObjectReader::required_text(std::string_view key,
+                                                        const TextRule& rule) {
+  const Json* value = member(key);
+  const std::string path = field(key);
+  if (value == nullptr || value->is_null()) {
+    problems_.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    problems_.add(path, FieldCode::invalid_type, std::nullopt, "a string");
+    return std::nullopt;
+  }
+  const std::string_view text = trim(value->get_ref<const std::string&>());
+  if (text.empty()) {
+    problems_.add(path, FieldCode::empty);
+    return std::nullopt;
+  }
+  if (!check_text(text, rule, path, problems_)) return std::nullopt;
+  return std::string(text);
+}
+
+Patch<std::string> ObjectReader::patch_text(std::string_view key, const TextRule& rule) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<std::string>::null_patch();
+  const std::string path = field(key);
+  if (!value->is_string()) {
+    problems_.add(path, FieldCode::invalid_type, std::nullopt, "a string or null");
+    return {};
+  }
+  const std::string_view text = trim(value->get_ref<const std::string&>());
+  if (text.empty()) return Patch<std::string>::null_patch();
+  if (!check_text(text, rule, path, problems_)) return {};
+  return Patch<std::string>::of(std::string(text));
+}
+
+std::optional<std::string> ObjectReader::optional_text(std::string_view key,
+                                                        const TextRule& rule) {
+  Patch<std::string> patch = patch_text(key, rule);
+  if (!patch.has_value()) return std::nullopt;
+  return std::move(patch.value);
+}
+
+Patch<std::string> ObjectReader::patch_url(std::string_view key) {
+  Patch<std::string> patch = patch_text(key, TextRule{kMaxUrlChars});
+  if (patch.has_value() && !is_valid_http_url(patch.value)) {
+    problems_.add(field(key), FieldCode::invalid_url);
+    return {};
+  }
+  return patch;
+}
+
+Patch<std::string> ObjectReader::patch_currency(std::string_view key) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<std::string>::null_patch();
+  if (!value->is_string()) {
+    problems_.add(field(key), FieldCode::invalid_type, std::nullopt, "a string or null");
+    return {};
+  }
+  std::string code(trim(value->get_ref<const std::string&>()));
+  if (code.empty()) return Patch<std::string>::null_patch();
+  for (char& c : code)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (!is_iso4217_currency(code)) {
+    problems_.add(field(key), FieldCode::invalid_currency);
+    return {};
+  }
+  return Patch<std::string>::of(std::move(code));
+}
+
+Patch<int64_t> ObjectReader::patch_integer(std::string_view key, int64_t min, int64_t max) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<int64_t>::null_patch();
+  const std::string path = field(key);
+  const std::string range = std::to_string(min) + " and " + std::to_string(max);
+  if (value->is_number_unsigned()) {
+    const auto v = value->get<uint64_t>();
+    if (v > static_cast<uint64_t>(max)) {
+      problems_.add(path, FieldCode::out_of_range, std::nullopt, range);
+      return {};
+    }
+    if (static_cast<int64_t>(v) < min) {
+      problems_.add(path, FieldCode::out_of_range, std::nullopt, range);
+      return {};
+    }
+    return Patch<int64_t>::of(static_cast<int64_t>(v));
+  }
+  if (value->is_number_integer()) {
+    const auto v = value->get<int64_t>();
+    if (v < min || v > max) {
+      problems_.add(path, FieldCode::out_of_range, std::nullopt, range);
+      return {};
+    }
+    return Patch<int64_t>::of(v);
+  }
+  if (value->is_number_float()) {
+    const double v = value->get<double>();
+    if (!std::isfinite(v) || v < static_cast<double>(min) || v > static_cast<double>(max)) {
+      problems_.add(path, FieldCode::out_of_range, std::nullopt, range);
+      return {};
+    }
+    if (std::floor(v) != v) {
+      problems_.add(path, FieldCode::not_integer);
+      return {};
+    }
+    return Patch<int64_t>::of(static_cast<int64_t>(v));
+  }
+  problems_.add(path, FieldCode::invalid_type, std::nullopt, "a whole number or null");
+  return {};
+}
+
+Patch<bool> ObjectReader::patch_bool(std::string_view key) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<bool>::null_patch();
+  if (!value->is_boolean()) {
+    problems_.add(field(key), FieldCode::invalid_type, std::nullopt, "a boolean or null");
+    return {};
+  }
+  return Patch<bool>::of(value->get<bool>());
+}
+
+void ObjectReader::reject_unknown() {
+  for (auto it = object_.begin(); it != object_.end(); ++it) {
+    if (std::find(known_.begin(), known_.end(), it.key()) == known_.end())
+      problems_.add(field(it.key()), FieldCode::unknown_field);
+  }
+}
+
+}  // namespace stockbell

@@ -1,0 +1,153 @@
+#include "core/query.hpp"
+
+#include "core/email.hpp"
+#include "core/fields.hpp"
+#include "core/text.hpp"
+
+namespace stockbell {
+namespace {
+
+// Query strings are percent-decoded bytes; anything that is not UTF-8 is rejected.
+bool is_text(std::string_view text, const char* name, Problems& problems) {
+  if (is_valid_utf8(text)) return true;
+  problems.add(name, FieldCode::invalid_type, std::nullopt, "UTF-8 text");
+  return false;
+}
+
+const std::string* find_param(const QueryParams& params, std::string_view name) {
+  for (const auto& [key, value] : params)
+    if (key == name) return &value;
+  return nullptr;
+}
+
+std::optional<int64_t> read_int(const QueryParams& params, const char* name, int64_t min,
+                                int64_t max, Problems& problems) {
+  const std::string* raw = find_param(params, name);
+  if (raw == nullptr) return std::nullopt;
+  const std::string_view text = trim(*raw);
+  const std::string range = std::to_string(min) + " and " + std::to_string(max);
+  if (text.empty() || text.size() > 18) {
+    problems.add(name, text.empty() ? FieldCode::not_integer : FieldCode::out_of_range,
+                 std::nullopt, range);
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      problems.add(name, FieldCode::not_integer);
+      return std::nullopt;
+    }
+    value = value * 10 + (c - '0');
+  }
+  if (value < min || value > max) {
+    problems.add(name, FieldCode::out_of_range, std::nullopt, range);
+    return std::nullopt;
+  }
+  return value;
+}
+
+// An id filter: same rules as ids in bodies.
+std::optional<std::string> read_id(const QueryParams& params, const char* name,
+                                   Problems& problems) {
+  const std::string* raw = find_param(params, name);
+  if (raw == nullptr) return std::nullopt;
+  const std::string_view text = trim(*raw);
+  if (text.empty()) {
+    problems.add(name, FieldCode::empty);
+    return std::nullopt;
+  }
+  if (!is_text(text, name, problems) || !check_text(text, kIdRule, name, problems))
+    return std::nullopt;
+  return std::string(text);
+}
+
+Page read_page(const QueryParams& params, Problems& problems) {
+  Page page;
+  if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) page.limit = *limit;
+  if (auto offset = read_int(params, "offset", 0, kMaxOffset, problems)) page.offset = *offset;
+  return page;
+}
+
+}  // namespace
+
+Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
+  Problems problems;
+  ProductListQuery query;
+  query.page = read_page(params, problems);
+  if (const std::string* search = find_param(params, "search")) {
+    const std::string_view text = trim(*search);
+    if (is_text(text, "search", problems) && check_text(text, kTitleRule, "search", problems) &&
+        !text.empty()) {
+      query.search = std::string(text);
+    }
+  }
+  if (!problems.empty()) return validation_error(problems.take());
+  return query;
+}
+
+Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
+  Problems problems;
+  RequestListQuery query;
+  query.page = read_page(params, problems);
+  query.product_id = read_id(params, "productId", problems);
+  query.variant_id = read_id(params, "variantId", problems);
+  if (const std::string* status = find_param(params, "status")) {
+    query.status = parse_request_status(trim(*status));
+    if (!query.status)
+      problems.add("status", FieldCode::invalid_value, std::nullopt, "waiting, notified, cancelled");
+  }
+  if (const std::string* email = find_param(params, "email")) {
+    const std::string_view text = trim(*email);
+    if (text.size() > kMaxEmailLength)
+      problems.add("email", FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
+    else if (!is_valid_email(text))
+      problems.add("email", FieldCode::invalid_email);
+    else
+      query.email = email_identity(text);
+  }
+  if (!problems.empty()) return validation_error(problems.take());
+  return query;
+}
+
+Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
+  Problems problems;
+  EventListQuery query;
+  if (auto limit = read_int(params, "limit", 1, kMaxEventLimit, problems)) query.limit = *limit;
+  if (const std::string* type = find_param(params, "type")) {
+    query.type = parse_event_type(trim(*type));
+    if (!query.type)
+      problems.add("type", FieldCode::invalid_value, std::nullopt,
+                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock");
+  }
+  if (const std::string* after = find_param(params, "after")) {
+    const std::string_view text = trim(*after);
+    if (!text.empty()) query.after = std::string(text);
+  }
+  if (!problems.empty()) return validation_error(problems.take());
+  return query;
+}
+
+Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
+  Problems problems;
+  AvailabilityQuery query;
+  std::optional<std::string> product_id = read_id(params, "productId", problems);
+  std::optional<std::string> variant_id = read_id(params, "variantId", problems);
+  if (!product_id && find_param(params, "productId") == nullptr)
+    problems.add("productId", FieldCode::required);
+  if (!problems.empty()) return validation_error(problems.take());
+  query.product_id = std::move(*product_id);
+  query.variant_id = variant_id ? std::move(*variant_id) : query.product_id;
+  return query;
+}
+
+OrderedJson pagination_json(size_t count, const Page& page, int64_t total) {
+  OrderedJson out;
+  out["count"] = count;
+  out["hasMore"] = page.offset + static_cast<int64_t>(count) < total;
+  out["limit"] = page.limit;
+  out["offset"] = page.offset;
+  out["total"] = total;
+  return out;
+}
+
+}  // namespace stockbell

@@ -1,0 +1,87 @@
+#include "core/responses.hpp"
+
+#include "core/timestamp.hpp"
+
+namespace stockbell {
+namespace {
+
+OrderedJson success() {
+  OrderedJson out;
+  out["success"] = true;
+  return out;
+}
+
+OrderedJson nullable_text(const std::optional<std::string>& v) {
+  return v ? OrderedJson(*v) : OrderedJson(nullptr);
+}
+
+OrderedJson nullable_time(const std::optional<int64_t>& ms) {
+  return ms ? OrderedJson(format_timestamp(*ms)) : OrderedJson(nullptr);
+}
+
+}  // namespace
+
+std::string register_response_json(const RegisterOutcome& outcome) {
+  OrderedJson out = success();
+  out["subscriberId"] = outcome.subscriber_id;
+  out["requestId"] = outcome.request_id;
+  out["status"] = request_status_name(outcome.status);
+  out["created"] = outcome.created;
+  return dump(out);
+}
+
+OrderedJson request_json(const RequestView& r) {
+  OrderedJson out;
+  out["id"] = r.id;
+  out["productId"] = r.product_id;
+  out["variantId"] = r.variant_id;
+  out["productTitle"] = nullable_text(r.product_title);
+  out["variantTitle"] = nullable_text(r.variant_title);
+  out["status"] = request_status_name(r.status);
+  out["subscriberId"] = r.subscriber_id;
+  out["email"] = r.email;
+  out["createdAt"] = format_timestamp(r.created_at_ms);
+  out["notifiedAt"] = nullable_time(r.notified_at_ms);
+  out["cancelledAt"] = nullable_time(r.cancelled_at_ms);
+  return out;
+}
+
+std::string list_response_json(const char* key, OrderedJson items, size_t count, const Page& page,
+                               int64_t total) {
+  OrderedJson out = success();
+  out[key] = std::move(items);
+  out["pagination"] = pagination_json(count, page, total);
+  return dump(out);
+}
+
+std::string upsert_response_json(size_t upserted, int64_t events_triggered, OrderedJson products) {
+  OrderedJson out = success();
+  out["upserted"] = upserted;
+  out["backInStockEventsTriggered"] = events_triggered;
+  out["products"] = std::move(products);
+  return dump(out);
+}
+
+std::string events_response_json(OrderedJson events, const std::optional<std::string>& next_cursor,
+                                  bool has_more) {
+  OrderedJson out = success();
+  out["events"] = std::move(events);
+  out["nextCursor"] = nullable_text(next_cursor);
+  out["hasMore"] = has_more;
+  return dump(out);
+}
+
+std::string availability_response_json(bool in_stock, bool known) {
+  OrderedJson out = success();
+  out["inStock"] = in_stock;
+  out["known"] = known;
+  return dump(out);
+}
+
+std::string success_json(const char* key, OrderedJson value) {
+  OrderedJson out = success();
+  out[key] = std::move(value);
+  return dump(out);
+}
+
+}  // namespace stockbell

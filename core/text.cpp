@@ -1,0 +1,123 @@
+#include "core/text.hpp"
+
+#include <cstdint>
+
+namespace stockbell {
+namespace {
+
+// Decodes the code point at `text[i]` (valid UTF-8 assumed) and its byte length.
+char32_t decode_at(std::string_view text, size_t i, size_t& length) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if (b0 < 0x80) {
+    length = 1;
+    return b0;
+  }
+  int extra = b0 >= 0xF0 ? 3 : b0 >= 0xE0 ? 2 : 1;
+  char32_t cp = b0 & (0x3F >> extra);
+  length = 1;
+  for (int k = 0; k < extra && i + length < text.size(); ++k, ++length)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + length]) & 0x3F);
+  return cp;
+}
+
+// The code point that ends just before byte `end`, and its byte length.
+char32_t decode_before(std::string_view text, size_t end, size_t& length) {
+  size_t start = end - 1;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  return decode_at(text, start, length);
+}
+
+bool is_trim_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+}  // namespace
+
+std::string_view trim(std::string_view text) {
+  size_t begin = 0;
+  size_t length = 0;
+  while (begin < text.size() && is_trim_space(decode_at(text, begin, length))) begin += length;
+  size_t end = text.size();
+  while (end > begin && is_trim_space(decode_before(text, end, length))) end -= length;
+  return text.substr(begin, end - begin);
+}
+
+size_t char_count(std::string_view utf8) {
+  size_t count = 0;
+  for (char c : utf8)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+bool has_control_chars(std::string_view text, bool allow_line_breaks) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x20) {
+      if (allow_line_breaks && (b == '\t' || b == '\n' || b == '\r')) continue;
+      return true;
+    }
+    if (b == 0x7F) return true;
+    // C1 controls U+0080..U+009F are encoded as C2 80..C2 9F.
+    if (b == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra;
+    char32_t min;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      extra = 1;
+      min = 0x80;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      extra = 2;
+      min = 0x800;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      extra = 3;
+      min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + static_cast<size_t>(extra) >= text.size()) return false;
+    char32_t cp = b0 & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      if ((b & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string truncate_chars(std::string_view text, size_t max_chars) {
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (count == max_chars) return std::string(text.substr(0, i)) + "...";
+    ++count;
+  }
+  return std::string(text);
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace stockbell

@@ -1,0 +1,32 @@
+#pragma once
+// Text rules shared by every field: trimming, length in characters, control characters.
+// Strings reaching these functions are valid UTF-8 (the JSON parser guarantees it).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace stockbell {
+
+/// Removes leading and trailing white space: the set JavaScript's `String.prototype.trim`
+/// removes (ASCII white space, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F,
+/// U+3000, U+FEFF), so the widget and the server trim alike.
+std::string_view trim(std::string_view text);
+
+/// Length in Unicode code points: "Größe" is 5. Limits ("at most 255 characters") count these.
+size_t char_count(std::string_view utf8);
+
+/// True if `text` holds a C0 control (U+0000..U+001F), DEL or a C1 control (U+0080..U+009F).
+/// With `allow_line_breaks`, tab, LF and CR are allowed (for descriptions).
+bool has_control_chars(std::string_view text, bool allow_line_breaks = false);
+
+/// True if `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+/// At most `max_chars` code points of `text`, cut on a character boundary, with "..." if cut.
+std::string truncate_chars(std::string_view text, size_t max_chars);
+
+/// ASCII lower-casing; other bytes are kept.
+std::string ascii_lower(std::string_view text);
+
+}  // namespace stockbell

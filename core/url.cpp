@@ -1,0 +1,62 @@
+#include "core/url.hpp"
+
+#include "core/text.hpp"
+
+namespace stockbell {
+namespace {
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && ascii_lower(text.substr(0, prefix.size())) == prefix;
+}
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~' || c == '%' || c == '[' || c == ']' || c == ':' ||
+         static_cast<unsigned char>(c) >= 0x80;  // IDN hosts, sent as UTF-8
+}
+
+// Length of the scheme prefix ("http://" or "https://"), or 0.
+size_t http_scheme_length(std::string_view url) {
+  if (starts_with_ci(url, "https://")) return 8;
+  if (starts_with_ci(url, "http://")) return 7;
+  return 0;
+}
+
+}  // namespace
+
+bool is_valid_http_url(std::string_view url) {
+  const size_t scheme = http_scheme_length(url);
+  if (scheme == 0) return false;
+  for (char c : url)
+    if (c == ' ' || c == '\\' || c == '"' || c == '<' || c == '>') return false;
+  if (has_control_chars(url)) return false;
+  std::string_view rest = url.substr(scheme);
+  const size_t host_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, host_end);
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);  // user info is allowed by URLs; the host follows it
+  if (authority.empty() || authority.front() == ':' || authority.front() == '.') return false;
+  for (char c : authority)
+    if (!is_host_char(c)) return false;
+  return true;
+}
+
+std::optional<std::string> normalize_origin(std::string_view origin) {
+  const size_t scheme = http_scheme_length(origin);
+  if (scheme == 0) return std::nullopt;
+  std::string out = ascii_lower(origin);
+  if (!out.empty() && out.back() == '/') out.pop_back();
+  std::string_view authority = std::string_view(out).substr(scheme);
+  if (authority.empty()) return std::nullopt;
+  for (char c : authority)
+    if (!is_host_char(c) || c == '%' || c == '~') return std::nullopt;
+  const bool https = scheme == 8;
+  const std::string_view default_port = https ? ":443" : ":80";
+  if (authority.size() > default_port.size() &&
+      authority.substr(authority.size() - default_port.size()) == default_port &&
+      authority.find(']') == std::string_view::npos)
+    out.resize(out.size() - default_port.size());
+  return out;
+}
+
+}  // namespace stockbell

@@ -1,0 +1,2 @@
+// placeholder
+if (typeof module !== 'undefined' && module.exports) module.exports = StockbellCore;
