@@ -38,12 +38,17 @@ uint64_t unpermute(uint64_t x, uint64_t key) {
   return x ^ key;
 }
 
+// Each kind gets its own permutation, so `sub_` and `bisr_` of row 1 don't share a suffix.
+uint64_t kind_key(IdKind kind, uint64_t key) {
+  return key ^ ((static_cast<uint64_t>(kind) + 1) * 0xA24BAED4963EE407ull);
+}
+
 }  // namespace
 
 std::string_view id_prefix(IdKind kind) { return kPrefixes[static_cast<size_t>(kind)]; }
 
 std::string format_id(IdKind kind, uint64_t row, uint64_t key) {
-  uint64_t value = permute(row, key);
+  uint64_t value = permute(row, kind_key(kind, key));
   std::string out(id_prefix(kind));
   char digits[kDigits];
   for (size_t i = kDigits; i-- > 0;) {
@@ -65,7 +70,7 @@ std::optional<uint64_t> parse_id(IdKind kind, std::string_view id, uint64_t key)
     if (i == prefix.size() && digit > 1) return std::nullopt;  // would overflow 64 bits
     value = (value << 5) | digit;
   }
-  const uint64_t row = unpermute(value, key);
+  const uint64_t row = unpermute(value, kind_key(kind, key));
   if (row == 0) return std::nullopt;
   return row;
 }

@@ -1,0 +1,88 @@
+#include "server/auth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <stdexcept>
+
+namespace stockbell::server {
+namespace {
+
+constexpr std::string_view kBase62 =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr size_t kKeyChars = 40;
+
+bool is_base62(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+}  // namespace
+
+std::string generate_key(KeyKind kind) {
+  std::string key = kind == KeyKind::secret ? "sk_" : "pk_";
+  while (key.size() < 3 + kKeyChars) {
+    unsigned char bytes[64];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
+    for (unsigned char b : bytes) {
+      if (b >= 248) continue;  // 248 = 4 * 62: rejecting the rest keeps every character equally likely
+      key += kBase62[b % 62];
+      if (key.size() == 3 + kKeyChars) break;
+    }
+  }
+  return key;
+}
+
+store::KeyHash hash_key(std::string_view key) {
+  store::KeyHash hash{};
+  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), hash.data());
+  return hash;
+}
+
+bool is_well_formed_key(std::string_view key) {
+  if (key.size() != 3 + kKeyChars) return false;
+  if (key.substr(0, 3) != "sk_" && key.substr(0, 3) != "pk_") return false;
+  for (char c : key.substr(3))
+    if (!is_base62(c)) return false;
+  return true;
+}
+
+AuthResult authenticate(Database& db, std::string_view header) {
+  AuthResult result;
+  if (header.empty()) return result;
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme) {
+    result.failure = AuthFailure::malformed;
+    return result;
+  }
+  const std::string_view key = header.substr(scheme.size());
+  if (!is_well_formed_key(key)) {
+    result.failure = AuthFailure::malformed;
+    return result;
+  }
+  const store::KeyHash hash = hash_key(key);
+  std::optional<store::ApiKeyRow> row = store::find_key(db, hash);
+  // The index lookup is by hash; confirm in constant time so no timing depends on the key.
+  if (!row || CRYPTO_memcmp(row->hash.data(), hash.data(), hash.size()) != 0) {
+    result.failure = AuthFailure::unknown;
+    return result;
+  }
+  const KeyKind prefix_kind = key.substr(0, 3) == "sk_" ? KeyKind::secret : KeyKind::publishable;
+  if (prefix_kind != row->kind) {
+    result.failure = AuthFailure::unknown;
+    return result;
+  }
+  result.principal = Principal{row->store_id, row->kind, std::move(row->origins)};
+  return result;
+}
+
+std::string create_key(Database& db, const std::string& store_name, KeyKind kind,
+                       const std::vector<std::string>& origins, int64_t now) {
+  std::optional<int64_t> store_id = store::find_store(db, store_name);
+  if (!store_id) store_id = store::create_store(db, store_name, now);
+  const std::string key = generate_key(kind);
+  store::insert_key(db, *store_id, kind, hash_key(key), origins, now);
+  return key;
+}
+
+}  // namespace stockbell::server

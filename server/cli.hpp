@@ -1,0 +1,38 @@
+#pragma once
+// The command line of SPEC §2. Every flag can also come from an environment variable
+// (STOCKBELL_PORT, STOCKBELL_DB, ...); a flag wins over the environment.
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "server/config.hpp"
+#include "server/store.hpp"
+
+namespace stockbell::server {
+
+struct KeysCreateCommand {
+  std::string db;
+  std::string store;
+  store::KeyKind kind = store::KeyKind::secret;
+  std::vector<std::string> origins;  ///< normalised
+};
+struct ServeCommand {
+  ServeConfig config;
+};
+struct HelpCommand {};
+struct VersionCommand {};
+/// A usage error: the message to print (exit status 2).
+struct UsageError {
+  std::string message;
+};
+
+using Command = std::variant<ServeCommand, KeysCreateCommand, HelpCommand, VersionCommand, UsageError>;
+
+/// `getenv` is injected so tests can pass their own environment.
+Command parse_command_line(const std::vector<std::string>& args,
+                           const char* (*getenv_fn)(const char*));
+
+std::string usage_text();
+
+}  // namespace stockbell::server

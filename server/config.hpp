@@ -1,0 +1,19 @@
+#pragma once
+// What `stockbell serve` is configured with (flags, else STOCKBELL_* environment variables).
+
+#include <string>
+#include <vector>
+
+namespace stockbell::server {
+
+struct ServeConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;  ///< 0 picks a free port (printed at start)
+  std::string db = "./stockbell.db";
+  std::string web_root;  ///< the widget and demo files; empty: the built-in default
+  bool demo = false;
+  int threads = 32;  ///< HTTP worker threads (each serves one keep-alive connection at a time)
+  bool log_requests = false;
+};
+
+}  // namespace stockbell::server

@@ -1,0 +1,311 @@
+#include "server/http_api.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/fields.hpp"
+#include "core/url.hpp"
+
+namespace stockbell::server {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = hex_value(text[i + 1]);
+    const int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+bool route_matches(const Route& route, const std::vector<std::string>& segments) {
+  if (route.pattern.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i)
+    if (route.pattern[i] != "{}" && route.pattern[i] != segments[i]) return false;
+  return true;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool is_json_media_type(const std::string& content_type) {
+  const std::string type = lower(content_type.substr(0, content_type.find(';')));
+  const auto begin = type.find_first_not_of(" \t");
+  const auto end = type.find_last_not_of(" \t");
+  if (begin == std::string::npos) return false;
+  return type.substr(begin, end - begin + 1) == "application/json";
+}
+
+ApiCode code_for_status(int status) {
+  switch (status) {
+    case 401: return ApiCode::unauthorized;
+    case 403: return ApiCode::forbidden;
+    case 404: return ApiCode::not_found;
+    case 405: return ApiCode::method_not_allowed;
+    case 413: return ApiCode::payload_too_large;
+    case 415: return ApiCode::unsupported_media_type;
+    case 429: return ApiCode::rate_limited;
+    case 503: return ApiCode::unavailable;
+    default: return status >= 500 ? ApiCode::internal : ApiCode::invalid_json;
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> path_segments(const std::string& target) {
+  const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+  std::vector<std::string> segments;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::optional<std::string> segment = percent_decode(path.substr(start, end - start));
+    if (!segment) return std::nullopt;
+    segments.push_back(std::move(*segment));
+    start = end + 1;
+  }
+  // "/" and trailing slashes produce empty last segments; "/api/v1/products/" means the list.
+  while (!segments.empty() && segments.back().empty()) segments.pop_back();
+  if (segments.size() >= 1 && segments[0] == "v1") segments.insert(segments.begin(), "api");
+  return segments;
+}
+
+HttpApi::HttpApi(const ServeConfig& config, Service& service, StaticFiles files)
+    : config_(config), service_(service), files_(std::move(files)) {
+  using H = HttpApi;
+  routes_ = {
+      {"GET", {"healthz"}, Access::open, &H::health},
+      {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request},
+      {"GET", {"api", "v1", "back-in-stock"}, Access::secret, &H::list_requests},
+      {"DELETE", {"api", "v1", "back-in-stock", "{}"}, Access::secret, &H::cancel_request},
+      {"POST", {"api", "v1", "products"}, Access::secret, &H::upsert_products},
+      {"GET", {"api", "v1", "products"}, Access::secret, &H::list_products},
+      {"GET", {"api", "v1", "products", "{}"}, Access::secret, &H::get_product},
+      {"DELETE", {"api", "v1", "products", "{}"}, Access::secret, &H::delete_product},
+      {"GET", {"api", "v1", "events"}, Access::secret, &H::list_events},
+      {"GET", {"api", "v1", "storefront", "availability"}, Access::storefront, &H::availability},
+  };
+}
+
+void HttpApi::send_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+void HttpApi::send_error(httplib::Response& res, const ApiError& error) {
+  if (error.code == ApiCode::unauthorized) res.set_header("WWW-Authenticate", "Bearer");
+  send_json(res, http_status(error.code), error_envelope_json(error));
+}
+
+void HttpApi::render_transport_error(const httplib::Request& req, httplib::Response& res) {
+  (void)req;
+  if (!res.body.empty()) return;  // our own error, already rendered
+  const ApiCode code = code_for_status(res.status);
+  std::string message(default_message(code));
+  if (code == ApiCode::payload_too_large)
+    message = "The request body is larger than " + std::to_string(kMaxUpsertBodyBytes) + " bytes.";
+  else if (res.status == 400)
+    message = "Malformed HTTP request.";
+  else if (res.status == 414)
+    message = "The request URI is too long.";
+  ApiError error = make_error(code, message);
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(error_envelope_json(error), "application/json; charset=utf-8");
+}
+
+void HttpApi::handle(const httplib::Request& req, httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  std::optional<std::vector<std::string>> segments = path_segments(req.target);
+  if (!segments) {
+    send_error(res, make_error(ApiCode::not_found, "Malformed percent-encoding in the path."));
+    return;
+  }
+  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" && (*segments)[1] == "v1") ||
+                   (segments->size() == 1 && (*segments)[0] == "healthz");
+  if (api) {
+    dispatch_api(req, res, *segments);
+    return;
+  }
+  std::string path = "/";
+  for (size_t i = 0; i < segments->size(); ++i) path += (i ? "/" : "") + (*segments)[i];
+  serve_static(req, res, path);
+}
+
+void HttpApi::dispatch_api(const httplib::Request& req, httplib::Response& res,
+                           const std::vector<std::string>& segments) {
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  std::vector<const Route*> matching;
+  for (const Route& route : routes_)
+    if (route_matches(route, segments)) matching.push_back(&route);
+  if (matching.empty()) {
+    send_error(res, make_error(ApiCode::not_found, "No such endpoint: " + req.method + " " +
+                                                       req.path + "."));
+    return;
+  }
+  std::optional<std::string> origin;
+  if (req.has_header("Origin")) origin = normalize_origin(req.get_header_value("Origin"));
+  if (method == "OPTIONS") {
+    const bool storefront = std::any_of(matching.begin(), matching.end(), [](const Route* r) {
+      return r->access == Access::storefront;
+    });
+    if (storefront && origin) {
+      preflight(req, res, *origin);
+      return;
+    }
+  }
+  const Route* route = nullptr;
+  std::string allowed;
+  for (const Route* r : matching) {
+    allowed += (allowed.empty() ? "" : ", ") + std::string(r->method);
+    if (method == r->method) route = r;
+  }
+  if (route == nullptr) {
+    res.set_header("Allow", allowed);
+    send_error(res, make_error(ApiCode::method_not_allowed,
+                               "Method " + req.method + " not allowed here. Allowed: " + allowed +
+                                   "."));
+    return;
+  }
+  std::optional<Principal> principal;
+  if (route->access != Access::open) {
+    principal = authorize(req, res, route->access, origin);
+    if (!principal) return;
+  }
+  RouteContext ctx{req, res, {}, principal.value_or(Principal{})};
+  for (size_t i = 0; i < segments.size(); ++i)
+    if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
+  try {
+    (this->*(route->handler))(ctx);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "stockbell: %s %s failed: %s\n", req.method.c_str(), req.path.c_str(),
+                 e.what());
+    res.headers.erase("Content-Type");
+    send_error(res, make_error(ApiCode::internal));
+  }
+  // CORS: only for a publishable key's own allowed origins (authorize() already refused others).
+  if (principal && origin && principal->kind == KeyKind::publishable) {
+    res.set_header("Access-Control-Allow-Origin", *origin);
+    res.set_header("Vary", "Origin");
+  }
+}
+
+std::optional<Principal> HttpApi::authorize(const httplib::Request& req, httplib::Response& res,
+                                            Access access,
+                                            const std::optional<std::string>& origin) {
+  AuthResult auth;
+  {
+    auto db = service_.reads().acquire();
+    auth = authenticate(*db, req.get_header_value("Authorization"));
+  }
+  if (!auth.principal) {
+    const char* message =
+        auth.failure == AuthFailure::missing
+            ? "Missing API key. Send 'Authorization: Bearer <key>'."
+            : auth.failure == AuthFailure::malformed
+                  ? "Malformed Authorization header. Send 'Authorization: Bearer <key>'."
+                  : "Unknown API key.";
+    send_error(res, make_error(ApiCode::unauthorized, message));
+    return std::nullopt;
+  }
+  const Principal& who = *auth.principal;
+  if (who.kind == KeyKind::publishable) {
+    if (access == Access::secret) {
+      send_error(res, make_error(ApiCode::forbidden,
+                                 "A publishable key can't use this endpoint; use a secret key."));
+      return std::nullopt;
+    }
+    if (req.has_header("Origin") &&
+        (!origin || std::find(who.origins.begin(), who.origins.end(), *origin) == who.origins.end())) {
+      send_error(res, make_error(ApiCode::forbidden, "This key is not allowed from this origin."));
+      return std::nullopt;
+    }
+  }
+  return auth.principal;
+}
+
+void HttpApi::preflight(const httplib::Request& req, httplib::Response& res,
+                        const std::string& origin) {
+  (void)req;
+  bool allowed;
+  {
+    auto db = service_.reads().acquire();
+    allowed = store::origin_allowed_for_any_key(*db, origin);
+  }
+  if (!allowed) {
+    send_error(res, make_error(ApiCode::forbidden, "This origin is not allowed."));
+    return;
+  }
+  res.status = 204;
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Access-Control-Allow-Methods", "GET, POST");
+  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  res.set_header("Access-Control-Max-Age", "600");
+  res.set_header("Vary", "Origin");
+}
+
+bool HttpApi::accept_json_body(RouteContext& ctx, size_t limit) {
+  if (!is_json_media_type(ctx.req.get_header_value("Content-Type"))) {
+    send_error(ctx.res, make_error(ApiCode::unsupported_media_type));
+    return false;
+  }
+  if (ctx.req.body.size() > limit) {
+    send_error(ctx.res, make_error(ApiCode::payload_too_large,
+                                   "The request body is larger than " + std::to_string(limit) +
+                                       " bytes."));
+    return false;
+  }
+  return true;
+}
+
+void HttpApi::serve_static(const httplib::Request& req, httplib::Response& res,
+                           const std::string& path) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    res.set_header("Allow", "GET, HEAD");
+    send_error(res, make_error(ApiCode::method_not_allowed));
+    return;
+  }
+  const bool demo_page = path == "/" && config_.demo;
+  const StaticFile* file = files_.find(demo_page ? "/demo/index.html" : path);
+  const bool widget = path.rfind("/widget/", 0) == 0;
+  const bool demo_asset = path.rfind("/demo/", 0) == 0 && config_.demo;
+  if (file == nullptr || !(widget || demo_page || demo_asset)) {
+    send_error(res, make_error(ApiCode::not_found, "Not found: " + path));
+    return;
+  }
+  res.set_header("ETag", file->etag);
+  if (demo_page || demo_asset)
+    res.set_header("Cache-Control", "no-store");  // the demo page carries this run's key
+  else if (req.has_param("v"))
+    res.set_header("Cache-Control", "public, max-age=31536000, immutable");  // versioned URL
+  else
+    res.set_header("Cache-Control", "public, max-age=300, stale-while-revalidate=86400");
+  if (widget) res.set_header("Access-Control-Allow-Origin", "*");  // public, credential-free files
+  if (req.get_header_value("If-None-Match") == file->etag) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(file->body, file->content_type);
+}
+
+}  // namespace stockbell::server

@@ -1,0 +1,90 @@
+#pragma once
+// HTTP ↔ core: routing, authentication, CORS, the error envelope and static files. One entry
+// point (`handle`) receives every request httplib reads; the route handlers (routes.cpp) turn
+// HTTP into core types, call the Service and render with core's builders.
+
+#include <httplib.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "server/auth.hpp"
+#include "server/config.hpp"
+#include "server/service.hpp"
+#include "server/static_files.hpp"
+
+namespace stockbell::server {
+
+/// Who may call a route.
+enum class Access {
+  open,        ///< no key (health check)
+  storefront,  ///< a publishable or a secret key
+  secret,      ///< a secret key only
+};
+
+struct RouteContext {
+  const httplib::Request& req;
+  httplib::Response& res;
+  std::vector<std::string> params;  ///< the `{}` segments of the route, percent-decoded
+  Principal principal;
+};
+
+class HttpApi;
+using RouteHandler = void (HttpApi::*)(RouteContext&);
+
+struct Route {
+  const char* method;
+  std::vector<std::string> pattern;  ///< path segments; "{}" matches any one segment
+  Access access;
+  RouteHandler handler;
+};
+
+class HttpApi {
+ public:
+  HttpApi(const ServeConfig& config, Service& service, StaticFiles files);
+
+  /// Every request goes through here.
+  void handle(const httplib::Request& req, httplib::Response& res);
+  /// Fills the body of an error status httplib produced itself (400, 413, 414, ...).
+  void render_transport_error(const httplib::Request& req, httplib::Response& res);
+
+  static void send_json(httplib::Response& res, int status, const std::string& body);
+  static void send_error(httplib::Response& res, const ApiError& error);
+
+  // Route handlers (routes.cpp).
+  void health(RouteContext& ctx);
+  void register_request(RouteContext& ctx);
+  void list_requests(RouteContext& ctx);
+  void cancel_request(RouteContext& ctx);
+  void upsert_products(RouteContext& ctx);
+  void list_products(RouteContext& ctx);
+  void get_product(RouteContext& ctx);
+  void delete_product(RouteContext& ctx);
+  void list_events(RouteContext& ctx);
+  void availability(RouteContext& ctx);
+
+ private:
+  void dispatch_api(const httplib::Request& req, httplib::Response& res,
+                    const std::vector<std::string>& segments);
+  void serve_static(const httplib::Request& req, httplib::Response& res, const std::string& path);
+  void preflight(const httplib::Request& req, httplib::Response& res, const std::string& origin);
+  std::optional<Principal> authorize(const httplib::Request& req, httplib::Response& res,
+                                     Access access, const std::optional<std::string>& origin);
+  /// Reads a JSON body within `limit` bytes; sends 415/413 and returns false otherwise.
+  bool accept_json_body(RouteContext& ctx, size_t limit);
+
+  const ServeConfig& config_;
+  Service& service_;
+  StaticFiles files_;
+  std::vector<Route> routes_;
+};
+
+/// Splits a request target's path into percent-decoded segments:
+/// `/v1/products/SKU%2F1?x` → {"api", "v1", "products", "SKU/1"} (the `/v1` alias is mapped onto
+/// `/api/v1`). Returns nullopt for a malformed escape.
+std::optional<std::vector<std::string>> path_segments(const std::string& target);
+
+}  // namespace stockbell::server

@@ -1,0 +1,144 @@
+#include "server/http_server.hpp"
+
+#include <httplib.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <thread>
+
+#include "core/version.hpp"
+#include "core/fields.hpp"
+#include "server/demo.hpp"
+#include "server/http_api.hpp"
+#include "server/read_pool.hpp"
+#include "server/service.hpp"
+#include "server/writer.hpp"
+
+#ifndef STOCKBELL_DEFAULT_WEB_ROOT
+#define STOCKBELL_DEFAULT_WEB_ROOT ""
+#endif
+
+namespace stockbell::server {
+namespace {
+
+constexpr const char* kDemoKeyPlaceholder = "%STOCKBELL_PUBLISHABLE_KEY%";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& api) {
+  // Without TCP_NODELAY a keep-alive POST stalls ~40 ms on Nagle + delayed ACK.
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_max_count(100000);
+  http.set_keep_alive_timeout(5);
+  http.set_read_timeout(5, 0);
+  http.set_write_timeout(5, 0);
+  http.set_payload_max_length(kMaxUpsertBodyBytes);
+  const int threads = config.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  auto handler = [&api](const httplib::Request& req, httplib::Response& res) { api.handle(req, res); };
+  http.Get(".*", handler);
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Patch(".*", handler);
+  http.Delete(".*", handler);
+  http.Options(".*", handler);
+  http.set_error_handler([&api](const httplib::Request& req, httplib::Response& res) {
+    api.render_transport_error(req, res);
+  });
+  http.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "stockbell: %s %s failed: %s\n", req.method.c_str(),
+                       req.path.c_str(), e.what());
+        } catch (...) {
+        }
+        HttpApi::send_error(res, make_error(ApiCode::internal));
+      });
+  if (config.log_requests) {
+    // Method, path (no query: it may carry e-mails), status. Never headers: they carry keys.
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      std::fprintf(stderr, "%s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+    });
+  }
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  // Signals are taken by one thread with sigwait; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const std::string web_root = config.web_root.empty() ? STOCKBELL_DEFAULT_WEB_ROOT : config.web_root;
+  Writer writer(config.db, Writer::Options{});
+  ReadPool reads(config.db);
+  Service service(writer, reads);
+  StaticFiles files = StaticFiles::load(web_root);
+
+  httplib::Server http;
+  const int port = config.port == 0 ? http.bind_to_any_port(config.host)
+                                    : (http.bind_to_port(config.host, config.port) ? config.port : -1);
+  if (port < 0) {
+    std::fprintf(stderr, "stockbell: cannot listen on %s:%d\n", config.host.c_str(), config.port);
+    return 1;
+  }
+  const std::string base = "http://" + (config.host == "0.0.0.0" ? std::string("127.0.0.1") : config.host) +
+                           ":" + std::to_string(port);
+  std::string demo_secret;
+  if (config.demo) {
+    if (files.find("/demo/index.html") == nullptr) {
+      std::fprintf(stderr, "stockbell: --demo needs the web root with demo/ (looked in '%s')\n",
+                   web_root.c_str());
+      return 1;
+    }
+    std::vector<std::string> origins = {"http://127.0.0.1:" + std::to_string(port),
+                                        "http://localhost:" + std::to_string(port)};
+    if (config.host != "127.0.0.1" && config.host != "0.0.0.0" && config.host != "localhost")
+      origins.push_back("http://" + config.host + ":" + std::to_string(port));
+    const DemoKeys keys = seed_demo(service, read_file(web_root + "/demo/catalog.json"), origins);
+    files.substitute("/demo/index.html", kDemoKeyPlaceholder, keys.publishable);
+    demo_secret = keys.secret;
+  }
+
+  HttpApi api(config, service, std::move(files));
+  configure_http(http, config, api);
+
+  std::printf("stockbell %s listening on %s (database %s)\n", STOCKBELL_VERSION, base.c_str(),
+              config.db.c_str());
+  if (config.demo) {
+    std::printf("demo storefront: %s/\n", base.c_str());
+    std::printf("demo secret key (shown once): %s\n", demo_secret.c_str());
+  }
+  std::fflush(stdout);
+
+  std::thread signal_thread([&http, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    http.stop();
+  });
+
+  http.listen_after_bind();  // returns once stopped and every in-flight request is answered
+  writer.stop();
+  if (signal_thread.joinable()) {
+    // listen ended without a signal (e.g. the socket failed): wake the signal thread.
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+  }
+  std::fprintf(stderr, "stockbell: stopped\n");
+  return 0;
+}
+
+}  // namespace stockbell::server

@@ -1,0 +1,27 @@
+#include "server/read_pool.hpp"
+
+#include "server/schema.hpp"
+
+namespace stockbell::server {
+
+ReadPool::Lease ReadPool::acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<Database> db = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(db));
+    }
+  }
+  auto db = std::make_unique<Database>(path_, Database::Mode::read_only);
+  configure_connection(*db);
+  return Lease(*this, std::move(db));
+}
+
+void ReadPool::give_back(std::unique_ptr<Database> db) {
+  if (!db) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(db));
+}
+
+}  // namespace stockbell::server

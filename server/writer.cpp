@@ -1,0 +1,101 @@
+#include "server/writer.hpp"
+
+#include <cstdio>
+
+#include "server/schema.hpp"
+
+namespace stockbell::server {
+
+Writer::Writer(const std::string& path, Options options) : options_(options) {
+  db_ = std::make_unique<Database>(path, Database::Mode::read_write_create);
+  id_key_ = open_schema(*db_);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t Writer::commits() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return commits_;
+}
+
+size_t Writer::jobs() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return jobs_;
+}
+
+void Writer::submit(std::function<void(Database&)> work) {
+  auto pending = std::make_unique<Pending>();
+  pending->work = std::move(work);
+  std::future<void> done = pending->done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) throw std::runtime_error("the store is shutting down");
+    queue_.push_back(std::move(pending));
+  }
+  wake_.notify_one();
+  done.get();  // rethrows the job's or the commit's failure
+}
+
+void Writer::loop() {
+  std::deque<std::unique_ptr<Pending>> group;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and every job is done
+      while (!queue_.empty() && group.size() < options_.max_batch) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_group(group);
+    group.clear();
+  }
+}
+
+void Writer::run_group(std::deque<std::unique_ptr<Pending>>& group) {
+  Database& db = *db_;
+  std::exception_ptr commit_error;
+  try {
+    Transaction tx(db);
+    for (auto& pending : group) {
+      db.cached("SAVEPOINT job").run();
+      try {
+        pending->work(db);
+        db.cached("RELEASE job").run();
+      } catch (...) {
+        pending->error = std::current_exception();
+        db.cached("ROLLBACK TO job").run();
+        db.cached("RELEASE job").run();
+      }
+    }
+    tx.commit();
+  } catch (...) {
+    commit_error = std::current_exception();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!commit_error) ++commits_;
+    jobs_ += group.size();
+  }
+  for (auto& pending : group) {
+    if (commit_error)
+      pending->done.set_exception(commit_error);
+    else if (pending->error)
+      pending->done.set_exception(pending->error);
+    else
+      pending->done.set_value();
+  }
+}
+
+}  // namespace stockbell::server

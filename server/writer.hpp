@@ -1,0 +1,85 @@
+#pragma once
+// The single writer: one thread owns the write connection and runs every write job. Jobs that
+// arrive while a commit is being synced wait together and share the next transaction (group
+// commit): each job runs in its own savepoint, then one COMMIT with `synchronous = FULL` makes
+// the whole group durable, and only then does any caller get its result. So a 200 always means
+// "on disk", and throughput comes from batching the fsync, not from weaker syncing.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+
+#include "server/sqlite.hpp"
+
+namespace stockbell::server {
+
+class Writer {
+ public:
+  struct Options {
+    size_t max_batch = 256;  ///< jobs per transaction
+  };
+
+  /// Opens the write connection (migrating the schema) and starts the writer thread.
+  Writer(const std::string& path, Options options);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  /// Runs `job(db)` inside the writer's transaction and returns its result once the
+  /// transaction is committed. A job that throws is rolled back alone (its savepoint) and the
+  /// exception is rethrown here; a failed COMMIT fails every job of the group.
+  template <class F>
+  auto run(F job) -> std::invoke_result_t<F, Database&> {
+    using R = std::invoke_result_t<F, Database&>;
+    if constexpr (std::is_void_v<R>) {
+      submit([&](Database& db) { job(db); });
+    } else {
+      std::optional<R> result;
+      submit([&](Database& db) { result.emplace(job(db)); });
+      return std::move(*result);
+    }
+  }
+
+  /// The database's id key (see core/ids.hpp).
+  uint64_t id_key() const { return id_key_; }
+
+  /// Finishes the queued jobs, then stops the thread. Later run() calls throw.
+  void stop();
+
+  /// Number of transactions committed, and jobs run (for benchmarks and tests).
+  size_t commits() const;
+  size_t jobs() const;
+
+ private:
+  struct Pending {
+    std::function<void(Database&)> work;
+    std::promise<void> done;
+    std::exception_ptr error;
+  };
+
+  void submit(std::function<void(Database&)> work);
+  void loop();
+  void run_group(std::deque<std::unique_ptr<Pending>>& group);
+
+  Options options_;
+  std::unique_ptr<Database> db_;
+  uint64_t id_key_ = 0;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Pending>> queue_;
+  bool stopping_ = false;
+  size_t commits_ = 0;
+  size_t jobs_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace stockbell::server
