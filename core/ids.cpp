@@ -67,7 +67,7 @@ std::optional<uint64_t> parse_id(IdKind kind, std::string_view id, uint64_t key)
   for (size_t i = prefix.size(); i < id.size(); ++i) {
     const size_t digit = kAlphabet.find(id[i]);
     if (digit == std::string_view::npos) return std::nullopt;
-    if (i == prefix.size() && digit > 1) return std::nullopt;  // would overflow 64 bits
+    if (i == prefix.size() && digit > 15) return std::nullopt;  // would overflow 64 bits
     value = (value << 5) | digit;
   }
   const uint64_t row = unpermute(value, kind_key(kind, key));
