@@ -45,7 +45,7 @@ std::optional<std::string> normalize_origin(std::string_view origin) {
   const size_t scheme = http_scheme_length(origin);
   if (scheme == 0) return std::nullopt;
   std::string out = ascii_lower(origin);
-  if (!out.empty() && out.back() == '/') out.pop_back();
+  if (out.size() > scheme && out.back() == '/') out.pop_back();
   std::string_view authority = std::string_view(out).substr(scheme);
   if (authority.empty()) return std::nullopt;
   for (char c : authority)
