@@ -25,7 +25,7 @@ std::optional<std::string> read_email(ObjectReader& reader) {
     problems.add(path, FieldCode::required);
     return std::nullopt;
   }
-  if (email.size() > kMaxEmailLength) {
+  if (char_count(email) > kMaxEmailLength) {
     problems.add(path, FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
     return std::nullopt;
   }

@@ -98,7 +98,7 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
   }
   if (const std::string* email = find_param(params, "email")) {
     const std::string_view text = trim(*email);
-    if (text.size() > kMaxEmailLength)
+    if (char_count(text) > kMaxEmailLength)
       problems.add("email", FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
     else if (!is_valid_email(text))
       problems.add("email", FieldCode::invalid_email);
