@@ -54,12 +54,13 @@ Json read_attributes(const Json& value, const std::string& path, Problems& probl
 
 Json merge_attributes(const Json& stored, const Json& incoming, bool overwrite) {
   Json out = stored.is_object() ? stored : Json::object();
+  // Removals first: the room they free is there for the additions of the same merge.
+  if (overwrite)
+    for (auto it = incoming.begin(); it != incoming.end(); ++it)
+      if (it.value().is_null()) out.erase(it.key());
   for (auto it = incoming.begin(); it != incoming.end(); ++it) {
+    if (it.value().is_null()) continue;
     const bool exists = out.contains(it.key());
-    if (it.value().is_null()) {
-      if (overwrite && exists) out.erase(it.key());
-      continue;
-    }
     if (exists) {
       if (overwrite) out[it.key()] = it.value();
       continue;
