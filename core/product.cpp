@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <type_traits>
 
 namespace stockbell {
 namespace {
@@ -152,11 +153,16 @@ Variant apply_variant_patch(const Variant* stored, const VariantPatch& patch) {
   return v;
 }
 
-// Storage reading helpers: trusted input written by product_to_storage.
+// Storage reading helpers: input written by product_to_storage. A number or boolean member of
+// another type gives false (never an exception: this also runs without exception support).
 template <class T>
-void get_optional(const Json& object, const char* key, std::optional<T>& out) {
+bool get_optional(const Json& object, const char* key, std::optional<T>& out) {
   auto it = object.find(key);
-  if (it != object.end() && !it->is_null()) out = it->get<T>();
+  if (it == object.end() || it->is_null()) return true;
+  const bool type_ok = std::is_same_v<T, bool> ? it->is_boolean() : it->is_number_integer();
+  if (!type_ok) return false;
+  out = it->get<T>();
+  return true;
 }
 
 std::optional<std::string> get_text(const Json& object, const char* key) {
@@ -356,9 +362,10 @@ std::optional<Product> product_from_storage(std::string_view text) {
   p.image_url = get_text(*doc, "imageUrl");
   p.url = get_text(*doc, "url");
   p.currency = get_text(*doc, "currency");
-  get_optional(*doc, "priceCents", p.price_cents);
-  get_optional(*doc, "compareAtPriceCents", p.compare_at_price_cents);
-  get_optional(*doc, "inStock", p.in_stock);
+  if (!get_optional(*doc, "priceCents", p.price_cents) ||
+      !get_optional(*doc, "compareAtPriceCents", p.compare_at_price_cents) ||
+      !get_optional(*doc, "inStock", p.in_stock))
+    return std::nullopt;
   auto variants = doc->find("variants");
   if (variants != doc->end() && variants->is_array()) {
     for (const Json& vj : *variants) {
@@ -370,10 +377,11 @@ std::optional<Product> product_from_storage(std::string_view text) {
       v.title = std::move(*vtitle);
       v.sku = get_text(vj, "sku");
       v.image_url = get_text(vj, "imageUrl");
-      get_optional(vj, "priceCents", v.price_cents);
-      get_optional(vj, "compareAtPriceCents", v.compare_at_price_cents);
-      get_optional(vj, "inStock", v.in_stock);
-      get_optional(vj, "inventoryQuantity", v.inventory_quantity);
+      if (!get_optional(vj, "priceCents", v.price_cents) ||
+          !get_optional(vj, "compareAtPriceCents", v.compare_at_price_cents) ||
+          !get_optional(vj, "inStock", v.in_stock) ||
+          !get_optional(vj, "inventoryQuantity", v.inventory_quantity))
+        return std::nullopt;
       auto options = vj.find("options");
       if (options != vj.end() && options->is_array())
         for (const Json& o : *options)
