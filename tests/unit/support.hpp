@@ -1,0 +1,43 @@
+#pragma once
+// Helpers shared by the unit tests: data paths injected by CMake, file access, golden files and
+// compact renderings of results that make failure messages readable.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/errors.hpp"
+
+namespace stockbell::test {
+
+/// tests/vectors, tests/golden and ${build}/test-output (STOCKBELL_*_DIR compile definitions).
+std::string vectors_dir();
+std::string golden_dir();
+std::string out_dir();
+
+/// The bytes of a file, or nullopt when it can't be read.
+std::optional<std::string> read_file(const std::string& path);
+/// Writes `data` exactly (binary), creating parent folders; returns false on failure.
+bool write_file(const std::string& path, std::string_view data);
+
+/// `unit` repeated `times` times: `repeat("é", 3)` is "ééé".
+std::string repeat(std::string_view unit, size_t times);
+
+/// Decodes hex digits ("7b22ff") to bytes; whitespace is ignored.
+std::string from_hex(std::string_view hex);
+
+/// "field:code" of every detail, joined by ", ", e.g.
+/// `productId:too_long, customer.email:invalid_email`; "ok" for a successful result.
+std::string problem_list(const ApiError& error);
+template <class T>
+std::string problem_list(const Result<T>& result) {
+  return result.ok() ? std::string("ok") : problem_list(result.error());
+}
+
+/// Checks `actual` against tests/golden/<name> byte for byte. On a difference the test fails,
+/// names the first differing byte, and writes `actual` to ${build}/test-output/golden/<name> so
+/// `diff tests/golden/<name> build/test-output/golden/<name>` shows it. With the environment
+/// variable STOCKBELL_UPDATE_GOLDEN=1 the golden file is rewritten instead (review the git diff).
+void check_golden(const std::string& name, const std::string& actual);
+
+}  // namespace stockbell::test

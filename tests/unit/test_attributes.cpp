@@ -1,0 +1,131 @@
+// core/attributes: `customer.attributes` rules and how they merge onto a stored subscriber.
+
+#include <doctest/doctest.h>
+
+#include "core/attributes.hpp"
+#include "core/fields.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+using stockbell::test::repeat;
+
+namespace {
+
+const std::string kPath = "customer.attributes";
+
+// "field:code" of what read_attributes reports for `value`.
+std::string problems_of(const Json& value) {
+  Problems problems;
+  read_attributes(value, kPath, problems);
+  ApiError error{ApiCode::validation_failed, "", problems.take()};
+  return error.details.empty() ? "ok" : stockbell::test::problem_list(error);
+}
+
+Json keys(size_t n, const std::string& prefix = "k") {
+  Json out = Json::object();
+  for (size_t i = 0; i < n; ++i) out[prefix + std::to_string(i)] = static_cast<int64_t>(i);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("at most 50 keys") {
+  Problems problems;
+  CHECK(read_attributes(keys(50), kPath, problems).size() == 50);
+  CHECK(problems.empty());
+  CHECK(problems_of(keys(51)) == "customer.attributes:too_many_items");
+  Problems over;
+  read_attributes(keys(51), kPath, over);
+  CHECK(over.list()[0].limit == 50);
+  CHECK(over.list()[0].message == "Must contain at most 50 items.");
+}
+
+TEST_CASE("keys are 1-64 of [A-Za-z0-9_.-]") {
+  CHECK(problems_of({{"utm.source-2_X", 1}}) == "ok");
+  CHECK(problems_of({{repeat("k", 64), 1}}) == "ok");
+  CHECK(problems_of({{repeat("k", 65), 1}}) ==
+        "customer.attributes." + repeat("k", 64) + "...:invalid_attribute_name");
+  CHECK(problems_of({{"first name", 1}}) ==
+        "customer.attributes[\"first name\"]:invalid_attribute_name");
+  CHECK(problems_of({{"", 1}}) == "customer.attributes[\"\"]:invalid_attribute_name");
+  CHECK(problems_of({{"größe", 1}}) == "customer.attributes[\"größe\"]:invalid_attribute_name");
+  CHECK(problems_of({{"a/b", 1}}) == "customer.attributes[\"a/b\"]:invalid_attribute_name");
+  CHECK(problems_of({{"plain", 1}}) == "ok");
+}
+
+TEST_CASE("values are strings, finite numbers, booleans or null") {
+  const Json ok = {{"s", "x"}, {"i", -3}, {"u", 18446744073709551615ull}, {"f", 1.5},
+                   {"t", true}, {"n", nullptr}};
+  Problems problems;
+  CHECK(read_attributes(ok, kPath, problems) == ok);
+  CHECK(problems.empty());
+  CHECK(problems_of({{"tags", Json::array({"a"})}}) ==
+        "customer.attributes.tags:invalid_attribute_value");
+  CHECK(problems_of({{"address", {{"city", "Oslo"}}}}) ==
+        "customer.attributes.address:invalid_attribute_value");
+}
+
+TEST_CASE("string values: at most 1000 characters, line breaks allowed, kept as sent") {
+  CHECK(problems_of({{"note", repeat("é", 1000)}}) == "ok");
+  CHECK(problems_of({{"note", repeat("é", 1001)}}) == "customer.attributes.note:too_long");
+  CHECK(problems_of({{"note", "line 1\nline 2\ttab\r\n"}}) == "ok");
+  CHECK(problems_of({{"note", "bell\u0007"}}) == "customer.attributes.note:control_character");
+  Problems problems;
+  CHECK(read_attributes({{"note", "  padded  "}}, kPath, problems)["note"] == "  padded  ");
+}
+
+TEST_CASE("every bad key is reported; good keys are still returned") {
+  Problems problems;
+  Json out = read_attributes({{"a b", 1}, {"good", 2}, {"list", Json::array()}}, kPath, problems);
+  CHECK(out == Json{{"good", 2}});
+  CHECK(problems.size() == 2);
+}
+
+TEST_CASE("attributes: null means none; anything but an object is invalid_type") {
+  Problems problems;
+  CHECK(read_attributes(nullptr, kPath, problems) == Json::object());
+  CHECK(problems.empty());
+  CHECK(problems_of("vip") == "customer.attributes:invalid_type");
+  CHECK(problems_of(Json::array()) == "customer.attributes:invalid_type");
+}
+
+TEST_CASE("merge with overwrite (secret key): set, replace, null removes") {
+  const Json stored = {{"plan", "free"}, {"vip", false}};
+  const Json merged = merge_attributes(stored, {{"plan", "pro"}, {"vip", nullptr}, {"new", 1}}, true);
+  CHECK(merged == Json{{"plan", "pro"}, {"new", 1}});
+  // Removing a key that is not stored is a no-op.
+  CHECK(merge_attributes(stored, {{"ghost", nullptr}}, true) == stored);
+}
+
+TEST_CASE("merge without overwrite (publishable key): only new keys, nothing replaced or removed") {
+  const Json stored = {{"plan", "free"}, {"vip", false}};
+  const Json merged =
+      merge_attributes(stored, {{"plan", "pro"}, {"vip", nullptr}, {"new", 1}, {"gone", nullptr}},
+                       false);
+  CHECK(merged == Json{{"plan", "free"}, {"vip", false}, {"new", 1}});
+}
+
+TEST_CASE("a merge keeps at most 50 keys") {
+  const Json full = keys(50);
+  CHECK(merge_attributes(full, {{"extra", 1}}, true) == full);
+  CHECK(merge_attributes(full, {{"extra", 1}}, false) == full);
+  // Replacing an existing key still works when full.
+  CHECK(merge_attributes(full, {{"k3", "x"}}, true)["k3"] == "x");
+  Json forty_nine = keys(49);
+  Json merged = merge_attributes(forty_nine, {{"x1", 1}, {"x2", 2}}, true);
+  CHECK(merged.size() == 50);
+  CHECK(merged.contains("x1"));
+  CHECK_FALSE(merged.contains("x2"));
+}
+
+TEST_CASE("removals in the same merge make room for new keys, whatever their names") {
+  // "a-new" sorts before "k7": the removal must still count.
+  Json merged = merge_attributes(keys(50), {{"a-new", 1}, {"k7", nullptr}}, true);
+  CHECK(merged.size() == 50);
+  CHECK(merged.contains("a-new"));
+  CHECK_FALSE(merged.contains("k7"));
+}
+
+TEST_CASE("a stored value that is not an object counts as no attributes") {
+  CHECK(merge_attributes(nullptr, {{"a", 1}}, true) == Json{{"a", 1}});
+}

@@ -1,0 +1,84 @@
+// core/email: the WHATWG "valid e-mail address" grammar (what <input type=email> accepts) and
+// the identity (lower-cased) of an address.
+
+#include <doctest/doctest.h>
+
+#include "core/email.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+using stockbell::test::repeat;
+
+TEST_CASE("addresses browsers accept are valid") {
+  for (const std::string address : {
+           "a@b",
+           ".a@b",
+           "a.@b",
+           "a..b@c",
+           ".a..b.@c",
+           "user+tag@sub.example.co",
+           "Buyer@Example.COM",
+           "!#$%&'*+/=?^_`{|}~-@example.com",
+           "a@b-c",
+           "a@b--c.d",
+           "a@1.2.3.4",  // digits form ordinary labels
+           "a@0",
+           "a@b.c.d.e.f",
+       }) {
+    CAPTURE(address);
+    CHECK(is_valid_email(address));
+  }
+}
+
+TEST_CASE("addresses outside the grammar are invalid") {
+  for (const std::string address : {
+           "",
+           "a",
+           "@b",
+           "a@",
+           "a@b.",
+           "a@.b",
+           "a@b..c",
+           "a@-b",
+           "a@b-",
+           "a@b.-c",
+           "a@b.c-",
+           "a b@c",
+           "a@b c",
+           "a@b_c",
+           "\"quoted\"@x",
+           "a@[1.2.3.4]",
+           "é@example.com",
+           "a@exämple.com",
+           "a@b@c",
+           "a(b)@c",
+           "a,b@c",
+           "a;b@c",
+           "a:b@c",
+           "a\\b@c",
+           "a@b:80",
+           "a@b/c",
+           " a@b",  // callers trim first; the grammar itself has no spaces
+       }) {
+    CAPTURE(address);
+    CHECK_FALSE(is_valid_email(address));
+  }
+}
+
+TEST_CASE("a domain label is at most 63 characters") {
+  CHECK(is_valid_email("a@" + repeat("x", 63)));
+  CHECK(is_valid_email("a@" + repeat("x", 63) + "." + repeat("y", 63)));
+  CHECK_FALSE(is_valid_email("a@" + repeat("x", 64)));
+  CHECK_FALSE(is_valid_email("a@ok." + repeat("x", 64) + ".com"));
+}
+
+TEST_CASE("the local part has no length limit of its own") {
+  CHECK(is_valid_email(repeat("a", 200) + "@b"));
+}
+
+TEST_CASE("identity is the ASCII lower-cased address") {
+  CHECK(email_identity("Buyer@Example.COM") == "buyer@example.com");
+  CHECK(email_identity("a@b") == "a@b");
+  CHECK(email_identity("USER+TAG@X.Y") == "user+tag@x.y");
+  CHECK(kMaxEmailLength == 254);
+}

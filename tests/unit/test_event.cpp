@@ -1,0 +1,115 @@
+// core/event: event types, the catalog snapshot an event carries, and the one JSON builder used
+// for the event feed and webhooks (golden files).
+
+#include <doctest/doctest.h>
+
+#include "core/event.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+
+namespace {
+
+Product catalog_product() {
+  Product p;
+  p.product_id = "LS-100";
+  p.title = "Linen shirt";
+  p.url = "https://shop.example/p/linen-shirt";
+  p.image_url = "https://shop.example/img/linen.jpg";
+  p.currency = "USD";
+  Variant m;
+  m.variant_id = "LS-100-M";
+  m.title = "M";
+  m.price_cents = 3900;
+  Variant l;
+  l.variant_id = "LS-100-L";
+  l.title = "L";
+  l.price_cents = 3500;
+  l.image_url = "https://shop.example/img/linen-l.jpg";
+  p.variants = {m, l};
+  return p;
+}
+
+EventData requested_event() {
+  EventData e;
+  e.id = "evt_0k3m9q1x2v7dz";
+  e.type = EventType::back_in_stock_requested;
+  e.created_at_ms = 1795822665123;  // 2026-11-27T23:37:45.123Z
+  e.subscriber = {"sub_1abcdefghjkmn", "buyer@example.com", "Ada", std::nullopt, "cus_42"};
+  e.product_id = "LS-100";
+  e.variant_id = "LS-100-M";
+  e.request_product_title = "Linen shirt \"classic\"";
+  e.catalog = ProductSnapshot{};  // not in the catalog yet
+  e.request_id = "bisr_0zyxwvtsrqpnm";
+  e.request_created_at_ms = 1795822665123;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("event type names round-trip") {
+  CHECK(event_type_name(EventType::back_in_stock) == "ecommerce.back_in_stock");
+  CHECK(event_type_name(EventType::back_in_stock_requested) == "ecommerce.back_in_stock_requested");
+  for (EventType t : {EventType::back_in_stock, EventType::back_in_stock_requested})
+    CHECK(parse_event_type(event_type_name(t)) == t);
+  CHECK_FALSE(parse_event_type("back_in_stock").has_value());
+  CHECK_FALSE(parse_event_type("ECOMMERCE.BACK_IN_STOCK").has_value());
+  CHECK_FALSE(parse_event_type("").has_value());
+}
+
+TEST_CASE("snapshot: nothing for a product not in the catalog") {
+  CHECK(snapshot_of(nullptr, "X") == ProductSnapshot{});
+}
+
+TEST_CASE("snapshot of a variant: its title, image and price win over the product's") {
+  const Product p = catalog_product();
+  ProductSnapshot l = snapshot_of(&p, "LS-100-L");
+  CHECK(*l.product_title == "Linen shirt");
+  CHECK(*l.variant_title == "L");
+  CHECK(*l.image_url == "https://shop.example/img/linen-l.jpg");
+  CHECK(*l.price_cents == 3500);
+  CHECK(*l.currency == "USD");
+  CHECK(*l.url == "https://shop.example/p/linen-shirt");
+  ProductSnapshot m = snapshot_of(&p, "LS-100-M");
+  CHECK(*m.image_url == "https://shop.example/img/linen.jpg");  // no own image: the product's
+  CHECK(*m.price_cents == 3900);
+}
+
+TEST_CASE("snapshot of the product-level target: the effective (lowest) price, no variant title") {
+  const Product p = catalog_product();
+  ProductSnapshot s = snapshot_of(&p, "LS-100");
+  CHECK(*s.product_title == "Linen shirt");
+  CHECK_FALSE(s.variant_title.has_value());
+  CHECK(*s.price_cents == 3500);
+  CHECK(*s.image_url == "https://shop.example/img/linen.jpg");
+}
+
+TEST_CASE("titles sent with the request win over the catalog's") {
+  const Product p = catalog_product();
+  EventData e = requested_event();
+  e.catalog = snapshot_of(&p, "LS-100-M");
+  OrderedJson j = event_json(e);
+  CHECK(j["product"]["productTitle"] == "Linen shirt \"classic\"");
+  CHECK(j["product"]["variantTitle"] == "M");  // none sent: the catalog's
+  e.request_product_title.reset();
+  CHECK(event_json(e)["product"]["productTitle"] == "Linen shirt");
+}
+
+TEST_CASE("ecommerce.back_in_stock_requested event JSON (golden)") {
+  stockbell::test::check_golden("event_back_in_stock_requested.json", dump(event_json(requested_event())));
+}
+
+TEST_CASE("ecommerce.back_in_stock event JSON (golden)") {
+  const Product p = catalog_product();
+  EventData e = requested_event();
+  e.id = "evt_0k3m9q1x2v7e0";
+  e.type = EventType::back_in_stock;
+  e.created_at_ms = 1796083200000;  // 2026-12-01T00:00:00.000Z
+  e.subscriber.last_name = "Lovelace";
+  e.request_product_title.reset();
+  e.variant_id = "LS-100-L";
+  e.catalog = snapshot_of(&p, "LS-100-L");
+  const std::string json = dump(event_json(e));
+  stockbell::test::check_golden("event_back_in_stock.json", json);
+  CHECK(json.find("\"createdAt\":\"2026-12-01T00:00:00.000Z\"") != std::string::npos);
+}

@@ -1,0 +1,451 @@
+// core/product: the upsert body (SPEC §6), partial updates, effective stock and price, request
+// targets, the storage form and the API form.
+
+#include <doctest/doctest.h>
+
+#include "core/product.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+using stockbell::test::problem_list;
+using stockbell::test::repeat;
+
+namespace {
+
+Result<ProductUpsert> parse(const Json& body) { return parse_product_upsert(body.dump()); }
+
+// `{"products":[product]}`.
+Result<ProductUpsert> parse_one(const Json& product) {
+  return parse(Json{{"products", Json::array({product})}});
+}
+
+Json product_with(const Json& changes) {
+  Json p = {{"productId", "SKU-1"}, {"title", "Linen shirt"}};
+  for (auto it = changes.begin(); it != changes.end(); ++it) p[it.key()] = it.value();
+  return p;
+}
+
+Json variant_with(const Json& changes) {
+  Json v = {{"variantId", "SKU-1-M"}, {"title", "M"}};
+  for (auto it = changes.begin(); it != changes.end(); ++it) v[it.key()] = it.value();
+  return v;
+}
+
+ProductPatch patch_of(const Json& product) {
+  auto r = parse_one(product);
+  REQUIRE_MESSAGE(r.ok(), problem_list(r));
+  return r.value().products.at(0);
+}
+
+Variant variant(std::string id, std::optional<bool> in_stock, std::optional<int64_t> quantity,
+                std::optional<int64_t> price = std::nullopt) {
+  Variant v;
+  v.variant_id = std::move(id);
+  v.title = v.variant_id;
+  v.in_stock = in_stock;
+  v.inventory_quantity = quantity;
+  v.price_cents = price;
+  return v;
+}
+
+Product product(std::string id, std::vector<Variant> variants,
+                std::optional<bool> in_stock = std::nullopt) {
+  Product p;
+  p.product_id = std::move(id);
+  p.title = "T";
+  p.variants = std::move(variants);
+  p.in_stock = in_stock;
+  return p;
+}
+
+Json products(size_t n) {
+  Json list = Json::array();
+  for (size_t i = 0; i < n; ++i)
+    list.push_back({{"productId", "P" + std::to_string(i)}, {"title", "T"}});
+  return list;
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a minimal upsert: omitted fields stay omitted") {
+  ProductPatch p = patch_of({{"productId", " SKU-1 "}, {"title", " Linen shirt "}});
+  CHECK(p.product_id == "SKU-1");
+  CHECK(p.title == "Linen shirt");
+  CHECK(p.description.absent());
+  CHECK(p.price_cents.absent());
+  CHECK(p.currency.absent());
+  CHECK(p.in_stock.absent());
+  CHECK_FALSE(p.variants.has_value());
+}
+
+TEST_CASE("products: required, an array of 1 to 100 objects") {
+  CHECK(problem_list(parse(Json::object())) == "products:required");
+  CHECK(problem_list(parse({{"products", nullptr}})) == "products:required");
+  CHECK(problem_list(parse({{"products", "SKU-1"}})) == "products:invalid_type");
+  CHECK(problem_list(parse({{"products", products(1)[0]}})) == "products:invalid_type");
+  CHECK(problem_list(parse({{"products", Json::array()}})) == "products:too_few_items");
+  CHECK(parse({{"products", products(1)}}).ok());
+  CHECK(parse({{"products", products(100)}}).value().products.size() == 100);
+  auto over = parse({{"products", products(101)}});
+  CHECK(problem_list(over) == "products:too_many_items");
+  CHECK(over.error().details[0].limit == 100);
+  CHECK(problem_list(parse({{"products", Json::array({1, "x"})}})) ==
+        "products[0]:invalid_type, products[1]:invalid_type");
+  CHECK(problem_list(parse(Json::array())) == ":invalid_type");
+  CHECK(problem_list(parse({{"products", products(1)}, {"dryRun", true}})) ==
+        "dryRun:unknown_field");
+}
+
+TEST_CASE("a duplicate productId in one batch fails the batch, on the later item") {
+  Json list = products(3);
+  list[2]["productId"] = " P0\u00A0";  // the same id once trimmed
+  CHECK(problem_list(parse({{"products", list}})) == "products[2].productId:duplicate_id");
+  // Ids are case-sensitive: "p0" is another product.
+  list[2]["productId"] = "p0";
+  CHECK(parse({{"products", list}}).ok());
+}
+
+TEST_CASE("a duplicate variantId within a product fails; across products it is fine") {
+  Json p = product_with({{"variants", {variant_with({}), variant_with({{"title", "M again"}})}}});
+  CHECK(problem_list(parse_one(p)) == "products[0].variants[1].variantId:duplicate_id");
+  Json other = product_with({{"productId", "SKU-2"}, {"variants", {variant_with({})}}});
+  Json first = product_with({{"variants", {variant_with({})}}});
+  CHECK(parse({{"products", {first, other}}}).ok());
+}
+
+TEST_CASE("required product and variant fields, with full paths") {
+  CHECK(problem_list(parse_one(Json::object())) ==
+        "products[0].productId:required, products[0].title:required");
+  CHECK(problem_list(parse_one(product_with({{"title", " "}}))) == "products[0].title:empty");
+  CHECK(problem_list(parse_one(product_with({{"variants", {Json::object()}}}))) ==
+        "products[0].variants[0].variantId:required, products[0].variants[0].title:required");
+  CHECK(problem_list(parse_one(product_with({{"variants", {"M"}}}))) ==
+        "products[0].variants[0]:invalid_type");
+}
+
+TEST_CASE("every problem of every item is listed") {
+  Json list = products(4);
+  list[1]["priceCents"] = -1;
+  list[3]["variants"] = Json::array({variant_with({{"variantId", 7}, {"colour", "red"}})});
+  CHECK(problem_list(parse({{"products", list}})) ==
+        "products[1].priceCents:out_of_range, products[3].variants[0].variantId:invalid_type, "
+        "products[3].variants[0].colour:unknown_field");
+}
+
+TEST_CASE("unknown fields are rejected in products, variants and options") {
+  CHECK(problem_list(parse_one(product_with({{"stock", 3}}))) == "products[0].stock:unknown_field");
+  CHECK(problem_list(parse_one(product_with({{"variants", {variant_with({{"qty", 1}})}}}))) ==
+        "products[0].variants[0].qty:unknown_field");
+  CHECK(problem_list(parse_one(product_with(
+            {{"variants", {variant_with({{"options", {{{"name", "Size"}, {"value", "M"}, {"x", 1}}}}})}}}))) ==
+        "products[0].variants[0].options[0].x:unknown_field");
+}
+
+TEST_CASE("variants: omitted keeps, [] and null remove all, a list replaces") {
+  CHECK_FALSE(patch_of(product_with({})).variants.has_value());
+  CHECK(patch_of(product_with({{"variants", Json::array()}})).variants->empty());
+  CHECK(patch_of(product_with({{"variants", nullptr}})).variants->empty());
+  CHECK(patch_of(product_with({{"variants", {variant_with({})}}})).variants->size() == 1);
+  CHECK(problem_list(parse_one(product_with({{"variants", "M"}}))) ==
+        "products[0].variants:invalid_type");
+  Json many = Json::array();
+  for (int i = 0; i <= 1000; ++i) many.push_back({{"variantId", std::to_string(i)}, {"title", "x"}});
+  auto r = parse_one(product_with({{"variants", many}}));
+  CHECK(problem_list(r) == "products[0].variants:too_many_items");
+  CHECK(r.error().details[0].limit == 1000);
+  many.erase(many.size() - 1);
+  CHECK(parse_one(product_with({{"variants", many}})).ok());
+}
+
+TEST_CASE("options: {name, value} pairs, at most 20; null clears") {
+  Json options = Json::array();
+  for (int i = 0; i < 20; ++i) options.push_back({{"name", "n" + std::to_string(i)}, {"value", "v"}});
+  ProductPatch p = patch_of(product_with({{"variants", {variant_with({{"options", options}})}}}));
+  REQUIRE((*p.variants)[0].options.has_value());
+  CHECK((*p.variants)[0].options.value.size() == 20);
+  CHECK((*p.variants)[0].options.value[0] == VariantOption{"n0", "v"});
+  options.push_back({{"name", "n20"}, {"value", "v"}});
+  CHECK(problem_list(parse_one(product_with({{"variants", {variant_with({{"options", options}})}}}))) ==
+        "products[0].variants[0].options:too_many_items");
+  CHECK(patch_of(product_with({{"variants", {variant_with({{"options", nullptr}})}}}))
+            .variants->at(0).options.is_null());
+  CHECK(problem_list(parse_one(product_with(
+            {{"variants", {variant_with({{"options", {{{"name", "Size"}}}}})}}}))) ==
+        "products[0].variants[0].options[0].value:required");
+  CHECK(problem_list(parse_one(product_with({{"variants", {variant_with({{"options", "M"}})}}}))) ==
+        "products[0].variants[0].options:invalid_type");
+}
+
+TEST_CASE("prices are whole cents from 0 to 2^53-1") {
+  CHECK(patch_of(product_with({{"priceCents", 1999}})).price_cents.value == 1999);
+  CHECK(patch_of(product_with({{"priceCents", 12.0}})).price_cents.value == 12);
+  CHECK(patch_of(product_with({{"priceCents", 0}})).price_cents.value == 0);
+  CHECK(patch_of(product_with({{"priceCents", kMaxSafeInteger}})).price_cents.value ==
+        kMaxSafeInteger);
+  CHECK(patch_of(product_with({{"priceCents", nullptr}})).price_cents.is_null());
+  CHECK(problem_list(parse_one(product_with({{"priceCents", 12.5}}))) ==
+        "products[0].priceCents:not_integer");
+  CHECK(problem_list(parse_one(product_with({{"priceCents", -1}}))) ==
+        "products[0].priceCents:out_of_range");
+  CHECK(problem_list(parse_one(product_with({{"compareAtPriceCents", kMaxSafeInteger + 1}}))) ==
+        "products[0].compareAtPriceCents:out_of_range");
+  CHECK(problem_list(parse_one(product_with({{"priceCents", "19.99"}}))) ==
+        "products[0].priceCents:invalid_type");
+  CHECK(problem_list(parse_one(product_with({{"variants", {variant_with({{"priceCents", -5}})}}}))) ==
+        "products[0].variants[0].priceCents:out_of_range");
+  // A price literal too large for a double is not JSON this parser accepts.
+  CHECK(parse_product_upsert(R"({"products":[{"productId":"a","title":"b","priceCents":1e400}]})")
+            .error()
+            .code == ApiCode::invalid_json);
+}
+
+TEST_CASE("inventoryQuantity may be negative (oversold)") {
+  ProductPatch p = patch_of(product_with({{"variants", {variant_with({{"inventoryQuantity", -3}})}}}));
+  CHECK((*p.variants)[0].inventory_quantity.value == -3);
+  CHECK(problem_list(parse_one(product_with(
+            {{"variants", {variant_with({{"inventoryQuantity", 1.5}})}}}))) ==
+        "products[0].variants[0].inventoryQuantity:not_integer");
+}
+
+TEST_CASE("currency: ISO 4217, normalised to upper case") {
+  CHECK(patch_of(product_with({{"currency", "eur"}})).currency.value == "EUR");
+  CHECK(patch_of(product_with({{"currency", "JPY"}})).currency.value == "JPY");
+  CHECK(problem_list(parse_one(product_with({{"currency", "EURO"}}))) ==
+        "products[0].currency:invalid_currency");
+  CHECK(problem_list(parse_one(product_with({{"currency", "ABC"}}))) ==
+        "products[0].currency:invalid_currency");
+}
+
+TEST_CASE("URLs: absolute http(s) only") {
+  CHECK(patch_of(product_with({{"url", "https://shop.example/p/1"}})).url.value ==
+        "https://shop.example/p/1");
+  CHECK(problem_list(parse_one(product_with({{"imageUrl", "javascript:alert(1)"}}))) ==
+        "products[0].imageUrl:invalid_url");
+  CHECK(problem_list(parse_one(product_with({{"url", "/p/1"}}))) == "products[0].url:invalid_url");
+  CHECK(problem_list(parse_one(product_with({{"variants", {variant_with({{"imageUrl", "ftp://x/y"}})}}}))) ==
+        "products[0].variants[0].imageUrl:invalid_url");
+}
+
+TEST_CASE("description: up to 20000 characters, line breaks allowed") {
+  CHECK(patch_of(product_with({{"description", "Line 1\nLine 2\ttab"}})).description.value ==
+        "Line 1\nLine 2\ttab");
+  CHECK(parse_one(product_with({{"description", repeat("ß", 20000)}})).ok());
+  CHECK(problem_list(parse_one(product_with({{"description", repeat("ß", 20001)}}))) ==
+        "products[0].description:too_long");
+  CHECK(problem_list(parse_one(product_with({{"description", "bell\u0007"}}))) ==
+        "products[0].description:control_character");
+  // Titles do not allow line breaks.
+  CHECK(problem_list(parse_one(product_with({{"title", "a\nb"}}))) ==
+        "products[0].title:control_character");
+}
+
+TEST_CASE("the normalised upsert JSON keeps omitted omitted and null null") {
+  auto r = parse_one(product_with({{"description", nullptr}, {"currency", "usd"},
+                                   {"variants", {variant_with({{"sku", nullptr}, {"inStock", false}})}}}));
+  REQUIRE(r.ok());
+  CHECK(dump(product_upsert_json(r.value())) ==
+        R"({"products":[{"productId":"SKU-1","title":"Linen shirt","description":null,)"
+        R"("currency":"USD","variants":[{"variantId":"SKU-1-M","title":"M","sku":null,)"
+        R"("inStock":false}]}]})");
+}
+
+TEST_CASE("apply_patch: a new product is the patch") {
+  Product p = apply_patch(nullptr, patch_of(product_with({{"priceCents", 100}, {"variants", {variant_with({})}}})));
+  CHECK(p.product_id == "SKU-1");
+  CHECK(*p.price_cents == 100);
+  REQUIRE(p.variants.size() == 1);
+  CHECK(p.variants[0].variant_id == "SKU-1-M");
+}
+
+TEST_CASE("apply_patch: omitted keeps, null clears") {
+  Product stored = apply_patch(
+      nullptr, patch_of(product_with({{"description", "Soft"}, {"priceCents", 100},
+                                      {"currency", "USD"}, {"url", "https://s.example/p"},
+                                      {"inStock", false}})));
+  Product p = apply_patch(&stored, patch_of(product_with({{"title", "Renamed"}, {"priceCents", nullptr},
+                                                          {"inStock", nullptr}})));
+  CHECK(p.title == "Renamed");
+  CHECK(*p.description == "Soft");
+  CHECK(*p.currency == "USD");
+  CHECK(*p.url == "https://s.example/p");
+  CHECK_FALSE(p.price_cents.has_value());
+  CHECK_FALSE(p.in_stock.has_value());
+}
+
+TEST_CASE("apply_patch: variants omitted keep, [] and null remove, a list replaces") {
+  Product stored = apply_patch(
+      nullptr, patch_of(product_with({{"variants", {variant_with({{"variantId", "S"}}),
+                                                    variant_with({{"variantId", "M"}})}}})));
+  CHECK(apply_patch(&stored, patch_of(product_with({}))).variants.size() == 2);
+  CHECK(apply_patch(&stored, patch_of(product_with({{"variants", Json::array()}}))).variants.empty());
+  CHECK(apply_patch(&stored, patch_of(product_with({{"variants", nullptr}}))).variants.empty());
+  Product replaced = apply_patch(
+      &stored, patch_of(product_with({{"variants", {variant_with({{"variantId", "L"}}),
+                                                    variant_with({{"variantId", "M"}})}}})));
+  REQUIRE(replaced.variants.size() == 2);
+  CHECK(replaced.variants[0].variant_id == "L");
+  CHECK(replaced.variants[1].variant_id == "M");
+  CHECK(find_variant(replaced, "S") == nullptr);
+}
+
+TEST_CASE("apply_patch: a listed variant is merged onto the stored one (stock-only push)") {
+  Product stored = apply_patch(
+      nullptr,
+      patch_of(product_with({{"variants", {variant_with({{"priceCents", 2500}, {"sku", "LS-M"},
+                                                         {"imageUrl", "https://s.example/m.jpg"},
+                                                         {"inventoryQuantity", 0},
+                                                         {"options", {{{"name", "Size"}, {"value", "M"}}}}})}}})));
+  Product p = apply_patch(
+      &stored, patch_of(product_with({{"variants", {variant_with({{"inventoryQuantity", 4}, {"sku", nullptr}})}}})));
+  const Variant& v = p.variants.at(0);
+  CHECK(*v.inventory_quantity == 4);
+  CHECK(*v.price_cents == 2500);
+  CHECK(*v.image_url == "https://s.example/m.jpg");
+  CHECK_FALSE(v.sku.has_value());
+  CHECK(v.options == std::vector<VariantOption>{{"Size", "M"}});
+  Product cleared = apply_patch(
+      &stored, patch_of(product_with({{"variants", {variant_with({{"options", nullptr}})}}})));
+  CHECK(cleared.variants.at(0).options.empty());
+  Product emptied = apply_patch(
+      &stored, patch_of(product_with({{"variants", {variant_with({{"options", Json::array()}})}}})));
+  CHECK(emptied.variants.at(0).options.empty());
+}
+
+TEST_CASE("variant stock: explicit inStock wins, else quantity > 0, else in stock") {
+  CHECK(variant_in_stock(variant("v", std::nullopt, std::nullopt)));
+  CHECK(variant_in_stock(variant("v", std::nullopt, 1)));
+  CHECK_FALSE(variant_in_stock(variant("v", std::nullopt, 0)));
+  CHECK_FALSE(variant_in_stock(variant("v", std::nullopt, -2)));
+  CHECK(variant_in_stock(variant("v", true, 0)));
+  CHECK_FALSE(variant_in_stock(variant("v", false, 10)));
+}
+
+TEST_CASE("product stock: explicit inStock wins, else any variant, else in stock") {
+  CHECK(product_in_stock(product("P", {})));
+  CHECK_FALSE(product_in_stock(product("P", {}, false)));
+  CHECK(product_in_stock(product("P", {variant("a", false, {}), variant("b", {}, 3)})));
+  CHECK_FALSE(product_in_stock(product("P", {variant("a", false, {}), variant("b", {}, 0)})));
+  CHECK(product_in_stock(product("P", {variant("a", false, {})}, true)));
+  CHECK_FALSE(product_in_stock(product("P", {variant("a", true, {})}, false)));
+}
+
+TEST_CASE("effective price: the product's, else the lowest variant price") {
+  Product p = product("P", {variant("a", {}, {}, 2500), variant("b", {}, {}), variant("c", {}, {}, 1900)});
+  CHECK(*effective_price_cents(p) == 1900);
+  p.price_cents = 3000;
+  CHECK(*effective_price_cents(p) == 3000);
+  CHECK_FALSE(effective_price_cents(product("P", {variant("a", {}, {})})).has_value());
+  CHECK_FALSE(effective_price_cents(product("P", {})).has_value());
+}
+
+TEST_CASE("targets: a variant, or the product itself when variantId == productId") {
+  Product p = product("P", {variant("P-S", false, {}), variant("P-M", {}, 2)});
+  TargetState s = resolve_target(p, "P-S");
+  CHECK(s.known);
+  CHECK_FALSE(s.in_stock);
+  CHECK(s.variant == &p.variants[0]);
+  CHECK(resolve_target(p, "P-M").in_stock);
+  TargetState whole = resolve_target(p, "P");  // no variant "P": the product
+  CHECK(whole.known);
+  CHECK(whole.in_stock);
+  CHECK(whole.variant == nullptr);
+  TargetState unknown = resolve_target(p, "P-XL");
+  CHECK_FALSE(unknown.known);
+  CHECK_FALSE(unknown.in_stock);
+  // A variant whose id is the product id is the target, with its own stock.
+  Product same = product("P", {variant("P", false, {}), variant("P-M", true, {})});
+  TargetState v = resolve_target(same, "P");
+  CHECK(v.known);
+  CHECK_FALSE(v.in_stock);
+  CHECK(v.variant == &same.variants[0]);
+}
+
+TEST_CASE("in_stock_target_ids: in-stock variants, plus the product when it is a target") {
+  CHECK(joined(in_stock_target_ids(product("P", {variant("S", false, {}), variant("M", {}, 2)}))) ==
+        "M,P");
+  CHECK(joined(in_stock_target_ids(product("P", {variant("S", false, {}), variant("M", {}, 0)}))) ==
+        "");
+  CHECK(joined(in_stock_target_ids(product("P", {}))) == "P");
+  CHECK(joined(in_stock_target_ids(product("P", {}, false))) == "");
+  // Explicit product stock decides the product target, not the variants.
+  CHECK(joined(in_stock_target_ids(product("P", {variant("S", true, {})}, false))) == "S");
+  // A variant with the product's id: listed once, following that variant's stock.
+  CHECK(joined(in_stock_target_ids(product("P", {variant("P", false, {}), variant("M", true, {})}))) ==
+        "M");
+  CHECK(joined(in_stock_target_ids(product("P", {variant("P", true, {}), variant("M", false, {})}))) ==
+        "P");
+}
+
+TEST_CASE("storage round-trip keeps exactly what the store sent") {
+  Product p = apply_patch(
+      nullptr,
+      patch_of(product_with({{"description", "Soft\nlinen"}, {"currency", "EUR"}, {"inStock", false},
+                             {"compareAtPriceCents", 3000},
+                             {"variants", {variant_with({{"sku", "LS-M"}, {"inventoryQuantity", -1},
+                                                         {"options", {{{"name", "Size"}, {"value", "M"}}}}}),
+                                           variant_with({{"variantId", "SKU-1-L"}, {"priceCents", 2100}})}}})));
+  const std::string stored = product_to_storage(p);
+  std::optional<Product> back = product_from_storage(stored);
+  REQUIRE(back.has_value());
+  CHECK(product_to_storage(*back) == stored);
+  CHECK(*back->description == "Soft\nlinen");
+  CHECK(*back->in_stock == false);
+  CHECK_FALSE(back->price_cents.has_value());  // derived values are not stored
+  CHECK(*back->variants[0].inventory_quantity == -1);
+  CHECK(back->variants[0].options == std::vector<VariantOption>{{"Size", "M"}});
+  CHECK(*back->variants[1].price_cents == 2100);
+}
+
+TEST_CASE("product_from_storage rejects anything product_to_storage did not write") {
+  for (const std::string text : {
+           "",
+           "not json",
+           "[]",
+           R"({"title":"T"})",
+           R"({"productId":"P"})",
+           R"({"productId":5,"title":"T"})",
+           R"({"productId":"P","title":"T","variants":[{"title":"M"}]})",
+           R"({"productId":"P","title":"T","priceCents":"12"})",
+           R"({"productId":"P","title":"T","inStock":"yes"})",
+           R"({"productId":"P","title":"T","variants":[{"variantId":"M","title":"M","inventoryQuantity":[]}]})",
+       }) {
+    CAPTURE(text);
+    CHECK_FALSE(product_from_storage(text).has_value());
+  }
+}
+
+TEST_CASE("the API form: effective price and stock, fixed key order (golden)") {
+  Product p = apply_patch(
+      nullptr,
+      patch_of({{"productId", "LS-100"},
+                {"title", "Linen shirt"},
+                {"description", "Soft, breathable linen."},
+                {"url", "https://shop.example/p/linen-shirt"},
+                {"imageUrl", "https://shop.example/img/linen.jpg"},
+                {"compareAtPriceCents", 4500},
+                {"currency", "usd"},
+                {"variants",
+                 {{{"variantId", "LS-100-M"},
+                   {"title", "M"},
+                   {"sku", "LS-100-M"},
+                   {"priceCents", 3900},
+                   {"inventoryQuantity", 0},
+                   {"options", {{{"name", "Size"}, {"value", "M"}}}}},
+                  {{"variantId", "LS-100-L"},
+                   {"title", "L"},
+                   {"priceCents", 3500},
+                   {"imageUrl", "https://shop.example/img/linen-l.jpg"},
+                   {"inventoryQuantity", 7}}}}}));
+  const OrderedJson api = product_api_json(
+      p, {"prod_0abcdefghjkmn", "2026-11-27T10:00:00.000Z", "2026-11-28T09:30:15.250Z"});
+  CHECK(api["priceCents"] == 3500);
+  CHECK(api["inStock"] == true);
+  CHECK(api["variants"][0]["inStock"] == false);
+  stockbell::test::check_golden("product_api.json", dump(api));
+}

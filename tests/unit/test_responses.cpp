@@ -1,0 +1,61 @@
+// core/responses: success bodies, each with a fixed key order.
+
+#include <doctest/doctest.h>
+
+#include "core/responses.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+
+TEST_CASE("register response (golden)") {
+  RegisterOutcome created{"sub_1abcdefghjkmn", "bisr_0zyxwvtsrqpnm", RequestStatus::waiting, true};
+  stockbell::test::check_golden("register_response.json", register_response_json(created));
+}
+
+TEST_CASE("register response of a repeated request: same ids, created false") {
+  RegisterOutcome again{"sub_1", "bisr_2", RequestStatus::waiting, false};
+  CHECK(register_response_json(again) ==
+        R"({"success":true,"subscriberId":"sub_1","requestId":"bisr_2","status":"waiting","created":false})");
+}
+
+TEST_CASE("request JSON: SPEC §7 keys in order, timestamps as RFC 3339, absent as null") {
+  RequestView r;
+  r.id = "bisr_1";
+  r.product_id = "P";
+  r.variant_id = "P-M";
+  r.product_title = "Shirt";
+  r.status = RequestStatus::notified;
+  r.subscriber_id = "sub_1";
+  r.email = "a@b";
+  r.created_at_ms = 0;
+  r.notified_at_ms = 1709210096789;
+  CHECK(dump(request_json(r)) ==
+        R"({"id":"bisr_1","productId":"P","variantId":"P-M","productTitle":"Shirt",)"
+        R"("variantTitle":null,"status":"notified","subscriberId":"sub_1","email":"a@b",)"
+        R"("createdAt":"1970-01-01T00:00:00.000Z","notifiedAt":"2024-02-29T12:34:56.789Z",)"
+        R"("cancelledAt":null})");
+}
+
+TEST_CASE("list response: items then pagination") {
+  CHECK(list_response_json("requests", OrderedJson::array({1, 2}), 2, Page{2, 0}, 3) ==
+        R"({"success":true,"requests":[1,2],"pagination":{"count":2,"hasMore":true,"limit":2,"offset":0,"total":3}})");
+}
+
+TEST_CASE("upsert response") {
+  CHECK(upsert_response_json(2, 1, OrderedJson::array()) ==
+        R"({"success":true,"upserted":2,"backInStockEventsTriggered":1,"products":[]})");
+}
+
+TEST_CASE("events response: nextCursor null when there is none") {
+  CHECK(events_response_json(OrderedJson::array(), std::nullopt, false) ==
+        R"({"success":true,"events":[],"nextCursor":null,"hasMore":false})");
+  CHECK(events_response_json(OrderedJson::array(), std::string("evt_9"), true) ==
+        R"({"success":true,"events":[],"nextCursor":"evt_9","hasMore":true})");
+}
+
+TEST_CASE("availability and generic success bodies") {
+  CHECK(availability_response_json(false, true) == R"({"success":true,"inStock":false,"known":true})");
+  CHECK(availability_response_json(false, false) == R"({"success":true,"inStock":false,"known":false})");
+  CHECK(success_json("request", OrderedJson{{"id", "bisr_1"}}) ==
+        R"({"success":true,"request":{"id":"bisr_1"}})");
+}

@@ -1,0 +1,73 @@
+// core/subscriber: how a request's `customer` changes a stored subscriber, by key kind.
+
+#include <doctest/doctest.h>
+
+#include "core/subscriber.hpp"
+
+using namespace stockbell;
+
+namespace {
+
+Customer customer(std::optional<std::string> first, std::optional<std::string> last,
+                  std::optional<std::string> external, Json attributes = Json::object()) {
+  Customer c;
+  c.email = "buyer@example.com";
+  c.first_name = std::move(first);
+  c.last_name = std::move(last);
+  c.external_id = std::move(external);
+  c.attributes = std::move(attributes);
+  return c;
+}
+
+SubscriberProfile stored_profile() {
+  SubscriberProfile p;
+  p.first_name = "Ada";
+  p.external_id = "cus_1";
+  p.attributes = {{"plan", "free"}};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("a new subscriber takes whatever the customer provides") {
+  for (Trust trust : {Trust::secret, Trust::publishable}) {
+    SubscriberProfile p =
+        apply_customer({}, customer("Ada", "Lovelace", "cus_1", {{"vip", true}, {"x", nullptr}}), trust);
+    CHECK(*p.first_name == "Ada");
+    CHECK(*p.last_name == "Lovelace");
+    CHECK(*p.external_id == "cus_1");
+    CHECK(p.attributes == Json{{"vip", true}});
+  }
+}
+
+TEST_CASE("secret key: provided fields replace, omitted fields keep, attributes merge") {
+  SubscriberProfile p = apply_customer(
+      stored_profile(), customer("Grace", std::nullopt, std::nullopt, {{"plan", "pro"}}),
+      Trust::secret);
+  CHECK(*p.first_name == "Grace");
+  CHECK_FALSE(p.last_name.has_value());
+  CHECK(*p.external_id == "cus_1");
+  CHECK(p.attributes == Json{{"plan", "pro"}});
+  SubscriberProfile removed =
+      apply_customer(stored_profile(), customer({}, {}, {}, {{"plan", nullptr}}), Trust::secret);
+  CHECK(removed.attributes == Json::object());
+}
+
+TEST_CASE("publishable key: only empty fields are filled, only new attributes added") {
+  SubscriberProfile p = apply_customer(
+      stored_profile(),
+      customer("Mallory", "Lovelace", "cus_evil", {{"plan", "pro"}, {"ref", "ad"}}),
+      Trust::publishable);
+  CHECK(*p.first_name == "Ada");         // not renamed
+  CHECK(*p.external_id == "cus_1");      // not re-linked
+  CHECK(*p.last_name == "Lovelace");     // was empty: filled
+  CHECK(p.attributes == Json{{"plan", "free"}, {"ref", "ad"}});
+  SubscriberProfile kept =
+      apply_customer(stored_profile(), customer({}, {}, {}, {{"plan", nullptr}}), Trust::publishable);
+  CHECK(kept.attributes == Json{{"plan", "free"}});
+}
+
+TEST_CASE("a customer with nothing to add leaves the profile as it was") {
+  for (Trust trust : {Trust::secret, Trust::publishable})
+    CHECK(apply_customer(stored_profile(), customer({}, {}, {}), trust) == stored_profile());
+}

@@ -1,0 +1,97 @@
+// The shared vectors (tests/vectors/*.json), run through the native core.
+//
+// A vector is `{"name": ..., "body": <raw body text> | "bodyHex": <body bytes as hex>,
+// "expect": <the outcome object>}`; the outcome is what validate_back_in_stock_json /
+// validate_product_upsert_json return (the widget gets the same from WebAssembly). Every raw
+// output is also written, in file order, to ${STOCKBELL_TEST_OUT_DIR}/vectors-native.json as
+// `{"back_in_stock": [...], "product_upsert": [...]}`: tests/wasm/ checks that the shipped .wasm
+// produces byte-identical strings.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "core/back_in_stock.hpp"
+#include "core/product.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+namespace test = stockbell::test;
+
+namespace {
+
+struct Suite {
+  const char* key;   // in vectors-native.json
+  const char* file;  // in tests/vectors/
+  size_t min_count;  // guards against a truncated or emptied file
+  std::function<std::string(std::string_view)> validate;
+};
+
+const Suite kSuites[] = {
+    {"back_in_stock", "back_in_stock.json", 100,
+     [](std::string_view body) { return validate_back_in_stock_json(body); }},
+    {"product_upsert", "product_upsert.json", 50,
+     [](std::string_view body) { return validate_product_upsert_json(body); }},
+};
+
+// The vector's body bytes; fails the test if the vector is malformed.
+std::string body_of(const nlohmann::json& vector) {
+  const bool has_body = vector.contains("body");
+  const bool has_hex = vector.contains("bodyHex");
+  REQUIRE_MESSAGE(has_body != has_hex, "a vector has exactly one of body and bodyHex");
+  if (has_body) {
+    REQUIRE(vector["body"].is_string());
+    return vector["body"].get<std::string>();
+  }
+  REQUIRE(vector["bodyHex"].is_string());
+  return test::from_hex(vector["bodyHex"].get<std::string>());
+}
+
+// Runs one file's vectors; returns every raw output in order.
+nlohmann::json run_suite(const Suite& suite) {
+  const std::string path = test::vectors_dir() + "/" + suite.file;
+  const std::optional<std::string> text = test::read_file(path);
+  REQUIRE_MESSAGE(text.has_value(), "cannot read " << path);
+  // The vector files are test data, not request bodies: read them with nlohmann directly.
+  const nlohmann::json vectors = nlohmann::json::parse(*text, nullptr, false);
+  REQUIRE_MESSAGE(vectors.is_array(), path << " is not a JSON array");
+  CHECK_MESSAGE(vectors.size() >= suite.min_count, path << " has only " << vectors.size() << " vectors");
+
+  nlohmann::json outputs = nlohmann::json::array();
+  std::set<std::string> names;
+  for (const nlohmann::json& vector : vectors) {
+    REQUIRE(vector.is_object());
+    REQUIRE(vector.contains("name"));
+    REQUIRE(vector.contains("expect"));
+    const std::string name = vector["name"].get<std::string>();
+    CHECK_MESSAGE(names.insert(name).second, "duplicate vector name: " << name);
+    const std::string body = body_of(vector);
+    const std::string output = suite.validate(body);
+    outputs.push_back(output);
+
+    const nlohmann::json got = nlohmann::json::parse(output, nullptr, false);
+    const nlohmann::json& expected = vector["expect"];
+    const std::string shown_body = body.size() > 300 ? body.substr(0, 300) + "..." : body;
+    CHECK_MESSAGE(got == expected, suite.file << ": " << name << "\n  body:     " << shown_body
+                                              << "\n  got:      " << output
+                                              << "\n  expected: " << expected.dump());
+  }
+  return outputs;
+}
+
+}  // namespace
+
+TEST_CASE("vectors: the native core produces every expected outcome") {
+  // A stale file from an earlier run must never stand in for this run's outputs.
+  const std::string out_path = test::out_dir() + "/vectors-native.json";
+  std::error_code ignored;
+  std::filesystem::remove(out_path, ignored);
+  nlohmann::json native = nlohmann::json::object();
+  for (const Suite& suite : kSuites) {
+    CAPTURE(suite.file);
+    native[suite.key] = run_suite(suite);
+  }
+  REQUIRE_MESSAGE(test::write_file(out_path, native.dump(1) + "\n"), "cannot write " << out_path);
+}
