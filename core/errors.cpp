@@ -32,6 +32,7 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"duplicate_id", "Appears more than once in this request."},
     {"invalid_value", "Must be one of: {expected}."},
     {"invalid_origin", "Must be an origin like https://shop.example or http://localhost:8080."},
+    {"private_address", "Must not point at this server's own or private network addresses."},
 };
 
 struct ApiCodeInfo {

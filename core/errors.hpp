@@ -32,6 +32,7 @@ enum class FieldCode {
   duplicate_id,             ///< two products with `"productId": "SKU-1"` in one batch
   invalid_value,            ///< `?status=pending`: not one of the allowed values
   invalid_origin,           ///< `--origin shop.example` (no scheme)
+  private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.

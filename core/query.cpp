@@ -140,6 +140,21 @@ Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
   return query;
 }
 
+Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
+  Problems problems;
+  DeliveryListQuery query;
+  query.page = read_page(params, problems);
+  if (const std::string* status = find_param(params, "status")) {
+    const std::string_view name = trim(*status);
+    for (DeliveryStatus s : {DeliveryStatus::pending, DeliveryStatus::delivered, DeliveryStatus::failed})
+      if (name == delivery_status_name(s)) query.status = s;
+    if (!query.status)
+      problems.add("status", FieldCode::invalid_value, std::nullopt, "pending, delivered, failed");
+  }
+  if (!problems.empty()) return validation_error(problems.take());
+  return query;
+}
+
 OrderedJson pagination_json(size_t count, const Page& page, int64_t total) {
   OrderedJson out;
   out["count"] = count;

@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/request_status.hpp"
+#include "core/webhook.hpp"
 
 namespace stockbell {
 
@@ -59,6 +60,13 @@ struct AvailabilityQuery {
   std::string variant_id;
 };
 Result<AvailabilityQuery> parse_availability_query(const QueryParams& params);
+
+/// `GET /api/v1/webhooks/{id}/deliveries?status=&limit=&offset=`.
+struct DeliveryListQuery {
+  Page page;
+  std::optional<DeliveryStatus> status;
+};
+Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params);
 
 /// `{"count","hasMore","limit","offset","total"}`.
 OrderedJson pagination_json(size_t count, const Page& page, int64_t total);

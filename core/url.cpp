@@ -41,6 +41,52 @@ bool is_valid_http_url(std::string_view url) {
   return true;
 }
 
+std::optional<UrlParts> split_http_url(std::string_view url) {
+  if (!is_valid_http_url(url)) return std::nullopt;
+  const size_t scheme_length = http_scheme_length(url);
+  UrlParts parts;
+  parts.scheme = scheme_length == 8 ? "https" : "http";
+  std::string_view rest = url.substr(scheme_length);
+  const size_t authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);
+  std::string_view target =
+      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  if (const size_t hash = target.find('#'); hash != std::string_view::npos)
+    target = target.substr(0, hash);
+  parts.target = target.empty() || target.front() != '/' ? "/" + std::string(target)
+                                                          : std::string(target);
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      port = authority.substr(close + 2);
+    }
+  } else if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return std::nullopt;
+  parts.host = ascii_lower(host);
+  parts.port = parts.scheme == "https" ? 443 : 80;
+  if (!port.empty()) {
+    if (port.size() > 5) return std::nullopt;
+    int value = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
+    }
+    if (value < 1 || value > 65535) return std::nullopt;
+    parts.port = value;
+  }
+  return parts;
+}
+
 std::optional<std::string> normalize_origin(std::string_view origin) {
   const size_t scheme = http_scheme_length(origin);
   if (scheme == 0) return std::nullopt;

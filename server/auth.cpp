@@ -19,19 +19,22 @@ bool is_base62(char c) {
 
 }  // namespace
 
-std::string generate_key(KeyKind kind) {
-  std::string key = kind == KeyKind::secret ? "sk_" : "pk_";
-  while (key.size() < 3 + kKeyChars) {
+std::string random_token(std::string_view prefix) {
+  std::string token(prefix);
+  const size_t length = prefix.size() + kKeyChars;
+  while (token.size() < length) {
     unsigned char bytes[64];
     if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
     for (unsigned char b : bytes) {
       if (b >= 248) continue;  // 248 = 4 * 62: rejecting the rest keeps every character equally likely
-      key += kBase62[b % 62];
-      if (key.size() == 3 + kKeyChars) break;
+      token += kBase62[b % 62];
+      if (token.size() == length) break;
     }
   }
-  return key;
+  return token;
 }
+
+std::string generate_key(KeyKind kind) { return random_token(kind == KeyKind::secret ? "sk_" : "pk_"); }
 
 store::KeyHash hash_key(std::string_view key) {
   store::KeyHash hash{};

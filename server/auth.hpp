@@ -16,6 +16,8 @@ namespace stockbell::server {
 
 using store::KeyKind;
 
+/// `prefix` + 40 random base62 characters (238 bits), e.g. `whsec_3fJ9...`.
+std::string random_token(std::string_view prefix);
 /// A new random key of that kind, e.g. `pk_3fJ9...`.
 std::string generate_key(KeyKind kind);
 store::KeyHash hash_key(std::string_view key);

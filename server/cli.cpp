@@ -39,9 +39,27 @@ class FlagReader {
   std::optional<std::string> inline_value_;
 };
 
-std::optional<int> parse_int(const std::string& text, int min, int max) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  int value = 0;
+std::optional<bool> parse_bool(const std::string& text) {
+  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+  if (text == "0" || text == "false" || text == "no" || text == "off" || text.empty()) return false;
+  return std::nullopt;
+}
+
+// One `serve` option: its flag, its environment variable, and where its value goes.
+struct ServeOption {
+  const char* flag;
+  const char* env;
+  enum class Kind { text, number, boolean } kind;
+  std::string* text = nullptr;
+  int64_t* number = nullptr;
+  bool* boolean = nullptr;
+  int64_t min = 0;
+  int64_t max = 0;
+};
+
+std::optional<int64_t> parse_number(const std::string& text, int64_t min, int64_t max) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  int64_t value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + (c - '0');
@@ -50,59 +68,73 @@ std::optional<int> parse_int(const std::string& text, int min, int max) {
   return value;
 }
 
-std::optional<bool> parse_bool(const std::string& text) {
-  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
-  if (text == "0" || text == "false" || text == "no" || text == "off" || text.empty()) return false;
+std::optional<std::string> assign(const ServeOption& o, const std::string& value) {
+  switch (o.kind) {
+    case ServeOption::Kind::text:
+      *o.text = value;
+      return std::nullopt;
+    case ServeOption::Kind::number:
+      if (std::optional<int64_t> n = parse_number(value, o.min, o.max)) {
+        *o.number = *n;
+        return std::nullopt;
+      }
+      return std::string(o.flag) + " must be a number from " + std::to_string(o.min) + " to " +
+             std::to_string(o.max) + ", not '" + value + "'";
+    case ServeOption::Kind::boolean:
+      if (std::optional<bool> b = parse_bool(value)) {
+        *o.boolean = *b;
+        return std::nullopt;
+      }
+      return std::string(o.flag) + " must be true or false, not '" + value + "'";
+  }
   return std::nullopt;
 }
 
 Command parse_serve(const std::vector<std::string>& args, const char* (*env)(const char*)) {
   ServeConfig c;
-  auto from_env = [&](const char* name) -> std::optional<std::string> {
-    const char* v = env(name);
-    return v ? std::optional<std::string>(v) : std::nullopt;
+  int64_t port = c.port, threads = c.threads;
+  using K = ServeOption::Kind;
+  const ServeOption options[] = {
+      {"--host", "STOCKBELL_HOST", K::text, &c.host},
+      {"--port", "STOCKBELL_PORT", K::number, nullptr, &port, nullptr, 0, 65535},
+      {"--db", "STOCKBELL_DB", K::text, &c.db},
+      {"--web-root", "STOCKBELL_WEB_ROOT", K::text, &c.web_root},
+      {"--demo", "STOCKBELL_DEMO", K::boolean, nullptr, nullptr, &c.demo},
+      {"--threads", "STOCKBELL_THREADS", K::number, nullptr, &threads, nullptr, 1, 1024},
+      {"--log-requests", "STOCKBELL_LOG_REQUESTS", K::boolean, nullptr, nullptr, &c.log_requests},
+      {"--webhooks-public-only", "STOCKBELL_WEBHOOKS_PUBLIC_ONLY", K::boolean, nullptr, nullptr,
+       &c.webhooks_public_only},
+      {"--webhook-timeout-ms", "STOCKBELL_WEBHOOK_TIMEOUT_MS", K::number, nullptr,
+       &c.webhook_timeout_ms, nullptr, 100, 60'000},
+      {"--webhook-retry-first-ms", "STOCKBELL_WEBHOOK_RETRY_FIRST_MS", K::number, nullptr,
+       &c.webhook_retry_first_ms, nullptr, 10, 86'400'000},
+      {"--webhook-retry-max-ms", "STOCKBELL_WEBHOOK_RETRY_MAX_MS", K::number, nullptr,
+       &c.webhook_retry_max_ms, nullptr, 10, 86'400'000},
+      {"--webhook-give-up-ms", "STOCKBELL_WEBHOOK_GIVE_UP_MS", K::number, nullptr,
+       &c.webhook_give_up_ms, nullptr, 0, 30LL * 86'400'000},
   };
-  std::string port = std::to_string(c.port), threads = std::to_string(c.threads);
-  std::string demo = "0", log = "0";
-  if (auto v = from_env("STOCKBELL_HOST")) c.host = *v;
-  if (auto v = from_env("STOCKBELL_PORT")) port = *v;
-  if (auto v = from_env("STOCKBELL_DB")) c.db = *v;
-  if (auto v = from_env("STOCKBELL_WEB_ROOT")) c.web_root = *v;
-  if (auto v = from_env("STOCKBELL_DEMO")) demo = *v;
-  if (auto v = from_env("STOCKBELL_THREADS")) threads = *v;
-  if (auto v = from_env("STOCKBELL_LOG_REQUESTS")) log = *v;
-
+  for (const ServeOption& o : options) {
+    if (const char* value = env(o.env))
+      if (std::optional<std::string> error = assign(o, value))
+        return UsageError{std::string(o.env) + ": " + *error};
+  }
   FlagReader flags(args, 1);
   while (!flags.done()) {
     const std::string flag = flags.next();
-    auto need = [&](std::string& out) -> bool {
-      std::optional<std::string> v = flags.value();
-      if (!v) return false;
-      out = *v;
-      return true;
-    };
-    bool ok = true;
-    if (flag == "--host") ok = need(c.host);
-    else if (flag == "--port") ok = need(port);
-    else if (flag == "--db") ok = need(c.db);
-    else if (flag == "--web-root") ok = need(c.web_root);
-    else if (flag == "--threads") ok = need(threads);
-    else if (flag == "--demo") demo = flags.has_inline_value() ? *flags.value() : "1";
-    else if (flag == "--log-requests") log = flags.has_inline_value() ? *flags.value() : "1";
-    else return UsageError{"unknown option for serve: " + flag};
-    if (!ok) return UsageError{flag + " needs a value"};
+    const ServeOption* option = nullptr;
+    for (const ServeOption& o : options)
+      if (flag == o.flag) option = &o;
+    if (option == nullptr) return UsageError{"unknown option for serve: " + flag};
+    std::optional<std::string> value;
+    if (option->kind == K::boolean && !flags.has_inline_value())
+      value = "true";  // a bare switch: `--demo`
+    else
+      value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (std::optional<std::string> error = assign(*option, *value)) return UsageError{*error};
   }
-  std::optional<int> port_value = parse_int(port, 0, 65535);
-  if (!port_value) return UsageError{"--port must be a number from 0 to 65535, not '" + port + "'"};
-  c.port = *port_value;
-  std::optional<int> thread_count = parse_int(threads, 1, 1024);
-  if (!thread_count) return UsageError{"--threads must be a number from 1 to 1024"};
-  c.threads = *thread_count;
-  std::optional<bool> demo_value = parse_bool(demo), log_value = parse_bool(log);
-  if (!demo_value) return UsageError{"--demo / STOCKBELL_DEMO must be true or false"};
-  if (!log_value) return UsageError{"--log-requests / STOCKBELL_LOG_REQUESTS must be true or false"};
-  c.demo = *demo_value;
-  c.log_requests = *log_value;
+  c.port = static_cast<int>(port);
+  c.threads = static_cast<int>(threads);
   if (c.db.empty()) return UsageError{"--db must not be empty"};
   return ServeCommand{c};
 }
@@ -166,14 +198,17 @@ std::string usage_text() {
          "Usage:\n"
          "  stockbell serve [--host 127.0.0.1] [--port 8080] [--db ./stockbell.db]\n"
          "                  [--web-root DIR] [--demo] [--threads 32] [--log-requests]\n"
+         "                  [--webhooks-public-only] [--webhook-timeout-ms 10000]\n"
+         "                  [--webhook-retry-first-ms 10000] [--webhook-retry-max-ms 3600000]\n"
+         "                  [--webhook-give-up-ms 86400000]\n"
          "  stockbell keys create --db PATH --store STORE --kind secret|publishable\n"
          "                  [--origin ORIGIN]...\n"
          "  stockbell --version | --help\n"
          "\n"
-         "Every flag can also be set in the environment: STOCKBELL_HOST, STOCKBELL_PORT,\n"
-         "STOCKBELL_DB, STOCKBELL_WEB_ROOT, STOCKBELL_DEMO, STOCKBELL_THREADS,\n"
-         "STOCKBELL_LOG_REQUESTS; for keys create STOCKBELL_DB, STOCKBELL_STORE,\n"
-         "STOCKBELL_KIND and STOCKBELL_ORIGINS (comma-separated). Flags win.\n";
+         "Every flag can also be set in the environment as STOCKBELL_<FLAG> (upper case,\n"
+         "'-' as '_': STOCKBELL_PORT, STOCKBELL_DB, STOCKBELL_WEBHOOK_TIMEOUT_MS, ...);\n"
+         "for keys create STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and\n"
+         "STOCKBELL_ORIGINS (comma-separated). Flags win over the environment.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,

@@ -89,8 +89,9 @@ std::optional<std::vector<std::string>> path_segments(const std::string& target)
   return segments;
 }
 
-HttpApi::HttpApi(const ServeConfig& config, Service& service, StaticFiles files)
-    : config_(config), service_(service), files_(std::move(files)) {
+HttpApi::HttpApi(const ServeConfig& config, Service& service, WebhookService& webhooks,
+                 StaticFiles files)
+    : config_(config), service_(service), webhooks_(webhooks), files_(std::move(files)) {
   using H = HttpApi;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
@@ -103,6 +104,16 @@ HttpApi::HttpApi(const ServeConfig& config, Service& service, StaticFiles files)
       {"DELETE", {"api", "v1", "products", "{}"}, Access::secret, &H::delete_product},
       {"GET", {"api", "v1", "events"}, Access::secret, &H::list_events},
       {"GET", {"api", "v1", "storefront", "availability"}, Access::storefront, &H::availability},
+      {"POST", {"api", "v1", "webhooks"}, Access::secret, &H::create_webhook},
+      {"GET", {"api", "v1", "webhooks"}, Access::secret, &H::list_webhooks},
+      {"GET", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::get_webhook},
+      {"PATCH", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::update_webhook},
+      {"DELETE", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::delete_webhook},
+      {"POST", {"api", "v1", "webhooks", "{}", "rotate-secret"}, Access::secret,
+       &H::rotate_webhook_secret},
+      {"GET", {"api", "v1", "webhooks", "{}", "deliveries"}, Access::secret, &H::list_deliveries},
+      {"POST", {"api", "v1", "webhooks", "{}", "deliveries", "{}", "retry"}, Access::secret,
+       &H::resend_delivery},
   };
 }
 

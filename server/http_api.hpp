@@ -15,6 +15,7 @@
 #include "server/config.hpp"
 #include "server/service.hpp"
 #include "server/static_files.hpp"
+#include "server/webhook_service.hpp"
 
 namespace stockbell::server {
 
@@ -44,7 +45,8 @@ struct Route {
 
 class HttpApi {
  public:
-  HttpApi(const ServeConfig& config, Service& service, StaticFiles files);
+  HttpApi(const ServeConfig& config, Service& service, WebhookService& webhooks,
+          StaticFiles files);
 
   /// Every request goes through here.
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -65,6 +67,15 @@ class HttpApi {
   void delete_product(RouteContext& ctx);
   void list_events(RouteContext& ctx);
   void availability(RouteContext& ctx);
+  // Webhook route handlers (webhook_routes.cpp).
+  void create_webhook(RouteContext& ctx);
+  void list_webhooks(RouteContext& ctx);
+  void get_webhook(RouteContext& ctx);
+  void update_webhook(RouteContext& ctx);
+  void delete_webhook(RouteContext& ctx);
+  void rotate_webhook_secret(RouteContext& ctx);
+  void list_deliveries(RouteContext& ctx);
+  void resend_delivery(RouteContext& ctx);
 
  private:
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
@@ -78,6 +89,7 @@ class HttpApi {
 
   const ServeConfig& config_;
   Service& service_;
+  WebhookService& webhooks_;
   StaticFiles files_;
   std::vector<Route> routes_;
 };

@@ -15,6 +15,8 @@
 #include "server/http_api.hpp"
 #include "server/read_pool.hpp"
 #include "server/service.hpp"
+#include "server/webhook_dispatcher.hpp"
+#include "server/webhook_service.hpp"
 #include "server/writer.hpp"
 
 #ifndef STOCKBELL_DEFAULT_WEB_ROOT
@@ -86,6 +88,15 @@ int serve(const ServeConfig& config) {
   Writer writer(config.db, Writer::Options{});
   ReadPool reads(config.db);
   Service service(writer, reads);
+  WebhookService webhooks(service, config.webhooks_public_only);
+  WebhookDispatcher::Options dispatch;
+  dispatch.timeout_ms = config.webhook_timeout_ms;
+  dispatch.public_only = config.webhooks_public_only;
+  dispatch.retry.first_delay_ms = config.webhook_retry_first_ms;
+  dispatch.retry.max_delay_ms = config.webhook_retry_max_ms;
+  dispatch.retry.give_up_after_ms = config.webhook_give_up_ms;
+  WebhookDispatcher dispatcher(service, dispatch);
+  service.set_outbox_listener([&dispatcher] { dispatcher.wake(); });
   StaticFiles files = StaticFiles::load(web_root);
 
   httplib::Server http;
@@ -113,7 +124,7 @@ int serve(const ServeConfig& config) {
     demo_secret = keys.secret;
   }
 
-  HttpApi api(config, service, std::move(files));
+  HttpApi api(config, service, webhooks, std::move(files));
   configure_http(http, config, api);
 
   std::printf("stockbell %s listening on %s (database %s)\n", STOCKBELL_VERSION, base.c_str(),
@@ -130,7 +141,9 @@ int serve(const ServeConfig& config) {
     http.stop();
   });
 
+  dispatcher.start();
   http.listen_after_bind();  // returns once stopped and every in-flight request is answered
+  dispatcher.stop();         // attempts under way finish and are recorded
   writer.stop();
   if (signal_thread.joinable()) {
     // listen ended without a signal (e.g. the socket failed): wake the signal thread.

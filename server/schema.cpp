@@ -121,6 +121,51 @@ CREATE INDEX events_by_store_type ON events(store_id, type, id);
 -- A request is requested once and notified at most once, whatever crashes or races happen.
 CREATE UNIQUE INDEX events_once ON events(request_id, type);
 )sql",
+    // 2: webhooks and their outbox.
+    R"sql(
+-- The signing secret must be kept in clear: the server signs with it.
+CREATE TABLE webhooks (
+  id                     INTEGER PRIMARY KEY,
+  store_id               INTEGER NOT NULL REFERENCES stores(id),
+  url                    TEXT NOT NULL,
+  description            TEXT,
+  event_mask             INTEGER NOT NULL CHECK (event_mask BETWEEN 1 AND 3),
+  enabled                INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  secret                 TEXT NOT NULL,
+  previous_secret        TEXT,
+  previous_secret_until  INTEGER,
+  created_at             INTEGER NOT NULL,
+  updated_at             INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_store ON webhooks(store_id);
+
+-- The outbox: one row per event and endpoint, written in the event's own transaction.
+-- status: 0 pending, 1 delivered, 2 failed. `due_since` starts the retry window.
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  webhook_id      INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id        INTEGER NOT NULL REFERENCES events(id),
+  status          INTEGER NOT NULL CHECK (status IN (0, 1, 2)),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  due_since       INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX deliveries_due ON deliveries(webhook_id, next_attempt_at) WHERE status = 0;
+CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, id);
+
+CREATE TABLE delivery_attempts (
+  id           INTEGER PRIMARY KEY,
+  delivery_id  INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+  attempted_at INTEGER NOT NULL,
+  duration_ms  INTEGER NOT NULL,
+  status_code  INTEGER,
+  error        TEXT
+);
+CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
+)sql",
 };
 
 uint64_t random_u64() {

@@ -1,5 +1,7 @@
 #include "server/service.hpp"
 
+#include "server/webhook_store.hpp"
+
 #include "core/event.hpp"
 #include "core/ids.hpp"
 #include "core/timestamp.hpp"
@@ -27,6 +29,7 @@ RegisterOutcome Service::register_request(int64_t store_id, Trust trust,
     int64_t subscriber = 0;
     int64_t request = 0;
     bool created = false;
+    int64_t deliveries = 0;
   };
   const Rows rows = writer_.run([&](Database& db) {
     const int64_t now = now_ms();
@@ -58,17 +61,21 @@ RegisterOutcome Service::register_request(int64_t store_id, Trust trust,
     std::optional<store::ProductRow> product = store::find_product(db, store_id, request.product_id);
     const int64_t snapshot = store::snapshot_id(
         db, target, snapshot_of(product ? &product->product : nullptr, request.variant_id));
-    store::insert_event(db, store_id, EventType::back_in_stock_requested, out.request, snapshot,
-                        now);
+    const int64_t event = store::insert_event(db, store_id, EventType::back_in_stock_requested,
+                                              out.request, snapshot, now);
+    out.deliveries = store::enqueue_deliveries(db, store_id, EventType::back_in_stock_requested,
+                                               event, event, now);
     return out;
   });
+  if (rows.deliveries > 0) outbox_written();
   return RegisterOutcome{public_id(IdKind::subscriber, rows.subscriber),
                          public_id(IdKind::request, rows.request), RequestStatus::waiting,
                          rows.created};
 }
 
 Service::UpsertOutcome Service::upsert_products(int64_t store_id, const ProductUpsert& upsert) {
-  return writer_.run([&](Database& db) {
+  int64_t deliveries = 0;
+  UpsertOutcome outcome = writer_.run([&](Database& db) {
     const int64_t now = now_ms();
     UpsertOutcome out;
     out.products.reserve(upsert.products.size());
@@ -85,11 +92,17 @@ Service::UpsertOutcome Service::upsert_products(int64_t store_id, const ProductU
         if (!resolve_target(row.product, variant_id).in_stock) continue;
         const int64_t snapshot =
             store::snapshot_id(db, target, snapshot_of(&row.product, variant_id));
-        out.events_triggered += store::notify_target(db, store_id, target, snapshot, now);
+        const store::EventRange events = store::notify_target(db, store_id, target, snapshot, now);
+        out.events_triggered += events.count;
+        if (events.count > 0)
+          deliveries += store::enqueue_deliveries(db, store_id, EventType::back_in_stock,
+                                                  events.first, events.last, now);
       }
     }
     return out;
   });
+  if (deliveries > 0) outbox_written();
+  return outcome;
 }
 
 std::optional<store::ProductRow> Service::get_product(int64_t store_id,

@@ -4,6 +4,7 @@
 // its checks and changes happen in one transaction and a result is only returned once committed.
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -83,9 +84,16 @@ class Service {
   Writer& writer() { return writer_; }
   ReadPool& reads() { return reads_; }
 
+  /// Called after a commit that wrote webhook deliveries (the dispatcher's wake-up).
+  void set_outbox_listener(std::function<void()> listener) { outbox_listener_ = std::move(listener); }
+  void outbox_written() const {
+    if (outbox_listener_) outbox_listener_();
+  }
+
  private:
   Writer& writer_;
   ReadPool& reads_;
+  std::function<void()> outbox_listener_;
 };
 
 }  // namespace stockbell::server

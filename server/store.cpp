@@ -476,8 +476,8 @@ int64_t count_requests(Database& db, int64_t store_id, const RequestListQuery& q
       q));
 }
 
-int64_t notify_target(Database& db, int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                      int64_t now) {
+EventRange notify_target(Database& db, int64_t store_id, int64_t target_id, int64_t snapshot_id,
+                         int64_t now) {
   db.cached(
         "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
         " SELECT ?1, 1, id, ?2, ?3 FROM requests WHERE target_id = ?4 AND status = 0 ORDER BY id")
@@ -486,12 +486,14 @@ int64_t notify_target(Database& db, int64_t store_id, int64_t target_id, int64_t
       .bind(3, now)
       .bind(4, target_id)
       .run();
-  const int64_t events = db.changes();
+  // INTEGER PRIMARY KEY rows of one INSERT ... SELECT get consecutive ids (max + 1 each).
+  EventRange events{db.changes(), db.last_insert_rowid() - db.changes() + 1,
+                    db.last_insert_rowid()};
   db.cached("UPDATE requests SET status = 1, notified_at = ?1 WHERE target_id = ?2 AND status = 0")
       .bind(1, now)
       .bind(2, target_id)
       .run();
-  if (db.changes() != events)
+  if (db.changes() != events.count)
     throw std::runtime_error("notified requests and back-in-stock events disagree");
   return events;
 }

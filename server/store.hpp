@@ -127,10 +127,17 @@ bool cancel_request(Database& db, int64_t store_id, int64_t id, int64_t now);
 std::vector<RequestRow> list_requests(Database& db, int64_t store_id, const RequestListQuery& q);
 int64_t count_requests(Database& db, int64_t store_id, const RequestListQuery& q);
 
+/// Event rows first..last (inclusive) were written by one statement; count may be 0.
+struct EventRange {
+  int64_t count = 0;
+  int64_t first = 0;
+  int64_t last = 0;
+};
+
 /// Marks every waiting request of the target notified and records one `ecommerce.back_in_stock`
-/// event for each (two set-based statements). Returns how many were notified.
-int64_t notify_target(Database& db, int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                      int64_t now);
+/// event for each (two set-based statements).
+EventRange notify_target(Database& db, int64_t store_id, int64_t target_id, int64_t snapshot_id,
+                         int64_t now);
 
 // ---- events ---------------------------------------------------------------------------------
 int64_t insert_event(Database& db, int64_t store_id, EventType type, int64_t request_id,

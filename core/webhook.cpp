@@ -1,0 +1,169 @@
+#include "core/webhook.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/timestamp.hpp"
+
+namespace stockbell {
+namespace {
+
+constexpr TextRule kDescriptionRule{kMaxWebhookDescriptionChars};
+
+Patch<EventMask> read_events(ObjectReader& reader) {
+  const Json* value = reader.member("events");
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<EventMask>::of(kAllEvents);
+  const std::string path = reader.field("events");
+  Problems& problems = reader.problems();
+  if (!value->is_array()) {
+    problems.add(path, FieldCode::invalid_type, std::nullopt, "an array of event types");
+    return {};
+  }
+  if (value->empty()) {
+    problems.add(path, FieldCode::too_few_items);
+    return {};
+  }
+  EventMask mask = 0;
+  bool ok = true;
+  for (size_t i = 0; i < value->size(); ++i) {
+    const Json& item = (*value)[i];
+    const std::string item_path = index_path(path, i);
+    if (!item.is_string()) {
+      problems.add(item_path, FieldCode::invalid_type, std::nullopt, "a string");
+      ok = false;
+      continue;
+    }
+    const std::string& name = item.get_ref<const std::string&>();
+    if (name == "*") {
+      mask = kAllEvents;
+      continue;
+    }
+    std::optional<EventType> type = parse_event_type(name);
+    if (!type) {
+      problems.add(item_path, FieldCode::invalid_value, std::nullopt,
+                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, *");
+      ok = false;
+      continue;
+    }
+    mask |= event_bit(*type);
+  }
+  if (!ok) return {};
+  return Patch<EventMask>::of(mask);
+}
+
+Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
+  JsonParseFailure failure;
+  std::optional<Json> document = parse_json(body, failure);
+  if (!document) return make_error(ApiCode::invalid_json, invalid_json_message(failure));
+  Problems problems;
+  if (!expect_object(*document, "", problems)) return validation_error(problems.take());
+  ObjectReader reader(*document, "", problems);
+  WebhookPatch patch;
+  if (create) {
+    const Json* url = reader.member("url");
+    if (url == nullptr || url->is_null()) problems.add("url", FieldCode::required);
+  }
+  patch.url = reader.patch_url("url");
+  if (patch.url.is_null() && !create) problems.add("url", FieldCode::required);
+  patch.events = read_events(reader);
+  patch.description = reader.patch_text("description", kDescriptionRule);
+  patch.enabled = reader.patch_bool("enabled");
+  if (patch.enabled.is_null()) problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
+  reader.reject_unknown();
+  if (!problems.empty()) return validation_error(problems.take());
+  return patch;
+}
+
+template <class T>
+OrderedJson nullable(const std::optional<T>& v) {
+  return v ? OrderedJson(*v) : OrderedJson(nullptr);
+}
+
+OrderedJson nullable_time(const std::optional<int64_t>& ms) {
+  return ms ? OrderedJson(format_timestamp(*ms)) : OrderedJson(nullptr);
+}
+
+}  // namespace
+
+EventMask event_bit(EventType type) {
+  return type == EventType::back_in_stock_requested ? 1u : 2u;
+}
+
+std::vector<EventType> event_types_of(EventMask mask) {
+  std::vector<EventType> types;
+  for (EventType t : {EventType::back_in_stock_requested, EventType::back_in_stock})
+    if (mask & event_bit(t)) types.push_back(t);
+  return types;
+}
+
+Result<WebhookPatch> parse_webhook_create(std::string_view body) { return read_webhook(body, true); }
+
+Result<WebhookPatch> parse_webhook_update(std::string_view body) {
+  return read_webhook(body, false);
+}
+
+OrderedJson webhook_json(const WebhookView& w, const std::optional<std::string>& secret) {
+  OrderedJson out;
+  out["id"] = w.id;
+  out["url"] = w.url;
+  out["description"] = nullable(w.description);
+  OrderedJson events = OrderedJson::array();
+  for (EventType t : event_types_of(w.events)) events.push_back(event_type_name(t));
+  out["events"] = std::move(events);
+  out["enabled"] = w.enabled;
+  out["createdAt"] = format_timestamp(w.created_at_ms);
+  out["updatedAt"] = format_timestamp(w.updated_at_ms);
+  if (secret) out["secret"] = *secret;
+  return out;
+}
+
+std::string_view delivery_status_name(DeliveryStatus status) {
+  switch (status) {
+    case DeliveryStatus::pending: return "pending";
+    case DeliveryStatus::delivered: return "delivered";
+    case DeliveryStatus::failed: return "failed";
+  }
+  return "pending";
+}
+
+OrderedJson delivery_json(const DeliveryView& d) {
+  OrderedJson out;
+  out["id"] = d.id;
+  out["eventId"] = d.event_id;
+  out["eventType"] = event_type_name(d.event_type);
+  out["status"] = delivery_status_name(d.status);
+  out["attempts"] = d.attempts;
+  out["nextAttemptAt"] = nullable_time(d.next_attempt_at_ms);
+  out["createdAt"] = format_timestamp(d.created_at_ms);
+  out["deliveredAt"] = nullable_time(d.delivered_at_ms);
+  OrderedJson log = OrderedJson::array();
+  for (const DeliveryAttemptView& a : d.attempt_log) {
+    OrderedJson item;
+    item["at"] = format_timestamp(a.at_ms);
+    item["durationMs"] = a.duration_ms;
+    item["statusCode"] = nullable(a.status_code);
+    item["error"] = nullable(a.error);
+    log.push_back(std::move(item));
+  }
+  out["attemptLog"] = std::move(log);
+  return out;
+}
+
+int64_t retry_delay_ms(const RetryPolicy& policy, int64_t attempts_made, double unit_random) {
+  double delay = static_cast<double>(policy.first_delay_ms);
+  for (int64_t i = 1; i < attempts_made && delay < static_cast<double>(policy.max_delay_ms); ++i)
+    delay *= static_cast<double>(policy.factor);
+  delay = std::min(delay, static_cast<double>(policy.max_delay_ms));
+  const double spread = 1.0 + policy.jitter * (2.0 * unit_random - 1.0);
+  return std::max<int64_t>(1, static_cast<int64_t>(std::llround(delay * spread)));
+}
+
+std::string signature_payload(int64_t timestamp_seconds, std::string_view body) {
+  std::string payload = std::to_string(timestamp_seconds);
+  payload += '.';
+  payload += body;
+  return payload;
+}
+
+}  // namespace stockbell

@@ -1,0 +1,280 @@
+#include "server/webhook_dispatcher.hpp"
+
+#include <httplib.h>
+#include <netdb.h>
+#include <openssl/hmac.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "core/net_address.hpp"
+#include "core/url.hpp"
+#include "core/version.hpp"
+
+namespace stockbell::server {
+namespace {
+
+constexpr int64_t kTickMs = 1000;  // longest sleep of the scheduler when nothing is due
+
+// Resolves `host` and checks every address is public; returns one address to connect to (so the
+// connection can't be re-pointed by DNS between the check and the connect), or an error.
+std::pair<std::string, std::string> resolve_public(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* result = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &result) != 0 || result == nullptr)
+    return {"", "cannot resolve " + host};
+  std::string chosen;
+  std::string error;
+  for (addrinfo* ai = result; ai != nullptr; ai = ai->ai_next) {
+    const uint8_t* bytes = nullptr;
+    size_t size = 0;
+    char text[INET6_ADDRSTRLEN] = {0};
+    if (ai->ai_family == AF_INET) {
+      auto* in = reinterpret_cast<sockaddr_in*>(ai->ai_addr);
+      bytes = reinterpret_cast<const uint8_t*>(&in->sin_addr);
+      size = 4;
+      inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    } else if (ai->ai_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(ai->ai_addr);
+      bytes = reinterpret_cast<const uint8_t*>(&in6->sin6_addr);
+      size = 16;
+      inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    } else {
+      continue;
+    }
+    if (!is_public_address(bytes, size)) {
+      error = std::string("refused: ") + host + " resolves to the non-public address " + text;
+      break;
+    }
+    if (chosen.empty()) chosen = text;
+  }
+  freeaddrinfo(result);
+  if (!error.empty()) return {"", error};
+  if (chosen.empty()) return {"", "cannot resolve " + host};
+  return {chosen, ""};
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view secret, std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string signature_header(const store::DueDelivery& delivery, int64_t timestamp_seconds,
+                             std::string_view body) {
+  const std::string payload = signature_payload(timestamp_seconds, body);
+  std::string header = "v1=" + hmac_sha256_hex(delivery.secret, payload);
+  if (delivery.previous_secret)
+    header += ", v1=" + hmac_sha256_hex(*delivery.previous_secret, payload);
+  return header;
+}
+
+WebhookDispatcher::WebhookDispatcher(Service& service, Options options)
+    : service_(service), options_(options), random_(std::random_device{}()) {}
+
+WebhookDispatcher::~WebhookDispatcher() { stop(); }
+
+void WebhookDispatcher::start() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (running_) return;
+  running_ = true;
+  scheduler_ = std::thread([this] { schedule_loop(); });
+  for (size_t i = 0; i < options_.senders; ++i) senders_.emplace_back([this] { send_loop(); });
+}
+
+void WebhookDispatcher::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!running_) return;
+    running_ = false;
+    ready_.clear();  // queued, not started: they stay pending in the database
+  }
+  schedule_wake_.notify_all();
+  send_wake_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
+  for (std::thread& t : senders_)
+    if (t.joinable()) t.join();
+  senders_.clear();
+}
+
+void WebhookDispatcher::wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+  }
+  schedule_wake_.notify_one();
+}
+
+void WebhookDispatcher::schedule_loop() {
+  while (true) {
+    int64_t sleep_ms = kTickMs;
+    try {
+      const int64_t now = now_ms();
+      std::vector<store::DueDelivery> picked;
+      {
+        auto db = service_.reads().acquire();
+        for (int64_t webhook : store::enabled_webhook_ids(*db)) {
+          size_t busy;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            busy = per_endpoint_[webhook];
+          }
+          if (busy >= options_.per_endpoint) continue;
+          // Fetch past the ones already in flight (they are still pending in the database).
+          const auto limit = static_cast<int64_t>(busy + options_.per_endpoint);
+          for (store::DueDelivery& d : store::due_deliveries(*db, webhook, now, limit)) picked.push_back(std::move(d));
+        }
+        if (std::optional<int64_t> next = store::next_due_at(*db))
+          sleep_ms = std::clamp<int64_t>(*next - now, 0, kTickMs);
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (store::DueDelivery& d : picked) {
+        if (in_flight_.count(d.id) || per_endpoint_[d.webhook_id] >= options_.per_endpoint) continue;
+        in_flight_.insert(d.id);
+        ++per_endpoint_[d.webhook_id];
+        ready_.push_back(std::move(d));
+      }
+      if (!ready_.empty()) send_wake_.notify_all();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "stockbell: webhook scheduler: %s\n", e.what());
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (sleep_ms == 0) sleep_ms = 50;  // due now but every endpoint is busy: look again soon
+    schedule_wake_.wait_for(lock, std::chrono::milliseconds(sleep_ms),
+                            [&] { return !running_ || woken_; });
+    woken_ = false;
+    if (!running_) return;
+  }
+}
+
+void WebhookDispatcher::send_loop() {
+  while (true) {
+    store::DueDelivery delivery;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      send_wake_.wait(lock, [&] { return !running_ || !ready_.empty(); });
+      if (!running_) return;
+      delivery = std::move(ready_.front());
+      ready_.pop_front();
+    }
+    const int64_t started = now_ms();
+    Attempt attempt;
+    try {
+      std::optional<store::EventRow> event;
+      {
+        auto db = service_.reads().acquire();
+        event = store::find_event(*db, delivery.event_id);
+      }
+      if (!event) throw std::runtime_error("event " + std::to_string(delivery.event_id) + " is gone");
+      attempt = send(delivery, event_type_name(event->type),
+                     dump(event_json(service_.event_data(*event))));
+    } catch (const std::exception& e) {
+      attempt.error = e.what();
+    }
+    finish(delivery, attempt, started, now_ms() - started);
+  }
+}
+
+WebhookDispatcher::Attempt WebhookDispatcher::send(const store::DueDelivery& delivery,
+                                                   std::string_view event_type,
+                                                   const std::string& body) {
+  Attempt attempt;
+  std::optional<UrlParts> url = split_http_url(delivery.url);
+  if (!url) {
+    attempt.error = "invalid URL";
+    return attempt;
+  }
+  httplib::Client client(url->scheme + "://" + url->host + ":" + std::to_string(url->port));
+  if (options_.public_only) {
+    if (is_localhost_name(url->host)) {
+      attempt.error = "refused: " + url->host + " is this machine";
+      return attempt;
+    }
+    auto [address, error] = resolve_public(url->host);
+    if (!error.empty()) {
+      attempt.error = error;
+      return attempt;
+    }
+    client.set_hostname_addr_map({{url->host, address}});
+  }
+  const time_t seconds = static_cast<time_t>(options_.timeout_ms / 1000);
+  const time_t micros = static_cast<time_t>(options_.timeout_ms % 1000 * 1000);
+  client.set_connection_timeout(seconds, micros);
+  client.set_read_timeout(seconds, micros);
+  client.set_write_timeout(seconds, micros);
+  client.set_follow_location(false);
+  client.set_keep_alive(false);
+  const int64_t timestamp = now_ms() / 1000;
+  const std::string event_id = service_.public_id(IdKind::event, delivery.event_id);
+  httplib::Headers headers = {
+      {"User-Agent", "Stockbell/" STOCKBELL_VERSION " (webhooks)"},
+      {"Stockbell-Event-Id", event_id},
+      {"Stockbell-Event-Type", std::string(event_type)},
+      {"Stockbell-Delivery-Id", service_.public_id(IdKind::delivery, delivery.id)},
+      {"Stockbell-Timestamp", std::to_string(timestamp)},
+      {"Stockbell-Signature", signature_header(delivery, timestamp, body)},
+  };
+  httplib::Result result = client.Post(url->target, headers, body, "application/json");
+  if (!result) {
+    attempt.error = httplib::to_string(result.error());
+    return attempt;
+  }
+  attempt.status_code = result->status;
+  attempt.delivered = result->status >= 200 && result->status < 300;
+  if (!attempt.delivered) attempt.error = "HTTP " + std::to_string(result->status);
+  return attempt;
+}
+
+void WebhookDispatcher::finish(const store::DueDelivery& delivery, const Attempt& attempt,
+                               int64_t started, int64_t duration_ms) {
+  store::AttemptRecord record;
+  record.delivery_id = delivery.id;
+  record.at = started;
+  record.duration_ms = duration_ms;
+  record.status_code = attempt.status_code;
+  record.error = attempt.error;
+  const int64_t now = now_ms();
+  if (attempt.delivered) {
+    record.outcome = DeliveryStatus::delivered;
+  } else if (now - delivery.due_since >= options_.retry.give_up_after_ms) {
+    record.outcome = DeliveryStatus::failed;
+  } else {
+    double unit;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+    }
+    record.outcome = DeliveryStatus::pending;
+    record.next_attempt_at = now + retry_delay_ms(options_.retry, delivery.attempts + 1, unit);
+  }
+  try {
+    service_.writer().run([&](Database& db) { store::record_attempt(db, record); });
+  } catch (const std::exception& e) {
+    // Not recorded: the delivery is still pending and due, so it will be attempted again.
+    std::fprintf(stderr, "stockbell: recording webhook attempt failed: %s\n", e.what());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    in_flight_.erase(delivery.id);
+    if (--per_endpoint_[delivery.webhook_id] == 0) per_endpoint_.erase(delivery.webhook_id);
+  }
+  wake();  // the endpoint has room again
+}
+
+}  // namespace stockbell::server

@@ -1,0 +1,84 @@
+#pragma once
+// Delivers the webhook outbox. A scheduler thread walks the enabled endpoints and hands due
+// deliveries to a pool of sender threads, at most `per_endpoint` at a time for one endpoint, so
+// a slow or dead receiver only ever occupies its own share. Every attempt is recorded through
+// the writer; a delivery stays pending in the database until an attempt succeeds, so a crash at
+// any point means another attempt after restart (at-least-once; receivers dedupe on the event
+// id). API requests never wait for any of this.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/webhook.hpp"
+#include "server/service.hpp"
+#include "server/webhook_store.hpp"
+
+namespace stockbell::server {
+
+/// `hex(HMAC-SHA256(secret, message))`.
+std::string hmac_sha256_hex(std::string_view secret, std::string_view message);
+
+/// The `Stockbell-Signature` value: `v1=<hex>`, then `, v1=<hex>` under the previous secret
+/// while a rotation's grace period runs.
+std::string signature_header(const store::DueDelivery& delivery, int64_t timestamp_seconds,
+                             std::string_view body);
+
+class WebhookDispatcher {
+ public:
+  struct Options {
+    size_t senders = 16;       ///< sender threads in all
+    size_t per_endpoint = 2;   ///< concurrent attempts to one endpoint
+    int64_t timeout_ms = 10'000;  ///< a 2xx must arrive within this
+    bool public_only = false;  ///< refuse loopback and private addresses (multi-store hosts)
+    RetryPolicy retry;
+  };
+
+  WebhookDispatcher(Service& service, Options options);
+  ~WebhookDispatcher();
+  WebhookDispatcher(const WebhookDispatcher&) = delete;
+  WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  void start();
+  /// Stops taking new deliveries and waits for the attempts under way.
+  void stop();
+  /// New deliveries were committed: look now instead of at the next tick.
+  void wake();
+
+ private:
+  struct Attempt {
+    std::optional<int64_t> status_code;
+    std::optional<std::string> error;
+    bool delivered = false;
+  };
+
+  void schedule_loop();
+  void send_loop();
+  Attempt send(const store::DueDelivery& delivery, std::string_view event_type,
+               const std::string& body);
+  void finish(const store::DueDelivery& delivery, const Attempt& attempt, int64_t started,
+              int64_t duration_ms);
+
+  Service& service_;
+  Options options_;
+  std::mutex mutex_;
+  std::condition_variable schedule_wake_;
+  std::condition_variable send_wake_;
+  bool running_ = false;
+  bool woken_ = false;
+  std::deque<store::DueDelivery> ready_;
+  std::set<int64_t> in_flight_;              ///< delivery ids being sent or queued
+  std::map<int64_t, size_t> per_endpoint_;  ///< webhook id → in flight
+  std::mt19937_64 random_;
+  std::thread scheduler_;
+  std::vector<std::thread> senders_;
+};
+
+}  // namespace stockbell::server

@@ -1,0 +1,246 @@
+#include "server/webhook_store.hpp"
+
+namespace stockbell::server::store {
+namespace {
+
+#define STOCKBELL_WEBHOOK_COLUMNS                                                           \
+  "id, store_id, url, description, event_mask, enabled, secret, previous_secret,"          \
+  " previous_secret_until, created_at, updated_at"
+
+WebhookRow read_webhook(const Statement& st) {
+  WebhookRow w;
+  w.id = st.int64(0);
+  w.store_id = st.int64(1);
+  w.url = st.string(2);
+  w.description = st.optional_string(3);
+  w.events = static_cast<EventMask>(st.int64(4));
+  w.enabled = st.int64(5) != 0;
+  w.secret = st.string(6);
+  w.previous_secret = st.optional_string(7);
+  w.previous_secret_until = st.optional_int64(8);
+  w.created_at = st.int64(9);
+  w.updated_at = st.int64(10);
+  return w;
+}
+
+std::optional<int64_t> status_value(std::optional<DeliveryStatus> status) {
+  if (!status) return std::nullopt;
+  return static_cast<int64_t>(*status);
+}
+
+#define STOCKBELL_DELIVERY_COLUMNS                                                          \
+  "d.id, d.event_id, e.type, d.status, d.attempts, d.next_attempt_at, d.created_at,"       \
+  " d.delivered_at"
+
+DeliveryRow read_delivery(const Statement& st) {
+  DeliveryRow d;
+  d.id = st.int64(0);
+  d.event_id = st.int64(1);
+  d.event_type = st.int64(2) == 1 ? EventType::back_in_stock : EventType::back_in_stock_requested;
+  d.status = static_cast<DeliveryStatus>(st.int64(3));
+  d.attempts = st.int64(4);
+  d.next_attempt_at = st.optional_int64(5);
+  d.created_at = st.int64(6);
+  d.delivered_at = st.optional_int64(7);
+  return d;
+}
+
+void load_attempts(Database& db, DeliveryRow& delivery) {
+  Statement& st = db.cached(
+      "SELECT attempted_at, duration_ms, status_code, error FROM delivery_attempts"
+      " WHERE delivery_id = ? ORDER BY id");
+  st.bind(1, delivery.id);
+  while (st.step())
+    delivery.attempt_log.push_back(
+        DeliveryAttemptView{st.int64(0), st.int64(1), st.optional_int64(2), st.optional_string(3)});
+  st.reset();
+}
+
+}  // namespace
+
+int64_t insert_webhook(Database& db, const WebhookRow& w) {
+  db.cached(
+        "INSERT INTO webhooks(store_id, url, description, event_mask, enabled, secret,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, w.store_id)
+      .bind(2, w.url)
+      .bind(3, w.description)
+      .bind(4, static_cast<int64_t>(w.events))
+      .bind(5, static_cast<int64_t>(w.enabled))
+      .bind(6, w.secret)
+      .bind(7, w.created_at)
+      .bind(8, w.updated_at)
+      .run();
+  return db.last_insert_rowid();
+}
+
+std::optional<WebhookRow> find_webhook(Database& db, int64_t store_id, int64_t id) {
+  Statement& st = db.cached("SELECT " STOCKBELL_WEBHOOK_COLUMNS
+                            " FROM webhooks WHERE id = ? AND store_id = ?");
+  st.bind(1, id).bind(2, store_id);
+  std::optional<WebhookRow> row;
+  if (st.step()) row = read_webhook(st);
+  st.reset();
+  return row;
+}
+
+std::vector<WebhookRow> list_webhooks(Database& db, int64_t store_id) {
+  Statement& st = db.cached("SELECT " STOCKBELL_WEBHOOK_COLUMNS
+                            " FROM webhooks WHERE store_id = ? ORDER BY id");
+  st.bind(1, store_id);
+  std::vector<WebhookRow> rows;
+  while (st.step()) rows.push_back(read_webhook(st));
+  st.reset();
+  return rows;
+}
+
+int64_t count_webhooks(Database& db, int64_t store_id) {
+  Statement& st = db.cached("SELECT count(*) FROM webhooks WHERE store_id = ?");
+  st.bind(1, store_id);
+  const int64_t count = st.step() ? st.int64(0) : 0;
+  st.reset();
+  return count;
+}
+
+void update_webhook(Database& db, const WebhookRow& w) {
+  db.cached(
+        "UPDATE webhooks SET url = ?, description = ?, event_mask = ?, enabled = ?, secret = ?,"
+        " previous_secret = ?, previous_secret_until = ?, updated_at = ? WHERE id = ?")
+      .bind(1, w.url)
+      .bind(2, w.description)
+      .bind(3, static_cast<int64_t>(w.events))
+      .bind(4, static_cast<int64_t>(w.enabled))
+      .bind(5, w.secret)
+      .bind(6, w.previous_secret)
+      .bind(7, w.previous_secret_until)
+      .bind(8, w.updated_at)
+      .bind(9, w.id)
+      .run();
+}
+
+bool delete_webhook(Database& db, int64_t store_id, int64_t id) {
+  db.cached("DELETE FROM webhooks WHERE id = ? AND store_id = ?").bind(1, id).bind(2, store_id).run();
+  return db.changes() > 0;
+}
+
+int64_t enqueue_deliveries(Database& db, int64_t store_id, EventType type, int64_t first_event,
+                           int64_t last_event, int64_t now) {
+  db.cached(
+        "INSERT INTO deliveries(webhook_id, event_id, status, next_attempt_at, due_since,"
+        " created_at)"
+        " SELECT w.id, e.id, 0, ?1, ?1, ?1 FROM webhooks w JOIN events e ON e.store_id = w.store_id"
+        " WHERE w.store_id = ?2 AND w.enabled = 1 AND (w.event_mask & ?3) != 0"
+        " AND e.id BETWEEN ?4 AND ?5")
+      .bind(1, now)
+      .bind(2, store_id)
+      .bind(3, static_cast<int64_t>(event_bit(type)))
+      .bind(4, first_event)
+      .bind(5, last_event)
+      .run();
+  return db.changes();
+}
+
+std::vector<int64_t> enabled_webhook_ids(Database& db) {
+  Statement& st = db.cached("SELECT id FROM webhooks WHERE enabled = 1 ORDER BY id");
+  std::vector<int64_t> ids;
+  while (st.step()) ids.push_back(st.int64(0));
+  st.reset();
+  return ids;
+}
+
+std::vector<DueDelivery> due_deliveries(Database& db, int64_t webhook_id, int64_t now,
+                                        int64_t limit) {
+  Statement& st = db.cached(
+      "SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.due_since, w.url, w.secret,"
+      " CASE WHEN w.previous_secret_until > ?2 THEN w.previous_secret END"
+      " FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id"
+      " WHERE d.webhook_id = ?1 AND d.status = 0 AND d.next_attempt_at <= ?2 AND w.enabled = 1"
+      " ORDER BY d.next_attempt_at LIMIT ?3");
+  st.bind(1, webhook_id).bind(2, now).bind(3, limit);
+  std::vector<DueDelivery> due;
+  while (st.step())
+    due.push_back(DueDelivery{st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4),
+                              st.string(5), st.string(6), st.optional_string(7)});
+  st.reset();
+  return due;
+}
+
+std::optional<int64_t> next_due_at(Database& db) {
+  Statement& st = db.cached(
+      "SELECT min(d.next_attempt_at) FROM webhooks w JOIN deliveries d ON d.webhook_id = w.id"
+      " AND d.status = 0 WHERE w.enabled = 1");
+  std::optional<int64_t> next;
+  if (st.step()) next = st.optional_int64(0);
+  st.reset();
+  return next;
+}
+
+void record_attempt(Database& db, const AttemptRecord& a) {
+  db.cached(
+        "INSERT INTO delivery_attempts(delivery_id, attempted_at, duration_ms, status_code, error)"
+        " VALUES (?, ?, ?, ?, ?)")
+      .bind(1, a.delivery_id)
+      .bind(2, a.at)
+      .bind(3, a.duration_ms)
+      .bind(4, a.status_code)
+      .bind(5, a.error)
+      .run();
+  db.cached(
+        "UPDATE deliveries SET attempts = attempts + 1, status = ?2, next_attempt_at = ?3,"
+        " delivered_at = CASE WHEN ?2 = 1 THEN ?4 ELSE delivered_at END"
+        " WHERE id = ?1 AND status = 0")
+      .bind(1, a.delivery_id)
+      .bind(2, static_cast<int64_t>(a.outcome))
+      .bind(3, a.next_attempt_at)
+      .bind(4, a.at)
+      .run();
+}
+
+std::vector<DeliveryRow> list_deliveries(Database& db, int64_t webhook_id,
+                                         std::optional<DeliveryStatus> status, const Page& page) {
+  Statement& st = db.cached(
+      "SELECT " STOCKBELL_DELIVERY_COLUMNS
+      " FROM deliveries d JOIN events e ON e.id = d.event_id"
+      " WHERE d.webhook_id = ?1 AND (?2 IS NULL OR d.status = ?2)"
+      " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4");
+  st.bind(1, webhook_id).bind(2, status_value(status)).bind(3, page.limit).bind(4, page.offset);
+  std::vector<DeliveryRow> rows;
+  while (st.step()) rows.push_back(read_delivery(st));
+  st.reset();
+  for (DeliveryRow& row : rows) load_attempts(db, row);
+  return rows;
+}
+
+int64_t count_deliveries(Database& db, int64_t webhook_id, std::optional<DeliveryStatus> status) {
+  Statement& st = db.cached(
+      "SELECT count(*) FROM deliveries WHERE webhook_id = ?1 AND (?2 IS NULL OR status = ?2)");
+  st.bind(1, webhook_id).bind(2, status_value(status));
+  const int64_t count = st.step() ? st.int64(0) : 0;
+  st.reset();
+  return count;
+}
+
+std::optional<DeliveryRow> find_delivery(Database& db, int64_t webhook_id, int64_t id) {
+  Statement& st = db.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS
+                            " FROM deliveries d JOIN events e ON e.id = d.event_id"
+                            " WHERE d.webhook_id = ? AND d.id = ?");
+  st.bind(1, webhook_id).bind(2, id);
+  std::optional<DeliveryRow> row;
+  if (st.step()) row = read_delivery(st);
+  st.reset();
+  if (row) load_attempts(db, *row);
+  return row;
+}
+
+bool resend_delivery(Database& db, int64_t webhook_id, int64_t id, int64_t now) {
+  db.cached(
+        "UPDATE deliveries SET status = 0, next_attempt_at = ?3, due_since = ?3"
+        " WHERE webhook_id = ?1 AND id = ?2")
+      .bind(1, webhook_id)
+      .bind(2, id)
+      .bind(3, now)
+      .run();
+  return db.changes() > 0;
+}
+
+}  // namespace stockbell::server::store
