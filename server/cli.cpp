@@ -6,6 +6,7 @@
 #include "core/store_name.hpp"
 #include "core/url.hpp"
 #include "core/version.hpp"
+#include "server/rate_limit.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -112,6 +113,15 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
        &c.webhook_retry_max_ms, nullptr, 10, 86'400'000},
       {"--webhook-give-up-ms", "STOCKBELL_WEBHOOK_GIVE_UP_MS", K::number, nullptr,
        &c.webhook_give_up_ms, nullptr, 0, 30LL * 86'400'000},
+      {"--rate-ip-per-minute", "STOCKBELL_RATE_IP_PER_MINUTE", K::number, nullptr,
+       &c.rate_ip_per_minute, nullptr, 0, 1'000'000},
+      {"--rate-ip-burst", "STOCKBELL_RATE_IP_BURST", K::number, nullptr, &c.rate_ip_burst, nullptr,
+       1, 1'000'000},
+      {"--rate-email-per-hour", "STOCKBELL_RATE_EMAIL_PER_HOUR", K::number, nullptr,
+       &c.rate_email_per_hour, nullptr, 0, 1'000'000},
+      {"--rate-email-burst", "STOCKBELL_RATE_EMAIL_BURST", K::number, nullptr,
+       &c.rate_email_burst, nullptr, 1, 1'000'000},
+      {"--trusted-proxies", "STOCKBELL_TRUSTED_PROXIES", K::text, &c.trusted_proxies},
   };
   for (const ServeOption& o : options) {
     if (const char* value = env(o.env))
@@ -132,6 +142,14 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
       value = flags.value();
     if (!value) return UsageError{flag + " needs a value"};
     if (std::optional<std::string> error = assign(*option, *value)) return UsageError{*error};
+  }
+  for (size_t start = 0; start < c.trusted_proxies.size();) {
+    size_t end = c.trusted_proxies.find(',', start);
+    if (end == std::string::npos) end = c.trusted_proxies.size();
+    const std::string entry = c.trusted_proxies.substr(start, end - start);
+    if (!entry.empty() && !Cidr::parse(entry))
+      return UsageError{"--trusted-proxies: '" + entry + "' is not an address or CIDR"};
+    start = end + 1;
   }
   c.port = static_cast<int>(port);
   c.threads = static_cast<int>(threads);
@@ -201,6 +219,9 @@ std::string usage_text() {
          "                  [--webhooks-public-only] [--webhook-timeout-ms 10000]\n"
          "                  [--webhook-retry-first-ms 10000] [--webhook-retry-max-ms 3600000]\n"
          "                  [--webhook-give-up-ms 86400000]\n"
+         "                  [--rate-ip-per-minute 120] [--rate-ip-burst 60]\n"
+         "                  [--rate-email-per-hour 10] [--rate-email-burst 5]\n"
+         "                  [--trusted-proxies ADDR[/BITS],...]\n"
          "  stockbell keys create --db PATH --store STORE --kind secret|publishable\n"
          "                  [--origin ORIGIN]...\n"
          "  stockbell --version | --help\n"

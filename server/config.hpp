@@ -22,6 +22,13 @@ struct ServeConfig {
   int64_t webhook_retry_first_ms = 10'000;
   int64_t webhook_retry_max_ms = 3'600'000;
   int64_t webhook_give_up_ms = 86'400'000;
+
+  // Storefront (publishable-key) rate limits; 0 disables one.
+  int64_t rate_ip_per_minute = 120;  ///< requests per client address and store
+  int64_t rate_ip_burst = 60;
+  int64_t rate_email_per_hour = 10;  ///< back-in-stock requests per e-mail and store
+  int64_t rate_email_burst = 5;
+  std::string trusted_proxies;  ///< comma-separated addresses/CIDRs whose X-Forwarded-For counts
 };
 
 }  // namespace stockbell::server

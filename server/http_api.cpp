@@ -91,7 +91,21 @@ std::optional<std::vector<std::string>> path_segments(const std::string& target)
 
 HttpApi::HttpApi(const ServeConfig& config, Service& service, WebhookService& webhooks,
                  StaticFiles files)
-    : config_(config), service_(service), webhooks_(webhooks), files_(std::move(files)) {
+    : config_(config),
+      service_(service),
+      webhooks_(webhooks),
+      files_(std::move(files)),
+      ip_limiter_(BucketPolicy{static_cast<double>(config.rate_ip_per_minute),
+                               static_cast<double>(config.rate_ip_burst)}),
+      email_limiter_(BucketPolicy{static_cast<double>(config.rate_email_per_hour) / 60.0,
+                                  static_cast<double>(config.rate_email_burst)}) {
+  for (size_t start = 0; start < config.trusted_proxies.size();) {
+    size_t end = config.trusted_proxies.find(',', start);
+    if (end == std::string::npos) end = config.trusted_proxies.size();
+    if (std::optional<Cidr> cidr = Cidr::parse(config.trusted_proxies.substr(start, end - start)))
+      trusted_proxies_.push_back(*cidr);
+    start = end + 1;
+  }
   using H = HttpApi;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
@@ -202,7 +216,18 @@ void HttpApi::dispatch_api(const httplib::Request& req, httplib::Response& res,
     principal = authorize(req, res, route->access, origin);
     if (!principal) return;
   }
-  RouteContext ctx{req, res, {}, principal.value_or(Principal{})};
+  // CORS: only for a publishable key's own allowed origins (authorize() refused the others).
+  if (principal && origin && principal->kind == KeyKind::publishable) {
+    res.set_header("Access-Control-Allow-Origin", *origin);
+    res.set_header("Vary", "Origin");
+  }
+  RouteContext ctx{req, res, {}, principal.value_or(Principal{}), {}};
+  if (principal && principal->kind == KeyKind::publishable) {
+    ctx.client = client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"),
+                                trusted_proxies_);
+    if (!within_limit(ip_limiter_, std::to_string(principal->store_id) + "|" + ctx.client, res))
+      return;
+  }
   for (size_t i = 0; i < segments.size(); ++i)
     if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
   try {
@@ -210,14 +235,18 @@ void HttpApi::dispatch_api(const httplib::Request& req, httplib::Response& res,
   } catch (const std::exception& e) {
     std::fprintf(stderr, "stockbell: %s %s failed: %s\n", req.method.c_str(), req.path.c_str(),
                  e.what());
-    res.headers.erase("Content-Type");
     send_error(res, make_error(ApiCode::internal));
   }
-  // CORS: only for a publishable key's own allowed origins (authorize() already refused others).
-  if (principal && origin && principal->kind == KeyKind::publishable) {
-    res.set_header("Access-Control-Allow-Origin", *origin);
-    res.set_header("Vary", "Origin");
-  }
+}
+
+bool HttpApi::within_limit(RateLimiter& limiter, const std::string& key,
+                           httplib::Response& res) {
+  std::optional<int64_t> wait = limiter.take(key);
+  if (!wait) return true;
+  res.set_header("Retry-After", std::to_string(*wait));
+  send_error(res, make_error(ApiCode::rate_limited, "Too many requests. Retry in " +
+                                                        std::to_string(*wait) + " seconds."));
+  return false;
 }
 
 std::optional<Principal> HttpApi::authorize(const httplib::Request& req, httplib::Response& res,

@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "server/auth.hpp"
 #include "server/config.hpp"
+#include "server/rate_limit.hpp"
 #include "server/service.hpp"
 #include "server/static_files.hpp"
 #include "server/webhook_service.hpp"
@@ -31,6 +32,7 @@ struct RouteContext {
   httplib::Response& res;
   std::vector<std::string> params;  ///< the `{}` segments of the route, percent-decoded
   Principal principal;
+  std::string client;  ///< the client's address (storefront requests; see rate_limit.hpp)
 };
 
 class HttpApi;
@@ -87,11 +89,17 @@ class HttpApi {
   /// Reads a JSON body within `limit` bytes; sends 415/413 and returns false otherwise.
   bool accept_json_body(RouteContext& ctx, size_t limit);
 
+  /// 429 with Retry-After if the storefront bucket for `key` is empty.
+  bool within_limit(RateLimiter& limiter, const std::string& key, httplib::Response& res);
+
   const ServeConfig& config_;
   Service& service_;
   WebhookService& webhooks_;
   StaticFiles files_;
   std::vector<Route> routes_;
+  RateLimiter ip_limiter_;
+  RateLimiter email_limiter_;
+  std::vector<Cidr> trusted_proxies_;
 };
 
 /// Splits a request target's path into percent-decoded segments:

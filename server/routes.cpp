@@ -38,6 +38,11 @@ void HttpApi::register_request(RouteContext& ctx) {
   if (!request.ok()) return send_error(ctx.res, request.error());
   const Trust trust =
       ctx.principal.kind == KeyKind::secret ? Trust::secret : Trust::publishable;
+  if (trust == Trust::publishable &&
+      !within_limit(email_limiter_,
+                    std::to_string(ctx.principal.store_id) + "|" + request.value().customer.email,
+                    ctx.res))
+    return;
   const RegisterOutcome outcome =
       service_.register_request(ctx.principal.store_id, trust, request.value());
   send_json(ctx.res, 200, register_response_json(outcome));
