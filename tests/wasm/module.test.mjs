@@ -27,7 +27,7 @@ async function loadShippedModule() {
   const js = path.join(widgetDir, 'stockbell.js');
   const wasm = path.join(widgetDir, 'stockbell.wasm');
   for (const file of [js, wasm])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with `emcmake cmake -S . -B build-wasm && cmake --build build-wasm``);
+    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
   const factory = createRequire(import.meta.url)(js);
   assert.equal(typeof factory, 'function', `${js} does not export the module factory`);
   return factory({ wasmBinary: fs.readFileSync(wasm) });
@@ -42,7 +42,7 @@ function padTo(json, bytes) {
 
 test('the shipped module exists', () => {
   for (const file of [path.join(widgetDir, 'stockbell.js'), path.join(widgetDir, 'stockbell.wasm')])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with `emcmake cmake -S . -B build-wasm && cmake --build build-wasm``);
+    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
 });
 
 let core;

@@ -33,7 +33,7 @@ async function loadShippedModule() {
   const js = path.join(widgetDir, 'stockbell.js');
   const wasm = path.join(widgetDir, 'stockbell.wasm');
   for (const file of [js, wasm])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with `emcmake cmake -S . -B build-wasm && cmake --build build-wasm``);
+    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
   const factory = createRequire(import.meta.url)(js);
   assert.equal(typeof factory, 'function', `${js} does not export the module factory`);
   return factory({ wasmBinary: fs.readFileSync(wasm) });
@@ -54,7 +54,7 @@ function shown(body) {
 // Reported first and plainly, so a missing build reads as one clear failure.
 test('the shipped module and the native outputs exist', () => {
   for (const file of [path.join(widgetDir, 'stockbell.js'), path.join(widgetDir, 'stockbell.wasm')])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with `emcmake cmake -S . -B build-wasm && cmake --build build-wasm``);
+    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
   assert.ok(fs.existsSync(nativePath),
             `missing ${nativePath}: run the native vectors first (ctest -R vectors.native)`);
 });
