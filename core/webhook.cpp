@@ -60,12 +60,10 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
   if (!expect_object(*document, "", problems)) return validation_error(problems.take());
   ObjectReader reader(*document, "", problems);
   WebhookPatch patch;
-  if (create) {
-    const Json* url = reader.member("url");
-    if (url == nullptr || url->is_null()) problems.add("url", FieldCode::required);
-  }
+  const Json* url = reader.member("url");
   patch.url = reader.patch_url("url");
-  if (patch.url.is_null() && !create) problems.add("url", FieldCode::required);
+  // A webhook always has a URL: required on create, and null or blank never clears it.
+  if ((create && url == nullptr) || patch.url.is_null()) problems.add("url", FieldCode::required);
   patch.events = read_events(reader);
   patch.description = reader.patch_text("description", kDescriptionRule);
   patch.enabled = reader.patch_bool("enabled");
