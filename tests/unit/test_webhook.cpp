@@ -1,0 +1,131 @@
+// core/webhook: webhook endpoint bodies, their JSON, deliveries, retry delays and the signed
+// payload.
+
+#include <doctest/doctest.h>
+
+#include "core/webhook.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace stockbell;
+using stockbell::test::problem_list;
+using stockbell::test::repeat;
+
+TEST_CASE("event masks") {
+  CHECK(event_bit(EventType::back_in_stock_requested) == 1);
+  CHECK(event_bit(EventType::back_in_stock) == 2);
+  CHECK(event_types_of(kAllEvents) ==
+        std::vector<EventType>{EventType::back_in_stock_requested, EventType::back_in_stock});
+  CHECK(event_types_of(2) == std::vector<EventType>{EventType::back_in_stock});
+  CHECK(event_types_of(0).empty());
+}
+
+TEST_CASE("create: url required; events default to all; enabled defaults to true") {
+  auto r = parse_webhook_create(R"({"url":" https://hooks.example/stockbell "})");
+  REQUIRE(r.ok());
+  CHECK(r.value().url.value == "https://hooks.example/stockbell");
+  CHECK(r.value().events.absent());
+  CHECK(r.value().description.absent());
+  CHECK(r.value().enabled.absent());
+  CHECK(problem_list(parse_webhook_create("{}")) == "url:required");
+  CHECK(problem_list(parse_webhook_create(R"({"url":null})")) == "url:required");
+}
+
+TEST_CASE("a webhook always has a URL: blank is required, on create and on update") {
+  CHECK(problem_list(parse_webhook_create(R"({"url":""})")) == "url:required");
+  CHECK(problem_list(parse_webhook_create(R"({"url":"   "})")) == "url:required");
+  CHECK(problem_list(parse_webhook_update(R"({"url":""})")) == "url:required");
+  CHECK(problem_list(parse_webhook_update(R"({"url":null})")) == "url:required");
+}
+
+TEST_CASE("url must be absolute http(s)") {
+  CHECK(problem_list(parse_webhook_create(R"j({"url":"javascript:alert(1)"})j")) == "url:invalid_url");
+  CHECK(problem_list(parse_webhook_create(R"({"url":"/hooks"})")) == "url:invalid_url");
+  CHECK(problem_list(parse_webhook_create(R"({"url":5})")) == "url:invalid_type");
+}
+
+TEST_CASE("events: type names or *, at least one") {
+  auto only = parse_webhook_create(R"({"url":"https://h.example","events":["ecommerce.back_in_stock"]})");
+  CHECK(only.value().events.value == 2u);
+  auto star = parse_webhook_create(R"({"url":"https://h.example","events":["*"]})");
+  CHECK(star.value().events.value == kAllEvents);
+  auto null_events = parse_webhook_create(R"({"url":"https://h.example","events":null})");
+  CHECK(null_events.value().events.value == kAllEvents);
+  CHECK(problem_list(parse_webhook_create(R"({"url":"https://h.example","events":[]})")) ==
+        "events:too_few_items");
+  CHECK(problem_list(parse_webhook_create(
+            R"({"url":"https://h.example","events":["ecommerce.back_in_stock","order.paid",5]})")) ==
+        "events[1]:invalid_value, events[2]:invalid_type");
+  CHECK(problem_list(parse_webhook_create(R"({"url":"https://h.example","events":"*"})")) ==
+        "events:invalid_type");
+}
+
+TEST_CASE("update: every field optional; omitted keeps") {
+  auto r = parse_webhook_update(R"({"enabled":false})");
+  REQUIRE(r.ok());
+  CHECK(r.value().url.absent());
+  CHECK_FALSE(r.value().enabled.value);
+  CHECK(parse_webhook_update("{}").ok());
+  CHECK(parse_webhook_update(R"({"description":null})").value().description.is_null());
+}
+
+TEST_CASE("enabled is a boolean, never null; description at most 500; unknown fields rejected") {
+  CHECK(problem_list(parse_webhook_update(R"({"enabled":null})")) == "enabled:invalid_type");
+  CHECK(problem_list(parse_webhook_update(R"({"enabled":"yes"})")) == "enabled:invalid_type");
+  CHECK(parse_webhook_update(R"({"description":")" + repeat("d", 500) + "\"}").ok());
+  CHECK(problem_list(parse_webhook_update(R"({"description":")" + repeat("d", 501) + "\"}")) ==
+        "description:too_long");
+  CHECK(problem_list(parse_webhook_update(R"({"secret":"x"})")) == "secret:unknown_field");
+  CHECK(parse_webhook_update("[").error().code == ApiCode::invalid_json);
+  CHECK(problem_list(parse_webhook_update("[]")) == ":invalid_type");
+}
+
+TEST_CASE("webhook JSON: fixed key order; the secret only when given") {
+  WebhookView w{"we_1", "https://h.example/x", std::nullopt, 2u, true, 0, 1709210096789};
+  CHECK(dump(webhook_json(w)) ==
+        R"({"id":"we_1","url":"https://h.example/x","description":null,)"
+        R"("events":["ecommerce.back_in_stock"],"enabled":true,)"
+        R"("createdAt":"1970-01-01T00:00:00.000Z","updatedAt":"2024-02-29T12:34:56.789Z"})");
+  const std::string with_secret = dump(webhook_json(w, std::string("whsec_abc")));
+  const std::string tail = R"(,"updatedAt":"2024-02-29T12:34:56.789Z","secret":"whsec_abc"})";
+  REQUIRE(with_secret.size() > tail.size());
+  CHECK(with_secret.substr(with_secret.size() - tail.size()) == tail);
+}
+
+TEST_CASE("delivery JSON: fixed key order, attempt log oldest first") {
+  DeliveryView d;
+  d.id = "whd_1";
+  d.event_id = "evt_1";
+  d.event_type = EventType::back_in_stock;
+  d.status = DeliveryStatus::failed;
+  d.attempts = 2;
+  d.created_at_ms = 0;
+  d.attempt_log = {{1000, 120, 500, std::string("HTTP 500")}, {11000, 5000, std::nullopt, std::string("timeout")}};
+  CHECK(dump(delivery_json(d)) ==
+        R"({"id":"whd_1","eventId":"evt_1","eventType":"ecommerce.back_in_stock","status":"failed",)"
+        R"("attempts":2,"nextAttemptAt":null,"createdAt":"1970-01-01T00:00:00.000Z","deliveredAt":null,)"
+        R"("attemptLog":[{"at":"1970-01-01T00:00:01.000Z","durationMs":120,"statusCode":500,"error":"HTTP 500"},)"
+        R"({"at":"1970-01-01T00:00:11.000Z","durationMs":5000,"statusCode":null,"error":"timeout"}]})");
+  CHECK(delivery_status_name(DeliveryStatus::pending) == "pending");
+  CHECK(delivery_status_name(DeliveryStatus::delivered) == "delivered");
+}
+
+TEST_CASE("retry delays grow by the factor up to the cap, within the jitter band") {
+  const RetryPolicy p;
+  CHECK(retry_delay_ms(p, 1, 0.5) == 10'000);
+  CHECK(retry_delay_ms(p, 2, 0.5) == 30'000);
+  CHECK(retry_delay_ms(p, 3, 0.5) == 90'000);
+  CHECK(retry_delay_ms(p, 6, 0.5) == 2'430'000);
+  CHECK(retry_delay_ms(p, 7, 0.5) == 3'600'000);
+  CHECK(retry_delay_ms(p, 1000, 0.5) == 3'600'000);  // no overflow for many attempts
+  CHECK(retry_delay_ms(p, 1, 0.0) == 8'000);          // -20 %
+  CHECK(retry_delay_ms(p, 1, 0.99) == 11'960);       // +19.6 %
+  CHECK(retry_delay_ms(p, 7, 0.0) == 2'880'000);       // the cap is jittered too
+  RetryPolicy tiny;
+  tiny.first_delay_ms = 0;
+  CHECK(retry_delay_ms(tiny, 1, 0.0) == 1);  // never "now" in a loop
+}
+
+TEST_CASE("the signed payload is <timestamp>.<body>") {
+  CHECK(signature_payload(1732750665, R"({"id":"evt_1"})") == R"(1732750665.{"id":"evt_1"})");
+  CHECK(signature_payload(0, "") == "0.");
+}
