@@ -38,7 +38,9 @@ bool is_valid_http_url(std::string_view url) {
   if (authority.empty() || authority.front() == ':' || authority.front() == '.') return false;
   for (char c : authority)
     if (!is_host_char(c)) return false;
-  return true;
+  // A host name's labels are not empty: `a..b` and `.a` are not hosts (`a.` is: a root label).
+  const size_t name_end = authority.front() == '[' ? authority.find(']') : authority.rfind(':');
+  return authority.substr(0, name_end).find("..") == std::string_view::npos;
 }
 
 std::optional<UrlParts> split_http_url(std::string_view url) {

@@ -66,8 +66,12 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
   if ((create && url == nullptr) || patch.url.is_null()) problems.add("url", FieldCode::required);
   patch.events = read_events(reader);
   patch.description = reader.patch_text("description", kDescriptionRule);
-  patch.enabled = reader.patch_bool("enabled");
-  if (patch.enabled.is_null()) problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
+  if (const Json* enabled = reader.member("enabled")) {
+    if (enabled->is_boolean())
+      patch.enabled = Patch<bool>::of(enabled->get<bool>());
+    else
+      problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
+  }
   reader.reject_unknown();
   if (!problems.empty()) return validation_error(problems.take());
   return patch;

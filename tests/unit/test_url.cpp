@@ -26,7 +26,8 @@ TEST_CASE("other schemes, relative URLs, spaces and controls are invalid") {
                           "https://", "https:///p", "http://?x", "https://shop example/p",
                           "https://shop.example/a b", "https://shop.example/\"", "https://shop.example/<x>",
                           "https://shop.example\\p", "https://shop.example/\x07", "https://:80/",
-                          "https://.example/", "https://@/p", "", "https:shop.example"}) {
+                          "https://.example/", "https://@/p", "", "https:shop.example",
+                          "https://a..b/", "https://shop..example:8080/p"}) {
     CAPTURE(url);
     CHECK_FALSE(is_valid_http_url(url));
   }

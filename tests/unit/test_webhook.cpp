@@ -71,6 +71,9 @@ TEST_CASE("update: every field optional; omitted keeps") {
 TEST_CASE("enabled is a boolean, never null; description at most 500; unknown fields rejected") {
   CHECK(problem_list(parse_webhook_update(R"({"enabled":null})")) == "enabled:invalid_type");
   CHECK(problem_list(parse_webhook_update(R"({"enabled":"yes"})")) == "enabled:invalid_type");
+  // The message must not offer null, which is refused.
+  CHECK(parse_webhook_update(R"({"enabled":null})").error().details.at(0).message ==
+        "Must be a boolean.");
   CHECK(parse_webhook_update(R"({"description":")" + repeat("d", 500) + "\"}").ok());
   CHECK(problem_list(parse_webhook_update(R"({"description":")" + repeat("d", 501) + "\"}")) ==
         "description:too_long");
