@@ -1,0 +1,362 @@
+// The widget on the demo storefront, in headless Chromium against the real server: what a shopper
+// sees and can do, that its messages are the server's words, and that requests really land.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  startServer, launchBrowser, openDemo, openPage, publishableKey, widget, pick, focused,
+  events, eventCount, waitEvent, freshEmail, version,
+} from './harness.mjs';
+
+const PROTEIN = 'SKU-PROTEIN-1KG';
+const VANILLA = 'SKU-PROTEIN-1KG-VANILLA';
+const CHOCOLATE = 'SKU-PROTEIN-1KG-CHOCOLATE';
+const STRAWBERRY = 'SKU-PROTEIN-1KG-STRAWBERRY';
+const TEE = 'SKU-TEE-MERINO';
+const BOTTLE = 'SKU-BOTTLE-750';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/// The body the widget sends for the vanilla protein, to ask the server directly.
+const vanillaBody = (email) => ({
+  productId: PROTEIN, variantId: VANILLA, productTitle: 'Whey Protein, 1 kg', variantTitle: 'Vanilla',
+  customer: {email},
+});
+
+/// Records the widget's POSTs to the back-in-stock endpoint.
+function recordPosts(page) {
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/api/v1/back-in-stock')) posts.push(r);
+  });
+  return posts;
+}
+
+async function openVanillaForm(page) {
+  await pick(page, PROTEIN, VANILLA);
+  const w = widget(page, PROTEIN);
+  await w.button.click();
+  await w.input.waitFor();
+  return w;
+}
+
+test('a sold-out variant and a sold-out product show the Notify me button', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const ready = await pick(page, PROTEIN, VANILLA);
+  assert.deepEqual(ready, {inStock: false, known: true, productId: PROTEIN, variantId: VANILLA});
+  await widget(page, PROTEIN).button.waitFor({state: 'visible'});
+  // The bottle has no variants and inStock: false in the catalog.
+  await widget(page, BOTTLE).button.waitFor({state: 'visible'});
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('an in-stock variant shows nothing', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const w = widget(page, PROTEIN);
+  const ready = (await events(page)).find((e) => e.type === 'ready' && e.productId === PROTEIN);
+  assert.equal(ready.detail.variantId, CHOCOLATE);  // the picker's first option
+  assert.equal(ready.detail.inStock, true);
+  assert.equal(await w.host.getByRole('button').count(), 0);
+  assert.equal((await w.host.boundingBox()).height, 0);
+  await page.close();
+});
+
+test('switching the variant in the picker re-evaluates the widget', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const protein = widget(page, PROTEIN), tee = widget(page, TEE);
+  assert.equal((await pick(page, PROTEIN, VANILLA)).inStock, false);
+  await protein.button.waitFor({state: 'visible'});
+  assert.equal((await pick(page, PROTEIN, STRAWBERRY)).inStock, true);
+  await protein.button.waitFor({state: 'hidden'});
+  assert.equal((await pick(page, PROTEIN, VANILLA)).inStock, false);
+  await protein.button.waitFor({state: 'visible'});
+  // inventoryQuantity 0 and an explicit inStock: false are both sold out.
+  assert.equal((await pick(page, TEE, 'SKU-TEE-MERINO-M')).inStock, false);
+  await tee.button.waitFor({state: 'visible'});
+  assert.equal((await pick(page, TEE, 'SKU-TEE-MERINO-L')).inStock, false);
+  assert.equal((await pick(page, TEE, 'SKU-TEE-MERINO-XL')).inStock, true);
+  await tee.button.waitFor({state: 'hidden'});
+  await page.close();
+});
+
+test('an invalid e-mail shows exactly the server\'s message, before any request', async () => {
+  const email = 'buyer@@example.com';
+  const direct = await server.api('POST', '/api/v1/back-in-stock', vanillaBody(email));
+  assert.equal(direct.status, 400);
+  const expected = direct.body.details[0];
+  assert.equal(expected.field, 'customer.email');
+
+  const page = await openDemo(browser.context, server.url);
+  const posts = recordPosts(page);
+  const w = await openVanillaForm(page);
+  const since = await eventCount(page);
+  await w.input.fill(email);
+  await w.submit.click();
+  const error = await waitEvent(page, since, 'error', {code: 'invalid_email'});
+
+  assert.equal(await w.fieldError.textContent(), expected.message);
+  assert.equal(error.detail.message, expected.message);
+  assert.equal(await w.input.getAttribute('aria-invalid'), 'true');
+  assert.equal(await w.input.getAttribute('aria-describedby'), 'err');
+  assert.equal((await focused(page)).id, 'email');
+  assert.equal(posts.length, 0, 'the WASM core rejected it: nothing was sent');
+
+  // Corrected, the message goes away.
+  await w.input.fill('buyer@example.com');
+  await w.submit.click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  assert.equal(await w.fieldError.textContent(), '');
+  assert.equal(await w.input.getAttribute('aria-invalid'), null);
+  await page.close();
+});
+
+test('a valid e-mail is stored; asking again says the shopper is already waiting', async () => {
+  const email = freshEmail('valid');
+  const page = await openDemo(browser.context, server.url);
+  const posts = recordPosts(page);
+  const w = await openVanillaForm(page);
+  const since = await eventCount(page);
+  await w.input.fill(email);
+  await w.submit.click();
+  const success = await waitEvent(page, since, 'success');
+  const submit = (await events(page)).slice(since).find((e) => e.type === 'submit');
+
+  assert.deepEqual(submit.detail, {productId: PROTEIN, variantId: VANILLA});
+  assert.equal(success.detail.created, true);
+  assert.match(success.detail.requestId, /^bisr_/);
+  assert.match(success.detail.subscriberId, /^sub_/);
+  assert.equal(await w.status.textContent(),
+               "You're on the list. We'll email you when it's back in stock.");
+  assert.equal((await focused(page)).id, 'status');
+  assert.equal(await w.host.getByRole('button').count(), 0, 'form and button are gone');
+  assert.deepEqual(JSON.parse(posts[0].postData()), vanillaBody(email));
+
+  const list = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
+  assert.equal(list.status, 200);
+  assert.equal(list.body.requests.length, 1);
+  const stored = list.body.requests[0];
+  assert.equal(stored.id, success.detail.requestId);
+  assert.equal(stored.variantId, VANILLA);
+  assert.equal(stored.variantTitle, 'Vanilla');
+  assert.equal(stored.status, 'waiting');
+
+  // The same shopper again, on a fresh page: nothing new is created.
+  await page.reload();
+  await page.waitForFunction(() => window.__stockbell.filter((e) => e.type === 'ready').length >= 3);
+  const again = await openVanillaForm(page);
+  const since2 = await eventCount(page);
+  await again.input.fill(email);
+  await again.submit.click();
+  const repeat = await waitEvent(page, since2, 'success');
+  assert.equal(repeat.detail.created, false);
+  assert.equal(repeat.detail.requestId, success.detail.requestId);
+  assert.equal(await again.status.textContent(),
+               "You're already on the list for this item. We'll email you when it's back.");
+  const after = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
+  assert.equal(after.body.requests.length, 1);
+  await page.close();
+});
+
+test('the whole flow works with the keyboard alone', async () => {
+  const email = freshEmail('keyboard');
+  const page = await openDemo(browser.context, server.url);
+  const w = widget(page, PROTEIN);
+
+  // Tab to the flavour picker and choose Vanilla with the arrow key.
+  for (let i = 0; i < 20 && (await focused(page))?.id !== `pick-${PROTEIN}`; ++i)
+    await page.keyboard.press('Tab');
+  assert.equal((await focused(page)).id, `pick-${PROTEIN}`);
+  const since = await eventCount(page);
+  await page.keyboard.press('ArrowDown');
+  await waitEvent(page, since, 'ready', {variantId: VANILLA});
+
+  // Tab on to the widget's button (Add to cart is disabled, so it is skipped).
+  for (let i = 0; i < 5 && (await focused(page))?.host !== PROTEIN; ++i)
+    await page.keyboard.press('Tab');
+  assert.deepEqual(await focused(page),
+                   {id: 'open', tag: 'button', text: 'Notify me when available', host: PROTEIN});
+
+  // Enter opens the form with the focus in the input; Escape closes it, focus back on the button.
+  await page.keyboard.press('Enter');
+  assert.equal((await focused(page)).id, 'email');
+  await page.keyboard.press('Escape');
+  assert.equal((await focused(page)).id, 'open');
+  await w.input.waitFor({state: 'hidden'});
+
+  // The Cancel button does the same.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');  // to Notify me
+  await page.keyboard.press('Tab');  // to Cancel
+  assert.equal((await focused(page)).text, 'Cancel');
+  await page.keyboard.press('Enter');
+  assert.equal((await focused(page)).id, 'open');
+
+  // Type an invalid address, submit with Enter, fix it, submit again.
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('not-an-address');
+  await page.keyboard.press('Enter');
+  await w.fieldError.filter({hasText: /./}).waitFor();
+  assert.equal((await focused(page)).id, 'email');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(email);
+  const since2 = await eventCount(page);
+  await page.keyboard.press('Enter');
+  await waitEvent(page, since2, 'success', {created: true});
+  assert.deepEqual(await focused(page), {
+    id: 'status', tag: 'p', host: PROTEIN,
+    text: "You're on the list. We'll email you when it's back in stock.",
+  });
+  await page.close();
+});
+
+test('without the WASM module the form still submits and shows the server\'s errors', async () => {
+  const wasmRequests = [];
+  const page = await openDemo(browser.context, server.url, (p) =>
+    p.route('**/stockbell.wasm*', (route) => {
+      wasmRequests.push(route.request().url());
+      return route.fulfill({status: 404, body: 'blocked by the test'});
+    }));
+  const posts = recordPosts(page);
+  const w = await openVanillaForm(page);
+  assert.ok(wasmRequests.length > 0, 'the widget did try to load the module');
+
+  const email = 'buyer@@example.com';
+  const direct = await server.api('POST', '/api/v1/back-in-stock', vanillaBody(email));
+  await w.input.fill(email);
+  const since = await eventCount(page);
+  await w.submit.click();
+  const error = await waitEvent(page, since, 'error', {code: 'invalid_email'});
+  assert.equal(error.detail.status, 400, 'the server answered');
+  assert.equal(posts.length, 1);
+  assert.equal(await w.fieldError.textContent(), direct.body.details[0].message);
+
+  await w.input.fill(freshEmail('nowasm'));
+  await w.submit.click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  assert.equal(posts.length, 2);
+  await page.close();
+});
+
+test('an error the server reports outside the e-mail is shown in the server\'s words', async () => {
+  // A store's template bug: a 300-character product id. With the module blocked, the server
+  // answers; the widget shows its message.
+  const key = await publishableKey(server.url);
+  const productId = 'P'.repeat(300);
+  const page = await openPage(browser.context, server.url, `<!doctype html><html lang="en">
+    <title>t</title><script src="/widget/stockbell.js" data-key="${key}" async></script>
+    <main><stockbell-notify product-id="${productId}" available="false"></stockbell-notify></main>`,
+    (p) => p.route('**/stockbell.wasm*', (route) => route.fulfill({status: 404})));
+  const host = page.locator('stockbell-notify');
+  await host.getByRole('button', {name: 'Notify me when available'}).click();
+  const email = freshEmail('long-id');
+  const direct = await server.api('POST', '/api/v1/back-in-stock',
+                                  {productId, customer: {email}}, key);
+  assert.equal(direct.status, 400);
+  await host.getByLabel('Email address').fill(email);
+  await host.getByRole('button', {name: 'Notify me', exact: true}).click();
+  const error = await waitEvent(page, 0, 'error', {code: 'too_long'});
+  assert.equal(error.detail.status, 400);
+  assert.equal(await host.locator('#status').textContent(), direct.body.error);
+  assert.equal(await host.locator('#err').textContent(), '');
+  await page.close();
+});
+
+test('a network failure is reported, and the shopper can retry', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const w = await openVanillaForm(page);
+  await page.route('**/api/v1/back-in-stock', (route) => route.abort('internetdisconnected'));
+  await w.input.fill(freshEmail('offline'));
+  const since = await eventCount(page);
+  await w.submit.click();
+  const error = await waitEvent(page, since, 'error', {code: 'network'});
+  assert.equal(await w.status.textContent(),
+               "We couldn't reach the store. Check your connection and try again.");
+  assert.equal(error.detail.message, await w.status.textContent());
+  await page.unroute('**/api/v1/back-in-stock');
+  await w.submit.click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  await page.close();
+});
+
+test('strings are overridable per page and per element, error messages by code', async () => {
+  const key = await publishableKey(server.url);
+  const strings = JSON.stringify({button: 'Benachrichtigen', label: 'E-Mail-Adresse',
+                                  errors: {too_long: 'Höchstens {limit} Zeichen.'}});
+  const page = await openPage(browser.context, server.url, `<!doctype html><html lang="de">
+    <title>t</title>
+    <script src="/widget/stockbell.js" data-key="${key}" data-strings='${strings}' async></script>
+    <script>window.StockbellStrings = {submit: 'Eintragen'};</script>
+    <main><stockbell-notify id="a" product-id="${PROTEIN}" variant-id="${VANILLA}"></stockbell-notify>
+    <stockbell-notify id="b" product-id="${BOTTLE}"></stockbell-notify></main>`);
+  const a = page.locator('#a'), b = page.locator('#b');
+  await a.getByRole('button', {name: 'Benachrichtigen'}).click();
+  await a.getByLabel('E-Mail-Adresse').fill('x'.repeat(250) + '@example.com');
+  await a.getByRole('button', {name: 'Eintragen'}).click();
+  await a.locator('#err').filter({hasText: /./}).waitFor();
+  assert.equal(await a.locator('#err').textContent(), 'Höchstens 254 Zeichen.');
+  // Messages without an override stay the core's.
+  await a.getByLabel('E-Mail-Adresse').fill('');
+  await a.getByRole('button', {name: 'Eintragen'}).click();
+  await a.locator('#err').filter({hasText: 'This field is required.'}).waitFor();
+
+  await page.locator('#b').evaluate((el) => { el.strings = {button: 'Sag Bescheid'}; });
+  await b.getByRole('button', {name: 'Sag Bescheid'}).waitFor();
+  await a.getByRole('button', {name: 'Eintragen'}).waitFor();  // a keeps the page's strings
+  await page.close();
+});
+
+test('available="true|false" decides without asking the server; the module loads lazily', async () => {
+  const key = await publishableKey(server.url);
+  const asked = [], wasm = [];
+  const page = await browser.context.newPage();
+  page.on('request', (r) => {
+    if (r.url().includes('/storefront/availability')) asked.push(r.url());
+    if (r.url().includes('.wasm')) wasm.push(r.url());
+  });
+  await page.route(server.url + '/lazy.html', (route) => route.fulfill({
+    contentType: 'text/html', body: `<!doctype html><html lang="en"><title>t</title>
+      <script src="/widget/stockbell.js" data-key="${key}" async></script>
+      <main><stockbell-notify product-id="${BOTTLE}" available="true"></stockbell-notify></main>`}));
+  await page.goto(server.url + '/lazy.html');
+  const host = page.locator('stockbell-notify');
+  await page.waitForFunction(() => customElements.get('stockbell-notify'));
+  await page.waitForTimeout(300);
+  assert.equal(await host.getByRole('button').count(), 0);
+  assert.deepEqual(asked, []);
+  assert.deepEqual(wasm, [], 'nothing sold out: the module is not fetched');
+
+  // The page learns it is sold out after all.
+  const wasmLoaded = page.waitForResponse((r) => r.url().includes('.wasm'));
+  await host.evaluate((el) => el.setAttribute('available', 'false'));
+  await host.getByRole('button', {name: 'Notify me when available'}).waitFor();
+  const response = await wasmLoaded;
+  assert.equal(response.url(), `${server.url}/widget/stockbell.wasm?v=${version}`);
+  assert.equal(response.headers()['content-type'], 'application/wasm');
+  assert.match(response.headers()['cache-control'], /immutable/);
+  assert.deepEqual(asked, []);
+  await page.close();
+});
+
+test('a bot filling the hidden field is told it worked, and nothing is sent', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const posts = recordPosts(page);
+  const w = await openVanillaForm(page);
+  await w.input.fill(freshEmail('bot'));
+  await w.honeypot.evaluate((input) => { input.value = 'http://spam.example'; });
+  const since = await eventCount(page);
+  await w.submit.click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  assert.equal(posts.length, 0);
+  assert.deepEqual((await events(page)).slice(since), []);
+  await page.close();
+});
