@@ -43,7 +43,7 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
     '#err,.error #status{color:var(--stockbell-error,#b91c1c)}' +
     '.done #status{color:var(--stockbell-success,#166534);font-weight:600}' +
     '#status{margin-top:var(--sb-g)}#status:empty{margin:0}#status:focus{outline:0}' +
-    '.row{display:flex;flex-wrap:wrap;gap:var(--sb-g)}' +
+    '.row{display:flex;flex-wrap:wrap;gap:var(--sb-g)}[aria-disabled=true]{cursor:progress}' +
     '.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}';
 
   var HTML =
@@ -73,6 +73,7 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
   var wasmUrl = new URL('stockbell.wasm?v=' + version, src).href;
   var scriptStrings = parseJson(config.strings);
   var core;  // Promise of the core module, or of null when it can't load (the server validates)
+  if (!config.key) console.warn('stockbell: the script tag has no data-key="pk_..."');
 
   function parseJson(text) {
     try { return text ? JSON.parse(text) : null; } catch (e) { return null; }

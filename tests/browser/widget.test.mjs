@@ -360,3 +360,40 @@ test('a bot filling the hidden field is told it worked, and nothing is sent', as
   assert.deepEqual((await events(page)).slice(since), []);
   await page.close();
 });
+
+test('from another origin: the API is the script\'s own origin, through CORS', async () => {
+  // The page is on 127.0.0.1, the widget comes from localhost (both allowed for the demo key),
+  // as a store would embed it from its Stockbell host.
+  const key = await publishableKey(server.url);
+  const widgetOrigin = server.url.replace('127.0.0.1', 'localhost');
+  // The test page is fulfilled by the test, so Chromium counts it as public and would ask the
+  // shopper before it reaches a loopback host; a real store and Stockbell host are both public.
+  await browser.context.grantPermissions(['local-network-access'], {origin: server.url});
+  const page = await openPage(browser.context, server.url, `<!doctype html><html lang="en">
+    <title>t</title><script src="${widgetOrigin}/widget/stockbell.js" data-key="${key}" async></script>
+    <main><stockbell-notify product-id="${PROTEIN}" variant-id="${VANILLA}"></stockbell-notify></main>`);
+  const apiCalls = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/')) apiCalls.push(r.url()); });
+  const host = page.locator('stockbell-notify');
+  await host.getByRole('button', {name: 'Notify me when available'}).click();
+  await host.getByLabel('Email address').fill(freshEmail('cors'));
+  await host.getByRole('button', {name: 'Notify me', exact: true}).click();
+  await host.locator('#status').filter({hasText: "You're on the list"}).waitFor();
+  assert.ok(apiCalls.length > 0 && apiCalls.every((u) => u.startsWith(widgetOrigin + '/api/v1/')),
+            JSON.stringify(apiCalls));
+  await page.close();
+});
+
+test('an AMD loader on the page is left alone', async () => {
+  // RequireJS breaks on an anonymous define() from a plain script tag; the bundle must not call it.
+  const key = await publishableKey(server.url);
+  const page = await openPage(browser.context, server.url, `<!doctype html><html lang="en">
+    <title>t</title>
+    <script>window.defineCalls = 0; window.define = function () { defineCalls++; };
+            define.amd = {jQuery: true};</script>
+    <script src="/widget/stockbell.js" data-key="${key}"></script>
+    <main><stockbell-notify product-id="${BOTTLE}"></stockbell-notify></main>`);
+  await page.locator('stockbell-notify').getByRole('button', {name: 'Notify me when available'}).waitFor();
+  assert.deepEqual(await page.evaluate(() => [window.defineCalls, define.amd]), [0, {jQuery: true}]);
+  await page.close();
+});
