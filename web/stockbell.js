@@ -140,7 +140,8 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
 
     connectedCallback() { this._schedule(); }
 
-    attributeChangedCallback(name) {
+    attributeChangedCallback(name, before, now) {
+      if (before === now) return;  // frameworks re-set attributes: keep the shopper's form
       if (/title/.test(name)) this._texts();
       else this._schedule();
     }
