@@ -32,7 +32,7 @@ namespace stockbell::testing {
 
 inline void check_error_envelope(const HttpResponse& r, int status, const std::string& code,
                                  const char* file, int line) {
-  INFO("checked at " << file << ":" << line << "; response body: " << r.body << r.error);
+  INFO("checked at " << std::string(file) << ":" << line << "; response body: " << r.body << r.error);
   CHECK(r.status == status);
   CHECK(r.media_type() == "application/json");
   const json body = json::parse(r.body, nullptr, false);

@@ -1,0 +1,107 @@
+// What the widget calls with a publishable key (SPEC §3, §8): the availability read and
+// POST /api/v1/back-in-stock.
+
+#include "http_checks.hpp"
+
+using namespace stockbell::testing;
+
+namespace {
+
+const char* kShop = "https://shop.example";
+
+json availability(const Api& api, const std::string& query_string, const httplib::Headers& headers = {}) {
+  const HttpResponse r = api.get("/api/v1/storefront/availability" + query_string, headers);
+  REQUIRE_STATUS(r, 200);
+  return r.json();
+}
+
+json answer(bool in_stock, bool known) {
+  return {{"success", true}, {"inStock", in_stock}, {"known", known}};
+}
+
+}  // namespace
+
+TEST_CASE("availability: unknown, sold out, in stock, per variant and per product") {
+  TestServer s;
+  const Api pk = s.api(s.create_key("shop", "publishable", {kShop}));
+  REQUIRE_STATUS(s.api().upsert(json::array(
+                     {{{"productId", "SHOE"},
+                       {"title", "Shoe"},
+                       {"variants",
+                        {{{"variantId", "SHOE-42"}, {"title", "42"}, {"inventoryQuantity", 0}},
+                         {{"variantId", "SHOE-43"}, {"title", "43"}, {"inventoryQuantity", 2}}}}},
+                      {{"productId", "HAT"}, {"title", "Hat"}, {"inStock", false}},
+                      {{"productId", "CAP"}, {"title", "Cap"}}})),
+                 200);
+
+  CHECK(availability(pk, query({{"productId", "NOPE"}})) == answer(false, false));
+  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-42"}})) == answer(false, true));
+  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-43"}})) == answer(true, true));
+  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-44"}})) == answer(false, false));
+  CHECK(availability(pk, query({{"productId", "SHOE"}})) == answer(true, true));  // the product
+  CHECK(availability(pk, query({{"productId", "HAT"}})) == answer(false, true));
+  CHECK(availability(pk, query({{"productId", "CAP"}})) == answer(true, true));
+  // The byte order the widget reads.
+  const HttpResponse raw = pk.get("/api/v1/storefront/availability?productId=CAP");
+  CHECK(raw.body == "{\"success\":true,\"inStock\":true,\"known\":true}");
+
+  // A store's secret key may read it too; the /v1 alias works.
+  CHECK(availability(s.api(), query({{"productId", "HAT"}})) == answer(false, true));
+  const HttpResponse alias = pk.get("/v1/storefront/availability?productId=CAP");
+  REQUIRE_STATUS(alias, 200);
+  CHECK(alias.json() == answer(true, true));
+
+  // Stock changes are visible at once.
+  REQUIRE_STATUS(s.api().upsert(json::array({{{"productId", "HAT"}, {"title", "Hat"}, {"inStock", true}}})), 200);
+  CHECK(availability(pk, query({{"productId", "HAT"}})) == answer(true, true));
+}
+
+TEST_CASE("availability needs a productId") {
+  TestServer s;
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  HttpResponse r = pk.get("/api/v1/storefront/availability");
+  CHECK_ERROR(r, 400, "validation_failed");
+  CHECK(detail_fields(r.json()) == std::vector<std::string>{"productId"});
+  CHECK(detail_code(r.json(), "productId") == "required");
+  r = pk.get("/api/v1/storefront/availability?productId=%20&variantId=" + std::string(256, 'x'));
+  CHECK_ERROR(r, 400, "validation_failed");
+  CHECK(detail_code(r.json(), "productId") == "empty");
+  CHECK(detail_code(r.json(), "variantId") == "too_long");
+  CHECK_ERROR(pk.send("POST", "/api/v1/storefront/availability?productId=X", "{}", {}, "application/json"),
+              405, "method_not_allowed");
+}
+
+TEST_CASE("a publishable key registers requests from its allowed origin, and gets CORS headers") {
+  TestServer s;
+  const Api pk = s.api(s.create_key("shop", "publishable", {kShop, "http://localhost:3000"}));
+  const httplib::Headers from_shop = {{"Origin", kShop}};
+
+  HttpResponse r = pk.register_request(request_body("P1", std::nullopt, "a@example.com"), from_shop);
+  REQUIRE_STATUS(r, 200);
+  CHECK(r.json()["created"] == true);
+  CHECK(r.header("Access-Control-Allow-Origin") == kShop);
+  CHECK(r.header("Vary").find("Origin") != std::string::npos);
+
+  // Also a validation error is readable by the page (same CORS headers).
+  r = pk.register_request(request_body("P1", std::nullopt, "not-an-email"), from_shop);
+  CHECK_ERROR(r, 400, "validation_failed");
+  CHECK(r.header("Access-Control-Allow-Origin") == kShop);
+
+  // The second allowed origin, as a browser sends it.
+  r = pk.register_request(request_body("P1", std::nullopt, "b@example.com"), {{"Origin", "http://localhost:3000"}});
+  REQUIRE_STATUS(r, 200);
+  CHECK(r.header("Access-Control-Allow-Origin") == "http://localhost:3000");
+
+  // Without an Origin (a server-side call) it works, with no CORS headers.
+  r = pk.register_request(request_body("P1", std::nullopt, "c@example.com"));
+  REQUIRE_STATUS(r, 200);
+  CHECK_FALSE(r.has_header("Access-Control-Allow-Origin"));
+
+  // The requests are the store's.
+  const HttpResponse listed = s.api().get("/api/v1/back-in-stock");
+  REQUIRE_STATUS(listed, 200);
+  CHECK(listed.json()["pagination"]["total"] == 3);
+
+  const json availability_answer = availability(pk, query({{"productId", "P1"}}), from_shop);
+  CHECK(availability_answer == answer(false, false));
+}
