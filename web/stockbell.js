@@ -81,8 +81,12 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
 
   function loadCore() {
     if (!core) {
-      core = StockbellCore({locateFile: function () { return wasmUrl; }})
-        .catch(function () { return null; });
+      try {  // throws at once where WebAssembly is off (e.g. iOS Lockdown Mode)
+        core = StockbellCore({locateFile: function () { return wasmUrl; }})
+          .catch(function () { return null; });
+      } catch (e) {
+        core = Promise.resolve(null);
+      }
     }
     return core;
   }
@@ -91,7 +95,11 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
   function validate(body) {
     var late = new Promise(function (resolve) { setTimeout(resolve, 4000, null); });
     return Promise.race([loadCore(), late]).then(function (m) {
-      return m ? parseJson(m.validateBackInStock(JSON.stringify(body))) : null;
+      try {
+        return m && parseJson(m.validateBackInStock(JSON.stringify(body)));
+      } catch (e) {
+        return null;
+      }
     });
   }
 

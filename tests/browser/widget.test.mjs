@@ -247,6 +247,24 @@ test('without the WASM module the form still submits and shows the server\'s err
   await page.close();
 });
 
+test('without WebAssembly at all (iOS Lockdown Mode) the form still works', async () => {
+  const page = await openDemo(browser.context, server.url,
+                              (p) => p.addInitScript(() => { delete window.WebAssembly; }));
+  const posts = recordPosts(page);
+  const w = await openVanillaForm(page);
+  const direct = await server.api('POST', '/api/v1/back-in-stock', vanillaBody('buyer@@example.com'));
+  await w.input.fill('buyer@@example.com');
+  await w.submit.click();
+  await w.fieldError.filter({hasText: /./}).waitFor();
+  assert.equal(await w.fieldError.textContent(), direct.body.details[0].message);
+  assert.equal(posts.length, 1, 'the server validated it');
+  await w.input.fill(freshEmail('nowebassembly'));
+  await w.submit.click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
 test('an error the server reports outside the e-mail is shown in the server\'s words', async () => {
   // A store's template bug: a 300-character product id. With the module blocked, the server
   // answers; the widget shows its message.
