@@ -336,19 +336,16 @@ test('strings are overridable per page and per element, error messages by code',
 test('available="true|false" decides without asking the server; the module loads lazily', async () => {
   const key = await publishableKey(server.url);
   const asked = [], wasm = [];
-  const page = await browser.context.newPage();
-  page.on('request', (r) => {
-    if (r.url().includes('/storefront/availability')) asked.push(r.url());
-    if (r.url().includes('.wasm')) wasm.push(r.url());
-  });
-  await page.route(server.url + '/lazy.html', (route) => route.fulfill({
-    contentType: 'text/html', body: `<!doctype html><html lang="en"><title>t</title>
-      <script src="/widget/stockbell.js" data-key="${key}" async></script>
-      <main><stockbell-notify product-id="${BOTTLE}" available="true"></stockbell-notify></main>`}));
-  await page.goto(server.url + '/lazy.html');
+  const page = await openPage(browser.context, server.url, `<!doctype html><html lang="en">
+    <title>t</title><script src="/widget/stockbell.js" data-key="${key}" async></script>
+    <main><stockbell-notify product-id="${BOTTLE}" available="true"></stockbell-notify></main>`,
+    (p) => p.on('request', (r) => {
+      if (r.url().includes('/storefront/availability')) asked.push(r.url());
+      if (r.url().includes('.wasm')) wasm.push(r.url());
+    }));
   const host = page.locator('stockbell-notify');
-  await page.waitForFunction(() => customElements.get('stockbell-notify'));
-  await page.waitForTimeout(300);
+  assert.equal((await waitEvent(page, 0, 'ready')).detail.inStock, true);
+  await page.waitForTimeout(300);  // time for a request, had one been started
   assert.equal(await host.getByRole('button').count(), 0);
   assert.deepEqual(asked, []);
   assert.deepEqual(wasm, [], 'nothing sold out: the module is not fetched');
