@@ -99,6 +99,8 @@ test('an invalid e-mail shows exactly the server\'s message, before any request'
   const page = await openDemo(browser.context, server.url);
   const posts = recordPosts(page);
   const w = await openVanillaForm(page);
+  assert.equal(await w.input.getAttribute('type'), 'email');
+  assert.equal(await w.input.getAttribute('autocomplete'), 'email');
   const since = await eventCount(page);
   await w.input.fill(email);
   await w.submit.click();
