@@ -53,11 +53,15 @@ export const version = /#define STOCKBELL_VERSION "([^"]+)"/.exec(
 // ---- the server ----------------------------------------------------------------------------
 
 /// `stockbell serve --demo --port 0` on a fresh database. Resolves once it printed its URL and
-/// the demo secret key.
-export async function startServer() {
+/// the demo secret key. Every tab of a test run comes from 127.0.0.1, so the per-address
+/// storefront limit is raised (a suite makes ~70 storefront calls in seconds); `args` may
+/// override it or add flags.
+export async function startServer(args = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-browser-'));
   const child = spawn(paths.bin, ['serve', '--demo', '--host', '127.0.0.1', '--port', '0',
-                                  '--db', path.join(dir, 'demo.db'), '--web-root', paths.webRoot],
+                                  '--db', path.join(dir, 'demo.db'), '--web-root', paths.webRoot,
+                                  '--rate-ip-per-minute', '6000', '--rate-ip-burst', '1000',
+                                  ...args],
                       {stdio: ['ignore', 'pipe', 'pipe']});
   let out = '', err = '';
   child.stderr.on('data', (d) => { err += d; });

@@ -291,6 +291,41 @@ test('an error the server reports outside the e-mail is shown in the server\'s w
   await page.close();
 });
 
+test('a server refusal (rate limit) is shown in the server\'s words', async () => {
+  // One request per e-mail: the second for the same address is answered 429.
+  const strict = await startServer(['--rate-email-burst', '1', '--rate-email-per-hour', '1']);
+  try {
+    const page = await openDemo(browser.context, strict.url);
+    const answers = [];
+    page.on('response', (r) => {
+      if (r.request().method() === 'POST' && r.url().includes('/back-in-stock')) answers.push(r);
+    });
+    const email = freshEmail('limited');
+    let w = await openVanillaForm(page);
+    await w.input.fill(email);
+    await w.submit.click();
+    await w.status.filter({hasText: "You're on the list"}).waitFor();
+
+    await page.reload();
+    await page.waitForFunction(() => window.__stockbell.filter((e) => e.type === 'ready').length >= 3);
+    w = await openVanillaForm(page);
+    await w.input.fill(email);
+    const since = await eventCount(page);
+    await w.submit.click();
+    const error = await waitEvent(page, since, 'error', {code: 'rate_limited'});
+    const refusal = answers[answers.length - 1];
+    assert.equal(refusal.status(), 429);
+    const body = await refusal.json();
+    assert.equal(error.detail.status, 429);
+    assert.equal(await w.status.textContent(), body.error);
+    assert.equal(error.detail.message, body.error);
+    assert.equal(await w.input.isVisible(), true, 'the form stays open');
+    await page.close();
+  } finally {
+    await strict.stop();
+  }
+});
+
 test('a network failure is reported, and the shopper can retry', async () => {
   const page = await openDemo(browser.context, server.url);
   const w = await openVanillaForm(page);
