@@ -331,14 +331,14 @@ int ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
   return exit_status_code(status);
 }
 
-int ServerProcess::stop(std::chrono::milliseconds timeout) {
+int ServerProcess::stop(std::chrono::milliseconds timeout, int sig) {
   if (pid_ <= 0) throw std::logic_error("ServerProcess::stop: not running");
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, sig);
   const int status = wait_for_exit(timeout);
   if (status >= 0) return status;
   kill();
   throw std::runtime_error("stockbell serve did not exit within " +
-                           std::to_string(timeout.count()) + " ms of SIGTERM; stderr:\n" +
+                           std::to_string(timeout.count()) + " ms of signal " + std::to_string(sig) + "; stderr:\n" +
                            stderr_text());
 }
 

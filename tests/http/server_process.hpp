@@ -17,6 +17,8 @@
 
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -88,9 +90,9 @@ class ServerProcess {
   /// (after killing it) if the child exits or stays silent past the timeout; the message carries
   /// its stderr.
   void start();
-  /// SIGTERM, then waits for the exit; returns the exit status (0 for a clean stop). If the
-  /// child is still alive after `timeout` it is killed and this throws.
-  int stop(std::chrono::milliseconds timeout = 10s);
+  /// SIGTERM (or `sig`, e.g. SIGINT), then waits for the exit; returns the exit status (0 for
+  /// a clean stop). If the child is still alive after `timeout` it is killed and this throws.
+  int stop(std::chrono::milliseconds timeout = 10s, int sig = SIGTERM);
   /// SIGKILL (a crash, as far as the store can tell); returns the status (137).
   int kill();
   /// stop() expecting status 0, then start().
