@@ -131,10 +131,24 @@ json request_body(const std::string& product_id, const std::optional<std::string
   return body;
 }
 
-TestServer::TestServer()
+const std::vector<std::string> kNoRateLimits = {"--rate-ip-per-minute", "0", "--rate-email-per-hour", "0"};
+
+namespace {
+
+ServerProcess::Options serve_options(const std::string& db, const std::vector<std::string>& flags) {
+  ServerProcess::Options options;
+  options.args = {"--db", db, "--port", "0"};
+  options.args.insert(options.args.end(), flags.begin(), flags.end());
+  options.log_path = db + ".stderr";
+  return options;
+}
+
+}  // namespace
+
+TestServer::TestServer(const std::vector<std::string>& serve_flags)
     : db(dir.file("stockbell.db")),
       secret(testing::create_key(db, "shop", "secret")),
-      server(db) {}
+      server(serve_options(db, serve_flags)) {}
 
 std::string TestServer::create_key(const std::string& store, const std::string& kind,
                                    const std::vector<std::string>& origins) const {

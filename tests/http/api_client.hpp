@@ -83,10 +83,16 @@ class Api {
 json request_body(const std::string& product_id, const std::optional<std::string>& variant_id,
                   const std::string& email);
 
+/// `serve` flags that turn the storefront rate limits off: the functional tests send far more
+/// publishable-key requests from 127.0.0.1 than a shopper would (test_http_rate_limits.cpp
+/// tests the limits themselves).
+extern const std::vector<std::string> kNoRateLimits;
+
 /// A server on a fresh database in a fresh directory, with store "shop" and its secret key.
 class TestServer {
  public:
-  TestServer();
+  /// `serve --db DB --port 0` plus `serve_flags`.
+  explicit TestServer(const std::vector<std::string>& serve_flags = kNoRateLimits);
 
   /// A client with the shop's secret key.
   Api api() const { return Api(server.host(), server.port(), secret); }

@@ -178,9 +178,30 @@ TEST_CASE("serve on a port already taken fails with exit 1") {
 
 TEST_CASE("SIGTERM: a clean stop, exit 0") {
   TestServer s;
+  CHECK_STATUS(s.api().get("/healthz"), 200);
   CHECK(s.server.stop() == 0);
   CHECK_FALSE(s.server.running());
+  CHECK(s.server.stderr_text().find("stockbell: stopped") != std::string::npos);
   s.server.start();
   CHECK(s.server.running());
   CHECK_STATUS(s.api().get("/healthz"), 200);
+}
+
+// The listening line is printed (and a supervisor may send SIGTERM) before the accept loop
+// runs; a signal in that window must still stop the server, not be lost.
+TEST_CASE("SIGTERM right after the listening line stops the server") {
+  TempDir dir;
+  const std::string db = dir.file("stockbell.db");
+  for (int i = 0; i < 5; ++i) {
+    INFO("attempt " << i);
+    ServerProcess server(db);
+    int status = -1;
+    try {
+      status = server.stop(3s);
+    } catch (const std::exception& e) {
+      FAIL_CHECK("SIGTERM sent right after the listening line was lost: " << std::string(e.what()));
+      break;
+    }
+    CHECK(status == 0);
+  }
 }

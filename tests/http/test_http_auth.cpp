@@ -19,6 +19,13 @@ const Endpoint kSecretRoutes[] = {
     {"POST", "/api/v1/products"},         {"GET", "/api/v1/products"},
     {"GET", "/api/v1/products/SKU-1"},    {"DELETE", "/api/v1/products/SKU-1"},
     {"GET", "/api/v1/events"},            {"GET", "/v1/events"},
+    {"POST", "/api/v1/webhooks"},         {"GET", "/api/v1/webhooks"},
+    {"GET", "/api/v1/webhooks/we_0000000000001"},
+    {"PATCH", "/api/v1/webhooks/we_0000000000001"},
+    {"DELETE", "/api/v1/webhooks/we_0000000000001"},
+    {"POST", "/api/v1/webhooks/we_0000000000001/rotate-secret"},
+    {"GET", "/api/v1/webhooks/we_0000000000001/deliveries"},
+    {"POST", "/api/v1/webhooks/we_0000000000001/deliveries/whd_0000000000001/retry"},
 };
 const Endpoint kStorefrontRoutes[] = {
     {"POST", "/api/v1/back-in-stock"},
@@ -27,13 +34,18 @@ const Endpoint kStorefrontRoutes[] = {
 
 HttpResponse call(const Api& api, const Endpoint& e, const httplib::Headers& headers = {}) {
   const std::string method = e.method;
-  if (method == "POST") {
-    const json body = std::string(e.target).find("products") != std::string::npos
-                          ? json{{"products", json::array({{{"productId", "SKU-1"}, {"title", "T"}}})}}
-                          : request_body("SKU-1", std::nullopt, "a@example.com");
-    return api.send("POST", e.target, body.dump(), headers, "application/json");
+  const std::string target = e.target;
+  if (method == "POST" || method == "PATCH") {
+    json body = json::object();
+    if (target.find("/products") != std::string::npos)
+      body = {{"products", json::array({{{"productId", "SKU-1"}, {"title", "T"}}})}};
+    else if (target.find("/back-in-stock") != std::string::npos)
+      body = request_body("SKU-1", std::nullopt, "a@example.com");
+    else if (target == "/api/v1/webhooks")
+      body = {{"url", "https://hooks.example/in"}};
+    return api.send(method, target, body.dump(), headers, "application/json");
   }
-  return api.send(method, e.target, {}, headers);
+  return api.send(method, target, {}, headers);
 }
 
 }  // namespace
