@@ -182,3 +182,36 @@ TEST_CASE("the feed refuses an invalid cursor, type or limit") {
   r = api.events(query({{"limit", "1000"}}));
   CHECK_STATUS(r, 200);
 }
+
+TEST_CASE("events keep the catalog facts of their moment") {
+  TestServer s;
+  const Api api = s.api();
+  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "P"},
+                                          {"title", "Old title"},
+                                          {"url", "https://shop.example/old"},
+                                          {"priceCents", 1000},
+                                          {"currency", "EUR"},
+                                          {"inStock", false}}})),
+                 200);
+  REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@example.com")), 200);
+  const HttpResponse up = api.upsert(json::array({{{"productId", "P"},
+                                                   {"title", "New title"},
+                                                   {"url", "https://shop.example/new"},
+                                                   {"priceCents", 800},
+                                                   {"inStock", true}}}));
+  REQUIRE_STATUS(up, 200);
+  REQUIRE(up.json()["backInStockEventsTriggered"] == 1);
+  const json events = feed(api)["events"];
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]["product"]["productTitle"] == "Old title");
+  CHECK(events[0]["product"]["url"] == "https://shop.example/old");
+  CHECK(events[0]["product"]["priceCents"] == 1000);
+  CHECK(events[0]["product"]["currency"] == "EUR");
+  CHECK(events[1]["product"]["productTitle"] == "New title");
+  CHECK(events[1]["product"]["url"] == "https://shop.example/new");
+  CHECK(events[1]["product"]["priceCents"] == 800);
+  CHECK(events[1]["product"]["currency"] == "EUR");  // omitted in the push: kept
+  // Later catalog changes don't rewrite history.
+  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "P"}, {"title", "Newest title"}}})), 200);
+  CHECK(feed(api)["events"] == events);
+}

@@ -347,3 +347,18 @@ TEST_CASE("deleting a product keeps its waiting requests; pushing it again notif
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["backInStockEventsTriggered"] == 1);
 }
+
+// core/query.hpp: `search` matches "case-insensitively". SQLite's LIKE folds ASCII only, so a
+// shop with non-English titles finds "Äpfel" with "äPFEL"-style queries only if the server
+// folds case itself.
+TEST_CASE("search is case-insensitive beyond ASCII too") {
+  TestServer s;
+  const Api api = s.api();
+  REQUIRE_STATUS(api.upsert(json::array({simple_product("FRUIT-1", "Äpfel aus Südtirol"),
+                                         simple_product("FRUIT-2", "Crème brûlée")})),
+                 200);
+  CHECK(list_products(api, query({{"search", "äpfel"}}))["pagination"]["total"] == 1);
+  CHECK(list_products(api, query({{"search", "SÜDTIROL"}}))["pagination"]["total"] == 1);
+  CHECK(list_products(api, query({{"search", "CRÈME"}}))["pagination"]["total"] == 1);
+  CHECK(list_products(api, query({{"search", "Crème"}}))["pagination"]["total"] == 1);
+}

@@ -342,3 +342,27 @@ TEST_CASE("the customer's profile: the store's backend may change it, a storefro
   CHECK(subscriber["email"] == "ann@example.com");
   CHECK(events[0]["subscriber"]["id"] == events[2]["subscriber"]["id"]);
 }
+
+TEST_CASE("one batch notifies waiting requests on several products, and counts them all") {
+  TestServer s;
+  const Api api = s.api();
+  REQUIRE_STATUS(api.register_request(request_body("P1", "P1-S", "a@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("P1", "P1-M", "a@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("P1", "P1-M", "b@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("P2", std::nullopt, "c@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("P3", std::nullopt, "d@example.com")), 200);
+  const HttpResponse up = api.upsert(json::array(
+      {{{"productId", "P1"},
+        {"title", "One"},
+        {"variants", {{{"variantId", "P1-S"}, {"title", "S"}}, {{"variantId", "P1-M"}, {"title", "M"}, {"inventoryQuantity", 9}}}}},
+       {{"productId", "P2"}, {"title", "Two"}},
+       {{"productId", "P3"}, {"title", "Three"}, {"inStock", false}},
+       {{"productId", "P4"}, {"title", "Four"}}}));
+  REQUIRE_STATUS(up, 200);
+  CHECK(up.json()["upserted"] == 4);
+  CHECK(up.json()["backInStockEventsTriggered"] == 4);
+  CHECK(events_of_type(api, "ecommerce.back_in_stock").size() == 4);
+  const json waiting = list_requests(api, "?status=waiting")["requests"];
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0]["productId"] == "P3");
+}

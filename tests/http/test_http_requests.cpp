@@ -164,3 +164,13 @@ TEST_CASE("cancelling a notified request is a conflict; unknown and foreign ids 
   CHECK_ERROR(s.api(other).del("/api/v1/back-in-stock/" + waiting), 404, "not_found");
   CHECK(list(api, query({{"email", "z@example.com"}}))["requests"][0]["status"] == "waiting");
 }
+
+TEST_CASE("an e-mail with '+' is found by the email filter when the '+' is percent-encoded") {
+  TestServer s;
+  const Api api = s.api();
+  const std::string id = register_id(api, "P1", std::nullopt, "Ann+Shoes@Example.com");
+  const json listed = list(api, "?email=" + url_encode("ann+shoes@example.com"));
+  REQUIRE(listed["requests"].size() == 1);
+  CHECK(listed["requests"][0]["id"] == id);
+  CHECK(listed["requests"][0]["email"] == "ann+shoes@example.com");
+}
