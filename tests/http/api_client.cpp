@@ -131,7 +131,8 @@ json request_body(const std::string& product_id, const std::optional<std::string
   return body;
 }
 
-const std::vector<std::string> kNoRateLimits = {"--rate-ip-per-minute", "0", "--rate-email-per-hour", "0"};
+const std::vector<std::string> kNoRateLimits = {"--rate-ip-per-minute", "0",
+                                                "--rate-email-per-hour", "0"};
 
 namespace {
 

@@ -23,8 +23,8 @@ namespace stockbell::testing {
 using json = nlohmann::json;
 
 struct HttpResponse {
-  int status = 0;      ///< 0: no response at all (see `error`)
-  std::string error;   ///< the transport error when status is 0
+  int status = 0;     ///< 0: no response at all (see `error`)
+  std::string error;  ///< the transport error when status is 0
   std::string body;
   httplib::Headers headers;
 

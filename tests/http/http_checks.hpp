@@ -11,18 +11,18 @@
 namespace stockbell::testing {
 
 /// Checks the status; on failure prints the body (or the transport error).
-#define CHECK_STATUS(response, expected)                                                   \
-  do {                                                                                     \
-    const ::stockbell::testing::HttpResponse& sb_r_ = (response);                          \
-    INFO("response body: " << sb_r_.body << (sb_r_.status == 0 ? sb_r_.error : ""));       \
-    CHECK(sb_r_.status == (expected));                                                     \
+#define CHECK_STATUS(response, expected)                                             \
+  do {                                                                               \
+    const ::stockbell::testing::HttpResponse& sb_r_ = (response);                    \
+    INFO("response body: " << sb_r_.body << (sb_r_.status == 0 ? sb_r_.error : "")); \
+    CHECK(sb_r_.status == (expected));                                               \
   } while (0)
 
-#define REQUIRE_STATUS(response, expected)                                                 \
-  do {                                                                                     \
-    const ::stockbell::testing::HttpResponse& sb_r_ = (response);                          \
-    INFO("response body: " << sb_r_.body << (sb_r_.status == 0 ? sb_r_.error : ""));       \
-    REQUIRE(sb_r_.status == (expected));                                                   \
+#define REQUIRE_STATUS(response, expected)                                           \
+  do {                                                                               \
+    const ::stockbell::testing::HttpResponse& sb_r_ = (response);                    \
+    INFO("response body: " << sb_r_.body << (sb_r_.status == 0 ? sb_r_.error : "")); \
+    REQUIRE(sb_r_.status == (expected));                                             \
   } while (0)
 
 /// The SPEC §4 envelope: the status, `Content-Type: application/json`, success false, a message
@@ -32,7 +32,8 @@ namespace stockbell::testing {
 
 inline void check_error_envelope(const HttpResponse& r, int status, const std::string& code,
                                  const char* file, int line) {
-  INFO("checked at " << std::string(file) << ":" << line << "; response body: " << r.body << r.error);
+  INFO("checked at " << std::string(file) << ":" << line << "; response body: " << r.body
+                     << r.error);
   CHECK(r.status == status);
   CHECK(r.media_type() == "application/json");
   const json body = json::parse(r.body, nullptr, false);

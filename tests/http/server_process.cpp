@@ -212,7 +212,9 @@ std::string create_key(const std::string& db, const std::string& store, const st
 ServerProcess::ServerProcess(const std::string& db)
     : ServerProcess(Options{{"--db", db, "--port", "0"}, {}, db + ".stderr", 10s}) {}
 
-ServerProcess::ServerProcess(Options options) : options_(std::move(options)) { start(); }
+ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
+  start();
+}
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) {
@@ -223,7 +225,9 @@ ServerProcess::~ServerProcess() {
   close_stdout();
 }
 
-std::string ServerProcess::base_url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+std::string ServerProcess::base_url() const {
+  return "http://" + host_ + ":" + std::to_string(port_);
+}
 
 void ServerProcess::close_stdout() {
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
@@ -234,7 +238,8 @@ void ServerProcess::spawn() {
   std::vector<std::string> args = {"serve"};
   args.insert(args.end(), options_.args.begin(), options_.args.end());
   const ExecImage exec(args, options_.env);
-  const int log = ::open(options_.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int log =
+      ::open(options_.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) throw system_error("open " + options_.log_path);
   Pipe out;
   try {
@@ -293,8 +298,8 @@ void ServerProcess::start() {
   const Clock::time_point deadline = Clock::now() + options_.start_timeout;
   std::string failure;
   try {
-    const std::string line = read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - Clock::now()));
+    const std::string line =
+        read_line(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
     // "stockbell 0.1.0 listening on http://127.0.0.1:40123 (database /tmp/x/stockbell.db)"
     const std::string marker = " listening on http://";
     const size_t at = line.find(marker);
@@ -338,8 +343,8 @@ int ServerProcess::stop(std::chrono::milliseconds timeout, int sig) {
   if (status >= 0) return status;
   kill();
   throw std::runtime_error("stockbell serve did not exit within " +
-                           std::to_string(timeout.count()) + " ms of signal " + std::to_string(sig) + "; stderr:\n" +
-                           stderr_text());
+                           std::to_string(timeout.count()) + " ms of signal " +
+                           std::to_string(sig) + "; stderr:\n" + stderr_text());
 }
 
 int ServerProcess::kill() {

@@ -49,13 +49,16 @@ TEST_CASE("usage errors exit 2 with the reason on stderr and nothing on stdout")
       {"serve", "--port", "http"},
       {"serve", "--db", ""},
       {"keys", "create", "--store", "shop", "--kind", "secret"},  // no --db
-      {"keys", "create", "--db", db, "--kind", "secret"},          // no --store
-      {"keys", "create", "--db", db, "--store", "shop"},           // no --kind
+      {"keys", "create", "--db", db, "--kind", "secret"},         // no --store
+      {"keys", "create", "--db", db, "--store", "shop"},          // no --kind
       {"keys", "create", "--db", db, "--store", "shop", "--kind", "admin"},
       {"keys", "create", "--db", db, "--store", "Bad Store!", "--kind", "secret"},
-      {"keys", "create", "--db", db, "--store", "shop", "--kind", "publishable", "--origin", "shop.example"},
-      {"keys", "create", "--db", db, "--store", "shop", "--kind", "publishable", "--origin", "https://shop.example/path"},
-      {"keys", "create", "--db", db, "--store", "shop", "--kind", "secret", "--origin", "https://shop.example"},
+      {"keys", "create", "--db", db, "--store", "shop", "--kind", "publishable", "--origin",
+       "shop.example"},
+      {"keys", "create", "--db", db, "--store", "shop", "--kind", "publishable", "--origin",
+       "https://shop.example/path"},
+      {"keys", "create", "--db", db, "--store", "shop", "--kind", "secret", "--origin",
+       "https://shop.example"},
       {"keys", "create", "--db", db, "--store", "shop", "--kind", "secret", "--bogus", "x"},
   };
   for (const std::vector<std::string>& args : cases) {
@@ -74,12 +77,13 @@ TEST_CASE("usage errors exit 2 with the reason on stderr and nothing on stdout")
 TEST_CASE("keys create prints exactly one line with the key, and the key works") {
   TempDir dir;
   const std::string db = dir.file("stockbell.db");
-  const RunResult secret = run_stockbell({"keys", "create", "--db", db, "--store", "shop", "--kind", "secret"});
+  const RunResult secret =
+      run_stockbell({"keys", "create", "--db", db, "--store", "shop", "--kind", "secret"});
   REQUIRE(secret.status == 0);
   CHECK(matches(secret.out, (std::string("sk_[0-9A-Za-z]{40}\n")).c_str()));
-  const RunResult publishable = run_stockbell(
-      {"keys", "create", "--db", db, "--store", "shop", "--kind", "publishable", "--origin", "https://a.example",
-       "--origin=https://b.example"});
+  const RunResult publishable =
+      run_stockbell({"keys", "create", "--db", db, "--store", "shop", "--kind", "publishable",
+                     "--origin", "https://a.example", "--origin=https://b.example"});
   REQUIRE(publishable.status == 0);
   CHECK(matches(publishable.out, "pk_[0-9A-Za-z]{40}\n"));
   // Keys are random.
@@ -106,23 +110,28 @@ TEST_CASE("keys create prints exactly one line with the key, and the key works")
 TEST_CASE("keys create reads STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and STOCKBELL_ORIGINS") {
   TempDir dir;
   const std::string db = dir.file("env.db");
-  const RunResult r = run_stockbell({"keys", "create"}, {{"STOCKBELL_DB", db},
-                                                         {"STOCKBELL_STORE", "envshop"},
-                                                         {"STOCKBELL_KIND", "publishable"},
-                                                         {"STOCKBELL_ORIGINS", "https://a.example,https://b.example"}});
+  const RunResult r = run_stockbell({"keys", "create"},
+                                    {{"STOCKBELL_DB", db},
+                                     {"STOCKBELL_STORE", "envshop"},
+                                     {"STOCKBELL_KIND", "publishable"},
+                                     {"STOCKBELL_ORIGINS", "https://a.example,https://b.example"}});
   REQUIRE(r.status == 0);
   REQUIRE(matches(r.out, "pk_[0-9A-Za-z]{40}\n"));
   // A flag wins over its variable.
-  const RunResult flag = run_stockbell({"keys", "create", "--kind", "secret"},
-                                       {{"STOCKBELL_DB", db}, {"STOCKBELL_STORE", "envshop"}, {"STOCKBELL_KIND", "publishable"}});
+  const RunResult flag = run_stockbell(
+      {"keys", "create", "--kind", "secret"},
+      {{"STOCKBELL_DB", db}, {"STOCKBELL_STORE", "envshop"}, {"STOCKBELL_KIND", "publishable"}});
   REQUIRE(flag.status == 0);
   REQUIRE(matches(flag.out, "sk_[0-9A-Za-z]{40}\n"));
 
   ServerProcess server(db);
   const Api pk(server.host(), server.port(), r.out.substr(0, r.out.size() - 1));
-  CHECK_STATUS(pk.register_request(request_body("P", std::nullopt, "a@example.com"), {{"Origin", "https://b.example"}}), 200);
-  CHECK_ERROR(pk.register_request(request_body("P", std::nullopt, "a@example.com"), {{"Origin", "https://c.example"}}), 403,
-              "forbidden");
+  CHECK_STATUS(pk.register_request(request_body("P", std::nullopt, "a@example.com"),
+                                   {{"Origin", "https://b.example"}}),
+               200);
+  CHECK_ERROR(pk.register_request(request_body("P", std::nullopt, "a@example.com"),
+                                  {{"Origin", "https://c.example"}}),
+              403, "forbidden");
   // Both keys are the same store's.
   const Api sk(server.host(), server.port(), flag.out.substr(0, flag.out.size() - 1));
   CHECK(sk.get("/api/v1/back-in-stock").json()["pagination"]["total"] == 1);
@@ -133,9 +142,11 @@ TEST_CASE("serve reads STOCKBELL_PORT and STOCKBELL_DB; flags win over them") {
   const std::string db = dir.file("from-env.db");
   const std::string key = create_key(db, "shop", "secret");
   {
-    ServerProcess server(ServerProcess::Options{{}, {{"STOCKBELL_PORT", "0"}, {"STOCKBELL_DB", db}}, dir.file("env.log"), 10s});
-    CHECK(server.banner() == std::string("stockbell ") + STOCKBELL_VERSION + " listening on http://127.0.0.1:" +
-                                 std::to_string(server.port()) + " (database " + db + ")");
+    ServerProcess server(ServerProcess::Options{
+        {}, {{"STOCKBELL_PORT", "0"}, {"STOCKBELL_DB", db}}, dir.file("env.log"), 10s});
+    CHECK(server.banner() == std::string("stockbell ") + STOCKBELL_VERSION +
+                                 " listening on http://127.0.0.1:" + std::to_string(server.port()) +
+                                 " (database " + db + ")");
     const Api api(server.host(), server.port(), key);
     CHECK_STATUS(api.get("/api/v1/products"), 200);  // the key is in that database
     const HttpResponse health = api.get("/healthz");
@@ -153,7 +164,8 @@ TEST_CASE("serve reads STOCKBELL_PORT and STOCKBELL_DB; flags win over them") {
     CHECK_STATUS(Api(server.host(), server.port(), key).get("/api/v1/products"), 200);
   }
   // A bad value from the environment is a usage error too.
-  const RunResult bad = run_stockbell({"serve"}, {{"STOCKBELL_PORT", "eighty"}, {"STOCKBELL_DB", db}});
+  const RunResult bad =
+      run_stockbell({"serve"}, {{"STOCKBELL_PORT", "eighty"}, {"STOCKBELL_DB", db}});
   CHECK(bad.status == 2);
   CHECK(bad.err.find("--port") != std::string::npos);
 }
@@ -165,11 +177,14 @@ TEST_CASE("serve on a port already taken fails with exit 1") {
   RunResult r;
   bool exited = true;
   try {
-    r = run_stockbell({"serve", "--db", s.dir.file("second.db"), "--port", std::to_string(s.server.port())}, {}, 3s);
+    r = run_stockbell(
+        {"serve", "--db", s.dir.file("second.db"), "--port", std::to_string(s.server.port())}, {},
+        3s);
   } catch (const std::exception&) {
     exited = false;  // run_stockbell killed it: it was serving on the taken port
   }
-  REQUIRE_MESSAGE(exited, "a second `stockbell serve` on the taken port started listening instead of failing");
+  REQUIRE_MESSAGE(
+      exited, "a second `stockbell serve` on the taken port started listening instead of failing");
   CHECK(r.status == 1);
   CHECK(r.out.find("listening") == std::string::npos);
   CHECK(r.err.find("cannot listen") != std::string::npos);

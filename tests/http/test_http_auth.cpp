@@ -15,11 +15,16 @@ struct Endpoint {
 
 // Every API route, with a body where it needs one.
 const Endpoint kSecretRoutes[] = {
-    {"GET", "/api/v1/back-in-stock"},     {"DELETE", "/api/v1/back-in-stock/bisr_0000000000001"},
-    {"POST", "/api/v1/products"},         {"GET", "/api/v1/products"},
-    {"GET", "/api/v1/products/SKU-1"},    {"DELETE", "/api/v1/products/SKU-1"},
-    {"GET", "/api/v1/events"},            {"GET", "/v1/events"},
-    {"POST", "/api/v1/webhooks"},         {"GET", "/api/v1/webhooks"},
+    {"GET", "/api/v1/back-in-stock"},
+    {"DELETE", "/api/v1/back-in-stock/bisr_0000000000001"},
+    {"POST", "/api/v1/products"},
+    {"GET", "/api/v1/products"},
+    {"GET", "/api/v1/products/SKU-1"},
+    {"DELETE", "/api/v1/products/SKU-1"},
+    {"GET", "/api/v1/events"},
+    {"GET", "/v1/events"},
+    {"POST", "/api/v1/webhooks"},
+    {"GET", "/api/v1/webhooks"},
     {"GET", "/api/v1/webhooks/we_0000000000001"},
     {"PATCH", "/api/v1/webhooks/we_0000000000001"},
     {"DELETE", "/api/v1/webhooks/we_0000000000001"},
@@ -71,8 +76,9 @@ TEST_CASE("a missing, malformed or unknown key is 401 with WWW-Authenticate on e
   };
   const Api anonymous = s.api("");
   for (const auto& [name, headers] : bad) {
-    for (const auto& routes : {std::vector<Endpoint>(std::begin(kSecretRoutes), std::end(kSecretRoutes)),
-                               std::vector<Endpoint>(std::begin(kStorefrontRoutes), std::end(kStorefrontRoutes))}) {
+    for (const auto& routes :
+         {std::vector<Endpoint>(std::begin(kSecretRoutes), std::end(kSecretRoutes)),
+          std::vector<Endpoint>(std::begin(kStorefrontRoutes), std::end(kStorefrontRoutes))}) {
       for (const Endpoint& e : routes) {
         INFO((name + ": " + e.method + " " + e.target));
         const HttpResponse r = call(anonymous, e, headers);
@@ -124,8 +130,8 @@ TEST_CASE("origins: a publishable key works only from its allowed origins") {
   const Api pk_no_origins = s.api(s.create_key("shop", "publishable"));
   const json body = request_body("P1", std::nullopt, "a@example.com");
 
-  for (const char* origin : {"https://evil.example", "http://shop.example", "https://shop.example:8443",
-                             "https://sub.shop.example", "null"}) {
+  for (const char* origin : {"https://evil.example", "http://shop.example",
+                             "https://shop.example:8443", "https://sub.shop.example", "null"}) {
     INFO(std::string(origin));
     HttpResponse r = pk.register_request(body, {{"Origin", origin}});
     CHECK_ERROR(r, 403, "forbidden");
@@ -172,9 +178,10 @@ TEST_CASE("CORS preflight: allowed origins get the headers, others a 403") {
   TestServer s;
   s.create_key("shop", "publishable", {kShop});
   const Api anonymous = s.api("");
-  const httplib::Headers preflight = {{"Origin", kShop},
-                                      {"Access-Control-Request-Method", "POST"},
-                                      {"Access-Control-Request-Headers", "authorization, content-type"}};
+  const httplib::Headers preflight = {
+      {"Origin", kShop},
+      {"Access-Control-Request-Method", "POST"},
+      {"Access-Control-Request-Headers", "authorization, content-type"}};
   for (const char* target : {"/api/v1/back-in-stock", "/v1/back-in-stock",
                              "/api/v1/storefront/availability?productId=P"}) {
     INFO(std::string(target));
@@ -197,7 +204,8 @@ TEST_CASE("CORS preflight: allowed origins get the headers, others a 403") {
   CHECK_FALSE(evil.has_header("Access-Control-Allow-Origin"));
 
   // Secret-only routes are never offered to a browser.
-  for (const char* target : {"/api/v1/products", "/api/v1/events", "/api/v1/back-in-stock/bisr_0000000000001"}) {
+  for (const char* target :
+       {"/api/v1/products", "/api/v1/events", "/api/v1/back-in-stock/bisr_0000000000001"}) {
     INFO(std::string(target));
     const HttpResponse r = anonymous.send("OPTIONS", target, {}, preflight);
     CHECK(r.status >= 400);
@@ -211,8 +219,10 @@ TEST_CASE("stores are isolated: another store's key never reads or changes this 
   const Api b = s.api(s.create_key("other-shop", "secret"));
   const Api b_pk = s.api(s.create_key("other-shop", "publishable"));
 
-  REQUIRE_STATUS(a.upsert(json::array({{{"productId", "SKU-1"}, {"title", "A's"}, {"inStock", false}}})), 200);
-  const HttpResponse reg = a.register_request(request_body("SKU-1", std::nullopt, "shared@example.com"));
+  REQUIRE_STATUS(
+      a.upsert(json::array({{{"productId", "SKU-1"}, {"title", "A's"}, {"inStock", false}}})), 200);
+  const HttpResponse reg =
+      a.register_request(request_body("SKU-1", std::nullopt, "shared@example.com"));
   REQUIRE_STATUS(reg, 200);
   const std::string request_id = reg.json()["requestId"];
 
@@ -232,13 +242,16 @@ TEST_CASE("stores are isolated: another store's key never reads or changes this 
   // B changes nothing of A.
   CHECK_ERROR(b.del("/api/v1/products/SKU-1"), 404, "not_found");
   CHECK_ERROR(b.del("/api/v1/back-in-stock/" + request_id), 404, "not_found");
-  const HttpResponse b_up = b.upsert(json::array({{{"productId", "SKU-1"}, {"title", "B's"}}}));  // in stock in B
+  const HttpResponse b_up =
+      b.upsert(json::array({{{"productId", "SKU-1"}, {"title", "B's"}}}));  // in stock in B
   REQUIRE_STATUS(b_up, 200);
   CHECK(b_up.json()["backInStockEventsTriggered"] == 0);
-  CHECK(b_up.json()["products"][0]["id"] != a.get("/api/v1/products/SKU-1").json()["product"]["id"]);
+  CHECK(b_up.json()["products"][0]["id"] !=
+        a.get("/api/v1/products/SKU-1").json()["product"]["id"]);
 
   // The same shopper in B is another subscriber.
-  const HttpResponse b_reg = b_pk.register_request(request_body("SKU-1", std::nullopt, "shared@example.com"));
+  const HttpResponse b_reg =
+      b_pk.register_request(request_body("SKU-1", std::nullopt, "shared@example.com"));
   REQUIRE_STATUS(b_reg, 200);
   CHECK(b_reg.json()["created"] == true);
   CHECK(b_reg.json()["subscriberId"] != reg.json()["subscriberId"]);

@@ -60,7 +60,8 @@ json all_events(const Api& api, const std::string& type) {
 std::set<std::string> all_request_ids(const Api& api, const std::string& filter) {
   std::set<std::string> ids;
   for (int offset = 0;; offset += 100) {
-    const HttpResponse r = api.get("/api/v1/back-in-stock?limit=100&offset=" + std::to_string(offset) + filter);
+    const HttpResponse r =
+        api.get("/api/v1/back-in-stock?limit=100&offset=" + std::to_string(offset) + filter);
     REQUIRE_STATUS(r, 200);
     const json page = r.json();
     for (const json& req : page["requests"]) ids.insert(req["id"].get<std::string>());
@@ -69,14 +70,17 @@ std::set<std::string> all_request_ids(const Api& api, const std::string& filter)
 }
 
 json in_stock_push(int quantity) {
-  return json::array({{{"productId", "SKU-HOT"},
-                       {"title", "Hot item"},
-                       {"variants", {{{"variantId", "SKU-HOT-M"}, {"title", "M"}, {"inventoryQuantity", quantity}}}}}});
+  return json::array(
+      {{{"productId", "SKU-HOT"},
+        {"title", "Hot item"},
+        {"variants",
+         {{{"variantId", "SKU-HOT-M"}, {"title", "M"}, {"inventoryQuantity", quantity}}}}}});
 }
 
 }  // namespace
 
-TEST_CASE("200 concurrent registrations, then concurrent upserts: every request notified exactly once") {
+TEST_CASE(
+    "200 concurrent registrations, then concurrent upserts: every request notified exactly once") {
   TestServer s;
   const Api api = s.api();
   constexpr int kThreads = 8;
@@ -86,8 +90,9 @@ TEST_CASE("200 concurrent registrations, then concurrent upserts: every request 
   std::vector<std::string> failures;
   race(kThreads, [&](int t) {
     for (int i = 0; i < kPerThread; ++i) {
-      const HttpResponse r = api.register_request(request_body(
-          "SKU-HOT", "SKU-HOT-M", "shopper-" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
+      const HttpResponse r = api.register_request(
+          request_body("SKU-HOT", "SKU-HOT-M",
+                       "shopper-" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
       std::lock_guard<std::mutex> lock(mutex);
       if (r.status != 200 || r.json()["created"] != true) {
         failures.push_back(std::to_string(r.status) + " " + r.body + r.error);
@@ -138,8 +143,11 @@ TEST_CASE("the same request from many clients at once is created once") {
   std::vector<json> answers;
   race(kClients, [&](int i) {
     // The same address, spelled differently; half through the publishable key.
-    const std::string email = i % 3 == 0 ? "Same@Example.com" : i % 3 == 1 ? " same@example.com" : "SAME@EXAMPLE.COM";
-    const HttpResponse r = (i % 2 ? pk : api).register_request(request_body("SKU-1", "SKU-1-L", email));
+    const std::string email = i % 3 == 0   ? "Same@Example.com"
+                              : i % 3 == 1 ? " same@example.com"
+                                           : "SAME@EXAMPLE.COM";
+    const HttpResponse r =
+        (i % 2 ? pk : api).register_request(request_body("SKU-1", "SKU-1-L", email));
     std::lock_guard<std::mutex> lock(mutex);
     answers.push_back(r.status == 200 ? r.json() : json{{"status", r.status}, {"body", r.body}});
   });
@@ -158,7 +166,8 @@ TEST_CASE("the same request from many clients at once is created once") {
   CHECK(all_events(api, "ecommerce.back_in_stock_requested").size() == 1);
 }
 
-TEST_CASE("registrations racing stock flips: each request is notified at most once, and counts agree") {
+TEST_CASE(
+    "registrations racing stock flips: each request is notified at most once, and counts agree") {
   TestServer s;
   const Api api = s.api();
   std::atomic<long long> triggered{0};
@@ -177,7 +186,8 @@ TEST_CASE("registrations racing stock flips: each request is notified at most on
   race(6, [&](int t) {
     for (int i = 0; i < 15; ++i) {
       const HttpResponse r = api.register_request(
-          request_body("SKU-HOT", "SKU-HOT-M", "r-" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
+          request_body("SKU-HOT", "SKU-HOT-M",
+                       "r-" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
       if (r.status != 200) ++errors;
     }
   });

@@ -39,11 +39,14 @@ TEST_CASE("after SIGTERM and a restart on the same database, everything answered
   REQUIRE_STATUS(api.register_request(request_body("P1", "P1-S", "a@example.com")), 200);
   const HttpResponse b = api.register_request(request_body("P1", "P1-M", "b@example.com"));
   REQUIRE_STATUS(b, 200);
-  REQUIRE_STATUS(s.api(pk).register_request(request_body("P2", std::nullopt, "c@example.com")), 200);
-  const HttpResponse up = api.upsert(json::array(
-      {{{"productId", "P1"},
-        {"title", "One"},
-        {"variants", {{{"variantId", "P1-S"}, {"title", "S"}, {"inventoryQuantity", 4}}, {{"variantId", "P1-M"}, {"title", "M"}, {"inventoryQuantity", 0}}}}}}));
+  REQUIRE_STATUS(s.api(pk).register_request(request_body("P2", std::nullopt, "c@example.com")),
+                 200);
+  const HttpResponse up = api.upsert(
+      json::array({{{"productId", "P1"},
+                    {"title", "One"},
+                    {"variants",
+                     {{{"variantId", "P1-S"}, {"title", "S"}, {"inventoryQuantity", 4}},
+                      {{"variantId", "P1-M"}, {"title", "M"}, {"inventoryQuantity", 0}}}}}}));
   REQUIRE_STATUS(up, 200);
   REQUIRE(up.json()["backInStockEventsTriggered"] == 1);
   REQUIRE_STATUS(api.del("/api/v1/back-in-stock/" + b.json()["requestId"].get<std::string>()), 200);
@@ -64,8 +67,8 @@ TEST_CASE("after SIGTERM and a restart on the same database, everything answered
   CHECK(after.events == before.events);
 
   // Ids and keys survive: a repeat is still the same request, the publishable key still works.
-  const HttpResponse repeat = s.api(pk).register_request(request_body("P2", std::nullopt, "C@example.com"),
-                                                         {{"Origin", "https://shop.example"}});
+  const HttpResponse repeat = s.api(pk).register_request(
+      request_body("P2", std::nullopt, "C@example.com"), {{"Origin", "https://shop.example"}});
   REQUIRE_STATUS(repeat, 200);
   CHECK(repeat.json()["created"] == false);
   CHECK(repeat.json()["requestId"] == before.requests["requests"][0]["id"]);
@@ -96,8 +99,8 @@ TEST_CASE("after SIGKILL right after the 200s, a restart still has every answere
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
-        const HttpResponse r = api.register_request(
-            request_body("P", std::nullopt, "t" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
+        const HttpResponse r = api.register_request(request_body(
+            "P", std::nullopt, "t" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
         if (r.status != 200) {
           ++failures;
           continue;
@@ -135,8 +138,8 @@ TEST_CASE("SIGTERM while requests are in flight: exit 0, and every 200 given is 
     threads.emplace_back([&, t] {
       for (int i = 0; !stop; ++i) {
         ++started;
-        const HttpResponse r = api.register_request(
-            request_body("P", std::nullopt, "t" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
+        const HttpResponse r = api.register_request(request_body(
+            "P", std::nullopt, "t" + std::to_string(t) + "-" + std::to_string(i) + "@example.com"));
         std::lock_guard<std::mutex> lock(mutex);
         if (r.status == 200) {
           answered.insert(r.json()["requestId"].get<std::string>());
@@ -159,7 +162,8 @@ TEST_CASE("SIGTERM while requests are in flight: exit 0, and every 200 given is 
   s.server.start();
   std::set<std::string> stored;
   for (int offset = 0;; offset += 100) {
-    const HttpResponse page = s.api().get("/api/v1/back-in-stock?limit=100&offset=" + std::to_string(offset));
+    const HttpResponse page =
+        s.api().get("/api/v1/back-in-stock?limit=100&offset=" + std::to_string(offset));
     REQUIRE_STATUS(page, 200);
     const json body = page.json();
     for (const json& r : body["requests"]) stored.insert(r["id"].get<std::string>());

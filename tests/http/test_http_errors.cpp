@@ -33,8 +33,8 @@ TEST_CASE("invalid JSON is 400 invalid_json on both POST routes, and nothing is 
     for (const std::string& text :
          {std::string("{\"productId\": }"), std::string(""), std::string("{"), std::string("nul"),
           std::string("{\"productId\":\"a\",\"productId\":\"b\"}"),  // duplicate key
-          std::string("{\"a\":\"\xff\"}"),                          // invalid UTF-8
-          std::string(30, '[') + std::string(30, ']'),              // too deep
+          std::string("{\"a\":\"\xff\"}"),                           // invalid UTF-8
+          std::string(30, '[') + std::string(30, ']'),               // too deep
           std::string("{\"products\":[]} trailing")}) {
       INFO((std::string(route) + " " + text));
       const HttpResponse r = api.post_raw(route, text);
@@ -75,7 +75,8 @@ TEST_CASE("unknown API routes are 404 not_found in the envelope, whatever the me
 TEST_CASE("unknown paths outside the API are 404 not_found") {
   TestServer s;
   const Api api = s.api();
-  for (const char* target : {"/nope", "/api", "/api/v2/products", "/healthz/x", "/widget/nope.js", "/index.html"}) {
+  for (const char* target :
+       {"/nope", "/api", "/api/v2/products", "/healthz/x", "/widget/nope.js", "/index.html"}) {
     INFO(std::string(target));
     CHECK_ERROR(call_with(api, "GET", target), 404, "not_found");
   }
@@ -116,8 +117,9 @@ TEST_CASE("a known route with the wrong method is 405 with Allow") {
   for (const Case& c : cases) {
     INFO((std::string(c.method) + " " + c.target));
     const bool with_body = std::string(c.method) != "GET" && std::string(c.method) != "DELETE";
-    const HttpResponse r = api.send(c.method, c.target, with_body ? "{}" : "", {},
-                                    with_body ? std::optional<std::string>("application/json") : std::nullopt);
+    const HttpResponse r =
+        api.send(c.method, c.target, with_body ? "{}" : "", {},
+                 with_body ? std::optional<std::string>("application/json") : std::nullopt);
     CHECK_ERROR(r, 405, "method_not_allowed");
     REQUIRE(r.has_header("Allow"));
     std::string allow = r.header("Allow");
@@ -153,7 +155,9 @@ TEST_CASE("bodies over 64 KiB on back-in-stock and over 1 MiB on products are 41
   // An upsert may be far larger than a request: 100 products of ~9 KiB each (~900 KiB) is fine.
   json products = json::array();
   for (int i = 0; i < 100; ++i)
-    products.push_back({{"productId", "P-" + std::to_string(i)}, {"title", "T"}, {"description", std::string(9000, 'd')}});
+    products.push_back({{"productId", "P-" + std::to_string(i)},
+                        {"title", "T"},
+                        {"description", std::string(9000, 'd')}});
   const std::string big = json{{"products", products}}.dump();
   REQUIRE(big.size() > request_limit * 10);
   REQUIRE(big.size() < upsert_limit);
@@ -164,7 +168,9 @@ TEST_CASE("bodies over 64 KiB on back-in-stock and over 1 MiB on products are 41
   // Over 1 MiB: refused, nothing stored.
   json too_many = json::array();
   for (int i = 0; i < 100; ++i)
-    too_many.push_back({{"productId", "Q-" + std::to_string(i)}, {"title", "T"}, {"description", std::string(11000, 'd')}});
+    too_many.push_back({{"productId", "Q-" + std::to_string(i)},
+                        {"title", "T"},
+                        {"description", std::string(11000, 'd')}});
   const std::string huge = json{{"products", too_many}}.dump();
   REQUIRE(huge.size() > upsert_limit);
   r = api.post_raw("/api/v1/products", huge);
@@ -183,20 +189,24 @@ TEST_CASE("a body that is not declared as JSON is 415") {
   TestServer s;
   const Api api = s.api();
   const std::string request = request_body("P", std::nullopt, "a@example.com").dump();
-  const std::string upsert = json{{"products", json::array({{{"productId", "P"}, {"title", "T"}}})}}.dump();
-  for (const auto& [route, body] : {std::pair<std::string, std::string>{"/api/v1/back-in-stock", request},
-                                    std::pair<std::string, std::string>{"/api/v1/products", upsert}}) {
+  const std::string upsert =
+      json{{"products", json::array({{{"productId", "P"}, {"title", "T"}}})}}.dump();
+  for (const auto& [route, body] :
+       {std::pair<std::string, std::string>{"/api/v1/back-in-stock", request},
+        std::pair<std::string, std::string>{"/api/v1/products", upsert}}) {
     for (const std::optional<std::string>& type :
-         {std::optional<std::string>("text/plain"), std::optional<std::string>("application/x-www-form-urlencoded"),
-          std::optional<std::string>("application/jsonx"), std::optional<std::string>("application/xml"),
-          std::optional<std::string>()}) {
+         {std::optional<std::string>("text/plain"),
+          std::optional<std::string>("application/x-www-form-urlencoded"),
+          std::optional<std::string>("application/jsonx"),
+          std::optional<std::string>("application/xml"), std::optional<std::string>()}) {
       INFO(route << " Content-Type: " << type.value_or(std::string("(none)")));
       CHECK_ERROR(api.post_raw(route, body, type), 415, "unsupported_media_type");
     }
   }
   CHECK(api.get("/api/v1/products").json()["pagination"]["total"] == 0);
   // Parameters and case don't matter.
-  CHECK_STATUS(api.post_raw("/api/v1/back-in-stock", request, "application/json; charset=utf-8"), 200);
+  CHECK_STATUS(api.post_raw("/api/v1/back-in-stock", request, "application/json; charset=utf-8"),
+               200);
   CHECK_STATUS(api.post_raw("/api/v1/products", upsert, "Application/JSON"), 200);
 }
 
@@ -209,7 +219,8 @@ TEST_CASE("a JSON body declared as multipart/form-data is 415") {
   const std::string request = request_body("P", std::nullopt, "a@example.com").dump();
   for (const char* route : {"/api/v1/back-in-stock", "/api/v1/products"}) {
     INFO(std::string(route));
-    CHECK_ERROR(api.post_raw(route, request, "multipart/form-data; boundary=x"), 415, "unsupported_media_type");
+    CHECK_ERROR(api.post_raw(route, request, "multipart/form-data; boundary=x"), 415,
+                "unsupported_media_type");
   }
   CHECK(api.get("/api/v1/back-in-stock").json()["pagination"]["total"] == 0);
 }
@@ -217,14 +228,17 @@ TEST_CASE("a JSON body declared as multipart/form-data is 415") {
 TEST_CASE("/v1/... is the same API as /api/v1/...") {
   TestServer s;
   const Api api = s.api();
-  const HttpResponse reg = api.post("/v1/back-in-stock", request_body("P1", std::nullopt, "a@example.com"));
+  const HttpResponse reg =
+      api.post("/v1/back-in-stock", request_body("P1", std::nullopt, "a@example.com"));
   REQUIRE_STATUS(reg, 200);
-  const HttpResponse again = api.post("/api/v1/back-in-stock", request_body("P1", std::nullopt, "a@example.com"));
+  const HttpResponse again =
+      api.post("/api/v1/back-in-stock", request_body("P1", std::nullopt, "a@example.com"));
   REQUIRE_STATUS(again, 200);
   CHECK(again.json()["requestId"] == reg.json()["requestId"]);
   CHECK(again.json()["created"] == false);
 
-  const HttpResponse up = api.post("/v1/products", {{"products", json::array({{{"productId", "P1"}, {"title", "One"}}})}});
+  const HttpResponse up = api.post(
+      "/v1/products", {{"products", json::array({{{"productId", "P1"}, {"title", "One"}}})}});
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["backInStockEventsTriggered"] == 1);
   CHECK(api.get("/v1/products").json() == api.get("/api/v1/products").json());

@@ -42,8 +42,8 @@ TEST_CASE("the feed lists events oldest first, filters by type and pages with a 
   const Api api = s.api();
   std::vector<std::string> request_ids;
   for (int i = 0; i < 5; ++i) {
-    const HttpResponse r = api.register_request(
-        request_body("P" + std::to_string(i % 2), std::nullopt, "shopper" + std::to_string(i) + "@example.com"));
+    const HttpResponse r = api.register_request(request_body(
+        "P" + std::to_string(i % 2), std::nullopt, "shopper" + std::to_string(i) + "@example.com"));
     REQUIRE_STATUS(r, 200);
     request_ids.push_back(r.json()["requestId"]);
   }
@@ -156,7 +156,10 @@ TEST_CASE("an event carries subscriber, product and request, absent values as nu
 TEST_CASE("an empty feed") {
   TestServer s;
   const json page = feed(s.api());
-  CHECK(page == json{{"success", true}, {"events", json::array()}, {"nextCursor", nullptr}, {"hasMore", false}});
+  CHECK(page == json{{"success", true},
+                     {"events", json::array()},
+                     {"nextCursor", nullptr},
+                     {"hasMore", false}});
 }
 
 TEST_CASE("the feed refuses an invalid cursor, type or limit") {
@@ -164,7 +167,8 @@ TEST_CASE("the feed refuses an invalid cursor, type or limit") {
   const Api api = s.api();
   REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@example.com")), 200);
   const std::string request_id = api.get("/api/v1/back-in-stock").json()["requests"][0]["id"];
-  for (const std::string& after : {std::string("garbage"), std::string("evt_zzzzzzzzzzzzz"), request_id}) {
+  for (const std::string& after :
+       {std::string("garbage"), std::string("evt_zzzzzzzzzzzzz"), request_id}) {
     INFO("after=" << after);
     const HttpResponse r = api.events(query({{"after", after}}));
     CHECK_ERROR(r, 400, "validation_failed");

@@ -51,7 +51,9 @@ TEST_CASE("an upsert stores products and answers them with effective stock and p
   CHECK(body["upserted"] == 2);
   CHECK(body["backInStockEventsTriggered"] == 0);
   REQUIRE(body["products"].size() == 2);
-  CHECK(up.body.rfind("{\"success\":true,\"upserted\":2,\"backInStockEventsTriggered\":0,\"products\":[", 0) == 0);
+  CHECK(up.body.rfind(
+            "{\"success\":true,\"upserted\":2,\"backInStockEventsTriggered\":0,\"products\":[",
+            0) == 0);
 
   const json& p = body["products"][0];
   CHECK(matches(p["id"], kProductId));
@@ -131,7 +133,10 @@ TEST_CASE("variants: omitted keeps the list, a list replaces it, [] and null rem
   const json two_variants = {{"productId", "TEE"},
                              {"title", "Tee"},
                              {"variants",
-                              {{{"variantId", "TEE-S"}, {"title", "S"}, {"priceCents", 1500}, {"imageUrl", "https://cdn.example/s.png"}},
+                              {{{"variantId", "TEE-S"},
+                                {"title", "S"},
+                                {"priceCents", 1500},
+                                {"imageUrl", "https://cdn.example/s.png"}},
                                {{"variantId", "TEE-M"}, {"title", "M"}, {"priceCents", 1200}}}}};
   REQUIRE_STATUS(api.upsert(json::array({two_variants})), 200);
 
@@ -141,10 +146,12 @@ TEST_CASE("variants: omitted keeps the list, a list replaces it, [] and null rem
   CHECK(p["priceCents"] == 1200);
 
   // A listed variant is merged onto the stored one: a stock-only push keeps price and image.
-  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "TEE"},
-                                          {"title", "Tee"},
-                                          {"variants", {{{"variantId", "TEE-S"}, {"title", "S"}, {"inventoryQuantity", 3}}}}}})),
-                 200);
+  REQUIRE_STATUS(
+      api.upsert(json::array(
+          {{{"productId", "TEE"},
+            {"title", "Tee"},
+            {"variants", {{{"variantId", "TEE-S"}, {"title", "S"}, {"inventoryQuantity", 3}}}}}})),
+      200);
   p = get_product(api, "TEE");
   REQUIRE(p["variants"].size() == 1);
   CHECK(p["variants"][0]["variantId"] == "TEE-S");
@@ -173,15 +180,18 @@ TEST_CASE("a batch is all or nothing: one invalid product stores nothing and lis
   REQUIRE_STATUS(api.upsert(json::array({simple_product("OLD-1", "Old")})), 200);
   REQUIRE_STATUS(api.register_request(request_body("NEW-1", std::nullopt, "a@example.com")), 200);
 
-  const json batch = json::array(
-      {{{"productId", "NEW-1"}, {"title", "New one"}},
-       {{"productId", "NEW-2"},
-        {"variants",
-         {{{"title", "no id"}},
-          {{"variantId", "V2"}, {"title", "bad price"}, {"priceCents", -1}},
-          {{"variantId", "V3"}, {"title", "x"}, {"colour", "red"}}}}},
-       {{"productId", "OLD-1"}, {"title", "Changed"}, {"currency", "EURO"}, {"imageUrl", "javascript:alert(1)"}},
-       {{"productId", "NEW-1"}, {"title", "Twice"}}});
+  const json batch =
+      json::array({{{"productId", "NEW-1"}, {"title", "New one"}},
+                   {{"productId", "NEW-2"},
+                    {"variants",
+                     {{{"title", "no id"}},
+                      {{"variantId", "V2"}, {"title", "bad price"}, {"priceCents", -1}},
+                      {{"variantId", "V3"}, {"title", "x"}, {"colour", "red"}}}}},
+                   {{"productId", "OLD-1"},
+                    {"title", "Changed"},
+                    {"currency", "EURO"},
+                    {"imageUrl", "javascript:alert(1)"}},
+                   {{"productId", "NEW-1"}, {"title", "Twice"}}});
   const HttpResponse r = api.upsert(batch);
   CHECK_ERROR(r, 400, "validation_failed");
   const json body = r.json();
@@ -233,16 +243,16 @@ TEST_CASE("the products array itself: required, 1 to 100 items, no unknown top-l
 TEST_CASE("GET /api/v1/products pages and searches") {
   TestServer s;
   const Api api = s.api();
-  REQUIRE_STATUS(api.upsert(json::array({simple_product("A-1", "Blue Shirt"),
-                                         simple_product("A-2", "Red shirt"),
-                                         simple_product("A-3", "100% Cotton socks"),
-                                         simple_product("B-SHIRT", "Hat"),
-                                         simple_product("A-5", "Scarf")})),
+  REQUIRE_STATUS(api.upsert(json::array(
+                     {simple_product("A-1", "Blue Shirt"), simple_product("A-2", "Red shirt"),
+                      simple_product("A-3", "100% Cotton socks"), simple_product("B-SHIRT", "Hat"),
+                      simple_product("A-5", "Scarf")})),
                  200);
 
   json page = list_products(api);
   REQUIRE(page["products"].size() == 5);
-  CHECK(page["pagination"] == json{{"count", 5}, {"hasMore", false}, {"limit", 50}, {"offset", 0}, {"total", 5}});
+  CHECK(page["pagination"] ==
+        json{{"count", 5}, {"hasMore", false}, {"limit", 50}, {"offset", 0}, {"total", 5}});
   // Sorted by productId.
   std::vector<std::string> ids;
   for (const json& p : page["products"]) ids.push_back(p["productId"]);
@@ -250,13 +260,15 @@ TEST_CASE("GET /api/v1/products pages and searches") {
 
   page = list_products(api, query({{"limit", "2"}}));
   CHECK(page["products"].size() == 2);
-  CHECK(page["pagination"] == json{{"count", 2}, {"hasMore", true}, {"limit", 2}, {"offset", 0}, {"total", 5}});
+  CHECK(page["pagination"] ==
+        json{{"count", 2}, {"hasMore", true}, {"limit", 2}, {"offset", 0}, {"total", 5}});
   page = list_products(api, query({{"limit", "2"}, {"offset", "2"}}));
   CHECK(page["products"][0]["productId"] == "A-3");
   CHECK(page["pagination"]["hasMore"] == true);
   page = list_products(api, query({{"limit", "2"}, {"offset", "4"}}));
   CHECK(page["products"].size() == 1);
-  CHECK(page["pagination"] == json{{"count", 1}, {"hasMore", false}, {"limit", 2}, {"offset", 4}, {"total", 5}});
+  CHECK(page["pagination"] ==
+        json{{"count", 1}, {"hasMore", false}, {"limit", 2}, {"offset", 4}, {"total", 5}});
   page = list_products(api, query({{"offset", "10"}}));
   CHECK(page["products"].empty());
   CHECK(page["pagination"]["total"] == 5);
@@ -269,7 +281,8 @@ TEST_CASE("GET /api/v1/products pages and searches") {
   CHECK(page["pagination"]["total"] == 3);
   page = list_products(api, query({{"search", "shirt"}, {"limit", "1"}, {"offset", "1"}}));
   CHECK(page["products"][0]["productId"] == "A-2");
-  CHECK(page["pagination"] == json{{"count", 1}, {"hasMore", true}, {"limit", 1}, {"offset", 1}, {"total", 3}});
+  CHECK(page["pagination"] ==
+        json{{"count", 1}, {"hasMore", true}, {"limit", 1}, {"offset", 1}, {"total", 3}});
   // LIKE wildcards are literal.
   page = list_products(api, query({{"search", "%"}}));
   REQUIRE(page["products"].size() == 1);
@@ -286,9 +299,10 @@ TEST_CASE("GET /api/v1/products refuses bad paging parameters") {
     std::string field;
     std::string code;
   };
-  for (const Case& c : {Case{"?limit=0", "limit", "out_of_range"}, Case{"?limit=101", "limit", "out_of_range"},
-                        Case{"?limit=abc", "limit", "not_integer"}, Case{"?offset=-1", "offset", "not_integer"},
-                        Case{"?limit=2.5", "limit", "not_integer"}}) {
+  for (const Case& c :
+       {Case{"?limit=0", "limit", "out_of_range"}, Case{"?limit=101", "limit", "out_of_range"},
+        Case{"?limit=abc", "limit", "not_integer"}, Case{"?offset=-1", "offset", "not_integer"},
+        Case{"?limit=2.5", "limit", "not_integer"}}) {
     INFO(c.query_string);
     const HttpResponse r = api.get("/api/v1/products" + c.query_string);
     CHECK_ERROR(r, 400, "validation_failed");
@@ -317,7 +331,8 @@ TEST_CASE("product ids with spaces, unicode and a slash work in the path; DELETE
     CHECK(r.json()["product"]["title"] == "T " + id);
   }
   // The /v1 alias and a trailing slash on the list.
-  CHECK(s.api().get("/v1/products/" + url_encode("SKU 1/Blue")).json()["product"]["productId"] == "SKU 1/Blue");
+  CHECK(s.api().get("/v1/products/" + url_encode("SKU 1/Blue")).json()["product"]["productId"] ==
+        "SKU 1/Blue");
   CHECK(list_products(api, "/")["pagination"]["total"] == 4);
 
   HttpResponse del = api.del("/api/v1/products/" + url_encode("SKU 1/Blue"));
@@ -335,7 +350,9 @@ TEST_CASE("product ids with spaces, unicode and a slash work in the path; DELETE
 TEST_CASE("deleting a product keeps its waiting requests; pushing it again notifies them") {
   TestServer s;
   const Api api = s.api();
-  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "GONE"}, {"title", "Gone"}, {"inStock", false}}})), 200);
+  REQUIRE_STATUS(
+      api.upsert(json::array({{{"productId", "GONE"}, {"title", "Gone"}, {"inStock", false}}})),
+      200);
   REQUIRE_STATUS(api.register_request(request_body("GONE", std::nullopt, "a@example.com")), 200);
   REQUIRE_STATUS(api.del("/api/v1/products/GONE"), 200);
   const HttpResponse listed = api.get("/api/v1/back-in-stock");

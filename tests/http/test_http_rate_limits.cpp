@@ -18,32 +18,42 @@ void check_rate_limited(const HttpResponse& r) {
 
 }  // namespace
 
-TEST_CASE("per e-mail: a shopper's address can't be signed up again and again from the storefront") {
-  TestServer s({"--rate-ip-per-minute", "0", "--rate-email-per-hour", "1", "--rate-email-burst", "2"});
+TEST_CASE(
+    "per e-mail: a shopper's address can't be signed up again and again from the storefront") {
+  TestServer s(
+      {"--rate-ip-per-minute", "0", "--rate-email-per-hour", "1", "--rate-email-burst", "2"});
   const Api pk = s.api(s.create_key("shop", "publishable", {kShop}));
   const httplib::Headers from_shop = {{"Origin", kShop}};
-  CHECK_STATUS(pk.register_request(request_body("P1", std::nullopt, "victim@example.com"), from_shop), 200);
-  CHECK_STATUS(pk.register_request(request_body("P2", std::nullopt, "victim@example.com"), from_shop), 200);
+  CHECK_STATUS(
+      pk.register_request(request_body("P1", std::nullopt, "victim@example.com"), from_shop), 200);
+  CHECK_STATUS(
+      pk.register_request(request_body("P2", std::nullopt, "victim@example.com"), from_shop), 200);
   // The same address in another spelling is the same address.
-  const HttpResponse limited = pk.register_request(request_body("P3", std::nullopt, " VICTIM@example.com"), from_shop);
+  const HttpResponse limited =
+      pk.register_request(request_body("P3", std::nullopt, " VICTIM@example.com"), from_shop);
   check_rate_limited(limited);
   CHECK(std::stoi(limited.header("Retry-After")) >= 60);  // 1 per hour: the next token is far off
   // The page can read the refusal (CORS headers on the 429 too).
   CHECK(limited.header("Access-Control-Allow-Origin") == kShop);
 
   // Other addresses, the store's own backend and other stores are not affected.
-  CHECK_STATUS(pk.register_request(request_body("P3", std::nullopt, "someone@example.com"), from_shop), 200);
-  CHECK_STATUS(s.api().register_request(request_body("P3", std::nullopt, "victim@example.com")), 200);
+  CHECK_STATUS(
+      pk.register_request(request_body("P3", std::nullopt, "someone@example.com"), from_shop), 200);
+  CHECK_STATUS(s.api().register_request(request_body("P3", std::nullopt, "victim@example.com")),
+               200);
   const Api other_store = s.api(s.create_key("other-shop", "publishable"));
-  CHECK_STATUS(other_store.register_request(request_body("P3", std::nullopt, "victim@example.com")), 200);
+  CHECK_STATUS(other_store.register_request(request_body("P3", std::nullopt, "victim@example.com")),
+               200);
 
   // The refused request was not stored.
-  const HttpResponse listed = s.api().get("/api/v1/back-in-stock" + query({{"email", "victim@example.com"}}));
+  const HttpResponse listed =
+      s.api().get("/api/v1/back-in-stock" + query({{"email", "victim@example.com"}}));
   REQUIRE_STATUS(listed, 200);
   CHECK(listed.json()["pagination"]["total"] == 3);  // P1, P2 (pk) and P3 (secret key)
 }
 
-TEST_CASE("per client address: too many storefront calls are refused; secret keys are not limited") {
+TEST_CASE(
+    "per client address: too many storefront calls are refused; secret keys are not limited") {
   TestServer s({"--rate-ip-per-minute", "1", "--rate-ip-burst", "3", "--rate-email-per-hour", "0"});
   const Api pk = s.api(s.create_key("shop", "publishable", {kShop}));
   const std::string availability = "/api/v1/storefront/availability?productId=P";

@@ -24,10 +24,9 @@ TEST_CASE("the issue's seed example: a sold-out variant, a shopper, then 12 back
   TestServer s;
   const Api api = s.api();
 
-  const HttpResponse reg = api.register_request(
-      {{"productId", "SKU-PROTEIN-1KG"},
-       {"variantId", "SKU-PROTEIN-1KG-VANILLA"},
-       {"customer", {{"email", "buyer@example.com"}}}});
+  const HttpResponse reg = api.register_request({{"productId", "SKU-PROTEIN-1KG"},
+                                                 {"variantId", "SKU-PROTEIN-1KG-VANILLA"},
+                                                 {"customer", {{"email", "buyer@example.com"}}}});
   REQUIRE_STATUS(reg, 200);
   CHECK(reg.media_type() == "application/json");
   const json body = reg.json();
@@ -48,21 +47,20 @@ TEST_CASE("the issue's seed example: a sold-out variant, a shopper, then 12 back
   CHECK(requested[0]["subscriber"]["id"] == subscriber_id);
   CHECK(events_of_type(api, "ecommerce.back_in_stock").empty());
 
-  const json product = {
-      {"productId", "SKU-PROTEIN-1KG"},
-      {"title", "Protein 1kg"},
-      {"url", "https://shop.example/p/protein"},
-      {"imageUrl", "https://cdn.shop.example/protein.jpg"},
-      {"priceCents", 2999},
-      {"currency", "usd"},
-      {"variants",
-       {{{"variantId", "SKU-PROTEIN-1KG-VANILLA"},
-         {"title", "Vanilla"},
-         {"priceCents", 3199},
-         {"inventoryQuantity", 12}},
-        {{"variantId", "SKU-PROTEIN-1KG-CHOCOLATE"},
-         {"title", "Chocolate"},
-         {"inventoryQuantity", 0}}}}};
+  const json product = {{"productId", "SKU-PROTEIN-1KG"},
+                        {"title", "Protein 1kg"},
+                        {"url", "https://shop.example/p/protein"},
+                        {"imageUrl", "https://cdn.shop.example/protein.jpg"},
+                        {"priceCents", 2999},
+                        {"currency", "usd"},
+                        {"variants",
+                         {{{"variantId", "SKU-PROTEIN-1KG-VANILLA"},
+                           {"title", "Vanilla"},
+                           {"priceCents", 3199},
+                           {"inventoryQuantity", 12}},
+                          {{"variantId", "SKU-PROTEIN-1KG-CHOCOLATE"},
+                           {"title", "Chocolate"},
+                           {"inventoryQuantity", 0}}}}};
   const HttpResponse up = api.upsert(json::array({product}));
   REQUIRE_STATUS(up, 200);
   const json upserted = up.json();
@@ -136,7 +134,8 @@ TEST_CASE("the same request twice is one request; e-mail case and whitespace do 
   CHECK(b.json()["subscriberId"] == a.json()["subscriberId"]);
 
   // Without titles the refreshed snapshot stays.
-  const HttpResponse c = api.register_request(request_body("SKU-TEE", "SKU-TEE-M", "buyer@example.com"));
+  const HttpResponse c =
+      api.register_request(request_body("SKU-TEE", "SKU-TEE-M", "buyer@example.com"));
   REQUIRE_STATUS(c, 200);
   CHECK(c.json()["created"] == false);
   CHECK(c.json()["requestId"] == a.json()["requestId"]);
@@ -150,7 +149,8 @@ TEST_CASE("the same request twice is one request; e-mail case and whitespace do 
   CHECK(events_of_type(api, "ecommerce.back_in_stock_requested").size() == 1);
 
   // Another variant for the same shopper is another request of the same subscriber.
-  const HttpResponse other = api.register_request(request_body("SKU-TEE", "SKU-TEE-L", "buyer@example.com"));
+  const HttpResponse other =
+      api.register_request(request_body("SKU-TEE", "SKU-TEE-L", "buyer@example.com"));
   REQUIRE_STATUS(other, 200);
   CHECK(other.json()["created"] == true);
   CHECK(other.json()["requestId"] != a.json()["requestId"]);
@@ -160,7 +160,8 @@ TEST_CASE("the same request twice is one request; e-mail case and whitespace do 
 TEST_CASE("a product not in the catalog is accepted and waits; variantId defaults to productId") {
   TestServer s;
   const Api api = s.api();
-  const HttpResponse reg = api.register_request(request_body("SKU-NEW", std::nullopt, "a@example.com"));
+  const HttpResponse reg =
+      api.register_request(request_body("SKU-NEW", std::nullopt, "a@example.com"));
   REQUIRE_STATUS(reg, 200);
   CHECK(reg.json()["status"] == "waiting");
   const json listed = list_requests(api);
@@ -211,11 +212,13 @@ TEST_CASE("a product without variants is in stock unless it says otherwise") {
   TestServer s;
   const Api api = s.api();
   REQUIRE_STATUS(api.register_request(request_body("SKU-MUG", std::nullopt, "a@example.com")), 200);
-  HttpResponse up = api.upsert(json::array({{{"productId", "SKU-MUG"}, {"title", "Mug"}, {"inStock", false}}}));
+  HttpResponse up =
+      api.upsert(json::array({{{"productId", "SKU-MUG"}, {"title", "Mug"}, {"inStock", false}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["backInStockEventsTriggered"] == 0);
   // `inStock: null` clears the explicit value: no variants → in stock.
-  up = api.upsert(json::array({{{"productId", "SKU-MUG"}, {"title", "Mug"}, {"inStock", nullptr}}}));
+  up =
+      api.upsert(json::array({{{"productId", "SKU-MUG"}, {"title", "Mug"}, {"inStock", nullptr}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["products"][0]["inStock"] == true);
   CHECK(up.json()["backInStockEventsTriggered"] == 1);
@@ -224,7 +227,8 @@ TEST_CASE("a product without variants is in stock unless it says otherwise") {
 TEST_CASE("a variant request is not notified when only another variant comes back") {
   TestServer s;
   const Api api = s.api();
-  REQUIRE_STATUS(api.register_request(request_body("SKU-SHOE", "SKU-SHOE-42", "a@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("SKU-SHOE", "SKU-SHOE-42", "a@example.com")),
+                 200);
   json product = {{"productId", "SKU-SHOE"},
                   {"title", "Shoe"},
                   {"variants",
@@ -247,17 +251,22 @@ TEST_CASE("an explicit inStock:false beats inventoryQuantity > 0; null clears it
   TestServer s;
   const Api api = s.api();
   REQUIRE_STATUS(api.register_request(request_body("SKU-CAP", "SKU-CAP-1", "a@example.com")), 200);
-  HttpResponse up = api.upsert(json::array(
-      {{{"productId", "SKU-CAP"},
-        {"title", "Cap"},
-        {"variants", {{{"variantId", "SKU-CAP-1"}, {"title", "One size"}, {"inStock", false}, {"inventoryQuantity", 7}}}}}}));
+  HttpResponse up = api.upsert(json::array({{{"productId", "SKU-CAP"},
+                                             {"title", "Cap"},
+                                             {"variants",
+                                              {{{"variantId", "SKU-CAP-1"},
+                                                {"title", "One size"},
+                                                {"inStock", false},
+                                                {"inventoryQuantity", 7}}}}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["backInStockEventsTriggered"] == 0);
   CHECK(up.json()["products"][0]["variants"][0]["inStock"] == false);
 
   // inventoryQuantity omitted (kept: 7), inStock omitted (kept: false): still sold out.
-  up = api.upsert(json::array(
-      {{{"productId", "SKU-CAP"}, {"title", "Cap"}, {"variants", {{{"variantId", "SKU-CAP-1"}, {"title", "One size"}}}}}}));
+  up = api.upsert(
+      json::array({{{"productId", "SKU-CAP"},
+                    {"title", "Cap"},
+                    {"variants", {{{"variantId", "SKU-CAP-1"}, {"title", "One size"}}}}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["backInStockEventsTriggered"] == 0);
   CHECK(up.json()["products"][0]["variants"][0]["inventoryQuantity"] == 7);
@@ -267,7 +276,8 @@ TEST_CASE("an explicit inStock:false beats inventoryQuantity > 0; null clears it
   up = api.upsert(json::array(
       {{{"productId", "SKU-CAP"},
         {"title", "Cap"},
-        {"variants", {{{"variantId", "SKU-CAP-1"}, {"title", "One size"}, {"inStock", nullptr}}}}}}));
+        {"variants",
+         {{{"variantId", "SKU-CAP-1"}, {"title", "One size"}, {"inStock", nullptr}}}}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["products"][0]["variants"][0]["inStock"] == true);
   CHECK(up.json()["backInStockEventsTriggered"] == 1);
@@ -276,15 +286,15 @@ TEST_CASE("an explicit inStock:false beats inventoryQuantity > 0; null clears it
 TEST_CASE("an invalid request is refused with every problem, and nothing is stored") {
   TestServer s;
   const Api api = s.api();
-  const HttpResponse r = api.register_request(
-      {{"productId", "   "},
-       {"variantId", 42},
-       {"productTitle", std::string(501, 't')},
-       {"customer",
-        {{"email", "buyer@@example.com"},
-         {"firstName", std::string(101, 'n')},
-         {"attributes", {{"first name", "x"}, {"tags", json::array({"a"})}}}}},
-       {"emial", "buyer@example.com"}});
+  const HttpResponse r =
+      api.register_request({{"productId", "   "},
+                            {"variantId", 42},
+                            {"productTitle", std::string(501, 't')},
+                            {"customer",
+                             {{"email", "buyer@@example.com"},
+                              {"firstName", std::string(101, 'n')},
+                              {"attributes", {{"first name", "x"}, {"tags", json::array({"a"})}}}}},
+                            {"emial", "buyer@example.com"}});
   CHECK_ERROR(r, 400, "validation_failed");
   const json body = r.json();
   CHECK(detail_code(body, "productId") == "empty");
@@ -304,7 +314,8 @@ TEST_CASE("an invalid request is refused with every problem, and nothing is stor
   CHECK_ERROR(empty, 400, "validation_failed");
   CHECK(detail_code(empty.json(), "productId") == "required");
   CHECK(detail_code(empty.json(), "customer") == "required");
-  const HttpResponse no_email = api.register_request({{"productId", "P"}, {"customer", json::object()}});
+  const HttpResponse no_email =
+      api.register_request({{"productId", "P"}, {"customer", json::object()}});
   CHECK_ERROR(no_email, 400, "validation_failed");
   CHECK(detail_fields(no_email.json()) == std::vector<std::string>{"customer.email"});
   CHECK(detail_code(no_email.json(), "customer.email") == "required");
@@ -313,7 +324,8 @@ TEST_CASE("an invalid request is refused with every problem, and nothing is stor
   CHECK(api.events().json()["events"].empty());
 }
 
-TEST_CASE("the customer's profile: the store's backend may change it, a storefront only fill it in") {
+TEST_CASE(
+    "the customer's profile: the store's backend may change it, a storefront only fill it in") {
   TestServer s;
   const Api api = s.api();
   const std::string pk = s.create_key("shop", "publishable");
@@ -351,13 +363,15 @@ TEST_CASE("one batch notifies waiting requests on several products, and counts t
   REQUIRE_STATUS(api.register_request(request_body("P1", "P1-M", "b@example.com")), 200);
   REQUIRE_STATUS(api.register_request(request_body("P2", std::nullopt, "c@example.com")), 200);
   REQUIRE_STATUS(api.register_request(request_body("P3", std::nullopt, "d@example.com")), 200);
-  const HttpResponse up = api.upsert(json::array(
-      {{{"productId", "P1"},
-        {"title", "One"},
-        {"variants", {{{"variantId", "P1-S"}, {"title", "S"}}, {{"variantId", "P1-M"}, {"title", "M"}, {"inventoryQuantity", 9}}}}},
-       {{"productId", "P2"}, {"title", "Two"}},
-       {{"productId", "P3"}, {"title", "Three"}, {"inStock", false}},
-       {{"productId", "P4"}, {"title", "Four"}}}));
+  const HttpResponse up = api.upsert(
+      json::array({{{"productId", "P1"},
+                    {"title", "One"},
+                    {"variants",
+                     {{{"variantId", "P1-S"}, {"title", "S"}},
+                      {{"variantId", "P1-M"}, {"title", "M"}, {"inventoryQuantity", 9}}}}},
+                   {{"productId", "P2"}, {"title", "Two"}},
+                   {{"productId", "P3"}, {"title", "Three"}, {"inStock", false}},
+                   {{"productId", "P4"}, {"title", "Four"}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["upserted"] == 4);
   CHECK(up.json()["backInStockEventsTriggered"] == 4);

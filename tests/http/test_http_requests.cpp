@@ -14,8 +14,8 @@ json list(const Api& api, const std::string& query_string = {}) {
   return r.json();
 }
 
-std::string register_id(const Api& api, const std::string& product, const std::optional<std::string>& variant,
-                        const std::string& email) {
+std::string register_id(const Api& api, const std::string& product,
+                        const std::optional<std::string>& variant, const std::string& email) {
   const HttpResponse r = api.register_request(request_body(product, variant, email));
   REQUIRE_STATUS(r, 200);
   return r.json()["requestId"];
@@ -36,14 +36,17 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
   const std::string b_medium = register_id(api, "P1", "P1-M", "b@example.com");
   const std::string a_p2 = register_id(api, "P2", std::nullopt, "a@example.com");
   const std::string c_small = register_id(api, "P1", "P1-S", "c@example.com");
-  const std::string c_p3 = register_id(api, "P3", "P1-S", "c@example.com");  // same variant id, other product
+  const std::string c_p3 =
+      register_id(api, "P3", "P1-S", "c@example.com");  // same variant id, other product
   REQUIRE_STATUS(api.del("/api/v1/back-in-stock/" + b_medium), 200);
-  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "P2"}, {"title", "Two"}}})), 200);  // notifies a_p2
+  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "P2"}, {"title", "Two"}}})),
+                 200);  // notifies a_p2
 
   json all = list(api);
   CHECK(all["success"] == true);
   CHECK(all["requests"].size() == 5);
-  CHECK(all["pagination"] == json{{"count", 5}, {"hasMore", false}, {"limit", 50}, {"offset", 0}, {"total", 5}});
+  CHECK(all["pagination"] ==
+        json{{"count", 5}, {"hasMore", false}, {"limit", 50}, {"offset", 0}, {"total", 5}});
 
   const json& one = all["requests"][0];
   for (const char* key : {"id", "productId", "variantId", "productTitle", "variantTitle", "status",
@@ -51,14 +54,18 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
     CHECK_MESSAGE(one.contains(key), key);
   CHECK(one.size() == 11);
 
-  CHECK(ids_of(list(api, query({{"productId", "P1"}}))) == std::set<std::string>{a_small, b_medium, c_small});
+  CHECK(ids_of(list(api, query({{"productId", "P1"}}))) ==
+        std::set<std::string>{a_small, b_medium, c_small});
   CHECK(ids_of(list(api, query({{"productId", "P1"}, {"variantId", "P1-S"}}))) ==
         std::set<std::string>{a_small, c_small});
-  CHECK(ids_of(list(api, query({{"variantId", "P1-S"}}))) == std::set<std::string>{a_small, c_small, c_p3});
-  CHECK(ids_of(list(api, query({{"email", " A@Example.COM "}}))) == std::set<std::string>{a_small, a_p2});
+  CHECK(ids_of(list(api, query({{"variantId", "P1-S"}}))) ==
+        std::set<std::string>{a_small, c_small, c_p3});
+  CHECK(ids_of(list(api, query({{"email", " A@Example.COM "}}))) ==
+        std::set<std::string>{a_small, a_p2});
   CHECK(ids_of(list(api, query({{"email", "a@example.com"}, {"productId", "P1"}}))) ==
         std::set<std::string>{a_small});
-  CHECK(ids_of(list(api, query({{"status", "waiting"}}))) == std::set<std::string>{a_small, c_small, c_p3});
+  CHECK(ids_of(list(api, query({{"status", "waiting"}}))) ==
+        std::set<std::string>{a_small, c_small, c_p3});
   CHECK(ids_of(list(api, query({{"status", "cancelled"}}))) == std::set<std::string>{b_medium});
   CHECK(ids_of(list(api, query({{"status", "notified"}}))) == std::set<std::string>{a_p2});
   CHECK(ids_of(list(api, query({{"status", "notified"}, {"email", "c@example.com"}}))).empty());
@@ -84,8 +91,10 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
     for (const json& r : page["requests"]) CHECK(seen.insert(r["id"].get<std::string>()).second);
   }
   CHECK(seen.size() == 5);
-  const json filtered_page = list(api, query({{"productId", "P1"}, {"limit", "1"}, {"offset", "1"}}));
-  CHECK(filtered_page["pagination"] == json{{"count", 1}, {"hasMore", true}, {"limit", 1}, {"offset", 1}, {"total", 3}});
+  const json filtered_page =
+      list(api, query({{"productId", "P1"}, {"limit", "1"}, {"offset", "1"}}));
+  CHECK(filtered_page["pagination"] ==
+        json{{"count", 1}, {"hasMore", true}, {"limit", 1}, {"offset", 1}, {"total", 3}});
 }
 
 TEST_CASE("GET /api/v1/back-in-stock refuses bad filters, naming each") {
@@ -95,7 +104,8 @@ TEST_CASE("GET /api/v1/back-in-stock refuses bad filters, naming each") {
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_code(r.json(), "status") == "invalid_value");
 
-  r = api.get("/api/v1/back-in-stock" + query({{"email", "not-an-email"}, {"limit", "0"}, {"productId", " "}}));
+  r = api.get("/api/v1/back-in-stock" +
+              query({{"email", "not-an-email"}, {"limit", "0"}, {"productId", " "}}));
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_code(r.json(), "email") == "invalid_email");
   CHECK(detail_code(r.json(), "limit") == "out_of_range");
@@ -127,13 +137,21 @@ TEST_CASE("DELETE /api/v1/back-in-stock/{id} cancels a waiting request, once and
   CHECK(second.json() == body);
 
   // A cancelled request is never notified.
-  const HttpResponse up = api.upsert(json::array({{{"productId", "P1"}, {"title", "P"}, {"variants", {{{"variantId", "P1-S"}, {"title", "S"}}}}}}));
+  const HttpResponse up =
+      api.upsert(json::array({{{"productId", "P1"},
+                               {"title", "P"},
+                               {"variants", {{{"variantId", "P1-S"}, {"title", "S"}}}}}}));
   REQUIRE_STATUS(up, 200);
   CHECK(up.json()["backInStockEventsTriggered"] == 0);
   CHECK(list(api, query({{"status", "cancelled"}}))["pagination"]["total"] == 1);
 
   // Asking again after cancelling is a new request.
-  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "P1"}, {"title", "P"}, {"variants", {{{"variantId", "P1-S"}, {"title", "S"}, {"inStock", false}}}}}})), 200);
+  REQUIRE_STATUS(
+      api.upsert(json::array(
+          {{{"productId", "P1"},
+            {"title", "P"},
+            {"variants", {{{"variantId", "P1-S"}, {"title", "S"}, {"inStock", false}}}}}})),
+      200);
   const HttpResponse again = api.register_request(request_body("P1", "P1-S", "a@example.com"));
   REQUIRE_STATUS(again, 200);
   CHECK(again.json()["created"] == true);
@@ -154,7 +172,8 @@ TEST_CASE("cancelling a notified request is a conflict; unknown and foreign ids 
   // An id of another kind (the subscriber's) is not a request id.
   const HttpResponse reg = api.register_request(request_body("P9", std::nullopt, "z@example.com"));
   REQUIRE_STATUS(reg, 200);
-  CHECK_ERROR(api.del("/api/v1/back-in-stock/" + reg.json()["subscriberId"].get<std::string>()), 404, "not_found");
+  CHECK_ERROR(api.del("/api/v1/back-in-stock/" + reg.json()["subscriberId"].get<std::string>()),
+              404, "not_found");
   // The collection itself can't be deleted.
   CHECK_ERROR(api.del("/api/v1/back-in-stock"), 405, "method_not_allowed");
 

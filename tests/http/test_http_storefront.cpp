@@ -9,7 +9,8 @@ namespace {
 
 const char* kShop = "https://shop.example";
 
-json availability(const Api& api, const std::string& query_string, const httplib::Headers& headers = {}) {
+json availability(const Api& api, const std::string& query_string,
+                  const httplib::Headers& headers = {}) {
   const HttpResponse r = api.get("/api/v1/storefront/availability" + query_string, headers);
   REQUIRE_STATUS(r, 200);
   return r.json();
@@ -35,9 +36,12 @@ TEST_CASE("availability: unknown, sold out, in stock, per variant and per produc
                  200);
 
   CHECK(availability(pk, query({{"productId", "NOPE"}})) == answer(false, false));
-  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-42"}})) == answer(false, true));
-  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-43"}})) == answer(true, true));
-  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-44"}})) == answer(false, false));
+  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-42"}})) ==
+        answer(false, true));
+  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-43"}})) ==
+        answer(true, true));
+  CHECK(availability(pk, query({{"productId", "SHOE"}, {"variantId", "SHOE-44"}})) ==
+        answer(false, false));
   CHECK(availability(pk, query({{"productId", "SHOE"}})) == answer(true, true));  // the product
   CHECK(availability(pk, query({{"productId", "HAT"}})) == answer(false, true));
   CHECK(availability(pk, query({{"productId", "CAP"}})) == answer(true, true));
@@ -52,7 +56,9 @@ TEST_CASE("availability: unknown, sold out, in stock, per variant and per produc
   CHECK(alias.json() == answer(true, true));
 
   // Stock changes are visible at once.
-  REQUIRE_STATUS(s.api().upsert(json::array({{{"productId", "HAT"}, {"title", "Hat"}, {"inStock", true}}})), 200);
+  REQUIRE_STATUS(
+      s.api().upsert(json::array({{{"productId", "HAT"}, {"title", "Hat"}, {"inStock", true}}})),
+      200);
   CHECK(availability(pk, query({{"productId", "HAT"}})) == answer(true, true));
 }
 
@@ -67,8 +73,9 @@ TEST_CASE("availability needs a productId") {
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_code(r.json(), "productId") == "empty");
   CHECK(detail_code(r.json(), "variantId") == "too_long");
-  CHECK_ERROR(pk.send("POST", "/api/v1/storefront/availability?productId=X", "{}", {}, "application/json"),
-              405, "method_not_allowed");
+  CHECK_ERROR(
+      pk.send("POST", "/api/v1/storefront/availability?productId=X", "{}", {}, "application/json"),
+      405, "method_not_allowed");
 }
 
 TEST_CASE("a publishable key registers requests from its allowed origin, and gets CORS headers") {
@@ -76,7 +83,8 @@ TEST_CASE("a publishable key registers requests from its allowed origin, and get
   const Api pk = s.api(s.create_key("shop", "publishable", {kShop, "http://localhost:3000"}));
   const httplib::Headers from_shop = {{"Origin", kShop}};
 
-  HttpResponse r = pk.register_request(request_body("P1", std::nullopt, "a@example.com"), from_shop);
+  HttpResponse r =
+      pk.register_request(request_body("P1", std::nullopt, "a@example.com"), from_shop);
   REQUIRE_STATUS(r, 200);
   CHECK(r.json()["created"] == true);
   CHECK(r.header("Access-Control-Allow-Origin") == kShop);
@@ -88,7 +96,8 @@ TEST_CASE("a publishable key registers requests from its allowed origin, and get
   CHECK(r.header("Access-Control-Allow-Origin") == kShop);
 
   // The second allowed origin, as a browser sends it.
-  r = pk.register_request(request_body("P1", std::nullopt, "b@example.com"), {{"Origin", "http://localhost:3000"}});
+  r = pk.register_request(request_body("P1", std::nullopt, "b@example.com"),
+                          {{"Origin", "http://localhost:3000"}});
   REQUIRE_STATUS(r, 200);
   CHECK(r.header("Access-Control-Allow-Origin") == "http://localhost:3000");
 
