@@ -113,6 +113,53 @@ std::string truncate_chars(std::string_view text, size_t max_chars) {
   return std::string(text);
 }
 
+namespace {
+
+char32_t simple_lower(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;                     // À..Þ
+  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) return c | 1;  // Ā ā .. Ŷ ŷ
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+    return (c & 1) ? c + 1 : c;                                                 // Ĺ ĺ .. Ž ž
+  if (c == 0x178) return 0xFF;                                                  // Ÿ
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;                   // Α..Ω
+  if (c == 0x386) return 0x3AC;
+  if (c >= 0x388 && c <= 0x38A) return c + 37;
+  if (c == 0x38C) return 0x3CC;
+  if (c == 0x38E || c == 0x38F) return c + 63;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;                                 // А..Я
+  if (c >= 0x400 && c <= 0x40F) return c + 80;                                 // Ѐ..Џ
+  return c;
+}
+
+}  // namespace
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string fold_case(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  size_t length = 0;
+  for (size_t i = 0; i < utf8.size(); i += length) append_utf8(out, simple_lower(decode_at(utf8, i, length)));
+  return out;
+}
+
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
   for (char& c : out)

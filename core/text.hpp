@@ -29,4 +29,12 @@ std::string truncate_chars(std::string_view text, size_t max_chars);
 /// ASCII lower-casing; other bytes are kept.
 std::string ascii_lower(std::string_view text);
 
+/// Lower-cases letters for case-insensitive search: ASCII, Latin-1, Latin Extended-A, Greek and
+/// Cyrillic capitals map to their small letters ("ÄPFEL" → "äpfel", "ΣΟΦΙΑ" → "σοφια");
+/// everything else is kept. Simple one-to-one mappings only (no "ß" → "ss").
+std::string fold_case(std::string_view utf8);
+
+/// Appends code point `cp` (≤ U+10FFFF, not a surrogate) as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 }  // namespace stockbell

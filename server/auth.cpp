@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace stockbell::server {
 namespace {
 
@@ -53,8 +55,9 @@ bool is_well_formed_key(std::string_view key) {
 AuthResult authenticate(Database& db, std::string_view header) {
   AuthResult result;
   if (header.empty()) return result;
-  constexpr std::string_view scheme = "Bearer ";
-  if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme) {
+  // The scheme name is case-insensitive (RFC 9110 §11.1): "Bearer", "bearer", "BEARER".
+  constexpr std::string_view scheme = "bearer ";
+  if (header.size() <= scheme.size() || ascii_lower(header.substr(0, scheme.size())) != scheme) {
     result.failure = AuthFailure::malformed;
     return result;
   }

@@ -319,17 +319,17 @@ bool HttpApi::accept_json_body(RouteContext& ctx, size_t limit) {
 
 void HttpApi::serve_static(const httplib::Request& req, httplib::Response& res,
                            const std::string& path) {
-  if (req.method != "GET" && req.method != "HEAD") {
-    res.set_header("Allow", "GET, HEAD");
-    send_error(res, make_error(ApiCode::method_not_allowed));
-    return;
-  }
   const bool demo_page = path == "/" && config_.demo;
   const StaticFile* file = files_.find(demo_page ? "/demo/index.html" : path);
   const bool widget = path.rfind("/widget/", 0) == 0;
   const bool demo_asset = path.rfind("/demo/", 0) == 0 && config_.demo;
   if (file == nullptr || !(widget || demo_page || demo_asset)) {
     send_error(res, make_error(ApiCode::not_found, "Not found: " + path));
+    return;
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    res.set_header("Allow", "GET, HEAD");
+    send_error(res, make_error(ApiCode::method_not_allowed));
     return;
   }
   res.set_header("ETag", file->etag);

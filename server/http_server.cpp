@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -35,8 +37,6 @@ std::string read_file(const std::string& path) {
 }
 
 void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& api) {
-  // Without TCP_NODELAY a keep-alive POST stalls ~40 ms on Nagle + delayed ACK.
-  http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(100000);
   http.set_keep_alive_timeout(5);
   http.set_read_timeout(5, 0);
@@ -51,6 +51,18 @@ void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& a
   http.Patch(".*", handler);
   http.Delete(".*", handler);
   http.Options(".*", handler);
+  // httplib parses multipart bodies itself before any handler runs and answers a JSON body sent
+  // as multipart/form-data with a bare 400. Relabel such requests so the body is read as is and
+  // the route answers 415 like for any other wrong Content-Type. (Request is const here but not
+  // const in httplib's own frame, which owns it.)
+  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if (req.is_multipart_form_data()) {
+      auto range = const_cast<httplib::Request&>(req).headers.equal_range("Content-Type");
+      for (auto it = range.first; it != range.second; ++it)
+        it->second = "application/x-multipart-not-parsed";
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http.set_error_handler([&api](const httplib::Request& req, httplib::Response& res) {
     api.render_transport_error(req, res);
   });
@@ -81,6 +93,7 @@ int serve(const ServeConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -100,6 +113,15 @@ int serve(const ServeConfig& config) {
   StaticFiles files = StaticFiles::load(web_root);
 
   httplib::Server http;
+  // Socket options apply to the listening socket, which accepted connections inherit: they must
+  // be set before binding. Without TCP_NODELAY every keep-alive answer stalls ~40 ms (Nagle and
+  // delayed ACK); httplib's default options also set SO_REUSEPORT, which lets a second server
+  // silently share a taken port, so only SO_REUSEADDR is set.
+  http.set_tcp_nodelay(true);
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   const int port = config.port == 0 ? http.bind_to_any_port(config.host)
                                     : (http.bind_to_port(config.host, config.port) ? config.port : -1);
   if (port < 0) {
@@ -135,21 +157,28 @@ int serve(const ServeConfig& config) {
   }
   std::fflush(stdout);
 
-  std::thread signal_thread([&http, signals] {
+  std::atomic<bool> listen_ended{false};
+  std::thread signal_thread([&http, &listen_ended, signals] {
     int received = 0;
     sigwait(&signals, &received);
-    http.stop();
+    if (received == SIGUSR1) return;  // our own wake-up: listening already ended
+    // httplib ignores stop() until its accept loop runs; a signal right after start waits.
+    while (!listen_ended.load()) {
+      if (http.is_running()) {
+        http.stop();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   });
 
   dispatcher.start();
   http.listen_after_bind();  // returns once stopped and every in-flight request is answered
-  dispatcher.stop();         // attempts under way finish and are recorded
+  listen_ended = true;
+  dispatcher.stop();  // attempts under way finish and are recorded
   writer.stop();
-  if (signal_thread.joinable()) {
-    // listen ended without a signal (e.g. the socket failed): wake the signal thread.
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
-  }
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);  // harmless if it already returned
+  signal_thread.join();
   std::fprintf(stderr, "stockbell: stopped\n");
   return 0;
 }

@@ -55,12 +55,14 @@ CREATE TABLE subscribers (
 );
 
 -- `data` is what the store sent (core's storage JSON); effective stock is derived from it.
+-- `search_text` is id and title case-folded (core/text.hpp fold_case) for ?search=.
 CREATE TABLE products (
-  id         INTEGER PRIMARY KEY,
-  store_id   INTEGER NOT NULL REFERENCES stores(id),
-  product_id TEXT NOT NULL,
-  title      TEXT NOT NULL,
-  data       TEXT NOT NULL,
+  id          INTEGER PRIMARY KEY,
+  store_id    INTEGER NOT NULL REFERENCES stores(id),
+  product_id  TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  search_text TEXT NOT NULL,
+  data        TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   UNIQUE (store_id, product_id)

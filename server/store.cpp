@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace stockbell::server::store {
 namespace {
 
@@ -71,16 +73,11 @@ ProductRow read_product(const Statement& st) {
   return ProductRow{st.int64(0), std::move(*product), st.int64(2), st.int64(3)};
 }
 
-// `search` as a LIKE pattern matching a substring, with LIKE's wildcards escaped.
-std::optional<std::string> like_pattern(const std::optional<std::string>& search) {
+// `search` case-folded like the stored search_text; matched as a plain substring (instr), so
+// `%` and `_` in a search mean themselves.
+std::optional<std::string> folded(const std::optional<std::string>& search) {
   if (!search) return std::nullopt;
-  std::string pattern = "%";
-  for (char c : *search) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  pattern += '%';
-  return pattern;
+  return fold_case(*search);
 }
 
 std::optional<int64_t> status_value(const std::optional<RequestStatus>& status) {
@@ -286,13 +283,15 @@ std::optional<ProductRow> find_product(Database& db, int64_t store_id,
 
 ProductRow save_product(Database& db, int64_t store_id, const Product& product, int64_t now) {
   Statement& st = db.cached(
-      "INSERT INTO products(store_id, product_id, title, data, created_at, updated_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+      "INSERT INTO products(store_id, product_id, title, search_text, data, created_at,"
+      " updated_at) VALUES (?1, ?2, ?3, ?6, ?4, ?5, ?5)"
       " ON CONFLICT(store_id, product_id) DO UPDATE SET title = excluded.title,"
-      " data = excluded.data, updated_at = excluded.updated_at"
+      " search_text = excluded.search_text, data = excluded.data,"
+      " updated_at = excluded.updated_at"
       " RETURNING id, created_at, updated_at");
   st.bind(1, store_id).bind(2, product.product_id).bind(3, product.title);
   st.bind(4, product_to_storage(product)).bind(5, now);
+  st.bind(6, fold_case(product.product_id + "\n" + product.title));
   if (!st.step()) throw std::runtime_error("product upsert returned no row");
   ProductRow row{st.int64(0), product, st.int64(1), st.int64(2)};
   st.reset();
@@ -310,9 +309,9 @@ bool delete_product(Database& db, int64_t store_id, const std::string& product_i
 std::vector<ProductRow> list_products(Database& db, int64_t store_id, const ProductListQuery& q) {
   Statement& st = db.cached(
       "SELECT id, data, created_at, updated_at FROM products WHERE store_id = ?1"
-      " AND (?2 IS NULL OR product_id LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\')"
+      " AND (?2 IS NULL OR instr(search_text, ?2) > 0)"
       " ORDER BY product_id LIMIT ?3 OFFSET ?4");
-  st.bind(1, store_id).bind(2, like_pattern(q.search)).bind(3, q.page.limit);
+  st.bind(1, store_id).bind(2, folded(q.search)).bind(3, q.page.limit);
   st.bind(4, q.page.offset);
   std::vector<ProductRow> rows;
   while (st.step()) rows.push_back(read_product(st));
@@ -323,8 +322,8 @@ std::vector<ProductRow> list_products(Database& db, int64_t store_id, const Prod
 int64_t count_products(Database& db, int64_t store_id, const ProductListQuery& q) {
   Statement& st = db.cached(
       "SELECT count(*) FROM products WHERE store_id = ?1"
-      " AND (?2 IS NULL OR product_id LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\')");
-  st.bind(1, store_id).bind(2, like_pattern(q.search));
+      " AND (?2 IS NULL OR instr(search_text, ?2) > 0)");
+  st.bind(1, store_id).bind(2, folded(q.search));
   return single_int(st);
 }
 

@@ -88,3 +88,19 @@ TEST_CASE("ascii_lower lower-cases ASCII letters only") {
   CHECK(ascii_lower("ÄÖÜ-ABC") == "ÄÖÜ-abc");
   CHECK(ascii_lower("123_@") == "123_@");
 }
+
+TEST_CASE("fold_case lower-cases Latin, Greek and Cyrillic capitals for search") {
+  CHECK(fold_case("ÄPFEL aus SÜDTIROL") == "äpfel aus südtirol");
+  CHECK(fold_case("ŁÓDŹ Ţ Ÿ") == "łódź ţ ÿ");
+  CHECK(fold_case("ΣΟΦΙΑ Ά") == "σοφια ά");
+  CHECK(fold_case("МОСКВА ЁЖ") == "москва ёж");
+  CHECK(fold_case("× ÷ ß 中文 😀") == "× ÷ ß 中文 😀");  // no case, or no simple mapping: kept
+  CHECK(fold_case("SKU-1\nTitle") == "sku-1\ntitle");
+}
+
+TEST_CASE("append_utf8 writes 1 to 4 bytes") {
+  std::string out;
+  for (char32_t cp : {U'A', U'é', U'€', U'😀'}) append_utf8(out, cp);
+  CHECK(out == "Aé€😀");
+  CHECK(is_valid_utf8(out));
+}
