@@ -1,0 +1,190 @@
+// Measuring helpers for bench/run. Each subcommand prints one JSON object on stdout.
+//
+//   bench_tool seed DB N               N waiting requests (distinct e-mails) for BENCH-1/BENCH-1-M
+//                                      in store "bench"; prints the secret key
+//   bench_tool raw-fanout DB           the baseline: the same UPDATE + event INSERTs as an
+//                                      in-stock upsert, in one transaction, with raw SQLite
+//   bench_tool upsert-latency URL KEY N  N upserts that notify nobody, over one keep-alive
+//                                      connection: p50/p99 in ms
+//   bench_tool upsert URL KEY          one upsert putting BENCH-1-M in stock: latency, triggered
+//   bench_tool validate N              ns per back-in-stock validation (core) and per plain
+//                                      nlohmann parse of the same body (baseline)
+
+#include <httplib.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/back_in_stock.hpp"
+#include "core/json.hpp"
+#include "server/auth.hpp"
+#include "server/schema.hpp"
+#include "server/service.hpp"
+#include "server/store.hpp"
+#include "server/writer.hpp"
+
+namespace {
+
+using namespace stockbell;
+using namespace stockbell::server;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1))];
+}
+
+constexpr const char* kBenchBody =
+    R"({"productId":"SKU-PROTEIN-1KG","variantId":"SKU-PROTEIN-1KG-VANILLA","productTitle":"Protein Powder 1 kg","variantTitle":"Vanilla","customer":{"email":"  Buyer.Name+tag@Example.com ","firstName":"Ada","lastName":"Lovelace","attributes":{"source":"pdp","visits":3}}})";
+
+// Seeds like N calls of the API would: subscribers, one target, a snapshot, waiting requests
+// and their `requested` events, in set-based statements.
+int seed(const std::string& db_path, int64_t n) {
+  const auto start = Clock::now();
+  std::string key;
+  {
+    Writer writer(db_path, Writer::Options{});
+    key = writer.run([&](Database& db) {
+      const int64_t now = now_ms();
+      const std::string secret = create_key(db, "bench", KeyKind::secret, {}, now);
+      const int64_t store = *store::find_store(db, "bench");
+      const int64_t target = store::find_or_create_target(db, store, "BENCH-1", "BENCH-1-M");
+      const int64_t snapshot = store::snapshot_id(db, target, ProductSnapshot{});
+      Statement subscribers = db.prepare(
+          "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?1)"
+          " INSERT INTO subscribers(store_id, email, attributes, created_at, updated_at)"
+          " SELECT ?2, 'seed' || i || '@bench.example', '{}', ?3, ?3 FROM c");
+      subscribers.bind(1, n).bind(2, store).bind(3, now).run();
+      Statement requests = db.prepare(
+          "INSERT INTO requests(target_id, subscriber_id, status, created_at)"
+          " SELECT ?1, id, 0, ?2 FROM subscribers WHERE store_id = ?3 ORDER BY id");
+      requests.bind(1, target).bind(2, now).bind(3, store).run();
+      Statement events = db.prepare(
+          "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
+          " SELECT ?1, 0, id, ?2, ?3 FROM requests WHERE target_id = ?4 ORDER BY id");
+      events.bind(1, store).bind(2, snapshot).bind(3, now).bind(4, target).run();
+      return secret;
+    });
+    writer.stop();
+  }
+  std::printf("{\"key\":\"%s\",\"requests\":%lld,\"seconds\":%.3f}\n", key.c_str(),
+              static_cast<long long>(n), ms_since(start) / 1000.0);
+  return 0;
+}
+
+// What an in-stock upsert does for a target with N waiting requests, without Stockbell around it.
+int raw_fanout(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return 1;
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+               nullptr, nullptr, nullptr);
+  const auto start = Clock::now();
+  const char* sql =
+      "BEGIN IMMEDIATE;"
+      "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
+      " SELECT t.store_id, 1, r.id, (SELECT max(id) FROM snapshots), 1"
+      " FROM requests r JOIN targets t ON t.id = r.target_id"
+      " WHERE t.product_id = 'BENCH-1' AND t.variant_id = 'BENCH-1-M' AND r.status = 0"
+      " ORDER BY r.id;"
+      "UPDATE requests SET status = 1, notified_at = 1 WHERE status = 0 AND target_id ="
+      " (SELECT id FROM targets WHERE product_id = 'BENCH-1' AND variant_id = 'BENCH-1-M');"
+      "COMMIT;";
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::fprintf(stderr, "raw fan-out failed: %s\n", error);
+    return 1;
+  }
+  const double elapsed = ms_since(start);
+  const int64_t notified = sqlite3_changes(db);
+  sqlite3_close(db);
+  std::printf("{\"ms\":%.3f,\"notified\":%lld}\n", elapsed, static_cast<long long>(notified));
+  return 0;
+}
+
+httplib::Client client_for(const std::string& url) {
+  httplib::Client client(url);
+  client.set_tcp_nodelay(true);
+  client.set_keep_alive(true);
+  client.set_read_timeout(600, 0);
+  return client;
+}
+
+int upsert(const std::string& url, const std::string& key) {
+  httplib::Client client = client_for(url);
+  const std::string body =
+      R"({"products":[{"productId":"BENCH-1","title":"Bench","variants":[{"variantId":"BENCH-1-M","title":"M","inventoryQuantity":5}]}]})";
+  const auto start = Clock::now();
+  auto res = client.Post("/api/v1/products", {{"Authorization", "Bearer " + key}}, body,
+                         "application/json");
+  const double elapsed = ms_since(start);
+  if (!res || res->status != 200) {
+    std::fprintf(stderr, "upsert failed: %s\n", res ? res->body.c_str() : "no response");
+    return 1;
+  }
+  const Json reply = Json::parse(res->body);
+  std::printf("{\"ms\":%.3f,\"triggered\":%lld}\n", elapsed,
+              static_cast<long long>(reply["backInStockEventsTriggered"].get<int64_t>()));
+  return 0;
+}
+
+int upsert_latency(const std::string& url, const std::string& key, int n) {
+  httplib::Client client = client_for(url);
+  std::vector<double> samples;
+  for (int i = 0; i < n; ++i) {
+    const std::string body = R"({"products":[{"productId":"QUIET-)" + std::to_string(i % 10) +
+                             R"(","title":"Quiet","priceCents":)" + std::to_string(i) +
+                             R"(,"variants":[{"variantId":"Q","title":"Q","inventoryQuantity":3}]}]})";
+    const auto start = Clock::now();
+    auto res = client.Post("/api/v1/products", {{"Authorization", "Bearer " + key}}, body,
+                           "application/json");
+    samples.push_back(ms_since(start));
+    if (!res || res->status != 200) {
+      std::fprintf(stderr, "upsert failed: %s\n", res ? res->body.c_str() : "no response");
+      return 1;
+    }
+  }
+  std::printf("{\"n\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n", n, percentile(samples, 0.5),
+              percentile(samples, 0.99));
+  return 0;
+}
+
+int validate(int64_t n) {
+  const std::string body = kBenchBody;
+  size_t sink = 0;
+  auto start = Clock::now();
+  for (int64_t i = 0; i < n; ++i) sink += validate_back_in_stock_json(body).size();
+  const double core_ns = ms_since(start) * 1e6 / static_cast<double>(n);
+  start = Clock::now();
+  for (int64_t i = 0; i < n; ++i) sink += Json::parse(body).size();
+  const double parse_ns = ms_since(start) * 1e6 / static_cast<double>(n);
+  std::printf("{\"iterations\":%lld,\"validate_ns\":%.1f,\"json_parse_ns\":%.1f,\"sink\":%zu}\n",
+              static_cast<long long>(n), core_ns, parse_ns, sink);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> a(argv + 1, argv + argc);
+  try {
+    if (a.size() == 3 && a[0] == "seed") return seed(a[1], std::stoll(a[2]));
+    if (a.size() == 2 && a[0] == "raw-fanout") return raw_fanout(a[1]);
+    if (a.size() == 3 && a[0] == "upsert") return upsert(a[1], a[2]);
+    if (a.size() == 4 && a[0] == "upsert-latency") return upsert_latency(a[1], a[2], std::stoi(a[3]));
+    if (a.size() == 2 && a[0] == "validate") return validate(std::stoll(a[1]));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_tool: %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: see the comment at the top of bench/bench_tool.cpp\n");
+  return 2;
+}

@@ -1,0 +1,25 @@
+-- wrk script: POST /api/v1/back-in-stock with a distinct e-mail on every request.
+-- The key comes from the environment (STOCKBELL_BENCH_KEY); each wrk thread numbers its own
+-- requests with its thread id, so e-mails never repeat across threads.
+local counter = 0
+thread_id = 0  -- a global: setup() sets it per thread with thread:set()
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("STOCKBELL_BENCH_KEY")
+end
+
+function request()
+  counter = counter + 1
+  local body = string.format(
+    '{"productId":"BENCH-1","variantId":"BENCH-1-M","customer":{"email":"t%d-%d@bench.example"}}',
+    thread_id, counter)
+  return wrk.format(nil, "/api/v1/back-in-stock", nil, body)
+end
