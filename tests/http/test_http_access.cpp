@@ -1,0 +1,2 @@
+// Filled in by the access suite.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Filled in by the crash_safety suite.
+#include <doctest/doctest.h>

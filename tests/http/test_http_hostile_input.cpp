@@ -1,0 +1,2 @@
+// Filled in by the hostile_input suite.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Filled in by the shutdown suite.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Filled in by the webhooks suite.
+#include <doctest/doctest.h>
