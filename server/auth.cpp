@@ -82,6 +82,32 @@ AuthResult authenticate(Database& db, std::string_view header) {
   return result;
 }
 
+AuthResult Authenticator::authenticate(std::string_view header) {
+  constexpr std::string_view scheme = "bearer ";
+  const auto now = std::chrono::steady_clock::now();
+  store::KeyHash hash{};
+  const bool well_formed = header.size() > scheme.size() &&
+                           ascii_lower(header.substr(0, scheme.size())) == scheme &&
+                           is_well_formed_key(header.substr(scheme.size()));
+  if (well_formed) {
+    hash = hash_key(header.substr(scheme.size()));
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.expires > now) return AuthResult{it->second.principal, {}};
+  }
+  AuthResult result;
+  {
+    auto db = reads_.acquire();
+    result = stockbell::server::authenticate(*db, header);
+  }
+  if (well_formed && result.principal) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_[hash] = Entry{*result.principal, now + std::chrono::minutes(1)};
+  }
+  return result;
+}
+
 std::string create_key(Database& db, const std::string& store_name, KeyKind kind,
                        const std::vector<std::string>& origins, int64_t now) {
   std::optional<int64_t> store_id = store::find_store(db, store_name);

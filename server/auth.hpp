@@ -4,6 +4,9 @@
 // characters (238 bits). Only SHA-256 of a key is stored; lookups go by that hash and the match
 // is confirmed with a constant-time comparison.
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +42,25 @@ struct AuthResult {
   AuthFailure failure = AuthFailure::missing;
 };
 AuthResult authenticate(Database& db, std::string_view authorization_header);
+
+/// authenticate() with the keys recently seen kept in memory (by hash, for a minute), so a
+/// storefront burst doesn't query the database per request. Keys are never deleted, so a cached
+/// key can't have gone stale; unknown keys are not cached (each costs one indexed lookup).
+class Authenticator {
+ public:
+  explicit Authenticator(ReadPool& reads) : reads_(reads) {}
+  AuthResult authenticate(std::string_view authorization_header);
+
+ private:
+  struct Entry {
+    Principal principal;
+    std::chrono::steady_clock::time_point expires;
+  };
+  static constexpr size_t kMaxEntries = 10'000;
+  ReadPool& reads_;
+  std::mutex mutex_;
+  std::map<store::KeyHash, Entry> cache_;
+};
 
 /// Creates the store if needed and a key for it; returns the key (shown once).
 std::string create_key(Database& db, const std::string& store_name, KeyKind kind,

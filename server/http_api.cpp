@@ -95,6 +95,7 @@ HttpApi::HttpApi(const ServeConfig& config, Service& service, WebhookService& we
       service_(service),
       webhooks_(webhooks),
       files_(std::move(files)),
+      authenticator_(service.reads()),
       ip_limiter_(BucketPolicy{static_cast<double>(config.rate_ip_per_minute),
                                static_cast<double>(config.rate_ip_burst)}),
       email_limiter_(BucketPolicy{static_cast<double>(config.rate_email_per_hour) / 60.0,
@@ -252,11 +253,7 @@ bool HttpApi::within_limit(RateLimiter& limiter, const std::string& key,
 std::optional<Principal> HttpApi::authorize(const httplib::Request& req, httplib::Response& res,
                                             Access access,
                                             const std::optional<std::string>& origin) {
-  AuthResult auth;
-  {
-    auto db = service_.reads().acquire();
-    auth = authenticate(*db, req.get_header_value("Authorization"));
-  }
+  const AuthResult auth = authenticator_.authenticate(req.get_header_value("Authorization"));
   if (!auth.principal) {
     const char* message =
         auth.failure == AuthFailure::missing

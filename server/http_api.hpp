@@ -97,6 +97,7 @@ class HttpApi {
   WebhookService& webhooks_;
   StaticFiles files_;
   std::vector<Route> routes_;
+  Authenticator authenticator_;
   RateLimiter ip_limiter_;
   RateLimiter email_limiter_;
   std::vector<Cidr> trusted_proxies_;

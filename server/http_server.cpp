@@ -177,6 +177,7 @@ int serve(const ServeConfig& config) {
   listen_ended = true;
   dispatcher.stop();  // attempts under way finish and are recorded
   writer.stop();
+  std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", writer.jobs(), writer.commits());
   pthread_kill(signal_thread.native_handle(), SIGUSR1);  // harmless if it already returned
   signal_thread.join();
   std::fprintf(stderr, "stockbell: stopped\n");

@@ -1,5 +1,6 @@
 #include "server/writer.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 #include "server/schema.hpp"
@@ -9,7 +10,32 @@ namespace stockbell::server {
 Writer::Writer(const std::string& path, Options options) : options_(options) {
   db_ = std::make_unique<Database>(path, Database::Mode::read_write_create);
   id_key_ = open_schema(*db_);
+  db_->exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop() does it, off the commit path
   thread_ = std::thread([this] { loop(); });
+  checkpointer_ = std::thread([this, path] { checkpoint_loop(path); });
+}
+
+// Every ~100 commits (or each second with commits pending), a PASSIVE checkpoint: it copies what
+// no reader still needs and never blocks the writer. With readers pinned to old snapshots it may
+// not finish; the next round picks up where it stopped.
+void Writer::checkpoint_loop(std::string path) {
+  Database db(path, Database::Mode::read_write_create);
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    checkpoint_wake_.wait_for(lock, std::chrono::seconds(1),
+                              [&] { return stopping_ || commits_since_checkpoint_ >= 100; });
+    if (commits_since_checkpoint_ > 0) {
+      commits_since_checkpoint_ = 0;
+      lock.unlock();
+      try {
+        db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (const SqliteError& e) {
+        std::fprintf(stderr, "stockbell: checkpoint failed (will retry): %s\n", e.what());
+      }
+      lock.lock();
+    }
+    if (stopping_) return;
+  }
 }
 
 Writer::~Writer() { stop(); }
@@ -20,7 +46,9 @@ void Writer::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  checkpoint_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 size_t Writer::commits() const {
@@ -86,6 +114,7 @@ void Writer::run_group(std::deque<std::unique_ptr<Pending>>& group) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!commit_error) ++commits_;
+    if (!commit_error && ++commits_since_checkpoint_ >= 100) checkpoint_wake_.notify_one();
     jobs_ += group.size();
   }
   for (auto& pending : group) {

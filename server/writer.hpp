@@ -68,6 +68,7 @@ class Writer {
 
   void submit(std::function<void(Database&)> work);
   void loop();
+  void checkpoint_loop(std::string path);
   void run_group(std::deque<std::unique_ptr<Pending>>& group);
 
   Options options_;
@@ -79,7 +80,10 @@ class Writer {
   bool stopping_ = false;
   size_t commits_ = 0;
   size_t jobs_ = 0;
+  size_t commits_since_checkpoint_ = 0;
+  std::condition_variable checkpoint_wake_;
   std::thread thread_;
+  std::thread checkpointer_;
 };
 
 }  // namespace stockbell::server
