@@ -1,6 +1,6 @@
 #include "core/attributes.hpp"
 
-#include <cmath>
+#include <cstdlib>
 
 #include "core/fields.hpp"
 #include "core/text.hpp"
@@ -28,26 +28,27 @@ Json read_attributes(const Json& value, const std::string& path, Problems& probl
     problems.add(path, FieldCode::too_many_items, static_cast<int64_t>(kMaxAttributeKeys));
     return out;
   }
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    const std::string field = join_path(path, it.key());
-    if (!is_attribute_key(it.key())) {
+  for (const auto& [key, v] : value.members()) {
+    const std::string field = join_path(path, key);
+    if (!is_attribute_key(key)) {
       problems.add(field, FieldCode::invalid_attribute_name);
       continue;
     }
-    const Json& v = it.value();
     if (v.is_string()) {
-      const std::string& text = v.get_ref<const std::string&>();
-      if (!check_text(text, TextRule{kMaxAttributeStringChars, true}, field, problems)) continue;
-    } else if (v.is_number_float()) {
-      if (!std::isfinite(v.get<double>())) {
+      if (!check_text(v.as_string(), TextRule{kMaxAttributeStringChars, true}, field, problems))
+        continue;
+    } else if (v.is_number()) {
+      // Kept as written; refused if no double could hold it, or written absurdly long.
+      if (v.number_text().size() > kMaxAttributeNumberChars ||
+          std::abs(v.decimal_exponent()) > 300) {
         problems.add(field, FieldCode::invalid_attribute_value);
         continue;
       }
-    } else if (!v.is_null() && !v.is_boolean() && !v.is_number()) {
+    } else if (!v.is_null() && !v.is_bool()) {
       problems.add(field, FieldCode::invalid_attribute_value);
       continue;
     }
-    out[it.key()] = v;
+    out[key] = v;
   }
   return out;
 }
@@ -56,16 +57,15 @@ Json merge_attributes(const Json& stored, const Json& incoming, bool overwrite) 
   Json out = stored.is_object() ? stored : Json::object();
   // Removals first: the room they free is there for the additions of the same merge.
   if (overwrite)
-    for (auto it = incoming.begin(); it != incoming.end(); ++it)
-      if (it.value().is_null()) out.erase(it.key());
-  for (auto it = incoming.begin(); it != incoming.end(); ++it) {
-    if (it.value().is_null()) continue;
-    const bool exists = out.contains(it.key());
-    if (exists) {
-      if (overwrite) out[it.key()] = it.value();
+    for (const auto& [key, value] : incoming.members())
+      if (value.is_null()) out.erase(key);
+  for (const auto& [key, value] : incoming.members()) {
+    if (value.is_null()) continue;
+    if (out.contains(key)) {
+      if (overwrite) out[key] = value;
       continue;
     }
-    if (out.size() < kMaxAttributeKeys) out[it.key()] = it.value();
+    if (out.size() < kMaxAttributeKeys) out[key] = value;
   }
   return out;
 }

@@ -9,9 +9,13 @@
 
 namespace stockbell {
 
+/// Longest number text kept as an attribute value (JavaScript never writes more than 24).
+constexpr size_t kMaxAttributeNumberChars = 32;
+
 /// Validates `customer.attributes`: an object of at most 50 keys matching [A-Za-z0-9_.-]{1,64},
 /// each value a string (at most 1000 characters, no control characters except tab and line
-/// breaks), a finite number, a boolean or null. Returns the valid attributes (strings unchanged).
+/// breaks), a number a double can hold (kept exactly as written, at most 32 characters), a
+/// boolean or null. Returns the valid attributes (strings unchanged).
 Json read_attributes(const Json& value, const std::string& path, Problems& problems);
 
 /// Merges incoming attributes onto stored ones: a key with a value sets it, a key with null

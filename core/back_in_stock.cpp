@@ -20,7 +20,7 @@ std::optional<std::string> read_email(ObjectReader& reader) {
     problems.add(path, FieldCode::invalid_type, std::nullopt, "a string");
     return std::nullopt;
   }
-  const std::string_view email = trim(value->get_ref<const std::string&>());
+  const std::string_view email = trim(value->as_string());
   if (email.empty()) {
     problems.add(path, FieldCode::required);
     return std::nullopt;
@@ -87,19 +87,17 @@ Result<BackInStockRequest> parse_back_in_stock_request(std::string_view body) {
   return read_back_in_stock_request(*document);
 }
 
-OrderedJson back_in_stock_request_json(const BackInStockRequest& request) {
+Json back_in_stock_request_json(const BackInStockRequest& request) {
   auto text_or_null = [](const std::optional<std::string>& v) {
-    return v ? OrderedJson(*v) : OrderedJson(nullptr);
+    return v ? Json(*v) : Json(nullptr);
   };
-  OrderedJson customer;
+  Json customer;
   customer["email"] = request.customer.email;
   customer["externalId"] = text_or_null(request.customer.external_id);
   customer["firstName"] = text_or_null(request.customer.first_name);
   customer["lastName"] = text_or_null(request.customer.last_name);
-  customer["attributes"] = OrderedJson::object();
-  for (auto it = request.customer.attributes.begin(); it != request.customer.attributes.end(); ++it)
-    customer["attributes"][it.key()] = OrderedJson(it.value());
-  OrderedJson out;
+  customer["attributes"] = request.customer.attributes;
+  Json out;
   out["productId"] = request.product_id;
   out["variantId"] = request.variant_id;
   out["productTitle"] = text_or_null(request.product_title);

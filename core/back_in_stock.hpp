@@ -39,7 +39,7 @@ Result<BackInStockRequest> parse_back_in_stock_request(std::string_view body);
 Result<BackInStockRequest> read_back_in_stock_request(const Json& document);
 
 /// The normalised request as JSON (fixed key order, absent optionals as null).
-OrderedJson back_in_stock_request_json(const BackInStockRequest& request);
+Json back_in_stock_request_json(const BackInStockRequest& request);
 
 /// The widget's and the test vectors' entry point: `{"ok":true,"request":{...}}` or
 /// `{"ok":false,"status":400,"error":{<the exact error body the server would send>}}`.

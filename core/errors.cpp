@@ -118,15 +118,15 @@ ApiError validation_error(std::vector<FieldError> details) {
 
 std::string error_envelope_json(const ApiError& error) { return dump(error_envelope(error)); }
 
-OrderedJson error_envelope(const ApiError& error) {
-  OrderedJson out;
+Json error_envelope(const ApiError& error) {
+  Json out;
   out["success"] = false;
   out["error"] = error.message;
   out["code"] = api_code_name(error.code);
   if (!error.details.empty()) {
-    OrderedJson details = OrderedJson::array();
+    Json details = Json::array();
     for (const FieldError& d : error.details) {
-      OrderedJson item;
+      Json item;
       item["field"] = d.field;
       item["code"] = field_code_name(d.code);
       item["message"] = d.message;

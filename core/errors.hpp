@@ -87,7 +87,7 @@ ApiError make_error(ApiCode code, std::string message = {});
 ApiError validation_error(std::vector<FieldError> details);
 
 /// `{"success":false,"error":...,"code":...,"details":[...]}`, keys in that order.
-OrderedJson error_envelope(const ApiError& error);
+Json error_envelope(const ApiError& error);
 std::string error_envelope_json(const ApiError& error);
 
 /// A value or the error that prevented it.
@@ -114,7 +114,7 @@ std::string invalid_json_message(const JsonParseFailure& failure);
 /// or `{"ok":false,"status":400,"error":<the error envelope>}`.
 template <class T, class ToJson>
 std::string validation_outcome_json(const Result<T>& result, ToJson to_json, const char* key) {
-  OrderedJson out;
+  Json out;
   out["ok"] = result.ok();
   if (result.ok()) {
     out[key] = to_json(result.value());

@@ -6,8 +6,8 @@ namespace stockbell {
 namespace {
 
 template <class T>
-OrderedJson nullable(const std::optional<T>& value) {
-  return value ? OrderedJson(*value) : OrderedJson(nullptr);
+Json nullable(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
 }
 
 }  // namespace
@@ -40,15 +40,15 @@ ProductSnapshot snapshot_of(const Product* product, std::string_view variant_id)
   return s;
 }
 
-OrderedJson event_json(const EventData& e) {
-  OrderedJson subscriber;
+Json event_json(const EventData& e) {
+  Json subscriber;
   subscriber["id"] = e.subscriber.id;
   subscriber["email"] = e.subscriber.email;
   subscriber["firstName"] = nullable(e.subscriber.first_name);
   subscriber["lastName"] = nullable(e.subscriber.last_name);
   subscriber["externalId"] = nullable(e.subscriber.external_id);
 
-  OrderedJson product;
+  Json product;
   product["productId"] = e.product_id;
   product["variantId"] = e.variant_id;
   product["productTitle"] =
@@ -60,11 +60,11 @@ OrderedJson event_json(const EventData& e) {
   product["priceCents"] = nullable(e.catalog.price_cents);
   product["currency"] = nullable(e.catalog.currency);
 
-  OrderedJson request;
+  Json request;
   request["id"] = e.request_id;
   request["createdAt"] = format_timestamp(e.request_created_at_ms);
 
-  OrderedJson out;
+  Json out;
   out["id"] = e.id;
   out["type"] = event_type_name(e.type);
   out["createdAt"] = format_timestamp(e.created_at_ms);

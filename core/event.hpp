@@ -69,6 +69,6 @@ struct EventData {
 
 /// `{"id","type","createdAt","subscriber":{...},"product":{...},"request":{...}}`, fixed key
 /// order, absent values as null.
-OrderedJson event_json(const EventData& event);
+Json event_json(const EventData& event);
 
 }  // namespace stockbell

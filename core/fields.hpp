@@ -71,7 +71,7 @@ bool check_text(std::string_view text, const TextRule& rule, const std::string& 
                 Problems& problems);
 
 /// Reads the fields of one JSON object at `path` (e.g. `products[2]`). Each accessor marks its key
-/// as known; `reject_unknown()` then reports every other key as `unknown_field`.
+/// as known; `reject_unknown()` then reports every other key as `unknown_field`, in key order.
 class ObjectReader {
  public:
   ObjectReader(const Json& object, std::string path, Problems& problems);
@@ -106,8 +106,5 @@ class ObjectReader {
 
 /// Checks that `value` is an object; reports `invalid_type` ("an object") at `path` if not.
 bool expect_object(const Json& value, const std::string& path, Problems& problems);
-
-/// The English article + type name used in `invalid_type` messages, e.g. "a string".
-std::string_view json_type_phrase(const Json& value);
 
 }  // namespace stockbell

@@ -112,30 +112,35 @@ std::optional<ProductPatch> read_product(const Json& value, const std::string& p
 }
 
 template <class T>
-void put_patch(OrderedJson& out, const char* key, const Patch<T>& patch) {
+void put_patch(Json& out, const char* key, const Patch<T>& patch) {
   if (patch.is_null()) out[key] = nullptr;
   if (patch.has_value()) out[key] = patch.value;
 }
 
-OrderedJson options_json(const std::vector<VariantOption>& options) {
-  OrderedJson list = OrderedJson::array();
-  for (const VariantOption& o : options) list.push_back({{"name", o.name}, {"value", o.value}});
+Json options_json(const std::vector<VariantOption>& options) {
+  Json list = Json::array();
+  for (const VariantOption& o : options) {
+    Json item;
+    item["name"] = o.name;
+    item["value"] = o.value;
+    list.push_back(std::move(item));
+  }
   return list;
 }
 
-void put_options_patch(OrderedJson& out, const Patch<std::vector<VariantOption>>& patch) {
+void put_options_patch(Json& out, const Patch<std::vector<VariantOption>>& patch) {
   if (patch.is_null()) out["options"] = nullptr;
   if (patch.has_value()) out["options"] = options_json(patch.value);
 }
 
 template <class T>
-void put_optional(OrderedJson& out, const char* key, const std::optional<T>& value) {
+void put_optional(Json& out, const char* key, const std::optional<T>& value) {
   if (value) out[key] = *value;
 }
 
 template <class T>
-void put_nullable(OrderedJson& out, const char* key, const std::optional<T>& value) {
-  out[key] = value ? OrderedJson(*value) : OrderedJson(nullptr);
+void put_nullable(Json& out, const char* key, const std::optional<T>& value) {
+  out[key] = value ? Json(*value) : Json(nullptr);
 }
 
 Variant apply_variant_patch(const Variant* stored, const VariantPatch& patch) {
@@ -155,20 +160,26 @@ Variant apply_variant_patch(const Variant* stored, const VariantPatch& patch) {
 
 // Storage reading helpers: input written by product_to_storage. A number or boolean member of
 // another type gives false (never an exception: this also runs without exception support).
-template <class T>
-bool get_optional(const Json& object, const char* key, std::optional<T>& out) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return true;
-  const bool type_ok = std::is_same_v<T, bool> ? it->is_boolean() : it->is_number_integer();
-  if (!type_ok) return false;
-  out = it->get<T>();
+bool get_optional(const Json& object, const char* key, std::optional<bool>& out) {
+  const Json* value = object.find(key);
+  if (value == nullptr || value->is_null()) return true;
+  if (!value->is_bool()) return false;
+  out = value->as_bool();
+  return true;
+}
+
+bool get_optional(const Json& object, const char* key, std::optional<int64_t>& out) {
+  const Json* value = object.find(key);
+  if (value == nullptr || value->is_null()) return true;
+  if (!value->is_number() || !value->as_integer()) return false;
+  out = value->as_integer();
   return true;
 }
 
 std::optional<std::string> get_text(const Json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  const Json* value = object.find(key);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return value->as_string();
 }
 
 }  // namespace
@@ -213,10 +224,10 @@ Result<ProductUpsert> parse_product_upsert(std::string_view body) {
   return read_product_upsert(*document);
 }
 
-OrderedJson product_upsert_json(const ProductUpsert& upsert) {
-  OrderedJson products = OrderedJson::array();
+Json product_upsert_json(const ProductUpsert& upsert) {
+  Json products = Json::array();
   for (const ProductPatch& p : upsert.products) {
-    OrderedJson out;
+    Json out;
     out["productId"] = p.product_id;
     out["title"] = p.title;
     put_patch(out, "description", p.description);
@@ -227,9 +238,9 @@ OrderedJson product_upsert_json(const ProductUpsert& upsert) {
     put_patch(out, "currency", p.currency);
     put_patch(out, "inStock", p.in_stock);
     if (p.variants) {
-      OrderedJson variants = OrderedJson::array();
+      Json variants = Json::array();
       for (const VariantPatch& v : *p.variants) {
-        OrderedJson vj;
+        Json vj;
         vj["variantId"] = v.variant_id;
         vj["title"] = v.title;
         put_patch(vj, "sku", v.sku);
@@ -245,7 +256,7 @@ OrderedJson product_upsert_json(const ProductUpsert& upsert) {
     }
     products.push_back(std::move(out));
   }
-  OrderedJson out;
+  Json out;
   out["products"] = std::move(products);
   return out;
 }
@@ -320,7 +331,7 @@ std::vector<std::string> in_stock_target_ids(const Product& product) {
 }
 
 std::string product_to_storage(const Product& product) {
-  OrderedJson out;
+  Json out;
   out["productId"] = product.product_id;
   out["title"] = product.title;
   put_optional(out, "description", product.description);
@@ -330,9 +341,9 @@ std::string product_to_storage(const Product& product) {
   put_optional(out, "compareAtPriceCents", product.compare_at_price_cents);
   put_optional(out, "currency", product.currency);
   put_optional(out, "inStock", product.in_stock);
-  OrderedJson variants = OrderedJson::array();
+  Json variants = Json::array();
   for (const Variant& v : product.variants) {
-    OrderedJson vj;
+    Json vj;
     vj["variantId"] = v.variant_id;
     vj["title"] = v.title;
     put_optional(vj, "sku", v.sku);
@@ -366,9 +377,9 @@ std::optional<Product> product_from_storage(std::string_view text) {
       !get_optional(*doc, "compareAtPriceCents", p.compare_at_price_cents) ||
       !get_optional(*doc, "inStock", p.in_stock))
     return std::nullopt;
-  auto variants = doc->find("variants");
-  if (variants != doc->end() && variants->is_array()) {
-    for (const Json& vj : *variants) {
+  const Json* variants = doc->find("variants");
+  if (variants != nullptr && variants->is_array()) {
+    for (const Json& vj : variants->items()) {
       std::optional<std::string> vid = get_text(vj, "variantId");
       std::optional<std::string> vtitle = get_text(vj, "title");
       if (!vid || !vtitle) return std::nullopt;
@@ -382,9 +393,9 @@ std::optional<Product> product_from_storage(std::string_view text) {
           !get_optional(vj, "inStock", v.in_stock) ||
           !get_optional(vj, "inventoryQuantity", v.inventory_quantity))
         return std::nullopt;
-      auto options = vj.find("options");
-      if (options != vj.end() && options->is_array())
-        for (const Json& o : *options)
+      const Json* options = vj.find("options");
+      if (options != nullptr && options->is_array())
+        for (const Json& o : options->items())
           v.options.push_back({get_text(o, "name").value_or(""), get_text(o, "value").value_or("")});
       p.variants.push_back(std::move(v));
     }
@@ -392,8 +403,8 @@ std::optional<Product> product_from_storage(std::string_view text) {
   return p;
 }
 
-OrderedJson product_api_json(const Product& product, const ProductMeta& meta) {
-  OrderedJson out;
+Json product_api_json(const Product& product, const ProductMeta& meta) {
+  Json out;
   out["id"] = meta.id;
   out["productId"] = product.product_id;
   out["provider"] = "api";
@@ -405,9 +416,9 @@ OrderedJson product_api_json(const Product& product, const ProductMeta& meta) {
   put_nullable(out, "compareAtPriceCents", product.compare_at_price_cents);
   put_nullable(out, "currency", product.currency);
   out["inStock"] = product_in_stock(product);
-  OrderedJson variants = OrderedJson::array();
+  Json variants = Json::array();
   for (const Variant& v : product.variants) {
-    OrderedJson vj;
+    Json vj;
     vj["variantId"] = v.variant_id;
     vj["title"] = v.title;
     put_nullable(vj, "sku", v.sku);

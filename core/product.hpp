@@ -84,7 +84,7 @@ Result<ProductUpsert> parse_product_upsert(std::string_view body);
 Result<ProductUpsert> read_product_upsert(const Json& document);
 
 /// The normalised upsert as JSON: omitted fields stay omitted, explicit nulls stay null.
-OrderedJson product_upsert_json(const ProductUpsert& upsert);
+Json product_upsert_json(const ProductUpsert& upsert);
 
 /// `{"ok":true,"upsert":{...}}` or `{"ok":false,"status":400,"error":{...}}` (see back_in_stock.hpp).
 std::string validate_product_upsert_json(std::string_view body);
@@ -132,6 +132,6 @@ struct ProductMeta {
   std::string created_at;  ///< RFC 3339
   std::string updated_at;
 };
-OrderedJson product_api_json(const Product& product, const ProductMeta& meta);
+Json product_api_json(const Product& product, const ProductMeta& meta);
 
 }  // namespace stockbell

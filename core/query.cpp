@@ -155,8 +155,8 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
   return query;
 }
 
-OrderedJson pagination_json(size_t count, const Page& page, int64_t total) {
-  OrderedJson out;
+Json pagination_json(size_t count, const Page& page, int64_t total) {
+  Json out;
   out["count"] = count;
   out["hasMore"] = page.offset + static_cast<int64_t>(count) < total;
   out["limit"] = page.limit;

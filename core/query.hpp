@@ -69,6 +69,6 @@ struct DeliveryListQuery {
 Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params);
 
 /// `{"count","hasMore","limit","offset","total"}`.
-OrderedJson pagination_json(size_t count, const Page& page, int64_t total);
+Json pagination_json(size_t count, const Page& page, int64_t total);
 
 }  // namespace stockbell

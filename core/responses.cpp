@@ -5,24 +5,24 @@
 namespace stockbell {
 namespace {
 
-OrderedJson success() {
-  OrderedJson out;
+Json success() {
+  Json out;
   out["success"] = true;
   return out;
 }
 
-OrderedJson nullable_text(const std::optional<std::string>& v) {
-  return v ? OrderedJson(*v) : OrderedJson(nullptr);
+Json nullable_text(const std::optional<std::string>& v) {
+  return v ? Json(*v) : Json(nullptr);
 }
 
-OrderedJson nullable_time(const std::optional<int64_t>& ms) {
-  return ms ? OrderedJson(format_timestamp(*ms)) : OrderedJson(nullptr);
+Json nullable_time(const std::optional<int64_t>& ms) {
+  return ms ? Json(format_timestamp(*ms)) : Json(nullptr);
 }
 
 }  // namespace
 
 std::string register_response_json(const RegisterOutcome& outcome) {
-  OrderedJson out = success();
+  Json out = success();
   out["subscriberId"] = outcome.subscriber_id;
   out["requestId"] = outcome.request_id;
   out["status"] = request_status_name(outcome.status);
@@ -30,8 +30,8 @@ std::string register_response_json(const RegisterOutcome& outcome) {
   return dump(out);
 }
 
-OrderedJson request_json(const RequestView& r) {
-  OrderedJson out;
+Json request_json(const RequestView& r) {
+  Json out;
   out["id"] = r.id;
   out["productId"] = r.product_id;
   out["variantId"] = r.variant_id;
@@ -46,25 +46,25 @@ OrderedJson request_json(const RequestView& r) {
   return out;
 }
 
-std::string list_response_json(const char* key, OrderedJson items, size_t count, const Page& page,
+std::string list_response_json(const char* key, Json items, size_t count, const Page& page,
                                int64_t total) {
-  OrderedJson out = success();
+  Json out = success();
   out[key] = std::move(items);
   out["pagination"] = pagination_json(count, page, total);
   return dump(out);
 }
 
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, OrderedJson products) {
-  OrderedJson out = success();
+std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products) {
+  Json out = success();
   out["upserted"] = upserted;
   out["backInStockEventsTriggered"] = events_triggered;
   out["products"] = std::move(products);
   return dump(out);
 }
 
-std::string events_response_json(OrderedJson events, const std::optional<std::string>& next_cursor,
+std::string events_response_json(Json events, const std::optional<std::string>& next_cursor,
                                   bool has_more) {
-  OrderedJson out = success();
+  Json out = success();
   out["events"] = std::move(events);
   out["nextCursor"] = nullable_text(next_cursor);
   out["hasMore"] = has_more;
@@ -72,14 +72,14 @@ std::string events_response_json(OrderedJson events, const std::optional<std::st
 }
 
 std::string availability_response_json(bool in_stock, bool known) {
-  OrderedJson out = success();
+  Json out = success();
   out["inStock"] = in_stock;
   out["known"] = known;
   return dump(out);
 }
 
-std::string success_json(const char* key, OrderedJson value) {
-  OrderedJson out = success();
+std::string success_json(const char* key, Json value) {
+  Json out = success();
   out[key] = std::move(value);
   return dump(out);
 }

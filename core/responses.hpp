@@ -35,17 +35,17 @@ struct RequestView {
   std::optional<int64_t> notified_at_ms;
   std::optional<int64_t> cancelled_at_ms;
 };
-OrderedJson request_json(const RequestView& request);
+Json request_json(const RequestView& request);
 
 /// `{"success":true,"<key>":[...],"pagination":{...}}`.
-std::string list_response_json(const char* key, OrderedJson items, size_t count, const Page& page,
+std::string list_response_json(const char* key, Json items, size_t count, const Page& page,
                                int64_t total);
 
 /// `{"success":true,"upserted","backInStockEventsTriggered","products"}`.
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, OrderedJson products);
+std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products);
 
 /// `{"success":true,"events":[...],"nextCursor","hasMore"}`.
-std::string events_response_json(OrderedJson events, const std::optional<std::string>& next_cursor,
+std::string events_response_json(Json events, const std::optional<std::string>& next_cursor,
                                   bool has_more);
 
 /// `{"success":true,"inStock","known"}`: an unknown target is reported as not known and not in
@@ -53,6 +53,6 @@ std::string events_response_json(OrderedJson events, const std::optional<std::st
 std::string availability_response_json(bool in_stock, bool known);
 
 /// `{"success":true,"<key>":<value>}`.
-std::string success_json(const char* key, OrderedJson value);
+std::string success_json(const char* key, Json value);
 
 }  // namespace stockbell

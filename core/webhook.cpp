@@ -34,7 +34,7 @@ Patch<EventMask> read_events(ObjectReader& reader) {
       ok = false;
       continue;
     }
-    const std::string& name = item.get_ref<const std::string&>();
+    const std::string& name = item.as_string();
     if (name == "*") {
       mask = kAllEvents;
       continue;
@@ -67,8 +67,8 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
   patch.events = read_events(reader);
   patch.description = reader.patch_text("description", kDescriptionRule);
   if (const Json* enabled = reader.member("enabled")) {
-    if (enabled->is_boolean())
-      patch.enabled = Patch<bool>::of(enabled->get<bool>());
+    if (enabled->is_bool())
+      patch.enabled = Patch<bool>::of(enabled->as_bool());
     else
       problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
   }
@@ -78,12 +78,12 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
 }
 
 template <class T>
-OrderedJson nullable(const std::optional<T>& v) {
-  return v ? OrderedJson(*v) : OrderedJson(nullptr);
+Json nullable(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
 }
 
-OrderedJson nullable_time(const std::optional<int64_t>& ms) {
-  return ms ? OrderedJson(format_timestamp(*ms)) : OrderedJson(nullptr);
+Json nullable_time(const std::optional<int64_t>& ms) {
+  return ms ? Json(format_timestamp(*ms)) : Json(nullptr);
 }
 
 }  // namespace
@@ -105,12 +105,12 @@ Result<WebhookPatch> parse_webhook_update(std::string_view body) {
   return read_webhook(body, false);
 }
 
-OrderedJson webhook_json(const WebhookView& w, const std::optional<std::string>& secret) {
-  OrderedJson out;
+Json webhook_json(const WebhookView& w, const std::optional<std::string>& secret) {
+  Json out;
   out["id"] = w.id;
   out["url"] = w.url;
   out["description"] = nullable(w.description);
-  OrderedJson events = OrderedJson::array();
+  Json events = Json::array();
   for (EventType t : event_types_of(w.events)) events.push_back(event_type_name(t));
   out["events"] = std::move(events);
   out["enabled"] = w.enabled;
@@ -129,8 +129,8 @@ std::string_view delivery_status_name(DeliveryStatus status) {
   return "pending";
 }
 
-OrderedJson delivery_json(const DeliveryView& d) {
-  OrderedJson out;
+Json delivery_json(const DeliveryView& d) {
+  Json out;
   out["id"] = d.id;
   out["eventId"] = d.event_id;
   out["eventType"] = event_type_name(d.event_type);
@@ -139,9 +139,9 @@ OrderedJson delivery_json(const DeliveryView& d) {
   out["nextAttemptAt"] = nullable_time(d.next_attempt_at_ms);
   out["createdAt"] = format_timestamp(d.created_at_ms);
   out["deliveredAt"] = nullable_time(d.delivered_at_ms);
-  OrderedJson log = OrderedJson::array();
+  Json log = Json::array();
   for (const DeliveryAttemptView& a : d.attempt_log) {
-    OrderedJson item;
+    Json item;
     item["at"] = format_timestamp(a.at_ms);
     item["durationMs"] = a.duration_ms;
     item["statusCode"] = nullable(a.status_code);

@@ -48,7 +48,7 @@ struct WebhookView {
 };
 /// `{"id","url","description","events","enabled","createdAt","updatedAt"}`, plus `"secret"` when
 /// given (only at creation and rotation: it is never shown again).
-OrderedJson webhook_json(const WebhookView& webhook,
+Json webhook_json(const WebhookView& webhook,
                          const std::optional<std::string>& secret = std::nullopt);
 
 enum class DeliveryStatus {
@@ -76,7 +76,7 @@ struct DeliveryView {
   std::optional<int64_t> delivered_at_ms;
   std::vector<DeliveryAttemptView> attempt_log;  ///< oldest first
 };
-OrderedJson delivery_json(const DeliveryView& delivery);
+Json delivery_json(const DeliveryView& delivery);
 
 /// When to try again. Attempt n (1-based, n ≥ 1 attempts made) waits
 /// `min(first_delay * factor^(n-1), max_delay)`, spread by ±`jitter` (uniform), and the delivery

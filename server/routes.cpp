@@ -25,7 +25,7 @@ void HttpApi::health(RouteContext& ctx) {
     auto db = service_.reads().acquire();
     db->cached("SELECT 1").run();
   }
-  OrderedJson out;
+  Json out;
   out["success"] = true;
   out["status"] = "ok";
   out["version"] = STOCKBELL_VERSION;
@@ -52,7 +52,7 @@ void HttpApi::list_requests(RouteContext& ctx) {
   Result<RequestListQuery> query = parse_request_list_query(query_params(ctx.req));
   if (!query.ok()) return send_error(ctx.res, query.error());
   const Service::RequestPage page = service_.list_requests(ctx.principal.store_id, query.value());
-  OrderedJson items = OrderedJson::array();
+  Json items = Json::array();
   for (const store::RequestRow& row : page.rows) items.push_back(request_json(service_.request_view(row)));
   send_json(ctx.res, 200,
             list_response_json("requests", std::move(items), page.rows.size(), query.value().page,
@@ -71,7 +71,7 @@ void HttpApi::upsert_products(RouteContext& ctx) {
   if (!upsert.ok()) return send_error(ctx.res, upsert.error());
   const Service::UpsertOutcome outcome =
       service_.upsert_products(ctx.principal.store_id, upsert.value());
-  OrderedJson products = OrderedJson::array();
+  Json products = Json::array();
   for (const store::ProductRow& row : outcome.products)
     products.push_back(product_api_json(row.product, service_.product_meta(row)));
   send_json(ctx.res, 200,
@@ -83,7 +83,7 @@ void HttpApi::list_products(RouteContext& ctx) {
   Result<ProductListQuery> query = parse_product_list_query(query_params(ctx.req));
   if (!query.ok()) return send_error(ctx.res, query.error());
   const Service::ProductPage page = service_.list_products(ctx.principal.store_id, query.value());
-  OrderedJson items = OrderedJson::array();
+  Json items = Json::array();
   for (const store::ProductRow& row : page.rows)
     items.push_back(product_api_json(row.product, service_.product_meta(row)));
   send_json(ctx.res, 200,
@@ -109,7 +109,7 @@ void HttpApi::list_events(RouteContext& ctx) {
   if (!query.ok()) return send_error(ctx.res, query.error());
   Result<Service::EventPage> page = service_.list_events(ctx.principal.store_id, query.value());
   if (!page.ok()) return send_error(ctx.res, page.error());
-  OrderedJson events = OrderedJson::array();
+  Json events = Json::array();
   for (const store::EventRow& row : page.value().rows)
     events.push_back(event_json(service_.event_data(row)));
   std::optional<std::string> cursor = query.value().after;

@@ -31,7 +31,7 @@ void HttpApi::create_webhook(RouteContext& ctx) {
 }
 
 void HttpApi::list_webhooks(RouteContext& ctx) {
-  OrderedJson items = OrderedJson::array();
+  Json items = Json::array();
   for (const store::WebhookRow& row : webhooks_.list(ctx.principal.store_id))
     items.push_back(webhook_json(webhooks_.view(row)));
   send_json(ctx.res, 200, success_json("webhooks", std::move(items)));
@@ -73,7 +73,7 @@ void HttpApi::list_deliveries(RouteContext& ctx) {
   Result<WebhookService::DeliveryPage> page =
       webhooks_.deliveries(ctx.principal.store_id, ctx.params[0], query.value());
   if (!page.ok()) return send_error(ctx.res, page.error());
-  OrderedJson items = OrderedJson::array();
+  Json items = Json::array();
   for (const store::DeliveryRow& row : page.value().rows)
     items.push_back(delivery_json(webhooks_.view(row)));
   send_json(ctx.res, 200,

@@ -29,6 +29,20 @@ bool write_file(const std::string& path, std::string_view data) {
   return static_cast<bool>(out);
 }
 
+Json json(std::string_view json_text) {
+  JsonParseFailure failure;
+  std::optional<Json> value = parse_json(json_text, failure);
+  REQUIRE_MESSAGE(value.has_value(),
+                  "test input is not JSON (" << failure.message << "): " << json_text);
+  return std::move(*value);
+}
+
+Json with(Json object, std::string_view key, Json value) {
+  REQUIRE(object.is_object());
+  object[key] = std::move(value);
+  return object;
+}
+
 std::string repeat(std::string_view unit, size_t times) {
   std::string out;
   out.reserve(unit.size() * times);

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/errors.hpp"
+#include "core/json.hpp"
 
 namespace stockbell::test {
 
@@ -19,6 +20,14 @@ std::string out_dir();
 std::optional<std::string> read_file(const std::string& path);
 /// Writes `data` exactly (binary), creating parent folders; returns false on failure.
 bool write_file(const std::string& path, std::string_view data);
+
+/// The value of `json_text`, which must be valid JSON: the test fails with the parser's message
+/// otherwise. Test inputs are written as JSON text: `json(R"({"tags":["a"],"n":1.5})")`.
+Json json(std::string_view json_text);
+
+/// `object` with `key` set to `value` (appended if new, replaced in place if present), for
+/// inputs with computed values: `with(json(R"({"email":"a@b"})"), "firstName", repeat("ü", 101))`.
+Json with(Json object, std::string_view key, Json value);
 
 /// `unit` repeated `times` times: `repeat("é", 3)` is "ééé".
 std::string repeat(std::string_view unit, size_t times);

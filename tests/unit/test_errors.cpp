@@ -147,7 +147,7 @@ TEST_CASE("Result holds a value or an error") {
 }
 
 TEST_CASE("validation_outcome_json: ok with the value, or the status and envelope") {
-  auto to_json = [](int v) { return OrderedJson(v); };
+  auto to_json = [](int v) { return Json(v); };
   CHECK(validation_outcome_json(Result<int>(7), to_json, "value") == R"({"ok":true,"value":7})");
   CHECK(validation_outcome_json(Result<int>(make_error(ApiCode::payload_too_large)), to_json, "value") ==
         R"({"ok":false,"status":413,"error":{"success":false,"error":"The request body is too large.","code":"payload_too_large"}})");

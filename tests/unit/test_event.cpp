@@ -88,7 +88,7 @@ TEST_CASE("titles sent with the request win over the catalog's") {
   const Product p = catalog_product();
   EventData e = requested_event();
   e.catalog = snapshot_of(&p, "LS-100-M");
-  OrderedJson j = event_json(e);
+  Json j = event_json(e);
   CHECK(j["product"]["productTitle"] == "Linen shirt \"classic\"");
   CHECK(j["product"]["variantTitle"] == "M");  // none sent: the catalog's
   e.request_product_title.reset();

@@ -7,7 +7,9 @@
 #include "tests/unit/support.hpp"
 
 using namespace stockbell;
+using stockbell::test::json;
 using stockbell::test::repeat;
+using stockbell::test::with;
 
 namespace {
 
@@ -21,11 +23,21 @@ std::string problems_of(const Json& object, Read read) {
   return error.details.empty() ? "ok" : stockbell::test::problem_list(error);
 }
 
-Patch<int64_t> integer(const Json& value, int64_t min = 0, int64_t max = kMaxSafeInteger) {
+// patch_integer on `{"n": <value_json>}`, e.g. integer("12.0").
+Patch<int64_t> integer(std::string_view value_json, int64_t min = 0,
+                       int64_t max = kMaxSafeInteger) {
   Problems problems;
-  const Json object = {{"n", value}};  // ObjectReader keeps a reference: keep the object alive
+  // ObjectReader keeps a reference: keep the object alive.
+  const Json object = json("{\"n\":" + std::string(value_json) + "}");
   ObjectReader reader(object, "p", problems);
   return reader.patch_integer("n", min, max);
+}
+
+// The problems patch_integer reports for `{"n": <value_json>}`, or "ok".
+std::string integer_problems(std::string_view value_json, int64_t min = 0,
+                             int64_t max = kMaxSafeInteger) {
+  return problems_of(json("{\"n\":" + std::string(value_json) + "}"),
+                     [&](ObjectReader& r) { r.patch_integer("n", min, max); });
 }
 
 }  // namespace
@@ -42,7 +54,7 @@ TEST_CASE("Patch: omitted keeps, null clears, a value replaces") {
 
 TEST_CASE("patch_text: omitted, null, blank and values") {
   Problems problems;
-  Json object = {{"null", nullptr}, {"blank", " \u3000 "}, {"text", " Linen "}};
+  Json object = json(R"({"null":null,"blank":" \u3000 ","text":" Linen "})");
   ObjectReader reader(object, "p", problems);
   CHECK(reader.patch_text("missing", kTitleRule).absent());
   CHECK(reader.patch_text("null", kTitleRule).is_null());
@@ -51,39 +63,62 @@ TEST_CASE("patch_text: omitted, null, blank and values") {
   REQUIRE(text.has_value());
   CHECK(text.value == "Linen");
   CHECK(problems.empty());
-  CHECK(problems_of({{"t", 5}}, [](ObjectReader& r) { r.patch_text("t", kTitleRule); }) ==
+  CHECK(problems_of(json(R"({"t":5})"), [](ObjectReader& r) { r.patch_text("t", kTitleRule); }) ==
         "p.t:invalid_type");
-  CHECK(problems_of({{"t", repeat("x", 501)}}, [](ObjectReader& r) {
+  CHECK(problems_of(with(Json::object(), "t", repeat("x", 501)), [](ObjectReader& r) {
           r.patch_text("t", kTitleRule);
         }) == "p.t:too_long");
 }
 
 TEST_CASE("patch_integer: whole numbers in range; 12.0 is 12") {
-  CHECK(integer(12).value == 12);
-  CHECK(integer(12.0).value == 12);
-  CHECK(integer(0).value == 0);
-  CHECK(integer(-0.0).value == 0);
-  CHECK(integer(kMaxSafeInteger).value == kMaxSafeInteger);
-  CHECK(integer(nullptr).is_null());
-  CHECK(integer(-5, -kMaxSafeInteger, kMaxSafeInteger).value == -5);
-  CHECK(integer(-kMaxSafeInteger, -kMaxSafeInteger, kMaxSafeInteger).value == -kMaxSafeInteger);
-  auto code_of = [](const Json& v) {
-    return problems_of({{"n", v}}, [](ObjectReader& r) { r.patch_integer("n", 0, kMaxSafeInteger); });
-  };
-  CHECK(code_of(12.5) == "p.n:not_integer");
-  CHECK(code_of(-1) == "p.n:out_of_range");
-  CHECK(code_of(-0.5) == "p.n:out_of_range");
-  CHECK(code_of(kMaxSafeInteger + 1) == "p.n:out_of_range");           // 2^53
-  CHECK(code_of(9007199254740992.0) == "p.n:out_of_range");
-  CHECK(code_of(18446744073709551615ull) == "p.n:out_of_range");
-  CHECK(code_of(1e300) == "p.n:out_of_range");
-  CHECK(code_of("12") == "p.n:invalid_type");
-  CHECK(code_of(true) == "p.n:invalid_type");
+  CHECK(integer("12").value == 12);
+  CHECK(integer("12.0").value == 12);
+  CHECK(integer("1.2e1").value == 12);
+  CHECK(integer("120e-1").value == 12);
+  CHECK(integer("1e3").value == 1000);
+  CHECK(integer("0").value == 0);
+  CHECK(integer("-0").value == 0);
+  CHECK(integer("-0.0").value == 0);
+  CHECK(integer("0e-400").value == 0);
+  CHECK(integer("9007199254740991").value == kMaxSafeInteger);
+  CHECK(integer("9007199254740991.000").value == kMaxSafeInteger);
+  CHECK(integer("null").is_null());
+  CHECK(integer("-5", -kMaxSafeInteger, kMaxSafeInteger).value == -5);
+  CHECK(integer("-9007199254740991", -kMaxSafeInteger, kMaxSafeInteger).value == -kMaxSafeInteger);
+  // The extremes of int64 when the bounds allow them.
+  CHECK(integer("9223372036854775807", INT64_MIN, INT64_MAX).value == INT64_MAX);
+  CHECK(integer("-9223372036854775808", INT64_MIN, INT64_MAX).value == INT64_MIN);
+  CHECK(integer_problems("9223372036854775808", INT64_MIN, INT64_MAX) == "p.n:out_of_range");
+  CHECK(integer_problems("-9223372036854775809", INT64_MIN, INT64_MAX) == "p.n:out_of_range");
+
+  CHECK(integer_problems("12.5") == "p.n:not_integer");
+  CHECK(integer_problems("1e-3") == "p.n:not_integer");
+  CHECK(integer_problems("1e-400") == "p.n:not_integer");
+  CHECK(integer_problems("0.5") == "p.n:not_integer");
+  // Exact near the bound, where a double could not tell: 2^53 - 1.5 is in range, 2^53 - 0.5 not.
+  CHECK(integer_problems("9007199254740990.5") == "p.n:not_integer");
+  CHECK(integer_problems("9007199254740991.5") == "p.n:out_of_range");
+  CHECK(integer_problems("-9007199254740991.5", -kMaxSafeInteger, kMaxSafeInteger) ==
+        "p.n:out_of_range");
+  // Out of range wins over not_integer: the range is checked first.
+  CHECK(integer_problems("-1") == "p.n:out_of_range");
+  CHECK(integer_problems("-0.5") == "p.n:out_of_range");
+  CHECK(integer_problems("9007199254740992") == "p.n:out_of_range");  // 2^53
+  CHECK(integer_problems("9007199254740992.0") == "p.n:out_of_range");
+  CHECK(integer_problems("18446744073709551615") == "p.n:out_of_range");
+  CHECK(integer_problems("1e300") == "p.n:out_of_range");
+  // Past any double: still a number, just out of range.
+  CHECK(integer_problems("1e400") == "p.n:out_of_range");
+  CHECK(integer_problems("-1e400") == "p.n:out_of_range");
+  CHECK(integer_problems("1" + repeat("0", 400)) == "p.n:out_of_range");
+  CHECK(integer_problems("\"12\"") == "p.n:invalid_type");
+  CHECK(integer_problems("true") == "p.n:invalid_type");
+  CHECK(integer_problems("[12]") == "p.n:invalid_type");
 }
 
 TEST_CASE("out_of_range and invalid_type messages name the bounds and the expected type") {
   Problems problems;
-  const Json object = {{"n", -1}, {"b", "yes"}};
+  const Json object = json(R"({"n":-1,"b":"yes"})");
   ObjectReader reader(object, "p", problems);
   reader.patch_integer("n", 0, kMaxSafeInteger);
   reader.patch_bool("b");
@@ -94,34 +129,34 @@ TEST_CASE("out_of_range and invalid_type messages name the bounds and the expect
 
 TEST_CASE("patch_bool accepts booleans and null only") {
   Problems problems;
-  const Json object = {{"t", true}, {"f", false}, {"n", nullptr}};
+  const Json object = json(R"({"t":true,"f":false,"n":null})");
   ObjectReader reader(object, "p", problems);
   CHECK(reader.patch_bool("t").value);
   Patch<bool> f = reader.patch_bool("f");
   CHECK((f.has_value() && !f.value));
   CHECK(reader.patch_bool("n").is_null());
   CHECK(reader.patch_bool("missing").absent());
-  for (const Json& v : {Json(1), Json("true"), Json(0)})
-    CHECK(problems_of({{"b", v}}, [](ObjectReader& r) { r.patch_bool("b"); }) == "p.b:invalid_type");
+  for (const char* v : {R"({"b":1})", R"({"b":"true"})", R"({"b":0})", R"({"b":[]})"})
+    CHECK(problems_of(json(v), [](ObjectReader& r) { r.patch_bool("b"); }) == "p.b:invalid_type");
 }
 
 TEST_CASE("patch_currency: ISO 4217, lower case accepted and stored upper case") {
   Problems problems;
-  const Json object = {{"a", "usd"}, {"b", " eur "}, {"c", ""}};
+  const Json object = json(R"({"a":"usd","b":" eur ","c":""})");
   ObjectReader reader(object, "p", problems);
   CHECK(reader.patch_currency("a").value == "USD");
   CHECK(reader.patch_currency("b").value == "EUR");
   CHECK(reader.patch_currency("c").is_null());
   for (const char* bad : {"EURO", "US", "XYZ", "DEM", "€"})
-    CHECK(problems_of({{"c", bad}}, [](ObjectReader& r) { r.patch_currency("c"); }) ==
-          "p.c:invalid_currency");
-  CHECK(problems_of({{"c", 840}}, [](ObjectReader& r) { r.patch_currency("c"); }) ==
+    CHECK(problems_of(with(Json::object(), "c", bad),
+                      [](ObjectReader& r) { r.patch_currency("c"); }) == "p.c:invalid_currency");
+  CHECK(problems_of(json(R"({"c":840})"), [](ObjectReader& r) { r.patch_currency("c"); }) ==
         "p.c:invalid_type");
 }
 
 TEST_CASE("patch_url: absolute http(s) only, at most 2048 characters") {
-  auto check = [](const Json& v) {
-    return problems_of({{"u", v}}, [](ObjectReader& r) { r.patch_url("u"); });
+  auto check = [](const std::string& url) {
+    return problems_of(with(Json::object(), "u", url), [](ObjectReader& r) { r.patch_url("u"); });
   };
   CHECK(check("https://shop.example/p/1") == "ok");
   CHECK(check(" https://shop.example/p/1 ") == "ok");
@@ -139,29 +174,19 @@ TEST_CASE("required_text: missing and null are required, blank is empty") {
     return problems_of(object, [](ObjectReader& r) { r.required_text("id", kIdRule); });
   };
   CHECK(check(Json::object()) == "p.id:required");
-  CHECK(check({{"id", nullptr}}) == "p.id:required");
-  CHECK(check({{"id", " "}}) == "p.id:empty");
-  CHECK(check({{"id", false}}) == "p.id:invalid_type");
-  CHECK(check({{"id", "x"}}) == "ok");
+  CHECK(check(json(R"({"id":null})")) == "p.id:required");
+  CHECK(check(json(R"({"id":" "})")) == "p.id:empty");
+  CHECK(check(json(R"({"id":false})")) == "p.id:invalid_type");
+  CHECK(check(json(R"({"id":"x"})")) == "ok");
 }
 
-TEST_CASE("reject_unknown reports every key no accessor asked for") {
-  CHECK(problems_of({{"known", 1}, {"zeta", 1}, {"alpha", 1}}, [](ObjectReader& r) {
+TEST_CASE("reject_unknown reports every key no accessor asked for, in key order") {
+  CHECK(problems_of(json(R"({"zeta":1,"known":1,"alpha":1,"Beta":1})"), [](ObjectReader& r) {
           r.member("known");
           r.reject_unknown();
-        }) == "p.alpha:unknown_field, p.zeta:unknown_field");
-  CHECK(problems_of({{"known", 1}}, [](ObjectReader& r) {
+        }) == "p.Beta:unknown_field, p.alpha:unknown_field, p.zeta:unknown_field");
+  CHECK(problems_of(json(R"({"known":1})"), [](ObjectReader& r) {
           r.member("known");
           r.reject_unknown();
         }) == "ok");
-}
-
-TEST_CASE("json_type_phrase names JSON types for messages") {
-  CHECK(json_type_phrase(Json("x")) == "a string");
-  CHECK(json_type_phrase(Json(1)) == "a number");
-  CHECK(json_type_phrase(Json(1.5)) == "a number");
-  CHECK(json_type_phrase(Json(true)) == "a boolean");
-  CHECK(json_type_phrase(Json::array()) == "an array");
-  CHECK(json_type_phrase(Json::object()) == "an object");
-  CHECK(json_type_phrase(Json(nullptr)) == "null");
 }

@@ -6,6 +6,7 @@
 #include "tests/unit/support.hpp"
 
 using namespace stockbell;
+using stockbell::test::json;
 
 TEST_CASE("register response (golden)") {
   RegisterOutcome created{"sub_1abcdefghjkmn", "bisr_0zyxwvtsrqpnm", RequestStatus::waiting, true};
@@ -37,25 +38,25 @@ TEST_CASE("request JSON: SPEC §7 keys in order, timestamps as RFC 3339, absent 
 }
 
 TEST_CASE("list response: items then pagination") {
-  CHECK(list_response_json("requests", OrderedJson::array({1, 2}), 2, Page{2, 0}, 3) ==
+  CHECK(list_response_json("requests", json("[1,2]"), 2, Page{2, 0}, 3) ==
         R"({"success":true,"requests":[1,2],"pagination":{"count":2,"hasMore":true,"limit":2,"offset":0,"total":3}})");
 }
 
 TEST_CASE("upsert response") {
-  CHECK(upsert_response_json(2, 1, OrderedJson::array()) ==
+  CHECK(upsert_response_json(2, 1, Json::array()) ==
         R"({"success":true,"upserted":2,"backInStockEventsTriggered":1,"products":[]})");
 }
 
 TEST_CASE("events response: nextCursor null when there is none") {
-  CHECK(events_response_json(OrderedJson::array(), std::nullopt, false) ==
+  CHECK(events_response_json(Json::array(), std::nullopt, false) ==
         R"({"success":true,"events":[],"nextCursor":null,"hasMore":false})");
-  CHECK(events_response_json(OrderedJson::array(), std::string("evt_9"), true) ==
+  CHECK(events_response_json(Json::array(), std::string("evt_9"), true) ==
         R"({"success":true,"events":[],"nextCursor":"evt_9","hasMore":true})");
 }
 
 TEST_CASE("availability and generic success bodies") {
   CHECK(availability_response_json(false, true) == R"({"success":true,"inStock":false,"known":true})");
   CHECK(availability_response_json(false, false) == R"({"success":true,"inStock":false,"known":false})");
-  CHECK(success_json("request", OrderedJson{{"id", "bisr_1"}}) ==
+  CHECK(success_json("request", json(R"({"id":"bisr_1"})")) ==
         R"({"success":true,"request":{"id":"bisr_1"}})");
 }

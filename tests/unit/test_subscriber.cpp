@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "core/subscriber.hpp"
+#include "tests/unit/support.hpp"
 
 using namespace stockbell;
+using stockbell::test::json;
 
 namespace {
 
@@ -23,7 +25,7 @@ SubscriberProfile stored_profile() {
   SubscriberProfile p;
   p.first_name = "Ada";
   p.external_id = "cus_1";
-  p.attributes = {{"plan", "free"}};
+  p.attributes = json(R"({"plan":"free"})");
   return p;
 }
 
@@ -31,40 +33,40 @@ SubscriberProfile stored_profile() {
 
 TEST_CASE("a new subscriber takes whatever the customer provides") {
   for (Trust trust : {Trust::secret, Trust::publishable}) {
-    SubscriberProfile p =
-        apply_customer({}, customer("Ada", "Lovelace", "cus_1", {{"vip", true}, {"x", nullptr}}), trust);
+    SubscriberProfile p = apply_customer(
+        {}, customer("Ada", "Lovelace", "cus_1", json(R"({"vip":true,"x":null})")), trust);
     CHECK(*p.first_name == "Ada");
     CHECK(*p.last_name == "Lovelace");
     CHECK(*p.external_id == "cus_1");
-    CHECK(p.attributes == Json{{"vip", true}});
+    CHECK(p.attributes == json(R"({"vip":true})"));
   }
 }
 
 TEST_CASE("secret key: provided fields replace, omitted fields keep, attributes merge") {
   SubscriberProfile p = apply_customer(
-      stored_profile(), customer("Grace", std::nullopt, std::nullopt, {{"plan", "pro"}}),
+      stored_profile(), customer("Grace", std::nullopt, std::nullopt, json(R"({"plan":"pro"})")),
       Trust::secret);
   CHECK(*p.first_name == "Grace");
   CHECK_FALSE(p.last_name.has_value());
   CHECK(*p.external_id == "cus_1");
-  CHECK(p.attributes == Json{{"plan", "pro"}});
-  SubscriberProfile removed =
-      apply_customer(stored_profile(), customer({}, {}, {}, {{"plan", nullptr}}), Trust::secret);
+  CHECK(p.attributes == json(R"({"plan":"pro"})"));
+  SubscriberProfile removed = apply_customer(
+      stored_profile(), customer({}, {}, {}, json(R"({"plan":null})")), Trust::secret);
   CHECK(removed.attributes == Json::object());
 }
 
 TEST_CASE("publishable key: only empty fields are filled, only new attributes added") {
   SubscriberProfile p = apply_customer(
       stored_profile(),
-      customer("Mallory", "Lovelace", "cus_evil", {{"plan", "pro"}, {"ref", "ad"}}),
+      customer("Mallory", "Lovelace", "cus_evil", json(R"({"plan":"pro","ref":"ad"})")),
       Trust::publishable);
   CHECK(*p.first_name == "Ada");         // not renamed
   CHECK(*p.external_id == "cus_1");      // not re-linked
   CHECK(*p.last_name == "Lovelace");     // was empty: filled
-  CHECK(p.attributes == Json{{"plan", "free"}, {"ref", "ad"}});
-  SubscriberProfile kept =
-      apply_customer(stored_profile(), customer({}, {}, {}, {{"plan", nullptr}}), Trust::publishable);
-  CHECK(kept.attributes == Json{{"plan", "free"}});
+  CHECK(p.attributes == json(R"({"plan":"free","ref":"ad"})"));
+  SubscriberProfile kept = apply_customer(
+      stored_profile(), customer({}, {}, {}, json(R"({"plan":null})")), Trust::publishable);
+  CHECK(kept.attributes == json(R"({"plan":"free"})"));
 }
 
 TEST_CASE("a customer with nothing to add leaves the profile as it was") {

@@ -13,6 +13,8 @@
 #include <functional>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "core/back_in_stock.hpp"
 #include "core/product.hpp"
 #include "tests/unit/support.hpp"
