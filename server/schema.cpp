@@ -119,7 +119,6 @@ CREATE TABLE events (
   created_at  INTEGER NOT NULL
 );
 CREATE INDEX events_by_store ON events(store_id, id);
-CREATE INDEX events_by_store_type ON events(store_id, type, id);
 -- A request is requested once and notified at most once, whatever crashes or races happen.
 CREATE UNIQUE INDEX events_once ON events(request_id, type);
 )sql",

@@ -48,8 +48,9 @@ RegisterOutcome Service::register_request(int64_t store_id, Trust trust,
     }
     const int64_t target =
         store::find_or_create_target(db, store_id, request.product_id, request.variant_id);
+    // A subscriber created just now has no requests yet.
     if (std::optional<store::RequestRow> waiting =
-            store::find_waiting_request(db, target, out.subscriber)) {
+            subscriber ? store::find_waiting_request(db, target, out.subscriber) : std::nullopt) {
       out.request = waiting->id;
       if (request.product_title || request.variant_title)
         store::update_request_titles(db, waiting->id, request.product_title, request.variant_title);
