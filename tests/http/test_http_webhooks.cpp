@@ -824,6 +824,35 @@ TEST_CASE("pending deliveries survive kill -9; after a restart every event arriv
   CHECK(processed_ids == all_events);
 }
 
+TEST_CASE("a clean stop waits for an attempt under way, at most the timeout, and logs it") {
+  Timing timing;
+  timing.timeout = 1000;
+  timing.give_up = 60'000;
+  Shop shop(serve_flags(timing));
+  WebhookReceiver receiver;
+  receiver.set_default({200, std::chrono::milliseconds(10'000)});
+  Api api = shop.api();
+  const json webhook = create_webhook(api, {{"url", receiver.url()}, {"events", {kRequested}}});
+  REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@example.com")), 200);
+  REQUIRE(receiver.wait_for_count(1));
+
+  const Clock::time_point signalled = Clock::now();
+  CHECK(shop.server().stop(std::chrono::seconds(8)) == 0);
+  const long long stop_ms = ms_between(signalled, Clock::now());
+  CHECK(stop_ms < 4000);
+
+  receiver.set_default({200});
+  shop.server().start();
+  api = shop.api();
+  const json d = wait_for_deliveries(api, webhook, all_with_status(1, "delivered"))[0];
+  REQUIRE(d["attemptLog"].size() >= 2);
+  const json& cut = d["attemptLog"][0];  // the attempt the stop waited for
+  CHECK(cut["statusCode"] == nullptr);
+  CHECK(cut["error"].is_string());
+  CHECK(cut["durationMs"] >= 950);
+  CHECK(status_codes(d).back() == 200);
+}
+
 TEST_CASE("a rotated secret: two signatures, the new one first, for the grace period") {
   Shop shop;
   WebhookReceiver receiver;
@@ -883,7 +912,10 @@ TEST_CASE("--webhooks-public-only refuses this machine and private networks") {
         std::string("http://172.16.5.4/"), std::string("http://192.168.1.10:3000/hook"),
         std::string("http://169.254.169.254/latest/meta-data"), std::string("http://100.64.0.1/"),
         std::string("http://0.0.0.0/"), std::string("http://[::1]:8080/"),
-        std::string("http://[fd00::1]/"), std::string("http://[::ffff:127.0.0.1]/")}) {
+        std::string("http://[fd00::1]/"), std::string("http://[::ffff:127.0.0.1]/"),
+        std::string("http://[::ffff:7f00:1]/"), std::string("http://[fe80::1]/"),
+        std::string("http://[::]/"), std::string("http://[64:ff9b::a00:1]/"),
+        std::string("HTTP://127.0.0.1/")}) {
     INFO("url " << url);
     const HttpResponse r = api.post("/api/v1/webhooks", {{"url", url}});
     CHECK_ERROR(r, 400, "validation_failed");
