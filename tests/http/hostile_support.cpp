@@ -115,8 +115,11 @@ bool RawConnection::send(std::string_view bytes) {
   return true;
 }
 
-bool RawConnection::send_slowly(std::string_view bytes, std::chrono::milliseconds gap) {
+bool RawConnection::send_slowly(std::string_view bytes, std::chrono::milliseconds gap,
+                                std::chrono::milliseconds give_up) {
+  const Clock::time_point deadline = Clock::now() + give_up;
   for (size_t i = 0; i < bytes.size(); ++i) {
+    if (Clock::now() >= deadline) return false;
     if (!send(bytes.substr(i, 1))) return false;
     // Waiting for the gap doubles as watching for an early answer or close.
     if (i + 1 < bytes.size() && fill(gap)) return false;

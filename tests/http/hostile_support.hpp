@@ -62,9 +62,10 @@ class RawConnection {
 
   /// Sends every byte; false once the peer has closed or reset the connection.
   bool send(std::string_view bytes);
-  /// Sends one byte every `gap`, stopping early (false) when the peer answers or closes; the
-  /// answer stays readable through read_response().
-  bool send_slowly(std::string_view bytes, std::chrono::milliseconds gap);
+  /// Sends one byte every `gap`. Stops early (false) when the peer answers or closes (the answer
+  /// stays readable through read_response()), or once `give_up` has passed.
+  bool send_slowly(std::string_view bytes, std::chrono::milliseconds gap,
+                   std::chrono::milliseconds give_up);
   /// No more bytes from us (the server sees end of input).
   void shutdown_write();
   /// Reads one response: the head, then Content-Length bytes of body (or up to the close).

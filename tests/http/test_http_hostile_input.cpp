@@ -1,2 +1,1214 @@
-// Filled in by the hostile_input suite.
-#include <doctest/doctest.h>
+// Hostile input: malformed, oversized, mis-declared and plainly malicious requests against the
+// real server. For each one, where an HTTP answer is possible, a clean 4xx in the SPEC §4
+// envelope (Content-Type application/json, `success: false`, a code); for raw bytes that are not
+// HTTP, a 400 or a closed connection; never a crash (GET /healthz after every batch), and the
+// stored data unchanged (the products, requests, events and webhooks read before and after every
+// batch are identical). The corpus is generated below; its size is checked (>= 100).
+//
+// Where the limits are enforced (cpp-httplib 0.11.4 under server/http_server.cpp, and this
+// server's own checks), as these tests measure them:
+//   - request line over 8192 bytes ........ httplib: 414, enveloped by the error handler
+//   - one header line of 8192 bytes or more  httplib: 400
+//   - number of header lines / head size ... not limited (see "absurd header counts")
+//   - Content-Length over 1 MiB ............ httplib (set_payload_max_length): 413 once the
+//                                            declared bytes are read and dropped, or the read
+//                                            times out
+//   - chunked body over 1 MiB .............. httplib: 413 while reading
+//   - body over 64 KiB (back-in-stock), over 16 KiB (webhooks): the route (accept_json_body): 413
+//   - application/x-www-form-urlencoded over 8192 bytes: httplib: 413 (should be 415, see below)
+//   - JSON depth 20, duplicate keys, invalid UTF-8, unpaired surrogates: core/json.cpp: 400
+//     invalid_json; numbers out of range, control characters, lengths: core's field readers: 400
+//     validation_failed with every problem (at most 1000) by field path
+//   - read timeout 5 s ..................... httplib, per recv() call, not per request head
+//                                            (see "a slow sender")
+//   - keep-alive idle timeout 5 s .......... httplib
+
+#include <atomic>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include "hostile_support.hpp"
+#include "http_checks.hpp"
+
+using namespace stockbell::testing;
+using namespace stockbell::testing::hostile;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* kShop = "https://shop.example";
+
+/// A string literal with its embedded NUL bytes: raw("a\0b") has 3 bytes.
+template <size_t N>
+std::string raw(const char (&text)[N]) {
+  return std::string(text, N - 1);
+}
+
+// ---- the stored data that must not change -------------------------------------------------
+
+json snapshot(const Api& api) {
+  json s = store_snapshot(api);
+  const HttpResponse hooks = api.get("/api/v1/webhooks");
+  REQUIRE_STATUS(hooks, 200);
+  s["webhooks"] = hooks.json()["webhooks"];
+  return s;
+}
+
+// A store with something in every table: a catalog (one variant back in stock), waiting and
+// notified requests, their events, a webhook and its deliveries.
+void seed(const Api& api) {
+  REQUIRE_STATUS(api.post("/api/v1/webhooks", {{"url", "http://127.0.0.1:9/never"}}), 200);
+  REQUIRE_STATUS(api.upsert(json::array(
+                     {{{"productId", "SKU-1"},
+                       {"title", "Shirt"},
+                       {"variants",
+                        {{{"variantId", "SKU-1-M"}, {"title", "M"}, {"inventoryQuantity", 0}},
+                         {{"variantId", "SKU-1-L"}, {"title", "L"}, {"inventoryQuantity", 0}}}}},
+                      {{"productId", "SKU-2"}, {"title", "Hat"}, {"inStock", false}}})),
+                 200);
+  REQUIRE_STATUS(api.register_request(request_body("SKU-1", "SKU-1-M", "ann@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("SKU-1", "SKU-1-L", "bob@example.com")), 200);
+  REQUIRE_STATUS(api.register_request(request_body("SKU-2", std::nullopt, "cy@example.com")), 200);
+  const HttpResponse push = api.upsert(
+      json::array({{{"productId", "SKU-1"},
+                    {"title", "Shirt"},
+                    {"variants",
+                     {{{"variantId", "SKU-1-M"}, {"title", "M"}, {"inventoryQuantity", 4}},
+                      {{"variantId", "SKU-1-L"}, {"title", "L"}, {"inventoryQuantity", 0}}}}}}));
+  REQUIRE_STATUS(push, 200);
+  REQUIRE(push.json()["backInStockEventsTriggered"] == 1);
+}
+
+// Healthy, and the same data as `before`; on a difference, reports it as a JSON patch and takes
+// the new state as the baseline, so the next batch is judged on its own.
+void check_alive_and_unchanged(const Api& api, json& before, const std::string& batch) {
+  INFO("after the batch '" << batch << "'");
+  const HttpResponse health = api.get("/healthz");
+  REQUIRE_STATUS(health, 200);
+  CHECK(health.json()["status"] == "ok");
+  json after = snapshot(api);
+  const json patch = json::diff(before, after);
+  CHECK_MESSAGE(patch.empty(), "stored data changed: " << patch.dump().substr(0, 2000));
+  before = std::move(after);
+}
+
+// ---- the corpus ---------------------------------------------------------------------------
+
+struct Case {
+  std::string name;
+  std::string method;
+  std::string target;
+  std::string body;
+  std::optional<std::string> content_type;
+  int status;
+  std::vector<std::string> codes;  ///< any of these
+  std::string field;               ///< when set, `details` must name this field
+  std::string field_code;          ///< when set, with this code
+  size_t details = 0;              ///< when set, exactly this many details...
+  std::string details_code;        ///< ...each with this code
+};
+
+struct Batch {
+  std::string name;
+  std::vector<Case> cases;
+};
+
+const char* kRequestRoute = "/api/v1/back-in-stock";
+const char* kUpsertRoute = "/api/v1/products";
+
+// Valid bodies with every field set; the corpus breaks one thing at a time. Were one of them
+// accepted, the store would change (SKU-1-M's push would notify, new subscribers would appear).
+const json kRequest = json::parse(R"({
+  "productId": "SKU-1", "variantId": "SKU-1-L", "productTitle": "Shirt", "variantTitle": "L",
+  "customer": {"email": "new@example.com", "externalId": "x-1", "firstName": "Ann",
+               "lastName": "Lee", "attributes": {"tier": "gold"}}})");
+const json kUpsert = json::parse(R"({"products": [{
+  "productId": "SKU-1", "title": "Shirt", "description": "Linen", "imageUrl": "https://img.example/1.png",
+  "url": "https://shop.example/p/1", "priceCents": 1000, "compareAtPriceCents": 1200,
+  "currency": "USD", "inStock": true,
+  "variants": [{"variantId": "SKU-1-L", "title": "L", "sku": "S1L", "priceCents": 1000,
+                "compareAtPriceCents": 1200, "imageUrl": "https://img.example/l.png",
+                "inStock": true, "inventoryQuantity": 3,
+                "options": [{"name": "Size", "value": "L"}]}]}]})");
+
+// "/products/0/variants/0/title" → "products[0].variants[0].title"
+std::string field_of(const std::string& pointer) {
+  std::string field;
+  size_t start = 1;
+  while (start <= pointer.size()) {
+    size_t end = pointer.find('/', start);
+    if (end == std::string::npos) end = pointer.size();
+    const std::string part = pointer.substr(start, end - start);
+    if (!part.empty() && part.find_first_not_of("0123456789") == std::string::npos)
+      field += "[" + part + "]";
+    else
+      field += (field.empty() ? "" : ".") + part;
+    start = end + 1;
+  }
+  return field;
+}
+
+std::string with(const json& base, const std::string& pointer, const json& value) {
+  json copy = base;
+  copy[json::json_pointer(pointer)] = value;
+  return copy.dump();
+}
+
+// `base` as text with the JSON text of the value at `pointer` replaced by `raw` (bytes no JSON
+// library would write: invalid UTF-8, NUL, numbers out of double range).
+std::string with_raw(const json& base, const std::string& pointer, const std::string& raw) {
+  const std::string marker = "\"@@HOSTILE@@\"";
+  std::string text = with(base, pointer, "@@HOSTILE@@");
+  text.replace(text.find(marker), marker.size(), raw);
+  return text;
+}
+
+Case post(std::string name, const std::string& route, std::string body, int status,
+          std::vector<std::string> codes, std::string field = {}, std::string field_code = {}) {
+  return Case{std::move(name),
+              "POST",
+              route,
+              std::move(body),
+              "application/json",
+              status,
+              std::move(codes),
+              std::move(field),
+              std::move(field_code),
+              0,
+              ""};
+}
+
+Case invalid_json(std::string name, const std::string& route, std::string body) {
+  return post(std::move(name), route, std::move(body), 400, {"invalid_json"});
+}
+
+Case invalid_field(std::string name, const std::string& route, std::string body,
+                   const std::string& pointer, std::string field_code = {}) {
+  return post(std::move(name), route, std::move(body), 400, {"validation_failed"},
+              field_of(pointer), std::move(field_code));
+}
+
+std::string nested(int depth, const std::string& open, const std::string& inner,
+                   const std::string& close) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += open;
+  text += inner;
+  for (int i = 0; i < depth; ++i) text += close;
+  return text;
+}
+
+std::vector<Batch> build_corpus(const std::string& webhook_id) {
+  std::vector<Batch> corpus;
+
+  {  // Truncated JSON: a valid body cut short at several places.
+    Batch b{"truncated JSON", {}};
+    for (const auto& [route, base] :
+         {std::pair<std::string, json>{kRequestRoute, kRequest}, {kUpsertRoute, kUpsert}}) {
+      const std::string text = base.dump();
+      for (size_t cut : {size_t{1}, size_t{2}, text.size() / 4, text.size() / 2, text.size() - 2,
+                         text.size() - 1})
+        b.cases.push_back(
+            invalid_json(route + " cut at " + std::to_string(cut), route, text.substr(0, cut)));
+    }
+    b.cases.push_back(invalid_json("a lone quote", kRequestRoute, "\""));
+    b.cases.push_back(
+        invalid_json("an unterminated string", kRequestRoute, R"({"productId":"SKU)"));
+    b.cases.push_back(invalid_json("a trailing comma", kRequestRoute, R"({"productId":"a",})"));
+    b.cases.push_back(invalid_json("single quotes", kRequestRoute, "{'productId':'a'}"));
+    b.cases.push_back(invalid_json("a comment", kUpsertRoute, "/* x */ {\"products\":[]}"));
+    b.cases.push_back(invalid_json("two documents", kUpsertRoute, "{}{}"));
+    b.cases.push_back(invalid_json("NaN", kUpsertRoute, R"({"products":[{"priceCents":NaN}]})"));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Wrong types in every field of both bodies.
+    Batch b{"wrong types", {}};
+    const std::vector<json> not_strings = {42, true, json::array(), json::object(), 1.5};
+    for (const char* p :
+         {"/productId", "/variantId", "/productTitle", "/variantTitle", "/customer/email",
+          "/customer/externalId", "/customer/firstName", "/customer/lastName"})
+      for (const json& v : not_strings)
+        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kRequestRoute,
+                                        with(kRequest, p, v), p, "invalid_type"));
+    for (const json& v : {json("x"), json(42), json::array(), json(true)}) {
+      b.cases.push_back(invalid_field("/customer = " + v.dump(), kRequestRoute,
+                                      with(kRequest, "/customer", v), "/customer", "invalid_type"));
+      b.cases.push_back(invalid_field("/customer/attributes = " + v.dump(), kRequestRoute,
+                                      with(kRequest, "/customer/attributes", v),
+                                      "/customer/attributes", "invalid_type"));
+    }
+    b.cases.push_back(invalid_field("attribute value an object", kRequestRoute,
+                                    with(kRequest, "/customer/attributes/tier", {{"a", 1}}),
+                                    "/customer/attributes/tier", "invalid_attribute_value"));
+    b.cases.push_back(invalid_field("attribute value an array", kRequestRoute,
+                                    with(kRequest, "/customer/attributes/tier", {1}),
+                                    "/customer/attributes/tier", "invalid_attribute_value"));
+    b.cases.push_back(
+        post("the whole request an array", kRequestRoute, "[]", 400, {"validation_failed"}));
+    b.cases.push_back(post("the whole upsert a string", kUpsertRoute, "\"products\"", 400,
+                           {"validation_failed"}));
+
+    for (const json& v : {json("x"), json(42), json::object(), json(true)})
+      b.cases.push_back(invalid_field("/products = " + v.dump(), kUpsertRoute,
+                                      with(kUpsert, "/products", v), "/products", "invalid_type"));
+    for (const json& v : {json("x"), json(42), json::array()})
+      b.cases.push_back(invalid_field("/products/0 = " + v.dump(), kUpsertRoute,
+                                      with(kUpsert, "/products/0", v), "/products/0",
+                                      "invalid_type"));
+    for (const char* p :
+         {"/products/0/productId", "/products/0/title", "/products/0/description",
+          "/products/0/imageUrl", "/products/0/url", "/products/0/currency",
+          "/products/0/variants/0/variantId", "/products/0/variants/0/title",
+          "/products/0/variants/0/sku", "/products/0/variants/0/imageUrl",
+          "/products/0/variants/0/options/0/name", "/products/0/variants/0/options/0/value"})
+      for (const json& v : {json(42), json(false), json::array()})
+        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kUpsertRoute,
+                                        with(kUpsert, p, v), p, "invalid_type"));
+    for (const char* p :
+         {"/products/0/priceCents", "/products/0/compareAtPriceCents",
+          "/products/0/variants/0/priceCents", "/products/0/variants/0/inventoryQuantity"})
+      for (const json& v : {json("12"), json(true), json::object()})
+        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kUpsertRoute,
+                                        with(kUpsert, p, v), p, "invalid_type"));
+    for (const char* p : {"/products/0/inStock", "/products/0/variants/0/inStock"})
+      for (const json& v : {json("true"), json(1), json::array()})
+        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kUpsertRoute,
+                                        with(kUpsert, p, v), p, "invalid_type"));
+    for (const json& v : {json("x"), json(42), json::object()}) {
+      b.cases.push_back(invalid_field("/products/0/variants = " + v.dump(), kUpsertRoute,
+                                      with(kUpsert, "/products/0/variants", v),
+                                      "/products/0/variants", "invalid_type"));
+      b.cases.push_back(invalid_field("/products/0/variants/0/options = " + v.dump(), kUpsertRoute,
+                                      with(kUpsert, "/products/0/variants/0/options", v),
+                                      "/products/0/variants/0/options", "invalid_type"));
+    }
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Numbers no field should take.
+    Batch b{"huge and odd numbers", {}};
+    for (const char* n : {"1e400", "-1e400", "99999999999999999999", "-0", "1e-400", "0.0"})
+      b.cases.push_back(post(std::string("productId = ") + n, kRequestRoute,
+                             with_raw(kRequest, "/productId", n), 400,
+                             {"validation_failed", "invalid_json"}, "productId"));
+    for (const char* p : {"/products/0/priceCents", "/products/0/variants/0/inventoryQuantity"})
+      for (const char* n : {"1e400", "-1e400", "99999999999999999999", "-99999999999999999999",
+                            "1e-400", "9007199254740992", "12.5"})
+        b.cases.push_back(post(std::string(p) + " = " + n, kUpsertRoute, with_raw(kUpsert, p, n),
+                               400, {"validation_failed", "invalid_json"}));
+    b.cases.push_back(post("attribute 1e400", kRequestRoute,
+                           with_raw(kRequest, "/customer/attributes/tier", "1e400"), 400,
+                           {"validation_failed", "invalid_json"}));
+    b.cases.push_back(invalid_json("a number with a leading zero", kUpsertRoute,
+                                   with_raw(kUpsert, "/products/0/priceCents", "0100")));
+    b.cases.push_back(invalid_json("a number with a plus sign", kUpsertRoute,
+                                   with_raw(kUpsert, "/products/0/priceCents", "+1")));
+    b.cases.push_back(invalid_json("hexadecimal", kUpsertRoute,
+                                   with_raw(kUpsert, "/products/0/priceCents", "0x10")));
+    b.cases.push_back(invalid_json("Infinity", kUpsertRoute,
+                                   with_raw(kUpsert, "/products/0/priceCents", "Infinity")));
+    b.cases.push_back(invalid_json("a bare minus", kUpsertRoute,
+                                   with_raw(kUpsert, "/products/0/priceCents", "-")));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // NUL, raw and escaped.
+    Batch b{"NUL bytes", {}};
+    b.cases.push_back(invalid_json("a raw NUL in a string", kRequestRoute,
+                                   with_raw(kRequest, "/productId", raw("\"a\0b\""))));
+    b.cases.push_back(invalid_json("a raw NUL between members", kRequestRoute,
+                                   raw("{\"productId\":\"a\",\0\"customer\":{}}")));
+    b.cases.push_back(
+        invalid_json("a raw NUL as the whole body", kUpsertRoute, std::string(1, '\0')));
+    for (const char* p :
+         {"/productId", "/variantId", "/productTitle", "/variantTitle", "/customer/externalId",
+          "/customer/firstName", "/customer/lastName", "/customer/attributes/tier"})
+      b.cases.push_back(invalid_field(std::string(p) + " with \\u0000", kRequestRoute,
+                                      with(kRequest, p, raw("a\0b")), p, "control_character"));
+    b.cases.push_back(invalid_field("email with \\u0000", kRequestRoute,
+                                    with(kRequest, "/customer/email", raw("a\0@example.com")),
+                                    "/customer/email"));
+    b.cases.push_back(
+        post("a key with \\u0000", kRequestRoute,
+             R"({"productId":"SKU-1","product\u0000Id":"x","customer":{"email":"n@example.com"}})",
+             400, {"validation_failed"}));
+    b.cases.push_back(post("an attribute name with \\u0000", kRequestRoute,
+                           with(kRequest, "/customer/attributes", {{raw("ti\0er"), "x"}}), 400,
+                           {"validation_failed"}));
+    for (const char* p : {"/products/0/productId", "/products/0/title",
+                          "/products/0/variants/0/variantId", "/products/0/variants/0/sku"})
+      b.cases.push_back(invalid_field(std::string(p) + " with \\u0000", kUpsertRoute,
+                                      with(kUpsert, p, raw("a\0b")), p, "control_character"));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Invalid UTF-8: rejected, never stored.
+    Batch b{"invalid UTF-8", {}};
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"overlong '/' (C0 AF)", "\xC0\xAF"},
+        {"overlong '/' in 3 bytes", "\xE0\x80\xAF"},
+        {"overlong '/' in 4 bytes", "\xF0\x80\x80\xAF"},
+        {"overlong NUL (C0 80)", "\xC0\x80"},
+        {"a lone continuation byte 80", "\x80"},
+        {"a lone continuation byte BF", "\xBF"},
+        {"the surrogate U+D800 encoded", "\xED\xA0\x80"},
+        {"the surrogate U+DFFF encoded", "\xED\xBF\xBF"},
+        {"a truncated sequence", "\xE2\x82"},
+        {"FE", "\xFE"},
+        {"FF", "\xFF"},
+        {"above U+10FFFF", "\xF4\x90\x80\x80"},
+        {"a 5-byte form", "\xF8\x88\x80\x80\x80"},
+        {"Latin-1 'é'", "caf\xE9"},
+    };
+    for (const auto& [name, bytes] : bad) {
+      b.cases.push_back(invalid_json("productId: " + name, kRequestRoute,
+                                     with_raw(kRequest, "/productId", "\"" + bytes + "\"")));
+      b.cases.push_back(invalid_json("product title: " + name, kUpsertRoute,
+                                     with_raw(kUpsert, "/products/0/title", "\"" + bytes + "\"")));
+    }
+    b.cases.push_back(
+        invalid_json("in a key", kRequestRoute,
+                     "{\"product\xC0\xAFId\":\"a\",\"customer\":{\"email\":\"n@example.com\"}}"));
+    b.cases.push_back(
+        invalid_json("in an attribute value", kRequestRoute,
+                     with_raw(kRequest, "/customer/attributes/tier", "\"\xED\xA0\x80\"")));
+    b.cases.push_back(invalid_json("outside any string", kUpsertRoute, "{\"products\":\xFF[]}"));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // \u escapes that are not characters.
+    Batch b{"unpaired surrogate escapes", {}};
+    for (const char* escape : {R"("\ud800")", R"("\udbff")", R"("\udc00")", R"("\udfff")",
+                               R"("a\ud800b")", R"("\ud800\u0041")", R"("\ud800\ud800")",
+                               R"("\udfff\ud800")", R"("\ud800\")", R"("\u12")", R"("\uZZZZ")"}) {
+      b.cases.push_back(invalid_json(std::string("productId ") + escape, kRequestRoute,
+                                     with_raw(kRequest, "/productId", escape)));
+    }
+    b.cases.push_back(
+        invalid_json("in a key", kRequestRoute,
+                     R"({"\ud800":"a","productId":"a","customer":{"email":"n@example.com"}})"));
+    b.cases.push_back(invalid_json("in an upsert title", kUpsertRoute,
+                                   with_raw(kUpsert, "/products/0/title", R"("\udc00")")));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Long strings, long keys, many keys, many items.
+    Batch b{"overlong strings and keys", {}};
+    b.cases.push_back(invalid_field("a 256-character productId", kRequestRoute,
+                                    with(kRequest, "/productId", std::string(256, 'p')),
+                                    "/productId", "too_long"));
+    b.cases.push_back(
+        invalid_field("a 255-character e-mail", kRequestRoute,
+                      with(kRequest, "/customer/email", std::string(243, 'e') + "@example.com"),
+                      "/customer/email", "too_long"));
+    b.cases.push_back(invalid_field("a 101-character name", kRequestRoute,
+                                    with(kRequest, "/customer/firstName", std::string(101, 'n')),
+                                    "/customer/firstName", "too_long"));
+    // Names this long are shortened in the answer: only the count and code are checked.
+    const auto one_problem = [](Case c, const char* code) {
+      c.details = 1;
+      c.details_code = code;
+      return c;
+    };
+    b.cases.push_back(one_problem(
+        post("a 60 000-character key", kRequestRoute,
+             with(kRequest, "/" + std::string(60000, 'k'), "x"), 400, {"validation_failed"}),
+        "unknown_field"));
+    {
+      // A 1 MB string in an upsert just under 1 MiB.
+      const std::string text = with(kUpsert, "/products/0/description", std::string(1000000, 'd'));
+      REQUIRE(text.size() < 1024 * 1024);
+      b.cases.push_back(invalid_field("a 1 MB description", kUpsertRoute, text,
+                                      "/products/0/description", "too_long"));
+    }
+    {
+      // 100 000 keys in one product (~1 MB): every one unknown; at most 1000 listed.
+      std::string keys;
+      for (int i = 0; i < 100000; ++i) {
+        std::string name;
+        for (int n = i; n > 0 || name.empty(); n /= 36)
+          name += "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
+        keys += ",\"Z" + name + "\":0";
+      }
+      std::string text = kUpsert.dump();
+      text.insert(text.find("\"productId\"") - 1 + 1, keys.substr(1) + ",");
+      REQUIRE(text.size() < 1024 * 1024);
+      Case c = post("a product with 100 000 unknown keys", kUpsertRoute, text, 400,
+                    {"validation_failed"});
+      c.details = 1000;
+      c.details_code = "unknown_field";
+      b.cases.push_back(std::move(c));
+    }
+    {
+      json attributes = json::object();
+      for (int i = 0; i < 5000; ++i) attributes["a" + std::to_string(i)] = i;
+      b.cases.push_back(invalid_field("5000 attributes", kRequestRoute,
+                                      with(kRequest, "/customer/attributes", attributes),
+                                      "/customer/attributes", "too_many_items"));
+    }
+    {
+      json products = json::array();
+      for (int i = 0; i < 101; ++i)
+        products.push_back({{"productId", "Q-" + std::to_string(i)}, {"title", "T"}});
+      b.cases.push_back(invalid_field("101 products", kUpsertRoute,
+                                      json{{"products", products}}.dump(), "/products",
+                                      "too_many_items"));
+    }
+    b.cases.push_back(invalid_field("no products", kUpsertRoute, R"({"products":[]})", "/products",
+                                    "too_few_items"));
+    b.cases.push_back(
+        one_problem(post("an attribute name of 65 characters", kRequestRoute,
+                         with(kRequest, "/customer/attributes", {{std::string(65, 'a'), "x"}}), 400,
+                         {"validation_failed"}),
+                    "invalid_attribute_name"));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Nesting far past the limit of 20, and right at it.
+    Batch b{"deep nesting", {}};
+    b.cases.push_back(invalid_json("1000 [ closed", kRequestRoute, nested(1000, "[", "", "]")));
+    b.cases.push_back(invalid_json("1000 [ unclosed", kRequestRoute, std::string(1000, '[')));
+    b.cases.push_back(
+        invalid_json("1000 {\"a\": closed", kRequestRoute, nested(1000, "{\"a\":", "1", "}")));
+    b.cases.push_back(
+        invalid_json("1000 {\"a\": unclosed", kUpsertRoute, nested(1000, "{\"a\":", "", "")));
+    b.cases.push_back(
+        invalid_json("100 000 [ on the upsert route", kUpsertRoute, std::string(100000, '[')));
+    b.cases.push_back(
+        invalid_json("deep in an attribute value", kRequestRoute,
+                     with_raw(kRequest, "/customer/attributes/tier", nested(1000, "[", "1", "]"))));
+    // The root object is level 1, customer 2, attributes 3: 17 arrays reach 20, 18 pass it.
+    b.cases.push_back(
+        invalid_field("depth 20: parsed, then refused as a value", kRequestRoute,
+                      with_raw(kRequest, "/customer/attributes/tier", nested(17, "[", "1", "]")),
+                      "/customer/attributes/tier", "invalid_attribute_value"));
+    b.cases.push_back(
+        invalid_json("depth 21", kRequestRoute,
+                     with_raw(kRequest, "/customer/attributes/tier", nested(18, "[", "1", "]"))));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Duplicate keys: which one would win is exactly what must not be guessed.
+    Batch b{"duplicate keys", {}};
+    b.cases.push_back(invalid_json(
+        "productId twice", kRequestRoute,
+        R"({"productId":"SKU-1","productId":"SKU-2","customer":{"email":"n@example.com"}})"));
+    b.cases.push_back(invalid_json(
+        "productId twice, once escaped", kRequestRoute,
+        R"({"productId":"SKU-1","product\u0049d":"SKU-2","customer":{"email":"n@example.com"}})"));
+    b.cases.push_back(invalid_json(
+        "customer twice", kRequestRoute,
+        R"({"productId":"SKU-1","customer":{"email":"a@example.com"},"customer":{"email":"b@example.com"}})"));
+    b.cases.push_back(invalid_json(
+        "email twice", kRequestRoute,
+        R"({"productId":"SKU-1","customer":{"email":"a@example.com","email":"b@example.com"}})"));
+    b.cases.push_back(invalid_json(
+        "an attribute twice", kRequestRoute,
+        R"({"productId":"SKU-1","customer":{"email":"a@example.com","attributes":{"t":1,"t":2}}})"));
+    b.cases.push_back(
+        invalid_json("products twice", kUpsertRoute,
+                     R"({"products":[],"products":[{"productId":"SKU-1","title":"x"}]})"));
+    b.cases.push_back(invalid_json(
+        "inStock twice", kUpsertRoute,
+        R"({"products":[{"productId":"SKU-2","title":"Hat","inStock":false,"inStock":true}]})"));
+    b.cases.push_back(invalid_json(
+        "variantId twice", kUpsertRoute,
+        R"({"products":[{"productId":"SKU-1","title":"Shirt","variants":[{"variantId":"SKU-1-M","variantId":"SKU-1-L","title":"M"}]}]})"));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Bodies not declared as JSON (the right JSON inside).
+    Batch b{"wrong content types", {}};
+    const std::string hook = "/api/v1/webhooks/" + webhook_id;
+    for (const auto& [method, route, body] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"POST", kRequestRoute, kRequest.dump()},
+             {"POST", kUpsertRoute, kUpsert.dump()},
+             {"POST", "/api/v1/webhooks", R"({"url":"https://hooks.example/x"})"},
+             {"PATCH", hook, R"({"enabled":false})"}}) {
+      for (const std::optional<std::string>& type :
+           {std::optional<std::string>("text/plain"),
+            std::optional<std::string>("multipart/form-data; boundary=x"),
+            std::optional<std::string>("application/x-www-form-urlencoded"),
+            std::optional<std::string>("text/json"),
+            std::optional<std::string>("application/jsonp"), std::optional<std::string>()}) {
+        b.cases.push_back(Case{method + " " + route + " as " + type.value_or("(no type)"),
+                               method,
+                               route,
+                               body,
+                               type,
+                               415,
+                               {"unsupported_media_type"},
+                               "",
+                               "",
+                               0,
+                               ""});
+      }
+    }
+    corpus.push_back(std::move(b));
+  }
+
+  {  // One byte over each body limit.
+    Batch b{"oversized bodies", {}};
+    // Leading white space keeps the JSON valid: only the size is wrong.
+    const auto padded = [](const std::string& text, size_t size) {
+      return std::string(size - text.size(), ' ') + text;
+    };
+    b.cases.push_back(post("64 KiB + 1 on back-in-stock", kRequestRoute,
+                           padded(kRequest.dump(), 64 * 1024 + 1), 413, {"payload_too_large"}));
+    b.cases.push_back(post("1 MiB + 1 on products", kUpsertRoute,
+                           padded(kUpsert.dump(), 1024 * 1024 + 1), 413, {"payload_too_large"}));
+    b.cases.push_back(post("1 MiB + 1 on back-in-stock", kRequestRoute,
+                           padded(kRequest.dump(), 1024 * 1024 + 1), 413, {"payload_too_large"}));
+    b.cases.push_back(post("16 KiB + 1 on webhooks", "/api/v1/webhooks",
+                           padded(R"({"url":"https://hooks.example/x"})", 16 * 1024 + 1), 413,
+                           {"payload_too_large"}));
+    corpus.push_back(std::move(b));
+  }
+
+  {  // Hostile query strings and paths on the read and delete routes.
+    Batch b{"query strings and paths", {}};
+    const auto get = [](std::string target, int status, std::vector<std::string> codes,
+                        std::string field = {}) {
+      return Case{"GET " + target,  "GET", target, "", std::nullopt, status, std::move(codes),
+                  std::move(field), "",    0,      ""};
+    };
+    for (const char* q : {"limit=1e400", "limit=99999999999999999999", "limit=-1", "limit=0",
+                          "limit=abc", "offset=-1", "offset=1e3", "limit=%FF", "limit=1%00"})
+      b.cases.push_back(get(std::string("/api/v1/products?") + q, 400, {"validation_failed"}));
+    b.cases.push_back(
+        get("/api/v1/back-in-stock?status=%3Cscript%3E", 400, {"validation_failed"}, "status"));
+    b.cases.push_back(get("/api/v1/events?after=evt_%00", 400, {"validation_failed"}, "after"));
+    b.cases.push_back(
+        get("/api/v1/events?after=%27%20OR%201%3D1", 400, {"validation_failed"}, "after"));
+    b.cases.push_back(get("/api/v1/events?type=%FF%FE", 400, {"validation_failed"}, "type"));
+    for (const char* target :
+         {"/api/v1/products/%FF%FE", "/api/v1/products/%C0%AF", "/api/v1/products/a%00b",
+          "/api/v1/products/%27%3B%20DROP%20TABLE%20products%3B%20--",
+          "/api/v1/products/..%2F..%2Fetc%2Fpasswd", "/widget/..%2F..%2Fserver%2Fmain.cpp",
+          "/widget/../../etc/passwd", "/api/v1/webhooks/we_%27%20OR%201%3D1",
+          "/api/v1/webhooks/%00/deliveries", "/api/v1/products/%zz"})
+      b.cases.push_back(get(target, 404, {"not_found"}));
+    b.cases.push_back(Case{"DELETE a request id that is SQL",
+                           "DELETE",
+                           "/api/v1/back-in-stock/bisr_%27%20OR%20%271%27%3D%271",
+                           "",
+                           std::nullopt,
+                           404,
+                           {"not_found"},
+                           "",
+                           "",
+                           0,
+                           ""});
+    b.cases.push_back(Case{"DELETE a product id with NUL",
+                           "DELETE",
+                           "/api/v1/products/SKU-1%00",
+                           "",
+                           std::nullopt,
+                           404,
+                           {"not_found"},
+                           "",
+                           "",
+                           0,
+                           ""});
+    corpus.push_back(std::move(b));
+  }
+  return corpus;
+}
+
+void check_case(const Api& api, const Case& c) {
+  INFO("case: " << c.name << " (" << c.method << " " << c.target.substr(0, 120) << ", "
+                << c.body.size() << " bytes)");
+  const HttpResponse r = api.send(c.method, c.target, c.body, {}, c.content_type);
+  INFO("answer: " << r.status << " " << r.body.substr(0, 400) << r.error);
+  CHECK(r.status == c.status);
+  CHECK(r.media_type() == "application/json");
+  const json body = json::parse(r.body, nullptr, false);  // also proves the answer is UTF-8
+  REQUIRE(body.is_object());
+  CHECK(body.value("success", true) == false);
+  CHECK(std::find(c.codes.begin(), c.codes.end(), body.value("code", "")) != c.codes.end());
+  CHECK(!body.value("error", "").empty());
+  if (!c.field.empty()) {
+    const std::vector<std::string> fields = detail_fields(body);
+    CHECK(std::find(fields.begin(), fields.end(), c.field) != fields.end());
+    if (!c.field_code.empty()) CHECK(detail_code(body, c.field) == c.field_code);
+  }
+  if (body.contains("details")) CHECK(body["details"].size() <= 1000);
+  if (c.details > 0) {
+    REQUIRE(body.contains("details"));
+    CHECK(body["details"].size() == c.details);
+    for (const json& d : body["details"]) CHECK(d["code"] == c.details_code);
+  }
+}
+
+// ---- raw sockets --------------------------------------------------------------------------
+
+struct RawCase {
+  std::string name;
+  std::string bytes;
+};
+
+// Sends `bytes`, closes our side, and checks the server either answers a 4xx in the envelope
+// or closes the connection.
+void check_raw_refused(const ServerProcess& server, const RawCase& c) {
+  INFO("raw case: " << c.name);
+  RawConnection conn(server.host(), server.port());
+  conn.send(c.bytes);
+  conn.shutdown_write();
+  const RawResponse r = conn.read_response(5s);
+  if (r.status == 0) {
+    CHECK(conn.wait_closed(5s));
+    return;
+  }
+  INFO("answer: " << r.status_line << " " << r.body.substr(0, 300));
+  CHECK(r.status >= 400);
+  CHECK(r.status < 500);
+  CHECK(r.media_type() == "application/json");
+  const json body = json::parse(r.body, nullptr, false);
+  REQUIRE(body.is_object());
+  CHECK(body.value("success", true) == false);
+  CHECK(!body.value("code", "").empty());
+}
+
+std::string request_head(const std::string& request_line, const std::string& key,
+                         const std::string& extra = {}) {
+  return request_line + "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n" + extra;
+}
+
+std::string post_head(const std::string& route, const std::string& key, const std::string& extra) {
+  return request_head("POST " + route + " HTTP/1.1", key,
+                      "Content-Type: application/json\r\n" + extra);
+}
+
+bool all_of_log_lines_well_formed(const std::string& log, size_t requests, std::string& bad) {
+  std::istringstream in(log);
+  std::string line;
+  size_t count = 0;
+  const std::regex request_line("[A-Z]+ /[^\r\n]* [0-9]{3}");
+  while (std::getline(in, line)) {
+    if (line.rfind("stockbell", 0) == 0) continue;  // the server's own notices
+    ++count;
+    if (!std::regex_match(line, request_line)) bad += "[" + line + "] ";
+  }
+  if (count != requests)
+    bad += "(" + std::to_string(count) + " lines for " + std::to_string(requests) + " requests)";
+  return bad.empty();
+}
+
+}  // namespace
+
+TEST_CASE("the corpus: every malformed or hostile request gets a clean 4xx, and nothing changes") {
+  TestServer s;
+  const Api api = s.api();
+  seed(api);
+  const std::string webhook_id = api.get("/api/v1/webhooks").json()["webhooks"][0]["id"];
+  json before = snapshot(api);
+  REQUIRE(before["events"].size() == 4);
+
+  const std::vector<Batch> corpus = build_corpus(webhook_id);
+  size_t total = 0;
+  for (const Batch& batch : corpus) {
+    for (const Case& c : batch.cases) check_case(api, c);
+    total += batch.cases.size();
+    check_alive_and_unchanged(api, before, batch.name);
+  }
+  MESSAGE("hostile corpus: " << total << " requests in " << corpus.size() << " batches");
+  CHECK(total >= 100);
+}
+
+TEST_CASE("bytes that are not HTTP: answered 400 or closed, and the server carries on") {
+  TestServer s;
+  const Api api = s.api();
+  seed(api);
+  json before = snapshot(api);
+  const std::string key = s.secret;
+  const std::vector<RawCase> garbage = {
+      {"binary noise", raw("\x00\xFF\x13\x37garbage\r\n\r\n")},
+      {"a TLS ClientHello",
+       raw("\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03") + std::string(200, '\xAB')},
+      {"the HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"},
+      {"HTTP/0.9", "GET /\r\n"},
+      {"no version", "GET /healthz\r\nHost: x\r\n\r\n"},
+      {"HTTP/1.2", "GET /healthz HTTP/1.2\r\nHost: x\r\n\r\n"},
+      {"HTTP/9.9", "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n"},
+      {"a lower-case method", "get /healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"a NUL in the request line", raw("GET /hea\0lthz HTTP/1.1\r\nHost: x\r\n\r\n")},
+      {"LF-only line ends", "GET /healthz HTTP/1.1\nHost: x\n\n"},
+      {"blank lines only", "\r\n\r\n\r\n\r\n"},
+      {"four words in the request line", "GET /healthz extra HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"a request line of 10 000 bytes",
+       "GET /" + std::string(10000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"a header line of 8192 bytes",
+       "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8192, 'b') + "\r\n\r\n"},
+      {"a header line of 1 MB",
+       "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1000000, 'b') + "\r\n\r\n"},
+      {"a broken chunk size",
+       post_head(kRequestRoute, key, "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")},
+      {"a chunk longer than declared",
+       post_head(kRequestRoute, key, "Transfer-Encoding: chunked\r\n\r\n2\r\n{}}}}}\r\n0\r\n\r\n")},
+      {"Transfer-Encoding gzip, chunked",
+       post_head(kRequestRoute, key,
+                 "Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")},
+      {"Content-Encoding gzip that is not gzip",
+       post_head(kRequestRoute, key, "Content-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}")},
+      {"Content-Length not a number",
+       post_head(kRequestRoute, key, "Content-Length: abc\r\n\r\n{}")},
+      {"Content-Length with a sign", post_head(kRequestRoute, key, "Content-Length: +2\r\n\r\n{}")},
+      {"Content-Length with two values",
+       post_head(kRequestRoute, key, "Content-Length: 2, 2\r\n\r\n{}")},
+  };
+  for (const RawCase& c : garbage) check_raw_refused(s.server, c);
+  check_alive_and_unchanged(api, before, "garbage bytes");
+
+  // Methods the API does not know: a 4xx in the envelope (httplib refuses unknown ones itself).
+  for (const char* method : {"PROPFIND", "MKCOL", "FOO", "TRACE", "CONNECT"}) {
+    INFO("method " << method);
+    RawConnection conn(s.server.host(), s.server.port());
+    conn.send(request_head(std::string(method) + " /api/v1/products HTTP/1.1", key,
+                           "Connection: close\r\n\r\n"));
+    const RawResponse r = conn.read_response(5s);
+    INFO(r.status_line << " " << r.body);
+    CHECK(r.status >= 400);
+    CHECK(r.status < 500);
+    CHECK(r.media_type() == "application/json");
+    CHECK(json::parse(r.body, nullptr, false).value("success", true) == false);
+  }
+  check_alive_and_unchanged(api, before, "unknown methods");
+}
+
+TEST_CASE("HTTP/1.0, chunked bodies and Content-Length mismatches") {
+  TestServer s;
+  const Api api = s.api();
+  seed(api);
+  json before = snapshot(api);
+  const std::string key = s.secret;
+
+  SUBCASE("HTTP/1.0: answered, then the connection closes") {
+    RawConnection conn(s.server.host(), s.server.port());
+    conn.send("GET /healthz HTTP/1.0\r\n\r\n");
+    const RawResponse r = conn.read_response(5s);
+    CHECK(r.status == 200);
+    CHECK(conn.wait_closed(2s));
+    RawConnection post(s.server.host(), s.server.port());
+    const std::string body = "{\"productId\":";
+    post.send(request_head("POST /api/v1/back-in-stock HTTP/1.0", key,
+                           "Content-Type: application/json\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body));
+    const RawResponse bad = post.read_response(5s);
+    CHECK(bad.status == 400);
+    CHECK(json::parse(bad.body, nullptr, false).value("code", "") == "invalid_json");
+    CHECK(post.wait_closed(2s));
+  }
+
+  SUBCASE("chunked bodies over the limits are 413") {
+    struct Over {
+      const char* route;
+      size_t size;
+    };
+    for (const Over& o :
+         {Over{kUpsertRoute, 1024 * 1024 + 1}, Over{kUpsertRoute, 4 * 1024 * 1024},
+          Over{kRequestRoute, 64 * 1024 + 1}, Over{kRequestRoute, 2 * 1024 * 1024}}) {
+      INFO(std::string(o.route) << " chunked, " << o.size << " bytes");
+      const std::string body = std::string(o.size - 2, ' ') + "{}";
+      std::string wire = post_head(o.route, key, "Transfer-Encoding: chunked\r\n\r\n");
+      for (size_t at = 0; at < body.size(); at += 65536) {
+        const std::string chunk = body.substr(at, 65536);
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+        wire += size + chunk + "\r\n";
+      }
+      wire += "0\r\n\r\n";
+      RawConnection conn(s.server.host(), s.server.port());
+      // The server may answer and close before reading everything: send from another thread
+      // and read meanwhile, so the answer is not lost to the reset.
+      std::thread sender([&] { conn.send(wire); });
+      const RawResponse r = conn.read_response(10s);
+      sender.join();
+      CHECK(r.status == 413);
+      CHECK(r.media_type() == "application/json");
+      CHECK(json::parse(r.body, nullptr, false).value("code", "") == "payload_too_large");
+    }
+  }
+
+  SUBCASE("a body longer than its Content-Length: the rest is not a second request") {
+    const std::string body = request_body("SKU-9", std::nullopt, "long@example.com").dump();
+    RawConnection conn(s.server.host(), s.server.port());
+    conn.send(post_head(kRequestRoute, key, "Content-Length: 10\r\n\r\n" + body));
+    const RawResponse first = conn.read_response(5s);
+    CHECK(first.status == 400);  // the first 10 bytes are truncated JSON
+    CHECK(json::parse(first.body, nullptr, false).value("code", "") == "invalid_json");
+    const RawResponse second = conn.read_response(1s);
+    if (second.status != 0) CHECK(second.status == 400);
+    CHECK(api.get("/api/v1/back-in-stock?email=long%40example.com").json()["requests"].empty());
+  }
+
+  SUBCASE("a body shorter than its Content-Length, then end of input") {
+    RawConnection conn(s.server.host(), s.server.port());
+    conn.send(post_head(kRequestRoute, key, "Content-Length: 500\r\n\r\n{\"productId\":\"SKU-9\""));
+    conn.shutdown_write();
+    const RawResponse r = conn.read_response(5s);
+    if (r.status != 0)
+      CHECK(r.status == 400);
+    else
+      CHECK(conn.wait_closed(5s));
+  }
+
+  SUBCASE("waiting for bytes that never come ends within the read timeout") {
+    // Each in its own thread: they all wait out the same 5 s.
+    struct Waiting {
+      std::string name;
+      std::string bytes;
+    };
+    const std::vector<Waiting> waits = {
+        {"a body shorter than its Content-Length",
+         post_head(kRequestRoute, key, "Content-Length: 500\r\n\r\n{\"productId\":")},
+        {"a Content-Length of 10 GB and no body",
+         post_head(kUpsertRoute, key, "Content-Length: 10737418240\r\n\r\n")},
+        {"a Content-Length of 2^64 + 1",
+         post_head(kUpsertRoute, key, "Content-Length: 18446744073709551617\r\n\r\n")},
+        {"a chunked body that stops",
+         post_head(kRequestRoute, key, "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"a\"")},
+        {"a head without its blank line", request_head("GET /healthz HTTP/1.1", key)},
+    };
+    std::vector<std::string> outcomes(waits.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < waits.size(); ++i) {
+      threads.emplace_back([&, i] {
+        RawConnection conn(s.server.host(), s.server.port());
+        conn.send(waits[i].bytes);
+        const auto start = Clock::now();
+        const RawResponse r = conn.read_response(8s);
+        const bool closed = r.status != 0 || conn.wait_closed(std::chrono::milliseconds(
+                                                 std::max<int64_t>(0, 8000 - r.elapsed.count())));
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+        outcomes[i] = std::to_string(r.status) + (closed ? " closed" : " open") + " after " +
+                      std::to_string(ms) + " ms";
+        if ((r.status == 0 && !closed) || (r.status != 0 && (r.status < 400 || r.status >= 500)) ||
+            ms > 7000)
+          outcomes[i] = "BAD: " + outcomes[i] + " " + r.body;
+      });
+    }
+    // Meanwhile others are served at once.
+    for (int i = 0; i < 5; ++i) {
+      const auto start = Clock::now();
+      CHECK_STATUS(api.get("/healthz"), 200);
+      CHECK(Clock::now() - start < 1s);
+      std::this_thread::sleep_for(300ms);
+    }
+    for (std::thread& t : threads) t.join();
+    for (size_t i = 0; i < waits.size(); ++i) {
+      INFO(waits[i].name << ": " << outcomes[i]);
+      CHECK(outcomes[i].rfind("BAD", 0) != 0);
+    }
+  }
+  check_alive_and_unchanged(api, before, "transfer framing");
+}
+
+// RFC 9112 §6.1 and §6.3: a request with both Transfer-Encoding and Content-Length, or with
+// Content-Length values that disagree, has no trustworthy framing; behind a proxy that reads it
+// the other way, it smuggles a second request. The server must refuse it (400) or at least
+// close the connection after answering.
+TEST_CASE("ambiguous framing is refused or ends the connection") {
+  TestServer s;
+  const Api api = s.api();
+  seed(api);
+  const std::string key = s.secret;
+  const std::string body = request_body("SKU-9", std::nullopt, "smuggle@example.com").dump();
+  char chunk_size[16];
+  std::snprintf(chunk_size, sizeof chunk_size, "%zx", body.size());
+  const std::vector<RawCase> cases = {
+      {"Content-Length and Transfer-Encoding",
+       post_head(kRequestRoute, key,
+                 "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     std::string(chunk_size) + "\r\n" + body + "\r\n0\r\n\r\n")},
+      {"two different Content-Lengths", post_head(kRequestRoute, key,
+                                                  "Content-Length: " + std::to_string(body.size()) +
+                                                      "\r\nContent-Length: 5\r\n\r\n" + body)},
+  };
+  for (const RawCase& c : cases) {
+    INFO(c.name);
+    RawConnection conn(s.server.host(), s.server.port());
+    conn.send(c.bytes);
+    const RawResponse r = conn.read_response(5s);
+    INFO("answer: " << r.status_line << " " << r.body);
+    if (r.status == 400) continue;  // refused: fine
+    // Answered otherwise: the connection must not carry another request.
+    CHECK(conn.wait_closed(1s));
+  }
+}
+
+// Pipelining (RFC 9112 §9.3.2): a client may send its next request before the answer to the
+// previous one. The server must answer each in order, or close the connection so the client
+// retries; leaving the second request unanswered on an open connection stalls the client.
+TEST_CASE("pipelined requests are answered in order") {
+  TestServer s;
+  const Api api = s.api();
+  seed(api);
+  RawConnection conn(s.server.host(), s.server.port());
+  conn.send(request_head("GET /healthz HTTP/1.1", s.secret, "\r\n") +
+            request_head("GET /api/v1/products/SKU-2 HTTP/1.1", s.secret, "\r\n") +
+            request_head("GET /api/v1/nope HTTP/1.1", s.secret, "Connection: close\r\n\r\n"));
+  const RawResponse first = conn.read_response(3s);
+  CHECK(first.status == 200);
+  const RawResponse second = conn.read_response(2s);
+  INFO("second: " << second.status_line << " " << second.body << "; unread: " << conn.unread());
+  if (second.status == 0) {
+    CHECK_MESSAGE(conn.wait_closed(100ms),
+                  "the second pipelined request is neither answered nor is the connection closed");
+    return;
+  }
+  CHECK(second.status == 200);
+  CHECK(json::parse(second.body, nullptr, false)["product"]["productId"] == "SKU-2");
+  const RawResponse third = conn.read_response(2s);
+  CHECK(third.status == 404);
+}
+
+// SPEC §4: a wrong Content-Type is 415, whatever the size. httplib parses form-encoded bodies
+// itself and refuses those over 8192 bytes with 413 before the route sees them; the error
+// handler then claims "larger than 1048576 bytes" for a 10 kB body.
+TEST_CASE("a form-encoded body over 8 KiB is 415 like any other wrong Content-Type") {
+  TestServer s;
+  const Api api = s.api();
+  for (const char* route : {kRequestRoute, kUpsertRoute}) {
+    INFO(std::string(route));
+    const HttpResponse r =
+        api.post_raw(route, std::string(10000, 'a'), "application/x-www-form-urlencoded");
+    CHECK_ERROR(r, 415, "unsupported_media_type");
+  }
+}
+
+TEST_CASE("SQL- and script-looking text is stored as data and comes back JSON-escaped") {
+  TestServer s;
+  const Api api = s.api();
+  const std::vector<std::string> texts = {
+      "'; DROP TABLE requests; --",
+      "\" OR 1=1",
+      "' OR '1'='1",
+      "Robert'); DROP TABLE products;--",
+      "<script>alert(1)</script>",
+      "</script><img src=x onerror=alert(1)>",
+      "\\\"; --",
+      "{{7*7}} ${7*7} %s%n",
+      "%' UNION SELECT key_hash FROM api_keys --",
+  };
+  // E-mail local parts may carry quotes and equals signs (WHATWG grammar).
+  const std::vector<std::string> emails = {"x'or'1'='1@example.com", "a'--@example.com",
+                                           "100%'--@example.com"};
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string& t = texts[i];
+    INFO("text: " << t);
+    const HttpResponse up = api.upsert(
+        json::array({{{"productId", t}, {"title", t}, {"description", t}, {"inStock", false}}}));
+    REQUIRE_STATUS(up, 200);
+    CHECK(up.json()["products"][0]["title"] == t);
+    const HttpResponse reg =
+        api.register_request({{"productId", t},
+                              {"productTitle", t},
+                              {"variantTitle", t},
+                              {"customer",
+                               {{"email", "shopper" + std::to_string(i) + "@example.com"},
+                                {"firstName", t.substr(0, 100)},
+                                {"lastName", t.substr(0, 100)},
+                                {"externalId", t},
+                                {"attributes", {{"note", t}}}}}});
+    REQUIRE_STATUS(reg, 200);
+
+    const HttpResponse got = api.get("/api/v1/products/" + url_encode(t));
+    REQUIRE_STATUS(got, 200);
+    CHECK(got.media_type() == "application/json");
+    CHECK(got.header("X-Content-Type-Options") == "nosniff");
+    const json product = got.json()["product"];  // parsing proves the text was escaped
+    CHECK(product["productId"] == t);
+    CHECK(product["title"] == t);
+    CHECK(product["description"] == t);
+    // A quote in the text is escaped in the raw body.
+    if (t.find('"') != std::string::npos) CHECK(got.body.find("\\\"") != std::string::npos);
+
+    // Searches and filters take it literally: exactly this product, exactly this request.
+    const HttpResponse search = api.get("/api/v1/products?search=" + url_encode(t));
+    REQUIRE_STATUS(search, 200);
+    CHECK(search.json()["pagination"]["total"] == 1);
+    const HttpResponse mine = api.get("/api/v1/back-in-stock?productId=" + url_encode(t));
+    REQUIRE_STATUS(mine, 200);
+    REQUIRE(mine.json()["requests"].size() == 1);
+    CHECK(mine.json()["requests"][0]["productTitle"] == t);
+    CHECK(mine.json()["requests"][0]["variantTitle"] == t);
+  }
+  for (const std::string& email : emails) {
+    INFO("email: " << email);
+    const HttpResponse reg = api.register_request(request_body("SKU-E", std::nullopt, email));
+    REQUIRE_STATUS(reg, 200);
+    const HttpResponse listed = api.get("/api/v1/back-in-stock?email=" + url_encode(email));
+    REQUIRE_STATUS(listed, 200);
+    REQUIRE(listed.json()["requests"].size() == 1);
+    CHECK(listed.json()["requests"][0]["email"] == email);
+  }
+  // Everything is still there, in tables that still exist.
+  CHECK(api.get("/api/v1/products").json()["pagination"]["total"] == texts.size());
+  CHECK(api.get("/api/v1/back-in-stock").json()["pagination"]["total"] ==
+        texts.size() + emails.size());
+  const json events = feed_events(api);
+  CHECK(events.size() == texts.size() + emails.size());
+  bool found_script_title = false;
+  for (const json& e : events)
+    if (e["product"]["productTitle"] == "<script>alert(1)</script>") found_script_title = true;
+  CHECK(found_script_title);
+  SqliteReader file(s.db);
+  CHECK(file.text("PRAGMA integrity_check") == "ok");
+  for (const char* table : {"requests", "products", "subscribers", "events", "api_keys"})
+    CHECK(file.integer(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                   "name = '") +
+                       table + "'") == 1);
+  CHECK(file.integer("SELECT count(*) FROM api_keys") == 1);
+}
+
+TEST_CASE("CR/LF in paths, queries and headers never reach a response header") {
+  TestServer s;
+  const Api api = s.api();
+  const std::string pk = s.create_key("shop", "publishable", {kShop});
+  std::vector<HttpResponse> answers = {
+      api.get("/api/v1/products/x%0D%0ASet-Cookie:%20a=b"),
+      api.get("/api/v1/products?search=%0D%0ASet-Cookie:%20a=b"),
+      api.get("/nope%0D%0ASet-Cookie:%20a=b%0D%0A%0D%0A<script>"),
+      api.get("/api/v1/back-in-stock?email=a%0D%0AX-Injected:%201"),
+      s.api(pk).get("/api/v1/storefront/availability?productId=P",
+                    {{"Origin", "https://shop.example%0D%0ASet-Cookie: a=b"}}),
+      api.register_request(request_body("P\r\nSet-Cookie: a=b", std::nullopt, "a@example.com")),
+  };
+  for (const HttpResponse& r : answers) {
+    INFO(r.status << " " << r.body);
+    CHECK(r.status >= 200);
+    CHECK(r.status < 500);
+    CHECK_FALSE(r.has_header("Set-Cookie"));
+    CHECK_FALSE(r.has_header("X-Injected"));
+    CHECK_FALSE(r.has_header("Access-Control-Allow-Origin"));
+    for (const auto& [name, value] : r.headers) {
+      CHECK(name.find_first_of("\r\n") == std::string::npos);
+      CHECK(value.find_first_of("\r\n") == std::string::npos);
+    }
+  }
+  // Header values carrying a bare CR or an encoded CRLF, over a raw socket (httplib's client
+  // would not send them).
+  for (const std::string& origin : {std::string("https://shop.example\rSet-Cookie: a=b"),
+                                    std::string("https://shop.example\r X-Injected: 1")}) {
+    RawConnection conn(s.server.host(), s.server.port());
+    conn.send(request_head("GET /api/v1/storefront/availability?productId=P HTTP/1.1", pk,
+                           "Origin: " + origin + "\r\nConnection: close\r\n\r\n"));
+    const RawResponse r = conn.read_response(5s);
+    INFO(r.status_line << " " << r.body);
+    if (r.status == 0) {
+      CHECK(conn.wait_closed(2s));
+      continue;
+    }
+    CHECK(r.status == 403);  // not the key's origin, whatever follows the CR
+    CHECK(r.header("Access-Control-Allow-Origin").empty());
+    CHECK(r.header("Set-Cookie").empty());
+    CHECK(r.header("X-Injected").empty());
+  }
+}
+
+// README: --log-requests writes "one line per request (method, path, status)". The path is
+// percent-decoded before it is logged, so %0A in a path starts a line of the caller's choosing.
+TEST_CASE("the request log can't be forged through a path") {
+  TestServer s({"--log-requests", "--rate-ip-per-minute", "0", "--rate-email-per-hour", "0"});
+  const Api api = s.api();
+  const std::vector<std::string> targets = {
+      "/healthz",
+      "/nope%0AGET%20/api/v1/products%20200",
+      "/api/v1/products/x%0D%0APOST%20/api/v1/back-in-stock%20200",
+      "/api/v1/products/%0A",
+  };
+  for (const std::string& target : targets) CHECK(api.get(target).status > 0);
+  CHECK(s.server.stop() == 0);
+  const std::string log = s.server.stderr_text();
+  std::string bad;
+  INFO("log:\n" << log);
+  CHECK_MESSAGE(all_of_log_lines_well_formed(log, targets.size(), bad), bad);
+}
+
+// A request head sent one byte every 200 ms takes longer than the read timeout (5 s) to
+// arrive. The server must answer or close by then, and serve others meanwhile: otherwise a
+// handful of slow connections hold every worker thread (slowloris).
+TEST_CASE("a slow sender is cut off within the read timeout, and others are served meanwhile") {
+  TestServer s;
+  const Api api = s.api();
+  const std::string head =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(60, 's') +
+      "\r\n\r\n";  // ~90 bytes: ~18 s at 5 bytes/s
+  std::atomic<bool> done{false};
+  std::string outcome;
+  bool cut_off = false;
+  std::thread slow([&] {
+    RawConnection conn(s.server.host(), s.server.port());
+    const auto start = Clock::now();
+    // Gives up after 8 s: the read timeout (5 s) and a margin.
+    const bool sent_all = conn.send_slowly(head, 200ms, 8s);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    const RawResponse r = conn.read_response(100ms);
+    cut_off = !sent_all && (conn.closed() || r.status != 0) && ms <= 7000;
+    outcome = std::string(sent_all ? "the whole head went through" : "sending stopped") +
+              " after " + std::to_string(ms) + " ms; " +
+              (r.status ? "answered " + r.status_line : std::string("no answer")) +
+              (conn.closed() ? ", closed" : ", still open");
+    done = true;
+  });
+  int served = 0;
+  while (!done) {
+    const auto start = Clock::now();
+    const HttpResponse r = api.get("/healthz");
+    if (r.status == 200 && Clock::now() - start < 1s) ++served;
+    std::this_thread::sleep_for(500ms);
+  }
+  slow.join();
+  INFO("slow sender: " << outcome);
+  CHECK(served >= 5);
+  CHECK(cut_off);
+}
+
+// The consequence of the above with few workers: two slow senders hold both threads of
+// `--threads 2`, and nobody else gets an answer until they finish.
+TEST_CASE("slow senders can't hold every worker thread") {
+  TestServer s({"--threads", "2", "--rate-ip-per-minute", "0", "--rate-email-per-hour", "0"});
+  const std::string head =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(60, 's') + "\r\n\r\n";
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  std::vector<std::thread> dribblers;
+  for (int i = 0; i < 3; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(s.server.host(), s.server.port()));
+    RawConnection* conn = slow.back().get();
+    dribblers.emplace_back([conn, &head] { conn->send_slowly(head.substr(0, 20), 250ms, 6s); });
+  }
+  std::this_thread::sleep_for(500ms);
+  const auto start = Clock::now();
+  const HttpResponse r = s.api().get("/healthz");
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  for (std::thread& t : dribblers) t.join();
+  INFO("GET /healthz beside 3 slow senders: " << r.status << " after " << ms.count() << " ms");
+  CHECK(r.status == 200);
+  CHECK(ms.count() < 7000);  // the read timeout (5 s) and a margin
+}
+
+// A head of 100 000 header lines (~1.4 MB) is read whole into memory before anything looks at
+// it; a few such connections at once cost hundreds of MB. httplib 0.11.4 caps each line at
+// 8192 bytes but not their number.
+TEST_CASE("absurd header counts are refused") {
+  TestServer s;
+  std::string head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (int i = 0; i < 100000; ++i) head += "X-H" + std::to_string(i) + ": v\r\n";
+  head += "\r\n";
+  RawConnection conn(s.server.host(), s.server.port());
+  conn.send(head);
+  const RawResponse r = conn.read_response(10s);
+  INFO("answer: " << r.status_line << " " << r.body);
+  if (r.status == 0) {
+    CHECK(conn.wait_closed(2s));
+  } else {
+    CHECK(r.status >= 400);
+    CHECK(r.status < 500);
+  }
+  CHECK_STATUS(s.api().get("/healthz"), 200);
+}
