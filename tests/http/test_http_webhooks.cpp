@@ -426,6 +426,21 @@ TEST_CASE("at most 20 webhook endpoints per store") {
               "validation_failed");
 }
 
+TEST_CASE("a deleted webhook endpoint's id is never given to another endpoint") {
+  // A client that repeats a DELETE (say after a timeout) must not delete a newer endpoint, and
+  // an old id must not start showing another endpoint's deliveries.
+  Shop shop;
+  const Api api = shop.api();
+  const json first = create_webhook(api, {{"url", "https://first.example/"}});
+  REQUIRE_STATUS(api.del(webhook_path(first)), 200);
+  const json second = create_webhook(api, {{"url", "https://second.example/"}});
+  CHECK(second["id"] != first["id"]);
+  CHECK_STATUS(api.get(webhook_path(first)), 404);
+  CHECK_STATUS(api.del(webhook_path(first)), 404);  // the client's repeated DELETE
+  CHECK_STATUS(api.get(webhook_path(second)), 200);
+  CHECK(api.get("/api/v1/webhooks").json()["webhooks"].size() == 1);
+}
+
 // ---- delivery ----------------------------------------------------------------------------------
 
 TEST_CASE("a delivery is the feed's event, byte for byte, signed with the endpoint's secret") {
@@ -681,6 +696,30 @@ TEST_CASE("timeouts, refused connections and redirects are logged and retried") 
   }
 }
 
+TEST_CASE("the attempt log says 'timeout' and 'connection refused' in plain words") {
+  // core/webhook.hpp documents the attempt log's error as "`timeout`, `connection refused`,
+  // `HTTP 500`, ..."; a store developer reads it to find out why deliveries fail.
+  Timing timing;
+  timing.give_up = 60'000;
+  Shop shop(serve_flags(timing));
+  WebhookReceiver slow;
+  ClosedPort closed;
+  slow.script({{200, std::chrono::milliseconds(3000)}});
+  const Api api = shop.api();
+  const json to_slow = create_webhook(api, {{"url", slow.url()}, {"events", {kRequested}}});
+  const json to_closed = create_webhook(api, {{"url", closed.url()}, {"events", {kRequested}}});
+  REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@example.com")), 200);
+  const json slow_delivery = wait_for_deliveries(api, to_slow, all_with_status(1, "delivered"))[0];
+  const json closed_delivery = wait_for_deliveries(api, to_closed, [](const json& list) {
+    return list.size() == 1 && list[0]["attempts"] >= 1;
+  })[0];
+  const std::string timeout_error = slow_delivery["attemptLog"][0]["error"];
+  const std::string refused_error = closed_delivery["attemptLog"][0]["error"];
+  INFO("timeout logged as '" << timeout_error << "', refusal as '" << refused_error << "'");
+  CHECK(timeout_error.find("timeout") != std::string::npos);
+  CHECK(refused_error.find("refused") != std::string::npos);
+}
+
 TEST_CASE("a delivery fails after the give-up window; the retry route sends it again") {
   Shop shop;  // give up after 1.5 s
   WebhookReceiver receiver;
@@ -853,6 +892,45 @@ TEST_CASE("a clean stop waits for an attempt under way, at most the timeout, and
   CHECK(status_codes(d).back() == 200);
 }
 
+TEST_CASE("an answer that never ends is cut off at the timeout") {
+  // README: "any 2xx within 10 s is delivered", and a slow receiver never holds up the rest. A
+  // receiver that sends its status at once and then one body byte every 100 ms never trips a
+  // per-read timeout; the attempt must still end at the webhook timeout.
+  Timing timing;
+  timing.timeout = 500;
+  timing.give_up = 60'000;
+  Shop shop(serve_flags(timing));
+  WebhookReceiver receiver;
+  receiver.script({Reply::dripping(200, std::chrono::milliseconds(100))});
+  const Api api = shop.api();
+  const json webhook = create_webhook(api, {{"url", receiver.url()}, {"events", {kRequested}}});
+  REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@example.com")), 200);
+  REQUIRE(receiver.wait_for_count(1));
+
+  json last;
+  const bool attempted = eventually(
+      [&] {
+        last = deliveries(api, webhook);
+        return last.size() == 1 && last[0]["attempts"] >= 1;
+      },
+      std::chrono::seconds(3));
+  INFO("deliveries after 3 s: " << last.dump());
+  CHECK(attempted);
+  if (attempted) CHECK(last[0]["attemptLog"][0]["durationMs"] < 2000);
+  // Nor may a clean stop wait for it: SIGTERM would never end `stockbell serve`.
+  const Clock::time_point signalled = Clock::now();
+  int status = -1;
+  std::string stop_failure;
+  try {
+    status = shop.server().stop(std::chrono::seconds(3));
+  } catch (const std::exception& e) {
+    stop_failure = e.what();
+  }
+  INFO("stop: " << stop_failure);
+  CHECK(status == 0);
+  CHECK(ms_between(signalled, Clock::now()) < 3000);
+}
+
 TEST_CASE("a rotated secret: two signatures, the new one first, for the grace period") {
   Shop shop;
   WebhookReceiver receiver;
@@ -949,4 +1027,33 @@ TEST_CASE("--webhooks-public-only refuses this machine and private networks") {
     CHECK(attempt["error"].get<std::string>().find("refused") != std::string::npos);
   }
   CHECK(receiver.count() == 0);
+}
+
+TEST_CASE("--webhooks-public-only refuses loopback IPv4 literals in every spelling at creation") {
+  // `http://127.1/`, `http://2130706433/` and `http://0x7f.0.0.1/` are 127.0.0.1 to browsers'
+  // URL parser and to getaddrinfo; README: IP literals are refused at creation.
+  Shop shop(serve_flags({}, /*public_only=*/true));
+  const Api api = shop.api();
+  for (const char* url : {"http://127.1/", "http://2130706433/", "http://0x7f000001/",
+                          "http://0x7f.0.0.1/", "http://0177.0.0.1/", "http://10.1/"}) {
+    INFO("url " << std::string(url));
+    const HttpResponse r = api.post("/api/v1/webhooks", {{"url", url}});
+    CHECK_STATUS(r, 400);
+    CHECK(detail_code(r.json(), "url") == "private_address");
+  }
+}
+
+TEST_CASE("an endpoint on an IPv6 literal URL gets its deliveries") {
+  Shop shop;
+  WebhookReceiver receiver("::1");
+  const Api api = shop.api();
+  const json webhook = create_webhook(api, {{"url", receiver.url()}, {"events", {kRequested}}});
+  CHECK(webhook["url"] == "http://[::1]:" + std::to_string(receiver.port()) + "/hook");
+  REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@example.com")), 200);
+  const json d = wait_for_deliveries(api, webhook, [](const json& list) {
+    return list.size() == 1 && (list[0]["status"] == "delivered" || list[0]["attempts"] >= 1);
+  })[0];
+  INFO("delivery " << d.dump());
+  CHECK(d["status"] == "delivered");
+  CHECK(receiver.count() == 1);
 }

@@ -116,6 +116,20 @@ void WebhookReceiver::handle(const httplib::Request& req, httplib::Response& res
   }
   res.status = reply.status;
   if (!reply.location.empty()) res.set_header("Location", reply.location);
+  if (reply.drip.count() > 0) {
+    const std::chrono::milliseconds interval = reply.drip;
+    res.set_chunked_content_provider(
+        "application/json", [this, interval](size_t, httplib::DataSink& sink) {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (changed_.wait_for(lock, interval, [this] { return stopping_; })) {
+            sink.done();
+            return true;
+          }
+          lock.unlock();
+          return sink.write(" ", 1);
+        });
+    return;
+  }
   res.set_content("{\"received\":true}", "application/json");
 }
 

@@ -31,9 +31,18 @@ struct Reply {
   Reply(int status_code = 200, std::chrono::milliseconds wait = {}, std::string redirect = {})
       : status(status_code), delay(wait), location(std::move(redirect)) {}
 
+  /// The status and headers at once, then a body that never ends: one byte every `interval`
+  /// (chunked), until the receiver stops.
+  static Reply dripping(int status_code, std::chrono::milliseconds interval) {
+    Reply reply(status_code);
+    reply.drip = interval;
+    return reply;
+  }
+
   int status = 200;
   std::chrono::milliseconds delay{0};  ///< wait this long before answering
   std::string location;                ///< a `Location` header, for redirects
+  std::chrono::milliseconds drip{0};   ///< see dripping()
 };
 
 /// One request as it arrived.
