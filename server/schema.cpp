@@ -56,8 +56,10 @@ CREATE TABLE subscribers (
 
 -- `data` is what the store sent (core's storage JSON); effective stock is derived from it.
 -- `search_text` is id and title case-folded (core/text.hpp fold_case) for ?search=.
+-- AUTOINCREMENT (here and for webhooks and deliveries, the rows that can be deleted): a public
+-- id, derived from the row id, is never given to another row after a delete.
 CREATE TABLE products (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   store_id    INTEGER NOT NULL REFERENCES stores(id),
   product_id  TEXT NOT NULL,
   title       TEXT NOT NULL,
@@ -126,7 +128,7 @@ CREATE UNIQUE INDEX events_once ON events(request_id, type);
     R"sql(
 -- The signing secret must be kept in clear: the server signs with it.
 CREATE TABLE webhooks (
-  id                     INTEGER PRIMARY KEY,
+  id                     INTEGER PRIMARY KEY AUTOINCREMENT,
   store_id               INTEGER NOT NULL REFERENCES stores(id),
   url                    TEXT NOT NULL,
   description            TEXT,
@@ -143,7 +145,7 @@ CREATE INDEX webhooks_by_store ON webhooks(store_id);
 -- The outbox: one row per event and endpoint, written in the event's own transaction.
 -- status: 0 pending, 1 delivered, 2 failed. `due_since` starts the retry window.
 CREATE TABLE deliveries (
-  id              INTEGER PRIMARY KEY,
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
   webhook_id      INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
   event_id        INTEGER NOT NULL REFERENCES events(id),
   status          INTEGER NOT NULL CHECK (status IN (0, 1, 2)),

@@ -59,7 +59,73 @@ std::pair<std::string, std::string> resolve_public(const std::string& host) {
   return {chosen, ""};
 }
 
+// httplib's error names (`Read`, `Connection`) in the words the attempt log promises.
+std::string describe(httplib::Error error, bool timed_out) {
+  using E = httplib::Error;
+  switch (error) {
+    case E::Connection: return "connection refused or host unreachable";
+    case E::ConnectionTimeout: return "timeout while connecting";
+    case E::Read:
+      return timed_out ? "timeout waiting for the answer" : "connection closed while reading the answer";
+    case E::Write: return timed_out ? "timeout while sending" : "connection closed while sending";
+    case E::SSLConnection: return "TLS handshake failed";
+    case E::SSLServerVerification: return "TLS certificate not trusted";
+    case E::SSLLoadingCerts: return "cannot load the CA certificates";
+    case E::Canceled: return "cancelled";
+    default: return "HTTP client error: " + httplib::to_string(error);
+  }
+}
+
 }  // namespace
+
+AttemptWatchdog::AttemptWatchdog() : thread_([this] { loop(); }) {}
+
+AttemptWatchdog::~AttemptWatchdog() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+uint64_t AttemptWatchdog::watch(httplib::Client& client,
+                                std::chrono::steady_clock::time_point deadline) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const uint64_t token = ++next_token_;
+  watched_[token] = Watched{&client, deadline, false};
+  wake_.notify_all();
+  return token;
+}
+
+bool AttemptWatchdog::unwatch(uint64_t token) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = watched_.find(token);
+  const bool cut = it != watched_.end() && it->second.cut;
+  if (it != watched_.end()) watched_.erase(it);
+  return cut;
+}
+
+void AttemptWatchdog::loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    auto next = std::chrono::steady_clock::time_point::max();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [token, w] : watched_) {
+      if (w.cut) continue;
+      if (w.deadline <= now) {
+        w.client->stop();  // thread-safe in httplib: shuts the socket down under the sender
+        w.cut = true;
+      } else {
+        next = std::min(next, w.deadline);
+      }
+    }
+    if (next == std::chrono::steady_clock::time_point::max())
+      wake_.wait(lock);
+    else
+      wake_.wait_until(lock, next);
+  }
+}
 
 std::string hmac_sha256_hex(std::string_view secret, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -200,7 +266,9 @@ WebhookDispatcher::Attempt WebhookDispatcher::send(const store::DueDelivery& del
     attempt.error = "invalid URL";
     return attempt;
   }
-  httplib::Client client(url->scheme + "://" + url->host + ":" + std::to_string(url->port));
+  const bool ipv6_literal = url->host.find(':') != std::string::npos;
+  httplib::Client client(url->scheme + "://" + (ipv6_literal ? "[" + url->host + "]" : url->host) +
+                         ":" + std::to_string(url->port));
   if (options_.public_only) {
     if (is_localhost_name(url->host)) {
       attempt.error = "refused: " + url->host + " is this machine";
@@ -230,9 +298,19 @@ WebhookDispatcher::Attempt WebhookDispatcher::send(const store::DueDelivery& del
       {"Stockbell-Timestamp", std::to_string(timestamp)},
       {"Stockbell-Signature", signature_header(delivery, timestamp, body)},
   };
+  // httplib's timeouts bound each read and write, not the whole answer: a receiver trickling
+  // a body byte by byte would hold this sender for ever. The watchdog cuts it at the deadline.
+  const auto started = std::chrono::steady_clock::now();
+  const uint64_t watch =
+      watchdog_.watch(client, started + std::chrono::milliseconds(options_.timeout_ms));
   httplib::Result result = client.Post(url->target, headers, body, "application/json");
-  if (!result) {
-    attempt.error = httplib::to_string(result.error());
+  const bool cut = watchdog_.unwatch(watch);
+  if (!result || cut) {
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started).count();
+    attempt.error = cut ? "timeout: no complete answer within " +
+                              std::to_string(options_.timeout_ms) + " ms"
+                        : describe(result.error(), waited >= options_.timeout_ms);
     return attempt;
   }
   attempt.status_code = result->status;

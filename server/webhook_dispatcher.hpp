@@ -6,6 +6,9 @@
 // any point means another attempt after restart (at-least-once; receivers dedupe on the event
 // id). API requests never wait for any of this.
 
+#include <httplib.h>
+
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -30,6 +33,33 @@ std::string hmac_sha256_hex(std::string_view secret, std::string_view message);
 /// while a rotation's grace period runs.
 std::string signature_header(const store::DueDelivery& delivery, int64_t timestamp_seconds,
                              std::string_view body);
+
+/// Cuts webhook attempts off at their deadline, whatever the receiver does (httplib's own
+/// timeouts bound each read, so a receiver trickling its answer would otherwise never end).
+class AttemptWatchdog {
+ public:
+  AttemptWatchdog();
+  ~AttemptWatchdog();
+  /// Stops `client` (shuts its socket down) if it is still watched at `deadline`.
+  uint64_t watch(httplib::Client& client, std::chrono::steady_clock::time_point deadline);
+  /// Stops watching; true if the watchdog had to cut the attempt.
+  bool unwatch(uint64_t token);
+
+ private:
+  struct Watched {
+    httplib::Client* client;
+    std::chrono::steady_clock::time_point deadline;
+    bool cut;
+  };
+  void loop();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<uint64_t, Watched> watched_;
+  uint64_t next_token_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 class WebhookDispatcher {
  public:
@@ -77,6 +107,7 @@ class WebhookDispatcher {
   std::set<int64_t> in_flight_;              ///< delivery ids being sent or queued
   std::map<int64_t, size_t> per_endpoint_;  ///< webhook id → in flight
   std::mt19937_64 random_;
+  AttemptWatchdog watchdog_;
   std::thread scheduler_;
   std::vector<std::thread> senders_;
 };

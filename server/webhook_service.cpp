@@ -17,11 +17,13 @@ std::optional<ApiError> WebhookService::refuse_private(const std::string& url) c
   std::optional<UrlParts> parts = split_http_url(url);
   bool refuse = !parts || is_localhost_name(parts->host);
   if (parts && !refuse) {
-    unsigned char bytes[16];
-    if (inet_pton(AF_INET, parts->host.c_str(), bytes) == 1)
-      refuse = !is_public_address(bytes, 4);
-    else if (inet_pton(AF_INET6, parts->host.c_str(), bytes) == 1)
-      refuse = !is_public_address(bytes, 16);
+    // inet_aton reads every spelling a resolver accepts: 127.1, 2130706433, 0x7f000001, 0177.0.0.1.
+    in_addr v4{};
+    unsigned char v6[16];
+    if (inet_aton(parts->host.c_str(), &v4) != 0)
+      refuse = !is_public_address(reinterpret_cast<const uint8_t*>(&v4.s_addr), 4);
+    else if (inet_pton(AF_INET6, parts->host.c_str(), v6) == 1)
+      refuse = !is_public_address(v6, 16);
   }
   if (!refuse) return std::nullopt;
   Problems problems;
