@@ -375,6 +375,12 @@ std::vector<Batch> build_corpus(const std::string& webhook_id) {
         invalid_json("in an attribute value", kRequestRoute,
                      with_raw(kRequest, "/customer/attributes/tier", "\"\xED\xA0\x80\"")));
     b.cases.push_back(invalid_json("outside any string", kUpsertRoute, "{\"products\":\xFF[]}"));
+    b.cases.push_back(invalid_json("in a webhook URL", "/api/v1/webhooks",
+                                   "{\"url\":\"https://hooks.example/\xC0\xAF\"}"));
+    Case patch = invalid_json("in a webhook description", "/api/v1/webhooks/" + webhook_id,
+                              "{\"description\":\"\xED\xA0\x80\"}");
+    patch.method = "PATCH";
+    b.cases.push_back(std::move(patch));
     corpus.push_back(std::move(b));
   }
 
@@ -584,6 +590,15 @@ std::vector<Batch> build_corpus(const std::string& webhook_id) {
     b.cases.push_back(
         get("/api/v1/events?after=%27%20OR%201%3D1", 400, {"validation_failed"}, "after"));
     b.cases.push_back(get("/api/v1/events?type=%FF%FE", 400, {"validation_failed"}, "type"));
+    // Invalid UTF-8 in a query is refused like in a body.
+    b.cases.push_back(get("/api/v1/products?search=%FF", 400, {"validation_failed"}, "search"));
+    b.cases.push_back(get("/api/v1/products?search=%C0%AF", 400, {"validation_failed"}, "search"));
+    b.cases.push_back(
+        get("/api/v1/back-in-stock?productId=%ED%A0%80", 400, {"validation_failed"}, "productId"));
+    b.cases.push_back(
+        get("/api/v1/back-in-stock?email=%FF%40example.com", 400, {"validation_failed"}, "email"));
+    b.cases.push_back(get("/api/v1/storefront/availability?productId=%FF", 400,
+                          {"validation_failed"}, "productId"));
     for (const char* target :
          {"/api/v1/products/%FF%FE", "/api/v1/products/%C0%AF", "/api/v1/products/a%00b",
           "/api/v1/products/%27%3B%20DROP%20TABLE%20products%3B%20--",
