@@ -42,16 +42,20 @@ struct ApiCodeInfo {
 };
 
 constexpr ApiCodeInfo kApiCodes[] = {
+    {"bad_request", 400, "The HTTP request is malformed."},
     {"invalid_json", 400, "The request body is not valid JSON."},
     {"validation_failed", 400, "The request has invalid fields."},
     {"unauthorized", 401, "Missing or invalid API key. Send 'Authorization: Bearer <key>'."},
     {"forbidden", 403, "This key may not do that."},
     {"not_found", 404, "Not found."},
     {"method_not_allowed", 405, "Method not allowed."},
+    {"request_timeout", 408, "The request did not arrive in time."},
     {"conflict", 409, "The resource is not in a state that allows this."},
     {"payload_too_large", 413, "The request body is too large."},
+    {"uri_too_long", 414, "The request URI is too long."},
     {"unsupported_media_type", 415, "Send the body as JSON with 'Content-Type: application/json'."},
     {"rate_limited", 429, "Too many requests. Retry later."},
+    {"headers_too_large", 431, "The request headers are too large."},
     {"internal", 500, "Internal error. Nothing was changed."},
     {"unavailable", 503, "The server is shutting down. Retry shortly."},
 };

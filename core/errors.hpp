@@ -37,16 +37,20 @@ enum class FieldCode {
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
 enum class ApiCode {
+  bad_request,             ///< 400: not HTTP: a malformed request line, ambiguous framing
   invalid_json,            ///< 400: `{"productId": }`, duplicate keys, nesting deeper than 20
   validation_failed,       ///< 400: well-formed JSON with invalid fields (see `details`)
   unauthorized,            ///< 401: no `Authorization: Bearer`, or an unknown key
   forbidden,               ///< 403: a publishable key on a secret route or from a foreign origin
   not_found,               ///< 404: unknown route, product or request id
   method_not_allowed,      ///< 405: `PUT /api/v1/products`
+  request_timeout,         ///< 408: the request did not arrive completely in time
   conflict,                ///< 409: cancelling a request that was already notified
   payload_too_large,       ///< 413: a 70 KiB back-in-stock body (limit 64 KiB)
+  uri_too_long,            ///< 414: a request line over 8 KiB
   unsupported_media_type,  ///< 415: `Content-Type: text/plain` on a JSON route
   rate_limited,            ///< 429: too many storefront requests; see `Retry-After`
+  headers_too_large,       ///< 431: more than 100 header lines, or a head over its byte limit
   internal,                ///< 500: the store failed; nothing was half-written
   unavailable,             ///< 503: the server is shutting down
 };

@@ -103,6 +103,10 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
       {"--demo", "STOCKBELL_DEMO", K::boolean, nullptr, nullptr, &c.demo},
       {"--threads", "STOCKBELL_THREADS", K::number, nullptr, &threads, nullptr, 1, 1024},
       {"--log-requests", "STOCKBELL_LOG_REQUESTS", K::boolean, nullptr, nullptr, &c.log_requests},
+      {"--head-timeout-ms", "STOCKBELL_HEAD_TIMEOUT_MS", K::number, nullptr, &c.head_timeout_ms,
+       nullptr, 100, 600'000},
+      {"--body-timeout-ms", "STOCKBELL_BODY_TIMEOUT_MS", K::number, nullptr, &c.body_timeout_ms,
+       nullptr, 100, 600'000},
       {"--webhooks-public-only", "STOCKBELL_WEBHOOKS_PUBLIC_ONLY", K::boolean, nullptr, nullptr,
        &c.webhooks_public_only},
       {"--webhook-timeout-ms", "STOCKBELL_WEBHOOK_TIMEOUT_MS", K::number, nullptr,
@@ -216,6 +220,7 @@ std::string usage_text() {
          "Usage:\n"
          "  stockbell serve [--host 127.0.0.1] [--port 8080] [--db ./stockbell.db]\n"
          "                  [--web-root DIR] [--demo] [--threads 32] [--log-requests]\n"
+         "                  [--head-timeout-ms 5000] [--body-timeout-ms 30000]\n"
          "                  [--webhooks-public-only] [--webhook-timeout-ms 10000]\n"
          "                  [--webhook-retry-first-ms 10000] [--webhook-retry-max-ms 3600000]\n"
          "                  [--webhook-give-up-ms 86400000]\n"

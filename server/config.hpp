@@ -15,6 +15,8 @@ struct ServeConfig {
   bool demo = false;
   int threads = 32;  ///< HTTP worker threads (each serves one keep-alive connection at a time)
   bool log_requests = false;
+  int64_t head_timeout_ms = 5'000;   ///< time for a request's head to arrive, once it has begun
+  int64_t body_timeout_ms = 30'000;  ///< time for its body to arrive after the head
 
   // Webhooks (see core/webhook.hpp for the retry schedule).
   bool webhooks_public_only = false;  ///< refuse loopback/private targets (multi-store hosts)

@@ -5,6 +5,7 @@
 
 #include "core/fields.hpp"
 #include "core/url.hpp"
+#include "server/connection.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -57,6 +58,10 @@ bool is_json_media_type(const std::string& content_type) {
 
 ApiCode code_for_status(int status) {
   switch (status) {
+    case 400: return ApiCode::bad_request;
+    case 408: return ApiCode::request_timeout;
+    case 414: return ApiCode::uri_too_long;
+    case 431: return ApiCode::headers_too_large;
     case 401: return ApiCode::unauthorized;
     case 403: return ApiCode::forbidden;
     case 404: return ApiCode::not_found;
@@ -65,7 +70,7 @@ ApiCode code_for_status(int status) {
     case 415: return ApiCode::unsupported_media_type;
     case 429: return ApiCode::rate_limited;
     case 503: return ApiCode::unavailable;
-    default: return status >= 500 ? ApiCode::internal : ApiCode::invalid_json;
+    default: return status >= 500 ? ApiCode::internal : ApiCode::bad_request;
   }
 }
 
@@ -146,14 +151,25 @@ void HttpApi::send_error(httplib::Response& res, const ApiError& error) {
 void HttpApi::render_transport_error(const httplib::Request& req, httplib::Response& res) {
   (void)req;
   if (!res.body.empty()) return;  // our own error, already rendered
+  // An error httplib produced while reading: the rest of the connection's bytes can't be
+  // trusted to start a request, so the connection closes after this answer.
+  HttpServer::close_after_response();
+  // Over a limit while reading: the head if it never completed, else the body.
+  const bool in_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+  switch (HttpServer::request_over_limits()) {
+    case HttpServer::OverLimit::time: res.status = 408; break;
+    case HttpServer::OverLimit::size: res.status = in_body ? 413 : 431; break;
+    case HttpServer::OverLimit::none: break;
+  }
   const ApiCode code = code_for_status(res.status);
   std::string message(default_message(code));
   if (code == ApiCode::payload_too_large)
     message = "The request body is larger than " + std::to_string(kMaxUpsertBodyBytes) + " bytes.";
-  else if (res.status == 400)
-    message = "Malformed HTTP request.";
-  else if (res.status == 414)
-    message = "The request URI is too long.";
+  else if (code == ApiCode::request_timeout)
+    message = in_body ? "The request body did not arrive within " +
+                            std::to_string(config_.body_timeout_ms) + " ms."
+                      : "The request head did not arrive within " +
+                            std::to_string(config_.head_timeout_ms) + " ms.";
   ApiError error = make_error(code, message);
   res.set_header("Cache-Control", "no-store");
   res.set_content(error_envelope_json(error), "application/json; charset=utf-8");
@@ -255,12 +271,10 @@ std::optional<Principal> HttpApi::authorize(const httplib::Request& req, httplib
                                             const std::optional<std::string>& origin) {
   const AuthResult auth = authenticator_.authenticate(req.get_header_value("Authorization"));
   if (!auth.principal) {
-    const char* message =
-        auth.failure == AuthFailure::missing
-            ? "Missing API key. Send 'Authorization: Bearer <key>'."
-            : auth.failure == AuthFailure::malformed
-                  ? "Malformed Authorization header. Send 'Authorization: Bearer <key>'."
-                  : "Unknown API key.";
+    // A malformed key and an unknown one get the same answer: nothing about a guess is told.
+    const char* message = auth.failure == AuthFailure::missing
+                              ? "Missing API key. Send 'Authorization: Bearer <key>'."
+                              : "Invalid API key.";
     send_error(res, make_error(ApiCode::unauthorized, message));
     return std::nullopt;
   }

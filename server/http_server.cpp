@@ -13,6 +13,7 @@
 
 #include "core/version.hpp"
 #include "core/fields.hpp"
+#include "server/connection.hpp"
 #include "server/demo.hpp"
 #include "server/http_api.hpp"
 #include "server/read_pool.hpp"
@@ -36,11 +37,41 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+constexpr size_t kMaxHeaderLines = 100;
+
+// `text` with control characters escaped, so a logged path can't forge log lines.
+std::string printable(const std::string& text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Requests httplib would frame or parse in a way a proxy in front might not: refused before
+// their body is read, and the connection closed so no byte of it is taken for a request.
+std::optional<std::string> framing_problem(const httplib::Request& req) {
+  if (req.headers.size() > kMaxHeaderLines) return std::nullopt;  // handled as 431 below
+  const size_t lengths = req.get_header_value_count("Content-Length");
+  if (lengths > 1) {
+    for (size_t i = 1; i < lengths; ++i)
+      if (req.get_header_value("Content-Length", i) != req.get_header_value("Content-Length", 0))
+        return "Conflicting Content-Length headers.";
+  }
+  if (lengths > 0 && req.has_header("Transfer-Encoding"))
+    return "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.";
+  return std::nullopt;
+}
+
 void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& api) {
-  http.set_keep_alive_max_count(100000);
-  http.set_keep_alive_timeout(5);
-  http.set_read_timeout(5, 0);
-  http.set_write_timeout(5, 0);
   http.set_payload_max_length(kMaxUpsertBodyBytes);
   const int threads = config.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -55,11 +86,28 @@ void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& a
   // as multipart/form-data with a bare 400. Relabel such requests so the body is read as is and
   // the route answers 415 like for any other wrong Content-Type. (Request is const here but not
   // const in httplib's own frame, which owns it.)
-  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    if (req.is_multipart_form_data()) {
+  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    HttpServer::head_complete();  // the body's own clock starts
+    if (req.headers.size() > kMaxHeaderLines) {
+      HttpServer::close_after_response();
+      HttpApi::send_error(res, make_error(ApiCode::headers_too_large,
+                                          "More than " + std::to_string(kMaxHeaderLines) +
+                                              " header lines."));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (std::optional<std::string> problem = framing_problem(req)) {
+      HttpServer::close_after_response();
+      HttpApi::send_error(res, make_error(ApiCode::bad_request, *problem));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // httplib parses form bodies itself before any handler runs (a JSON body sent as
+    // multipart/form-data got a bare 400, a form over 8 KiB a 413). Relabel them, so the body is
+    // read as is and the route answers 415 like for any other wrong Content-Type. (Request is
+    // const here but not in httplib's own frame, which owns it.)
+    const std::string type = req.get_header_value("Content-Type");
+    if (req.is_multipart_form_data() || type.rfind("application/x-www-form-urlencoded", 0) == 0) {
       auto range = const_cast<httplib::Request&>(req).headers.equal_range("Content-Type");
-      for (auto it = range.first; it != range.second; ++it)
-        it->second = "application/x-multipart-not-parsed";
+      for (auto it = range.first; it != range.second; ++it) it->second = "application/x-form-not-parsed";
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
@@ -80,7 +128,8 @@ void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& a
   if (config.log_requests) {
     // Method, path (no query: it may carry e-mails), status. Never headers: they carry keys.
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "%s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+      std::fprintf(stderr, "%s %s %d\n", printable(req.method).c_str(),
+                   printable(req.path).c_str(), res.status);
     });
   }
 }
@@ -112,7 +161,10 @@ int serve(const ServeConfig& config) {
   service.set_outbox_listener([&dispatcher] { dispatcher.wake(); });
   StaticFiles files = StaticFiles::load(web_root);
 
-  httplib::Server http;
+  ConnectionLimits limits;
+  limits.head_timeout_ms = static_cast<int>(config.head_timeout_ms);
+  limits.body_timeout_ms = static_cast<int>(config.body_timeout_ms);
+  HttpServer http(limits);
   // Socket options apply to the listening socket, which accepted connections inherit: they must
   // be set before binding. Without TCP_NODELAY every keep-alive answer stalls ~40 ms (Nagle and
   // delayed ACK); httplib's default options also set SO_REUSEPORT, which lets a second server

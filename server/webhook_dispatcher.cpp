@@ -194,6 +194,10 @@ void WebhookDispatcher::schedule_loop() {
       const int64_t now = now_ms();
       std::vector<store::DueDelivery> picked;
       {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_since_read_.clear();
+      }
+      {
         auto db = service_.reads().acquire();
         for (int64_t webhook : store::enabled_webhook_ids(*db)) {
           size_t busy;
@@ -211,7 +215,10 @@ void WebhookDispatcher::schedule_loop() {
       }
       std::lock_guard<std::mutex> lock(mutex_);
       for (store::DueDelivery& d : picked) {
-        if (in_flight_.count(d.id) || per_endpoint_[d.webhook_id] >= options_.per_endpoint) continue;
+        // Finished while we were reading: what we read is older than its recorded attempt.
+        if (in_flight_.count(d.id) || finished_since_read_.count(d.id) ||
+            per_endpoint_[d.webhook_id] >= options_.per_endpoint)
+          continue;
         in_flight_.insert(d.id);
         ++per_endpoint_[d.webhook_id];
         ready_.push_back(std::move(d));
@@ -350,6 +357,7 @@ void WebhookDispatcher::finish(const store::DueDelivery& delivery, const Attempt
   {
     std::lock_guard<std::mutex> lock(mutex_);
     in_flight_.erase(delivery.id);
+    finished_since_read_.insert(delivery.id);
     if (--per_endpoint_[delivery.webhook_id] == 0) per_endpoint_.erase(delivery.webhook_id);
   }
   wake();  // the endpoint has room again

@@ -105,6 +105,7 @@ class WebhookDispatcher {
   bool woken_ = false;
   std::deque<store::DueDelivery> ready_;
   std::set<int64_t> in_flight_;              ///< delivery ids being sent or queued
+  std::set<int64_t> finished_since_read_;    ///< finished after the scheduler's last read began
   std::map<int64_t, size_t> per_endpoint_;  ///< webhook id → in flight
   std::mt19937_64 random_;
   AttemptWatchdog watchdog_;
