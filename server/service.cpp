@@ -46,8 +46,7 @@ RegisterOutcome Service::register_request(int64_t store_id, Trust trust,
       out.subscriber = store::insert_subscriber(
           db, store_id, customer.email, apply_customer(SubscriberProfile{}, customer, trust), now);
     }
-    const int64_t target =
-        store::find_or_create_target(db, store_id, request.product_id, request.variant_id);
+    const int64_t target = cache_.target(db, store_id, request.product_id, request.variant_id);
     // A subscriber created just now has no requests yet.
     if (std::optional<store::RequestRow> waiting =
             subscriber ? store::find_waiting_request(db, target, out.subscriber) : std::nullopt) {
@@ -59,13 +58,13 @@ RegisterOutcome Service::register_request(int64_t store_id, Trust trust,
     out.request = store::insert_request(db, target, out.subscriber, request.product_title,
                                         request.variant_title, now);
     out.created = true;
-    std::optional<store::ProductRow> product = store::find_product(db, store_id, request.product_id);
-    const int64_t snapshot = store::snapshot_id(
-        db, target, snapshot_of(product ? &product->product : nullptr, request.variant_id));
+    const int64_t snapshot =
+        cache_.snapshot(db, store_id, target, request.product_id, request.variant_id);
     const int64_t event = store::insert_event(db, store_id, EventType::back_in_stock_requested,
                                               out.request, snapshot, now);
-    out.deliveries = store::enqueue_deliveries(db, store_id, EventType::back_in_stock_requested,
-                                               event, event, now);
+    if (cache_.has_webhooks(db, store_id))
+      out.deliveries = store::enqueue_deliveries(db, store_id, EventType::back_in_stock_requested,
+                                                 event, event, now);
     return out;
   });
   if (rows.deliveries > 0) outbox_written();
@@ -84,6 +83,7 @@ Service::UpsertOutcome Service::upsert_products(int64_t store_id, const ProductU
       std::optional<store::ProductRow> stored = store::find_product(db, store_id, patch.product_id);
       const Product merged = apply_patch(stored ? &stored->product : nullptr, patch);
       out.products.push_back(store::save_product(db, store_id, merged, now));
+      cache_.product_changed(store_id, patch.product_id);
     }
     // Notify in the same transaction: a request is notified exactly when its stock change is
     // committed, and the single writer means two upserts can never both see it waiting.
@@ -113,8 +113,10 @@ std::optional<store::ProductRow> Service::get_product(int64_t store_id,
 }
 
 bool Service::delete_product(int64_t store_id, const std::string& product_id) {
-  return writer_.run(
-      [&](Database& db) { return store::delete_product(db, store_id, product_id); });
+  return writer_.run([&](Database& db) {
+    cache_.product_changed(store_id, product_id);
+    return store::delete_product(db, store_id, product_id);
+  });
 }
 
 Service::ProductPage Service::list_products(int64_t store_id, const ProductListQuery& query) {

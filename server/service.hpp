@@ -19,6 +19,7 @@
 #include "core/subscriber.hpp"
 #include "server/read_pool.hpp"
 #include "server/store.hpp"
+#include "server/write_cache.hpp"
 #include "server/writer.hpp"
 
 namespace stockbell::server {
@@ -27,7 +28,9 @@ int64_t now_ms();
 
 class Service {
  public:
-  Service(Writer& writer, ReadPool& reads) : writer_(writer), reads_(reads) {}
+  Service(Writer& writer, ReadPool& reads) : writer_(writer), reads_(reads) {
+    writer_.on_rollback([this] { cache_.clear(); });
+  }
 
   uint64_t id_key() const { return writer_.id_key(); }
   std::string public_id(IdKind kind, int64_t row) const;
@@ -82,6 +85,8 @@ class Service {
   ProductMeta product_meta(const store::ProductRow& row) const;
 
   Writer& writer() { return writer_; }
+  /// The writer's lookups (use only inside writer jobs).
+  WriteCache& write_cache() { return cache_; }
   ReadPool& reads() { return reads_; }
 
   /// Called after a commit that wrote webhook deliveries (the dispatcher's wake-up).
@@ -94,6 +99,7 @@ class Service {
   Writer& writer_;
   ReadPool& reads_;
   std::function<void()> outbox_listener_;
+  WriteCache cache_;
 };
 
 }  // namespace stockbell::server

@@ -53,6 +53,7 @@ Result<WebhookService::WithSecret> WebhookService::create(int64_t store_id,
     row.secret = out.secret;
     row.created_at = row.updated_at = now_ms();
     row.id = store::insert_webhook(db, row);
+    service_.write_cache().webhooks_changed(store_id);
     return row;
   });
   if (error) return *error;
@@ -88,6 +89,7 @@ Result<store::WebhookRow> WebhookService::update(int64_t store_id, const std::st
     if (patch.enabled.has_value()) webhook->enabled = patch.enabled.value;
     webhook->updated_at = now_ms();
     store::update_webhook(db, *webhook);
+    service_.write_cache().webhooks_changed(store_id);
     return *webhook;
   });
 }
@@ -95,8 +97,10 @@ Result<store::WebhookRow> WebhookService::update(int64_t store_id, const std::st
 Result<bool> WebhookService::remove(int64_t store_id, const std::string& id) {
   std::optional<int64_t> row = service_.row_of(IdKind::webhook, id);
   if (!row) return not_found();
-  const bool deleted =
-      service_.writer().run([&](Database& db) { return store::delete_webhook(db, store_id, *row); });
+  const bool deleted = service_.writer().run([&](Database& db) {
+    service_.write_cache().webhooks_changed(store_id);
+    return store::delete_webhook(db, store_id, *row);
+  });
   if (!deleted) return not_found();
   return true;
 }

@@ -123,6 +123,14 @@ bool delete_webhook(Database& db, int64_t store_id, int64_t id) {
   return db.changes() > 0;
 }
 
+bool has_enabled_webhooks(Database& db, int64_t store_id) {
+  Statement& st = db.cached("SELECT 1 FROM webhooks WHERE store_id = ? AND enabled = 1 LIMIT 1");
+  st.bind(1, store_id);
+  const bool any = st.step();
+  st.reset();
+  return any;
+}
+
 int64_t enqueue_deliveries(Database& db, int64_t store_id, EventType type, int64_t first_event,
                            int64_t last_event, int64_t now) {
   db.cached(

@@ -34,6 +34,9 @@ int64_t count_webhooks(Database& db, int64_t store_id);
 void update_webhook(Database& db, const WebhookRow& row);
 bool delete_webhook(Database& db, int64_t store_id, int64_t id);
 
+/// True if the store has an enabled endpoint (of any event type).
+bool has_enabled_webhooks(Database& db, int64_t store_id);
+
 /// Writes one pending delivery per enabled endpoint of the store that takes `type`, for the
 /// events first..last. Returns how many deliveries were written.
 int64_t enqueue_deliveries(Database& db, int64_t store_id, EventType type, int64_t first_event,

@@ -62,27 +62,25 @@ size_t Writer::jobs() const {
 }
 
 void Writer::submit(std::function<void(Database&)> work) {
-  auto pending = std::make_unique<Pending>();
-  pending->work = std::move(work);
-  std::future<void> done = pending->done.get_future();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) throw std::runtime_error("the store is shutting down");
-    queue_.push_back(std::move(pending));
-  }
+  Pending pending;
+  pending.work = std::move(work);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) throw std::runtime_error("the store is shutting down");
+  queue_.push_back(&pending);
   wake_.notify_one();
-  done.get();  // rethrows the job's or the commit's failure
+  done_.wait(lock, [&] { return pending.done; });
+  if (pending.error) std::rethrow_exception(pending.error);  // the job's or the commit's failure
 }
 
 void Writer::loop() {
-  std::deque<std::unique_ptr<Pending>> group;
+  std::deque<Pending*> group;
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and every job is done
       while (!queue_.empty() && group.size() < options_.max_batch) {
-        group.push_back(std::move(queue_.front()));
+        group.push_back(queue_.front());
         queue_.pop_front();
       }
     }
@@ -91,7 +89,7 @@ void Writer::loop() {
   }
 }
 
-void Writer::run_group(std::deque<std::unique_ptr<Pending>>& group) {
+void Writer::run_group(std::deque<Pending*>& group) {
   Database& db = *db_;
   std::exception_ptr commit_error;
   try {
@@ -105,26 +103,25 @@ void Writer::run_group(std::deque<std::unique_ptr<Pending>>& group) {
         pending->error = std::current_exception();
         db.cached("ROLLBACK TO job").run();
         db.cached("RELEASE job").run();
+        if (on_rollback_) on_rollback_();
       }
     }
     tx.commit();
   } catch (...) {
     commit_error = std::current_exception();
+    if (on_rollback_) on_rollback_();
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!commit_error) ++commits_;
     if (!commit_error && ++commits_since_checkpoint_ >= 100) checkpoint_wake_.notify_one();
     jobs_ += group.size();
+    for (Pending* pending : group) {
+      if (commit_error) pending->error = commit_error;
+      pending->done = true;
+    }
   }
-  for (auto& pending : group) {
-    if (commit_error)
-      pending->done.set_exception(commit_error);
-    else if (pending->error)
-      pending->done.set_exception(pending->error);
-    else
-      pending->done.set_value();
-  }
+  done_.notify_all();
 }
 
 }  // namespace stockbell::server

@@ -10,7 +10,6 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,6 +48,10 @@ class Writer {
     }
   }
 
+  /// Called on the writer thread whenever a job or a commit is rolled back (for caches of what
+  /// the writer wrote). Set before the first job.
+  void on_rollback(std::function<void()> listener) { on_rollback_ = std::move(listener); }
+
   /// The database's id key (see core/ids.hpp).
   uint64_t id_key() const { return id_key_; }
 
@@ -60,23 +63,26 @@ class Writer {
   size_t jobs() const;
 
  private:
+  // Lives on the submitting thread's stack until its group is committed.
   struct Pending {
     std::function<void(Database&)> work;
-    std::promise<void> done;
     std::exception_ptr error;
+    bool done = false;
   };
 
   void submit(std::function<void(Database&)> work);
   void loop();
   void checkpoint_loop(std::string path);
-  void run_group(std::deque<std::unique_ptr<Pending>>& group);
+  void run_group(std::deque<Pending*>& group);
 
   Options options_;
+  std::function<void()> on_rollback_;
   std::unique_ptr<Database> db_;
   uint64_t id_key_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::unique_ptr<Pending>> queue_;
+  std::condition_variable done_;  ///< one broadcast per committed group wakes its submitters
+  std::deque<Pending*> queue_;
   bool stopping_ = false;
   size_t commits_ = 0;
   size_t jobs_ = 0;
