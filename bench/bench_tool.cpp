@@ -7,6 +7,9 @@
 //   bench_tool upsert-latency URL KEY N  N upserts that notify nobody, over one keep-alive
 //                                      connection: p50/p99 in ms
 //   bench_tool upsert URL KEY          one upsert putting BENCH-1-M in stock: latency, triggered
+//   bench_tool register-direct DB T S  registrations/s through the service and the writer
+//                                      (durable, group commit) from T threads for S seconds,
+//                                      without HTTP: the writer's own ceiling
 //   bench_tool validate N              ns per back-in-stock validation (core) and per plain
 //                                      nlohmann::json::parse of the same body (baseline: a
 //                                      well-known parser doing only the parsing)
@@ -16,6 +19,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +30,7 @@
 #include "core/back_in_stock.hpp"
 #include "core/json.hpp"
 #include "server/auth.hpp"
+#include "server/read_pool.hpp"
 #include "server/schema.hpp"
 #include "server/service.hpp"
 #include "server/store.hpp"
@@ -165,6 +171,40 @@ int upsert_latency(const std::string& url, const std::string& key, int n) {
   return 0;
 }
 
+int register_direct(const std::string& db_path, int threads, int seconds) {
+  Writer writer(db_path, Writer::Options{});
+  ReadPool reads(db_path);
+  Service service(writer, reads);
+  const int64_t store = writer.run([&](Database& db) {
+    create_key(db, "bench", KeyKind::secret, {}, now_ms());
+    return *store::find_store(db, "bench");
+  });
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> done{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (int64_t i = 0; !stop; ++i) {
+        BackInStockRequest request;
+        request.product_id = "BENCH-1";
+        request.variant_id = "BENCH-1-M";
+        request.customer.email = "d" + std::to_string(t) + "-" + std::to_string(i) + "@bench.example";
+        service.register_request(store, Trust::secret, request);
+        ++done;
+      }
+    });
+  }
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (std::thread& w : workers) w.join();
+  const double elapsed = ms_since(start) / 1000.0;
+  std::printf("{\"registrations_per_second\":%.0f,\"transactions\":%zu,\"writes\":%zu}\n",
+              static_cast<double>(done.load()) / elapsed, writer.commits(), writer.jobs());
+  writer.stop();
+  return 0;
+}
+
 int validate(int64_t n) {
   const std::string body = kBenchBody;
   size_t sink = 0;
@@ -189,6 +229,8 @@ int main(int argc, char** argv) {
     if (a.size() == 3 && a[0] == "upsert") return upsert(a[1], a[2]);
     if (a.size() == 4 && a[0] == "upsert-latency") return upsert_latency(a[1], a[2], std::stoi(a[3]));
     if (a.size() == 2 && a[0] == "validate") return validate(std::stoll(a[1]));
+    if (a.size() == 4 && a[0] == "register-direct")
+      return register_direct(a[1], std::stoi(a[2]), std::stoi(a[3]));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_tool: %s\n", e.what());
     return 1;
