@@ -186,9 +186,6 @@ int schema_version() { return static_cast<int>(std::size(kMigrations)); }
 void configure_connection(Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
-  // Statement journals (each write job runs in a savepoint) stay in memory instead of being
-  // temp files created and unlinked per statement. They are bounded by one job's changes.
-  db.exec("PRAGMA temp_store = MEMORY");
 }
 
 uint64_t open_schema(Database& db) {
