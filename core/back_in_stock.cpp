@@ -81,10 +81,9 @@ Result<BackInStockRequest> read_back_in_stock_request(const Json& document) {
 }
 
 Result<BackInStockRequest> parse_back_in_stock_request(std::string_view body) {
-  JsonParseFailure failure;
-  std::optional<Json> document = parse_json(body, failure);
-  if (!document) return make_error(ApiCode::invalid_json, invalid_json_message(failure));
-  return read_back_in_stock_request(*document);
+  Result<Json> document = parse_body(body);
+  if (!document.ok()) return document.error();
+  return read_back_in_stock_request(document.value());
 }
 
 Json back_in_stock_request_json(const BackInStockRequest& request) {

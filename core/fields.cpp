@@ -21,6 +21,13 @@ bool check_text(std::string_view text, const TextRule& rule, const std::string& 
   return true;
 }
 
+Result<Json> parse_body(std::string_view body) {
+  JsonParseFailure failure;
+  std::optional<Json> document = parse_json(body, failure);
+  if (!document) return make_error(ApiCode::invalid_json, invalid_json_message(failure));
+  return std::move(*document);
+}
+
 bool expect_object(const Json& value, const std::string& path, Problems& problems) {
   if (value.is_object()) return true;
   problems.add(path, FieldCode::invalid_type, std::nullopt, "an object");

@@ -104,6 +104,9 @@ class ObjectReader {
   std::vector<std::string> known_;
 };
 
+/// Parses a request body: the document, or the `invalid_json` error saying where it broke.
+Result<Json> parse_body(std::string_view body);
+
 /// Checks that `value` is an object; reports `invalid_type` ("an object") at `path` if not.
 bool expect_object(const Json& value, const std::string& path, Problems& problems);
 

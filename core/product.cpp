@@ -218,10 +218,9 @@ Result<ProductUpsert> read_product_upsert(const Json& document) {
 }
 
 Result<ProductUpsert> parse_product_upsert(std::string_view body) {
-  JsonParseFailure failure;
-  std::optional<Json> document = parse_json(body, failure);
-  if (!document) return make_error(ApiCode::invalid_json, invalid_json_message(failure));
-  return read_product_upsert(*document);
+  Result<Json> document = parse_body(body);
+  if (!document.ok()) return document.error();
+  return read_product_upsert(document.value());
 }
 
 Json product_upsert_json(const ProductUpsert& upsert) {

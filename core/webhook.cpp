@@ -53,12 +53,11 @@ Patch<EventMask> read_events(ObjectReader& reader) {
 }
 
 Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
-  JsonParseFailure failure;
-  std::optional<Json> document = parse_json(body, failure);
-  if (!document) return make_error(ApiCode::invalid_json, invalid_json_message(failure));
+  Result<Json> document = parse_body(body);
+  if (!document.ok()) return document.error();
   Problems problems;
-  if (!expect_object(*document, "", problems)) return validation_error(problems.take());
-  ObjectReader reader(*document, "", problems);
+  if (!expect_object(document.value(), "", problems)) return validation_error(problems.take());
+  ObjectReader reader(document.value(), "", problems);
   WebhookPatch patch;
   const Json* url = reader.member("url");
   patch.url = reader.patch_url("url");
