@@ -318,17 +318,6 @@ TargetState resolve_target(const Product& product, std::string_view variant_id) 
   return {};
 }
 
-std::vector<std::string> in_stock_target_ids(const Product& product) {
-  std::vector<std::string> ids;
-  bool product_is_a_variant = false;
-  for (const Variant& v : product.variants) {
-    if (v.variant_id == product.product_id) product_is_a_variant = true;
-    if (variant_in_stock(v)) ids.push_back(v.variant_id);
-  }
-  if (!product_is_a_variant && product_in_stock(product)) ids.push_back(product.product_id);
-  return ids;
-}
-
 std::string product_to_storage(const Product& product) {
   Json out;
   out["productId"] = product.product_id;

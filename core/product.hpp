@@ -116,10 +116,6 @@ struct TargetState {
 };
 TargetState resolve_target(const Product& product, std::string_view variant_id);
 
-/// The variant ids of every target of `product` that is in stock now, including `product_id`
-/// itself when the product-level target is in stock. Requests waiting on these get notified.
-std::vector<std::string> in_stock_target_ids(const Product& product);
-
 /// Storage form: compact JSON of what the store sent. `product_from_storage` never fails on what
 /// `product_to_storage` wrote; anything else gives nullopt.
 std::string product_to_storage(const Product& product);

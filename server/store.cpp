@@ -329,8 +329,9 @@ int64_t count_products(Database& db, int64_t store_id, const ProductListQuery& q
 
 // ---- targets, snapshots, requests ---------------------------------------------------------
 
-std::optional<int64_t> find_target(Database& db, int64_t store_id, const std::string& product_id,
-                                   const std::string& variant_id) {
+static std::optional<int64_t> find_target(Database& db, int64_t store_id,
+                                          const std::string& product_id,
+                                          const std::string& variant_id) {
   Statement& st = db.cached(
       "SELECT id FROM targets WHERE store_id = ? AND product_id = ? AND variant_id = ?");
   st.bind(1, store_id).bind(2, product_id).bind(3, variant_id);

@@ -103,8 +103,6 @@ std::vector<ProductRow> list_products(Database& db, int64_t store_id, const Prod
 int64_t count_products(Database& db, int64_t store_id, const ProductListQuery& q);
 
 // ---- targets, snapshots, requests ---------------------------------------------------------
-std::optional<int64_t> find_target(Database& db, int64_t store_id, const std::string& product_id,
-                                   const std::string& variant_id);
 int64_t find_or_create_target(Database& db, int64_t store_id, const std::string& product_id,
                               const std::string& variant_id);
 /// The targets of a product that have waiting requests: (target id, variant id).

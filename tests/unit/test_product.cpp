@@ -111,12 +111,6 @@ const Json& member(const Json& object, std::string_view key) {
   return *value;
 }
 
-std::string joined(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& id : ids) out += (out.empty() ? "" : ",") + id;
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("a minimal upsert: omitted fields stay omitted") {
@@ -421,22 +415,6 @@ TEST_CASE("targets: a variant, or the product itself when variantId == productId
   CHECK(v.known);
   CHECK_FALSE(v.in_stock);
   CHECK(v.variant == &same.variants[0]);
-}
-
-TEST_CASE("in_stock_target_ids: in-stock variants, plus the product when it is a target") {
-  CHECK(joined(in_stock_target_ids(product("P", {variant("S", false, {}), variant("M", {}, 2)}))) ==
-        "M,P");
-  CHECK(joined(in_stock_target_ids(product("P", {variant("S", false, {}), variant("M", {}, 0)}))) ==
-        "");
-  CHECK(joined(in_stock_target_ids(product("P", {}))) == "P");
-  CHECK(joined(in_stock_target_ids(product("P", {}, false))) == "");
-  // Explicit product stock decides the product target, not the variants.
-  CHECK(joined(in_stock_target_ids(product("P", {variant("S", true, {})}, false))) == "S");
-  // A variant with the product's id: listed once, following that variant's stock.
-  CHECK(joined(in_stock_target_ids(product("P", {variant("P", false, {}), variant("M", true, {})}))) ==
-        "M");
-  CHECK(joined(in_stock_target_ids(product("P", {variant("P", true, {}), variant("M", false, {})}))) ==
-        "P");
 }
 
 TEST_CASE("storage round-trip keeps exactly what the store sent") {
