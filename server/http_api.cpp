@@ -249,6 +249,8 @@ void HttpApi::dispatch_api(const httplib::Request& req, httplib::Response& res,
     if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
   try {
     (this->*(route->handler))(ctx);
+  } catch (const WriterStopped&) {
+    send_error(res, make_error(ApiCode::unavailable));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "stockbell: %s %s failed: %s\n", req.method.c_str(), req.path.c_str(),
                  e.what());

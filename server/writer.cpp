@@ -65,7 +65,7 @@ void Writer::submit(std::function<void(Database&)> work) {
   Pending pending;
   pending.work = std::move(work);
   std::unique_lock<std::mutex> lock(mutex_);
-  if (stopping_) throw std::runtime_error("the store is shutting down");
+  if (stopping_) throw WriterStopped();
   queue_.push_back(&pending);
   wake_.notify_one();
   done_.wait(lock, [&] { return pending.done; });

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -20,6 +21,12 @@
 #include "server/sqlite.hpp"
 
 namespace stockbell::server {
+
+/// Thrown by Writer::run() once the writer is stopping: the API answers 503 `unavailable`.
+class WriterStopped : public std::runtime_error {
+ public:
+  WriterStopped() : std::runtime_error("the store is shutting down") {}
+};
 
 class Writer {
  public:
