@@ -76,6 +76,22 @@ ApiCode code_for_status(int status) {
 
 }  // namespace
 
+std::string printable(const std::string& text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> path_segments(const std::string& target) {
   const std::string_view path = std::string_view(target).substr(0, target.find('?'));
   std::vector<std::string> segments;
@@ -149,7 +165,6 @@ void HttpApi::send_error(httplib::Response& res, const ApiError& error) {
 }
 
 void HttpApi::render_transport_error(const httplib::Request& req, httplib::Response& res) {
-  (void)req;
   if (!res.body.empty()) return;  // our own error, already rendered
   // An error httplib produced while reading: the rest of the connection's bytes can't be
   // trusted to start a request, so the connection closes after this answer.
@@ -252,8 +267,8 @@ void HttpApi::dispatch_api(const httplib::Request& req, httplib::Response& res,
   } catch (const WriterStopped&) {
     send_error(res, make_error(ApiCode::unavailable));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "stockbell: %s %s failed: %s\n", req.method.c_str(), req.path.c_str(),
-                 e.what());
+    std::fprintf(stderr, "stockbell: %s %s failed: %s\n", printable(req.method).c_str(),
+                 printable(req.path).c_str(), e.what());
     send_error(res, make_error(ApiCode::internal));
   }
 }

@@ -103,6 +103,9 @@ class HttpApi {
   std::vector<Cidr> trusted_proxies_;
 };
 
+/// `text` with control characters escaped as `\xNN`, for log lines a request can't forge.
+std::string printable(const std::string& text);
+
 /// Splits a request target's path into percent-decoded segments:
 /// `/v1/products/SKU%2F1?x` → {"api", "v1", "products", "SKU/1"} (the `/v1` alias is mapped onto
 /// `/api/v1`). Returns nullopt for a malformed escape.

@@ -39,23 +39,6 @@ std::string read_file(const std::string& path) {
 
 constexpr size_t kMaxHeaderLines = 100;
 
-// `text` with control characters escaped, so a logged path can't forge log lines.
-std::string printable(const std::string& text) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      out += "\\x";
-      out += hex[b >> 4];
-      out += hex[b & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Requests httplib would frame or parse in a way a proxy in front might not: refused before
 // their body is read, and the connection closed so no byte of it is taken for a request.
 std::optional<std::string> framing_problem(const httplib::Request& req) {
@@ -119,8 +102,8 @@ void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& a
         try {
           std::rethrow_exception(ep);
         } catch (const std::exception& e) {
-          std::fprintf(stderr, "stockbell: %s %s failed: %s\n", req.method.c_str(),
-                       req.path.c_str(), e.what());
+          std::fprintf(stderr, "stockbell: %s %s failed: %s\n", printable(req.method).c_str(),
+                       printable(req.path).c_str(), e.what());
         } catch (...) {
         }
         HttpApi::send_error(res, make_error(ApiCode::internal));
