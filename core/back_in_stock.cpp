@@ -62,7 +62,7 @@ std::optional<Customer> read_customer(const Json* value, Problems& problems) {
 
 Result<BackInStockRequest> read_back_in_stock_request(const Json& document) {
   Problems problems;
-  if (!expect_object(document, "", problems)) return validation_error(problems.take());
+  if (!expect_object(document, "", problems)) return validation_error(problems);
   ObjectReader reader(document, "", problems);
   BackInStockRequest request;
   std::optional<std::string> product_id = reader.required_text("productId", kIdRule);
@@ -73,7 +73,7 @@ Result<BackInStockRequest> read_back_in_stock_request(const Json& document) {
   request.variant_title = reader.optional_text("variantTitle", kTitleRule);
   std::optional<Customer> customer = read_customer(reader.member("customer"), problems);
   reader.reject_unknown();
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty() || !product_id || !customer) return validation_error(problems);
   request.product_id = std::move(*product_id);
   request.variant_id = variant_id ? std::move(*variant_id) : request.product_id;
   request.customer = std::move(*customer);

@@ -1,5 +1,7 @@
 #include "core/errors.hpp"
 
+#include <algorithm>
+
 #include "core/json.hpp"
 #include "core/text.hpp"
 
@@ -109,15 +111,21 @@ std::string invalid_json_message(const JsonParseFailure& failure) {
   return message;
 }
 
-ApiError validation_error(std::vector<FieldError> details) {
+ApiError validation_error(std::vector<FieldError> details, size_t found) {
   std::string message = "Validation failed";
   if (!details.empty()) {
     const FieldError& first = details.front();
     message += ": " + (first.field.empty() ? std::string("body") : first.field) + ": " +
                first.message;
-    if (details.size() > 1) message += " (and " + std::to_string(details.size() - 1) + " more)";
+    const size_t more = std::max(found, details.size()) - 1;
+    if (more > 0) message += " (and " + std::to_string(more) + " more)";
   }
   return ApiError{ApiCode::validation_failed, std::move(message), std::move(details)};
+}
+
+ApiError validation_error(Problems& problems) {
+  const size_t found = problems.size();
+  return validation_error(problems.take(), found);
 }
 
 std::string error_envelope_json(const ApiError& error) { return dump(error_envelope(error)); }
@@ -144,6 +152,7 @@ Json error_envelope(const ApiError& error) {
 
 void Problems::add(std::string field, FieldCode code, std::optional<int64_t> limit,
                    std::string_view expected) {
+  ++found_;
   if (list_.size() >= kMaxProblems) return;
   list_.push_back(FieldError{std::move(field), code, field_message(code, limit, expected), limit});
 }

@@ -87,8 +87,12 @@ std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nu
 std::string_view default_message(ApiCode code);
 
 ApiError make_error(ApiCode code, std::string message = {});
-/// `validation_failed` with a summary message naming the first problem.
-ApiError validation_error(std::vector<FieldError> details);
+/// `validation_failed` with a summary message naming the first problem and how many follow.
+/// `found` counts problems not kept in `details` too (see Problems::kMaxProblems).
+ApiError validation_error(std::vector<FieldError> details, size_t found = 0);
+class Problems;
+/// The same, from everything `problems` collected.
+ApiError validation_error(Problems& problems);
 
 /// `{"success":false,"error":...,"code":...,"details":[...]}`, keys in that order.
 Json error_envelope(const ApiError& error);
@@ -137,13 +141,16 @@ class Problems {
 
   void add(std::string field, FieldCode code, std::optional<int64_t> limit = std::nullopt,
            std::string_view expected = {});
-  bool empty() const { return list_.empty(); }
-  size_t size() const { return list_.size(); }
+  bool empty() const { return found_ == 0; }
+  /// Every problem found, also those past kMaxProblems that were not kept: readers compare it
+  /// before and after reading a part to know whether that part was valid.
+  size_t size() const { return found_; }
   std::vector<FieldError> take() { return std::move(list_); }
   const std::vector<FieldError>& list() const { return list_; }
 
  private:
   std::vector<FieldError> list_;
+  size_t found_ = 0;
 };
 
 /// Field paths: `join_path("customer", "email")` is `customer.email`;

@@ -57,7 +57,7 @@ std::optional<VariantPatch> read_variant(const Json& value, const std::string& p
   v.inventory_quantity = reader.patch_integer("inventoryQuantity", -kMaxSafeInteger, kMaxSafeInteger);
   v.options = read_options(reader);
   reader.reject_unknown();
-  if (problems.size() != before) return std::nullopt;
+  if (problems.size() != before || !id || !title) return std::nullopt;
   v.variant_id = std::move(*id);
   v.title = std::move(*title);
   return v;
@@ -105,7 +105,7 @@ std::optional<ProductPatch> read_product(const Json& value, const std::string& p
     }
   }
   reader.reject_unknown();
-  if (problems.size() != before) return std::nullopt;
+  if (problems.size() != before || !id || !title) return std::nullopt;
   p.product_id = std::move(*id);
   p.title = std::move(*title);
   return p;
@@ -186,7 +186,7 @@ std::optional<std::string> get_text(const Json& object, const char* key) {
 
 Result<ProductUpsert> read_product_upsert(const Json& document) {
   Problems problems;
-  if (!expect_object(document, "", problems)) return validation_error(problems.take());
+  if (!expect_object(document, "", problems)) return validation_error(problems);
   ObjectReader reader(document, "", problems);
   ProductUpsert upsert;
   const Json* products = reader.member("products");
@@ -213,7 +213,7 @@ Result<ProductUpsert> read_product_upsert(const Json& document) {
     }
   }
   reader.reject_unknown();
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   return upsert;
 }
 

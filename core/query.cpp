@@ -81,7 +81,7 @@ Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
       query.search = std::string(text);
     }
   }
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   return query;
 }
 
@@ -105,7 +105,7 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
     else
       query.email = email_identity(text);
   }
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   return query;
 }
 
@@ -123,7 +123,7 @@ Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
     const std::string_view text = trim(*after);
     if (!text.empty()) query.after = std::string(text);
   }
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   return query;
 }
 
@@ -134,7 +134,7 @@ Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
   std::optional<std::string> variant_id = read_id(params, "variantId", problems);
   if (!product_id && find_param(params, "productId") == nullptr)
     problems.add("productId", FieldCode::required);
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   query.product_id = std::move(*product_id);
   query.variant_id = variant_id ? std::move(*variant_id) : query.product_id;
   return query;
@@ -151,7 +151,7 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
     if (!query.status)
       problems.add("status", FieldCode::invalid_value, std::nullopt, "pending, delivered, failed");
   }
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   return query;
 }
 

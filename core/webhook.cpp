@@ -56,7 +56,7 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
   Result<Json> document = parse_body(body);
   if (!document.ok()) return document.error();
   Problems problems;
-  if (!expect_object(document.value(), "", problems)) return validation_error(problems.take());
+  if (!expect_object(document.value(), "", problems)) return validation_error(problems);
   ObjectReader reader(document.value(), "", problems);
   WebhookPatch patch;
   const Json* url = reader.member("url");
@@ -72,7 +72,7 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
       problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
   }
   reader.reject_unknown();
-  if (!problems.empty()) return validation_error(problems.take());
+  if (!problems.empty()) return validation_error(problems);
   return patch;
 }
 

@@ -477,3 +477,19 @@ TEST_CASE("the API form: effective price and stock, fixed key order (golden)") {
   CHECK(member(member(api, "variants")[0], "inStock") == false);
   stockbell::test::check_golden("product_api.json", dump(api));
 }
+
+TEST_CASE("past the kept-problems cap, invalid parts are still invalid (fuzz finding)") {
+  // 600 variants without variantId and title: 1200 problems, 1000 kept. Variant 500 and later
+  // were once taken for valid because their problems were no longer recorded, and their missing
+  // ids were read from empty optionals.
+  std::string body = R"({"products":[{"productId":"P","title":"T","variants":[)";
+  for (int i = 0; i < 600; ++i) body += i ? ",{}" : "{}";
+  body += "]}]}";
+  Result<ProductUpsert> r = parse_product_upsert(body);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ApiCode::validation_failed);
+  CHECK(r.error().details.size() == Problems::kMaxProblems);
+  CHECK(r.error().message ==
+        "Validation failed: products[0].variants[0].variantId: This field is required. "
+        "(and 1199 more)");
+}
