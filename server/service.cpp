@@ -161,7 +161,7 @@ Result<Service::EventPage> Service::list_events(int64_t store_id, const EventLis
     if (!row) {
       Problems problems;
       problems.add("after", FieldCode::invalid_type, std::nullopt, "an event id (evt_...)");
-      return validation_error(problems.take());
+      return validation_error(problems);
     }
     after = *row;
   }

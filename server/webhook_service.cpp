@@ -28,7 +28,7 @@ std::optional<ApiError> WebhookService::refuse_private(const std::string& url) c
   if (!refuse) return std::nullopt;
   Problems problems;
   problems.add("url", FieldCode::private_address);
-  return validation_error(problems.take());
+  return validation_error(problems);
 }
 
 Result<WebhookService::WithSecret> WebhookService::create(int64_t store_id,
@@ -42,7 +42,7 @@ Result<WebhookService::WithSecret> WebhookService::create(int64_t store_id,
     if (store::count_webhooks(db, store_id) >= static_cast<int64_t>(kMaxWebhooksPerStore)) {
       Problems problems;
       problems.add("", FieldCode::too_many_items, static_cast<int64_t>(kMaxWebhooksPerStore));
-      error = validation_error(problems.take());
+      error = validation_error(problems);
       return row;
     }
     row.store_id = store_id;
