@@ -8,30 +8,15 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { root, loadShippedModule, assertShippedModuleExists } from './shipped_module.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const widgetDir =
-  process.env.STOCKBELL_WIDGET_DIR ?? path.join(root, 'build-wasm', 'web', 'widget');
 const versionHeader =
   process.env.STOCKBELL_VERSION_HEADER ?? path.join(root, 'core', 'version.hpp');
 
 const kRequestLimit = 64 * 1024;   // POST /api/v1/back-in-stock
 const kUpsertLimit = 1024 * 1024;  // POST /api/v1/products
-
-async function loadShippedModule() {
-  const js = path.join(widgetDir, 'stockbell.js');
-  const wasm = path.join(widgetDir, 'stockbell.wasm');
-  for (const file of [js, wasm])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
-  const factory = createRequire(import.meta.url)(js);
-  assert.equal(typeof factory, 'function', `${js} does not export the module factory`);
-  return factory({ wasmBinary: fs.readFileSync(wasm) });
-}
 
 // Pads a JSON text with trailing spaces (insignificant white space) to exactly `bytes` bytes.
 function padTo(json, bytes) {
@@ -41,8 +26,7 @@ function padTo(json, bytes) {
 }
 
 test('the shipped module exists', () => {
-  for (const file of [path.join(widgetDir, 'stockbell.js'), path.join(widgetDir, 'stockbell.wasm')])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
+  assertShippedModuleExists();
 });
 
 let core;

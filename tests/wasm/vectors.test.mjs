@@ -14,30 +14,13 @@
 
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { root, loadShippedModule, assertShippedModuleExists } from './shipped_module.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const widgetDir =
-  process.env.STOCKBELL_WIDGET_DIR ?? path.join(root, 'build-wasm', 'web', 'widget');
 const vectorsDir = process.env.STOCKBELL_VECTORS_DIR ?? path.join(root, 'tests', 'vectors');
 const nativePath =
   process.env.STOCKBELL_NATIVE_VECTORS ?? path.join(root, 'build', 'test-output', 'vectors-native.json');
-
-// The module as a page gets it: the shipped loader, given the shipped .wasm bytes (fetch() of a
-// file path does not work under Node).
-async function loadShippedModule() {
-  const js = path.join(widgetDir, 'stockbell.js');
-  const wasm = path.join(widgetDir, 'stockbell.wasm');
-  for (const file of [js, wasm])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
-  const factory = createRequire(import.meta.url)(js);
-  assert.equal(typeof factory, 'function', `${js} does not export the module factory`);
-  return factory({ wasmBinary: fs.readFileSync(wasm) });
-}
 
 // A vector's body as the binding takes it: text as a JS string (what the widget passes), raw
 // bytes (`bodyHex`, e.g. invalid UTF-8) as a Uint8Array, which Embind copies byte for byte.
@@ -53,8 +36,7 @@ function shown(body) {
 
 // Reported first and plainly, so a missing build reads as one clear failure.
 test('the shipped module and the native outputs exist', () => {
-  for (const file of [path.join(widgetDir, 'stockbell.js'), path.join(widgetDir, 'stockbell.wasm')])
-    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'`);
+  assertShippedModuleExists();
   assert.ok(fs.existsSync(nativePath),
             `missing ${nativePath}: run the native vectors first (ctest -R vectors.native)`);
 });
