@@ -76,6 +76,7 @@ RegisterOutcome Service::register_request(int64_t store_id, Trust trust,
 Service::UpsertOutcome Service::upsert_products(int64_t store_id, const ProductUpsert& upsert) {
   int64_t deliveries = 0;
   UpsertOutcome outcome = writer_.run([&](Database& db) {
+    deliveries = 0;  // the writer may run a job twice (see Writer::run_group)
     const int64_t now = now_ms();
     UpsertOutcome out;
     out.products.reserve(upsert.products.size());

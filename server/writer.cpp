@@ -89,27 +89,48 @@ void Writer::loop() {
   }
 }
 
+// Jobs almost never fail (only on an SQLite error), so a group first runs without a savepoint
+// per job: a savepoint makes SQLite copy every page a job touches that an earlier job of the
+// group already changed. If a job does throw, the whole transaction is rolled back and the
+// group runs again with one savepoint per job, so the failing job is rolled back alone and its
+// neighbours still commit. Jobs only write through `db` (and the caches reset by on_rollback),
+// so running one twice is safe.
+bool Writer::try_group_without_savepoints(std::deque<Pending*>& group) {
+  Database& db = *db_;
+  try {
+    Transaction tx(db);
+    for (auto& pending : group) pending->work(db);
+    tx.commit();
+    return true;
+  } catch (...) {
+    if (on_rollback_) on_rollback_();
+    return false;  // ~Transaction rolled back; the caller replays the group job by job
+  }
+}
+
 void Writer::run_group(std::deque<Pending*>& group) {
   Database& db = *db_;
   std::exception_ptr commit_error;
-  try {
-    Transaction tx(db);
-    for (auto& pending : group) {
-      db.cached("SAVEPOINT job").run();
-      try {
-        pending->work(db);
-        db.cached("RELEASE job").run();
-      } catch (...) {
-        pending->error = std::current_exception();
-        db.cached("ROLLBACK TO job").run();
-        db.cached("RELEASE job").run();
-        if (on_rollback_) on_rollback_();
+  if (!try_group_without_savepoints(group)) {
+    try {
+      Transaction tx(db);
+      for (auto& pending : group) {
+        db.cached("SAVEPOINT job").run();
+        try {
+          pending->work(db);
+          db.cached("RELEASE job").run();
+        } catch (...) {
+          pending->error = std::current_exception();
+          db.cached("ROLLBACK TO job").run();
+          db.cached("RELEASE job").run();
+          if (on_rollback_) on_rollback_();
+        }
       }
+      tx.commit();
+    } catch (...) {
+      commit_error = std::current_exception();
+      if (on_rollback_) on_rollback_();
     }
-    tx.commit();
-  } catch (...) {
-    commit_error = std::current_exception();
-    if (on_rollback_) on_rollback_();
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);

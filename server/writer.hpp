@@ -1,7 +1,7 @@
 #pragma once
 // The single writer: one thread owns the write connection and runs every write job. Jobs that
 // arrive while a commit is being synced wait together and share the next transaction (group
-// commit): each job runs in its own savepoint, then one COMMIT with `synchronous = FULL` makes
+// commit): a failing job is rolled back alone, then one COMMIT with `synchronous = FULL` makes
 // the whole group durable, and only then does any caller get its result. So a 200 always means
 // "on disk", and throughput comes from batching the fsync, not from weaker syncing.
 
@@ -41,8 +41,10 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
 
   /// Runs `job(db)` inside the writer's transaction and returns its result once the
-  /// transaction is committed. A job that throws is rolled back alone (its savepoint) and the
-  /// exception is rethrown here; a failed COMMIT fails every job of the group.
+  /// transaction is committed. A job that throws is rolled back alone and the exception is
+  /// rethrown here; a failed COMMIT fails every job of the group. A job may run more than once
+  /// (when a neighbour throws, the group is replayed job by job): it must write only through
+  /// `db`, and anything it accumulates outside must be reset when it starts.
   template <class F>
   auto run(F job) -> std::invoke_result_t<F, Database&> {
     using R = std::invoke_result_t<F, Database&>;
@@ -80,6 +82,7 @@ class Writer {
   void submit(std::function<void(Database&)> work);
   void loop();
   void checkpoint_loop(std::string path);
+  bool try_group_without_savepoints(std::deque<Pending*>& group);
   void run_group(std::deque<Pending*>& group);
 
   Options options_;
