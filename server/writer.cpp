@@ -94,44 +94,48 @@ void Writer::loop() {
 // group already changed. If a job does throw, the whole transaction is rolled back and the
 // group runs again with one savepoint per job, so the failing job is rolled back alone and its
 // neighbours still commit. Jobs only write through `db` (and the caches reset by on_rollback),
-// so running one twice is safe.
-bool Writer::try_group_without_savepoints(std::deque<Pending*>& group) {
+// so running one twice is safe. Returns the job's or the COMMIT's failure, if any.
+std::exception_ptr Writer::run_plain(std::deque<Pending*>& group) {
+  try {
+    Transaction tx(*db_);
+    for (auto& pending : group) pending->work(*db_);
+    tx.commit();
+    return nullptr;
+  } catch (...) {
+    if (on_rollback_) on_rollback_();  // ~Transaction has rolled back
+    return std::current_exception();
+  }
+}
+
+// The replay: a failing job's error is kept in its Pending; returns the COMMIT's failure.
+std::exception_ptr Writer::run_one_by_one(std::deque<Pending*>& group) {
   Database& db = *db_;
   try {
     Transaction tx(db);
-    for (auto& pending : group) pending->work(db);
+    for (auto& pending : group) {
+      db.cached("SAVEPOINT job").run();
+      try {
+        pending->work(db);
+        db.cached("RELEASE job").run();
+      } catch (...) {
+        pending->error = std::current_exception();
+        db.cached("ROLLBACK TO job").run();
+        db.cached("RELEASE job").run();
+        if (on_rollback_) on_rollback_();
+      }
+    }
     tx.commit();
-    return true;
+    return nullptr;
   } catch (...) {
     if (on_rollback_) on_rollback_();
-    return false;  // ~Transaction rolled back; the caller replays the group job by job
+    return std::current_exception();
   }
 }
 
 void Writer::run_group(std::deque<Pending*>& group) {
-  Database& db = *db_;
-  std::exception_ptr commit_error;
-  if (!try_group_without_savepoints(group)) {
-    try {
-      Transaction tx(db);
-      for (auto& pending : group) {
-        db.cached("SAVEPOINT job").run();
-        try {
-          pending->work(db);
-          db.cached("RELEASE job").run();
-        } catch (...) {
-          pending->error = std::current_exception();
-          db.cached("ROLLBACK TO job").run();
-          db.cached("RELEASE job").run();
-          if (on_rollback_) on_rollback_();
-        }
-      }
-      tx.commit();
-    } catch (...) {
-      commit_error = std::current_exception();
-      if (on_rollback_) on_rollback_();
-    }
-  }
+  std::exception_ptr commit_error = run_plain(group);
+  // A lone job that failed has no neighbours to save: its error is the answer.
+  if (commit_error && group.size() > 1) commit_error = run_one_by_one(group);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!commit_error) ++commits_;

@@ -82,7 +82,8 @@ class Writer {
   void submit(std::function<void(Database&)> work);
   void loop();
   void checkpoint_loop(std::string path);
-  bool try_group_without_savepoints(std::deque<Pending*>& group);
+  std::exception_ptr run_plain(std::deque<Pending*>& group);
+  std::exception_ptr run_one_by_one(std::deque<Pending*>& group);
   void run_group(std::deque<Pending*>& group);
 
   Options options_;

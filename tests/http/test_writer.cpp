@@ -135,3 +135,20 @@ TEST_CASE("a failing job is rolled back alone; the rest of its group commits onc
   CHECK(runs_of_job_0 == 2);
   CHECK(count_meta(path, "blocker") == 1);
 }
+
+TEST_CASE("a job alone that fails runs once, writes nothing, and the writer goes on") {
+  TempDir dir;
+  const std::string path = dir.file("writer.db");
+  Writer writer(path, Writer::Options{});
+  int runs = 0;
+  CHECK_THROWS_WITH_AS(writer.run([&](Database& db) {
+    ++runs;
+    insert_meta(db, "lonely");
+    throw std::runtime_error("lonely job failed");
+  }),
+                       "lonely job failed", std::runtime_error);
+  CHECK(runs == 1);
+  CHECK(count_meta(path, "lonely") == 0);
+  writer.run([](Database& db) { insert_meta(db, "lonely"); });
+  CHECK(count_meta(path, "lonely") == 1);
+}
