@@ -10,7 +10,7 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emcc finds acorn there
 PACKAGES=(cmake make g++ pkg-config
           nlohmann-json3-dev libcpp-httplib-dev doctest-dev libsqlite3-dev libssl-dev
           zlib1g-dev libbrotli-dev emscripten nodejs)
-TEST_PACKAGES=(chromium clang libclang-rt-14-dev)
+TEST_PACKAGES=(chromium clang libclang-rt-14-dev wrk)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@";
