@@ -103,7 +103,7 @@ AuthResult Authenticator::authenticate(std::string_view header) {
   if (well_formed && result.principal) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (cache_.size() >= kMaxEntries) cache_.clear();
-    cache_[hash] = Entry{*result.principal, now + std::chrono::minutes(1)};
+    cache_[hash] = Entry{*result.principal, now + kTtl};
   }
   return result;
 }

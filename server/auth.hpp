@@ -43,9 +43,10 @@ struct AuthResult {
 };
 AuthResult authenticate(Database& db, std::string_view authorization_header);
 
-/// authenticate() with the keys recently seen kept in memory (by hash, for a minute), so a
-/// storefront burst doesn't query the database per request. Keys are never deleted, so a cached
-/// key can't have gone stale; unknown keys are not cached (each costs one indexed lookup).
+/// authenticate() with the keys recently seen kept in memory (by hash, for kTtl), so a
+/// storefront burst doesn't query the database per request. A key revoked by `keys revoke` (in
+/// another process) stops working when its entry expires; unknown keys are not cached (each
+/// costs one indexed lookup).
 class Authenticator {
  public:
   explicit Authenticator(ReadPool& reads) : reads_(reads) {}
@@ -57,6 +58,7 @@ class Authenticator {
     std::chrono::steady_clock::time_point expires;
   };
   static constexpr size_t kMaxEntries = 10'000;
+  static constexpr std::chrono::seconds kTtl{5};
   ReadPool& reads_;
   std::mutex mutex_;
   std::map<store::KeyHash, Entry> cache_;

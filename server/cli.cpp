@@ -211,6 +211,46 @@ Command parse_keys_create(const std::vector<std::string>& args, const char* (*en
   return k;
 }
 
+Command parse_keys_list(const std::vector<std::string>& args, const char* (*env)(const char*)) {
+  KeysListCommand k;
+  if (const char* v = env("STOCKBELL_DB")) k.db = v;
+  if (const char* v = env("STOCKBELL_STORE")) k.store = v;
+  FlagReader flags(args, 2);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (flag == "--db") k.db = *value;
+    else if (flag == "--store") k.store = *value;
+    else return UsageError{"unknown option for keys list: " + flag};
+  }
+  if (k.db.empty()) return UsageError{"keys list needs --db PATH"};
+  if (k.store && !is_valid_store_name(*k.store))
+    return UsageError{"--store must be 1 to 64 of a-z, 0-9, '_' and '-'"};
+  return k;
+}
+
+Command parse_keys_revoke(const std::vector<std::string>& args, const char* (*env)(const char*)) {
+  KeysRevokeCommand k;
+  if (const char* v = env("STOCKBELL_DB")) k.db = v;
+  std::optional<std::string> id;
+  FlagReader flags(args, 2);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (flag == "--db") k.db = *value;
+    else if (flag == "--id") id = *value;
+    else return UsageError{"unknown option for keys revoke: " + flag};
+  }
+  if (k.db.empty()) return UsageError{"keys revoke needs --db PATH"};
+  if (!id) return UsageError{"keys revoke needs --id ID (see keys list)"};
+  std::optional<int64_t> number = parse_number(*id, 1, INT64_C(999999999999999));
+  if (!number) return UsageError{"--id must be a key id from keys list, not '" + *id + "'"};
+  k.id = *number;
+  return k;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -229,12 +269,19 @@ std::string usage_text() {
          "                  [--trusted-proxies ADDR[/BITS],...]\n"
          "  stockbell keys create --db PATH --store STORE --kind secret|publishable\n"
          "                  [--origin ORIGIN]...\n"
+         "  stockbell keys list --db PATH [--store STORE]\n"
+         "  stockbell keys revoke --db PATH --id ID\n"
          "  stockbell --version | --help\n"
          "\n"
          "Every flag can also be set in the environment as STOCKBELL_<FLAG> (upper case,\n"
          "'-' as '_': STOCKBELL_PORT, STOCKBELL_DB, STOCKBELL_WEBHOOK_TIMEOUT_MS, ...);\n"
          "for keys create STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and\n"
-         "STOCKBELL_ORIGINS (comma-separated). Flags win over the environment.\n";
+         "STOCKBELL_ORIGINS (comma-separated); for keys list STOCKBELL_DB and STOCKBELL_STORE;\n"
+         "for keys revoke STOCKBELL_DB. Flags win over the environment.\n"
+         "\n"
+         "keys list shows each key's id, store, kind, creation time, origins and fingerprint\n"
+         "(the first 12 hex digits of its SHA-256: printf %s KEY | sha256sum), never the key.\n"
+         "keys revoke deletes one; a running server stops accepting it within 5 seconds.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,
@@ -245,8 +292,11 @@ Command parse_command_line(const std::vector<std::string>& args,
   if (first == "--version" || first == "-V") return VersionCommand{};
   if (first == "serve") return parse_serve(args, getenv_fn);
   if (first == "keys") {
-    if (args.size() >= 2 && args[1] == "create") return parse_keys_create(args, getenv_fn);
-    return UsageError{"unknown keys command (try: keys create)"};
+    const std::string sub = args.size() >= 2 ? args[1] : "";
+    if (sub == "create") return parse_keys_create(args, getenv_fn);
+    if (sub == "list") return parse_keys_list(args, getenv_fn);
+    if (sub == "revoke") return parse_keys_revoke(args, getenv_fn);
+    return UsageError{"unknown keys command (keys create, keys list or keys revoke)"};
   }
   return UsageError{"unknown command: " + first};
 }

@@ -2,6 +2,8 @@
 // The command line of SPEC §2. Every flag can also come from an environment variable
 // (STOCKBELL_PORT, STOCKBELL_DB, ...); a flag wins over the environment.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -17,6 +19,16 @@ struct KeysCreateCommand {
   store::KeyKind kind = store::KeyKind::secret;
   std::vector<std::string> origins;  ///< normalised
 };
+/// Lists keys (never the keys themselves: only their id, store, kind, age and fingerprint).
+struct KeysListCommand {
+  std::string db;
+  std::optional<std::string> store;  ///< only this store's keys
+};
+/// Deletes a key by the id `keys list` shows.
+struct KeysRevokeCommand {
+  std::string db;
+  int64_t id = 0;
+};
 struct ServeCommand {
   ServeConfig config;
 };
@@ -27,7 +39,8 @@ struct UsageError {
   std::string message;
 };
 
-using Command = std::variant<ServeCommand, KeysCreateCommand, HelpCommand, VersionCommand, UsageError>;
+using Command = std::variant<ServeCommand, KeysCreateCommand, KeysListCommand, KeysRevokeCommand,
+                             HelpCommand, VersionCommand, UsageError>;
 
 /// `getenv` is injected so tests can pass their own environment.
 Command parse_command_line(const std::vector<std::string>& args,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/timestamp.hpp"
 #include "core/version.hpp"
 #include "server/auth.hpp"
 #include "server/cli.hpp"
@@ -29,9 +30,51 @@ int keys_create(const KeysCreateCommand& cmd) {
   return 0;
 }
 
+std::string fingerprint(const stockbell::server::store::KeyHash& hash) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < 6; ++i) {
+    out += kHex[hash[i] >> 4];
+    out += kHex[hash[i] & 0xf];
+  }
+  return out;
+}
+
+int keys_list(const KeysListCommand& cmd) {
+  Database db(cmd.db, Database::Mode::read_only);
+  const std::vector<store::ApiKeyRow> keys = store::list_keys(db, cmd.store);
+  std::printf("%-6s %-24s %-12s %-25s %-13s %s\n", "ID", "STORE", "KIND", "CREATED", "FINGERPRINT",
+              "ORIGINS");
+  for (const store::ApiKeyRow& key : keys) {
+    std::string origins;
+    for (const std::string& origin : key.origins) origins += (origins.empty() ? "" : ",") + origin;
+    std::printf("%-6lld %-24s %-12s %-25s %-13s %s\n", static_cast<long long>(key.id),
+                key.store_name.c_str(),
+                key.kind == store::KeyKind::secret ? "secret" : "publishable",
+                stockbell::format_timestamp(key.created_at).c_str(), fingerprint(key.hash).c_str(),
+                origins.empty() ? "-" : origins.c_str());
+  }
+  return 0;
+}
+
+int keys_revoke(const KeysRevokeCommand& cmd) {
+  Writer writer(cmd.db, Writer::Options{});
+  const bool deleted = writer.run([&](Database& db) { return store::delete_key(db, cmd.id); });
+  writer.stop();
+  if (!deleted) {
+    std::fprintf(stderr, "stockbell: no key with id %lld (see keys list)\n",
+                 static_cast<long long>(cmd.id));
+    return 1;
+  }
+  std::printf("revoked key %lld\n", static_cast<long long>(cmd.id));
+  return 0;
+}
+
 struct Runner {
   int operator()(const ServeCommand& c) const { return serve(c.config); }
   int operator()(const KeysCreateCommand& c) const { return keys_create(c); }
+  int operator()(const KeysListCommand& c) const { return keys_list(c); }
+  int operator()(const KeysRevokeCommand& c) const { return keys_revoke(c); }
   int operator()(const HelpCommand&) const {
     std::fputs(usage_text().c_str(), stdout);
     return 0;

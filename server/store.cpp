@@ -149,6 +149,23 @@ int64_t single_int(Statement& st) {
   return value;
 }
 
+KeyKind kind_of(std::string_view name) {
+  return name == "secret" ? KeyKind::secret : KeyKind::publishable;
+}
+
+KeyHash hash_of(std::string_view stored) {
+  KeyHash hash{};
+  if (stored.size() == hash.size()) std::copy(stored.begin(), stored.end(), hash.begin());
+  return hash;
+}
+
+void read_origins(Database& db, ApiKeyRow& key) {
+  Statement& origins = db.cached("SELECT origin FROM api_key_origins WHERE key_id = ? ORDER BY origin");
+  origins.bind(1, key.id);
+  while (origins.step()) key.origins.push_back(origins.string(0));
+  origins.reset();
+}
+
 }  // namespace
 
 // ---- stores and keys ------------------------------------------------------------------------
@@ -192,18 +209,39 @@ std::optional<ApiKeyRow> find_key(Database& db, const KeyHash& hash) {
     key.emplace();
     key->id = st.int64(0);
     key->store_id = st.int64(1);
-    key->kind = st.text(2) == "secret" ? KeyKind::secret : KeyKind::publishable;
-    const std::string_view stored = st.text(3);
-    if (stored.size() == key->hash.size())
-      std::copy(stored.begin(), stored.end(), key->hash.begin());
+    key->kind = kind_of(st.text(2));
+    key->hash = hash_of(st.text(3));
   }
   st.reset();
-  if (!key) return key;
-  Statement& origins = db.cached("SELECT origin FROM api_key_origins WHERE key_id = ?");
-  origins.bind(1, key->id);
-  while (origins.step()) key->origins.push_back(origins.string(0));
-  origins.reset();
+  if (key) read_origins(db, *key);
   return key;
+}
+
+std::vector<ApiKeyRow> list_keys(Database& db, const std::optional<std::string>& store_name) {
+  Statement& st = db.cached(
+      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at"
+      " FROM api_keys k JOIN stores s ON s.id = k.store_id"
+      " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY k.id");
+  st.bind(1, store_name);
+  std::vector<ApiKeyRow> keys;
+  while (st.step()) {
+    ApiKeyRow& key = keys.emplace_back();
+    key.id = st.int64(0);
+    key.store_id = st.int64(1);
+    key.kind = kind_of(st.text(2));
+    key.hash = hash_of(st.text(3));
+    key.store_name = st.string(4);
+    key.created_at = st.int64(5);
+  }
+  st.reset();
+  for (ApiKeyRow& key : keys) read_origins(db, key);
+  return keys;
+}
+
+bool delete_key(Database& db, int64_t key_id) {
+  db.cached("DELETE FROM api_key_origins WHERE key_id = ?").bind(1, key_id).run();
+  db.cached("DELETE FROM api_keys WHERE id = ?").bind(1, key_id).run();
+  return db.changes() > 0;
 }
 
 bool origin_allowed_for_any_key(Database& db, const std::string& origin) {

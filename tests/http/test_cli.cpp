@@ -1,8 +1,12 @@
 // The command line (SPEC §2): help, version, usage errors, `keys create`, and `serve`
 // configured from flags and STOCKBELL_* environment variables.
 
+#include <openssl/sha.h>
+
+#include <chrono>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "core/version.hpp"
 #include "http_checks.hpp"
@@ -12,6 +16,18 @@ using namespace stockbell::testing;
 namespace {
 
 constexpr const char* kKeyPattern = "(sk|pk)_[0-9A-Za-z]{40}";
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char byte : digest) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 0xf];
+  }
+  return hex;
+}
 
 }  // namespace
 
@@ -60,6 +76,13 @@ TEST_CASE("usage errors exit 2 with the reason on stderr and nothing on stdout")
       {"keys", "create", "--db", db, "--store", "shop", "--kind", "secret", "--origin",
        "https://shop.example"},
       {"keys", "create", "--db", db, "--store", "shop", "--kind", "secret", "--bogus", "x"},
+      {"keys", "list"},                                           // no --db
+      {"keys", "list", "--db", db, "--store", "Bad Store!"},
+      {"keys", "list", "--db", db, "--bogus", "x"},
+      {"keys", "revoke", "--db", db},                             // no --id
+      {"keys", "revoke", "--id", "1"},                            // no --db
+      {"keys", "revoke", "--db", db, "--id", "0"},
+      {"keys", "revoke", "--db", db, "--id", "sk_x"},
   };
   for (const std::vector<std::string>& args : cases) {
     std::string shown;
@@ -105,6 +128,74 @@ TEST_CASE("keys create prints exactly one line with the key, and the key works")
   std::ifstream file(db, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   CHECK(bytes.find(secret.out.substr(3, 40)) == std::string::npos);
+}
+
+TEST_CASE("keys list shows every key but never the key; keys revoke stops a key in a running server") {
+  TempDir dir;
+  const std::string db = dir.file("stockbell.db");
+  const std::string a_secret = create_key(db, "shop-a", "secret");
+  const RunResult a_pk = run_stockbell({"keys", "create", "--db", db, "--store", "shop-a", "--kind",
+                                        "publishable", "--origin", "https://b.example",
+                                        "--origin", "https://a.example"});
+  REQUIRE(a_pk.status == 0);
+  const std::string a_publishable = a_pk.out.substr(0, a_pk.out.size() - 1);
+  const std::string b_secret = create_key(db, "shop-b", "secret");
+
+  // One header line, then one line per key, oldest first: id, store, kind, created, fingerprint
+  // (the first 12 hex digits of the key's SHA-256), origins.
+  const RunResult all = run_stockbell({"keys", "list", "--db", db});
+  REQUIRE(all.status == 0);
+  CHECK(all.err.empty());
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < all.out.size();) {
+    const size_t end = all.out.find('\n', start);
+    lines.push_back(all.out.substr(start, end - start));
+    start = end + 1;
+  }
+  REQUIRE(lines.size() == 4);
+  CHECK(matches(lines[0], "ID +STORE +KIND +CREATED +FINGERPRINT +ORIGINS"));
+  const std::string when = "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z";
+  CHECK(matches(lines[1], ("1 +shop-a +secret +" + when + " +" +
+                           sha256_hex(a_secret).substr(0, 12) + " +-").c_str()));
+  CHECK(matches(lines[2], ("2 +shop-a +publishable +" + when + " +" +
+                           sha256_hex(a_publishable).substr(0, 12) +
+                           " +https://a.example,https://b.example").c_str()));
+  CHECK(matches(lines[3], ("3 +shop-b +secret +" + when + " +" +
+                           sha256_hex(b_secret).substr(0, 12) + " +-").c_str()));
+  for (const std::string& key : {a_secret, a_publishable, b_secret})
+    CHECK(all.out.find(key.substr(3)) == std::string::npos);
+
+  const RunResult only_b = run_stockbell({"keys", "list"}, {{"STOCKBELL_DB", db}, {"STOCKBELL_STORE", "shop-b"}});
+  REQUIRE(only_b.status == 0);
+  CHECK(only_b.out.find("shop-a") == std::string::npos);
+  CHECK(only_b.out.find("shop-b") != std::string::npos);
+
+  ServerProcess server(db);
+  const Api a(server.host(), server.port(), a_secret);
+  const Api b(server.host(), server.port(), b_secret);
+  CHECK_STATUS(a.get("/api/v1/products"), 200);  // now in the server's key cache
+
+  const RunResult revoke = run_stockbell({"keys", "revoke", "--db", db, "--id", "1"});
+  REQUIRE(revoke.status == 0);
+  CHECK(revoke.out == "revoked key 1\n");
+  // The running server stops accepting it once its cache entry expires (5 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    status = a.get("/api/v1/products").status;
+  }
+  CHECK_ERROR(a.get("/api/v1/products"), 401, "unauthorized");
+  CHECK_STATUS(b.get("/api/v1/products"), 200);  // other keys are untouched
+  CHECK(server.stop() == 0);
+
+  const RunResult again = run_stockbell({"keys", "revoke", "--db", db, "--id", "1"});
+  CHECK(again.status == 1);
+  CHECK(again.err.find("no key with id 1") != std::string::npos);
+  const RunResult after = run_stockbell({"keys", "list", "--db", db});
+  CHECK(after.out.find("\n1 ") == std::string::npos);
+  CHECK(after.out.find("\n2 ") != std::string::npos);
+  CHECK(after.out.find("\n3 ") != std::string::npos);
 }
 
 TEST_CASE("keys create reads STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and STOCKBELL_ORIGINS") {
