@@ -80,6 +80,8 @@ class Database {
   Statement prepare(std::string_view sql);
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
+  /// True while a transaction is open on this connection.
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* handle() const { return db_; }
 
  private:

@@ -36,27 +36,28 @@ Result<WebhookService::WithSecret> WebhookService::create(int64_t store_id,
   if (std::optional<ApiError> refused = refuse_private(patch.url.value)) return *refused;
   WithSecret out;
   out.secret = random_token("whsec_");
-  std::optional<ApiError> error;
-  out.webhook = service_.writer().run([&](Database& db) {
-    store::WebhookRow row;
-    if (store::count_webhooks(db, store_id) >= static_cast<int64_t>(kMaxWebhooksPerStore)) {
-      Problems problems;
-      problems.add("", FieldCode::too_many_items, static_cast<int64_t>(kMaxWebhooksPerStore));
-      error = validation_error(problems);
-      return row;
-    }
-    row.store_id = store_id;
-    row.url = patch.url.value;
-    row.description = patch.description.has_value() ? std::optional(patch.description.value) : std::nullopt;
-    row.events = patch.events.has_value() ? patch.events.value : kAllEvents;
-    row.enabled = patch.enabled.has_value() ? patch.enabled.value : true;
-    row.secret = out.secret;
-    row.created_at = row.updated_at = now_ms();
-    row.id = store::insert_webhook(db, row);
-    service_.write_cache().webhooks_changed(store_id);
-    return row;
-  });
-  if (error) return *error;
+  Result<store::WebhookRow> created =
+      service_.writer().run([&](Database& db) -> Result<store::WebhookRow> {
+        if (store::count_webhooks(db, store_id) >= static_cast<int64_t>(kMaxWebhooksPerStore)) {
+          Problems problems;
+          problems.add("", FieldCode::too_many_items, static_cast<int64_t>(kMaxWebhooksPerStore));
+          return validation_error(problems);
+        }
+        store::WebhookRow row;
+        row.store_id = store_id;
+        row.url = patch.url.value;
+        row.description =
+            patch.description.has_value() ? std::optional(patch.description.value) : std::nullopt;
+        row.events = patch.events.has_value() ? patch.events.value : kAllEvents;
+        row.enabled = patch.enabled.has_value() ? patch.enabled.value : true;
+        row.secret = out.secret;
+        row.created_at = row.updated_at = now_ms();
+        row.id = store::insert_webhook(db, row);
+        service_.write_cache().webhooks_changed(store_id);
+        return row;
+      });
+  if (!created.ok()) return created.error();
+  out.webhook = std::move(created.value());
   return out;
 }
 

@@ -61,6 +61,11 @@ size_t Writer::jobs() const {
   return jobs_;
 }
 
+size_t Writer::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
 void Writer::submit(std::function<void(Database&)> work) {
   Pending pending;
   pending.work = std::move(work);
@@ -92,19 +97,27 @@ void Writer::loop() {
 // Jobs almost never fail (only on an SQLite error), so a group first runs without a savepoint
 // per job: a savepoint makes SQLite copy every page a job touches that an earlier job of the
 // group already changed. If a job does throw, the whole transaction is rolled back and the
-// group runs again with one savepoint per job, so the failing job is rolled back alone and its
-// neighbours still commit. Jobs only write through `db` (and the caches reset by on_rollback),
-// so running one twice is safe. Returns the job's or the COMMIT's failure, if any.
-std::exception_ptr Writer::run_plain(std::deque<Pending*>& group) {
+// group runs again with one savepoint per job (run_one_by_one), so the failing job is rolled
+// back alone and its neighbours still commit. Jobs only write through `db` (and the caches reset
+// by on_rollback), so running one twice is safe.
+Writer::PlainRun Writer::run_plain(std::deque<Pending*>& group) {
+  PlainRun run;
   try {
     Transaction tx(*db_);
-    for (auto& pending : group) pending->work(*db_);
+    for (auto& pending : group) {
+      try {
+        pending->work(*db_);
+      } catch (...) {
+        run.job_threw = true;
+        throw;
+      }
+    }
     tx.commit();
-    return nullptr;
   } catch (...) {
-    if (on_rollback_) on_rollback_();  // ~Transaction has rolled back
-    return std::current_exception();
+    run.error = std::current_exception();
+    rolled_back();
   }
+  return run;
 }
 
 // The replay: a failing job's error is kept in its Pending; returns the COMMIT's failure.
@@ -127,15 +140,31 @@ std::exception_ptr Writer::run_one_by_one(std::deque<Pending*>& group) {
     tx.commit();
     return nullptr;
   } catch (...) {
-    if (on_rollback_) on_rollback_();
+    rolled_back();
     return std::current_exception();
   }
 }
 
+// After a transaction was given up: caches of what it wrote are stale. If its ROLLBACK failed
+// (~Transaction swallows that) the transaction may still be open; end it now, or every later
+// group would fail to BEGIN.
+void Writer::rolled_back() {
+  if (db_->in_transaction()) {
+    try {
+      db_->exec("ROLLBACK");
+    } catch (const SqliteError& e) {
+      std::fprintf(stderr, "stockbell: rollback failed: %s\n", e.what());
+    }
+  }
+  if (on_rollback_) on_rollback_();
+}
+
 void Writer::run_group(std::deque<Pending*>& group) {
-  std::exception_ptr commit_error = run_plain(group);
-  // A lone job that failed has no neighbours to save: its error is the answer.
-  if (commit_error && group.size() > 1) commit_error = run_one_by_one(group);
+  PlainRun plain = run_plain(group);
+  std::exception_ptr commit_error = plain.error;
+  // Replay only when a job threw and has neighbours to save. A failed BEGIN or COMMIT fails the
+  // group, as does the failure of a job alone.
+  if (plain.error && plain.job_threw && group.size() > 1) commit_error = run_one_by_one(group);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!commit_error) ++commits_;

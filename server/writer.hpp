@@ -67,9 +67,11 @@ class Writer {
   /// Finishes the queued jobs, then stops the thread. Later run() calls throw.
   void stop();
 
-  /// Number of transactions committed, and jobs run (for benchmarks and tests).
+  /// Number of transactions committed, jobs run, and jobs waiting for their group (for
+  /// benchmarks and tests).
   size_t commits() const;
   size_t jobs() const;
+  size_t queued() const;
 
  private:
   // Lives on the submitting thread's stack until its group is committed.
@@ -82,7 +84,12 @@ class Writer {
   void submit(std::function<void(Database&)> work);
   void loop();
   void checkpoint_loop(std::string path);
-  std::exception_ptr run_plain(std::deque<Pending*>& group);
+  struct PlainRun {
+    std::exception_ptr error;  ///< the job's, BEGIN's or COMMIT's failure; null: committed
+    bool job_threw = false;
+  };
+  PlainRun run_plain(std::deque<Pending*>& group);
+  void rolled_back();
   std::exception_ptr run_one_by_one(std::deque<Pending*>& group);
   void run_group(std::deque<Pending*>& group);
 
