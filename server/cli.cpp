@@ -279,9 +279,10 @@ std::string usage_text() {
          "STOCKBELL_ORIGINS (comma-separated); for keys list STOCKBELL_DB and STOCKBELL_STORE;\n"
          "for keys revoke STOCKBELL_DB. Flags win over the environment.\n"
          "\n"
-         "keys list shows each key's id, store, kind, creation time, origins and fingerprint\n"
-         "(the first 12 hex digits of its SHA-256: printf %s KEY | sha256sum), never the key.\n"
-         "keys revoke deletes one; a running server stops accepting it within 5 seconds.\n";
+         "keys list shows each key's id, store, kind, creation and revocation time,\n"
+         "fingerprint (the first 12 hex digits of its SHA-256: printf %s KEY | sha256sum)\n"
+         "and origins, never the key. keys revoke ends a key for good; a running server\n"
+         "stops accepting it within 5 seconds.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,

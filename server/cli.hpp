@@ -19,12 +19,12 @@ struct KeysCreateCommand {
   store::KeyKind kind = store::KeyKind::secret;
   std::vector<std::string> origins;  ///< normalised
 };
-/// Lists keys (never the keys themselves: only their id, store, kind, age and fingerprint).
+/// Lists keys (never the keys themselves: their id, store, kind, times, fingerprint, origins).
 struct KeysListCommand {
   std::string db;
   std::optional<std::string> store;  ///< only this store's keys
 };
-/// Deletes a key by the id `keys list` shows.
+/// Revokes a key by the id `keys list` shows.
 struct KeysRevokeCommand {
   std::string db;
   int64_t id = 0;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -43,26 +44,33 @@ std::string fingerprint(const stockbell::server::store::KeyHash& hash) {
 int keys_list(const KeysListCommand& cmd) {
   Database db(cmd.db, Database::Mode::read_only);
   const std::vector<store::ApiKeyRow> keys = store::list_keys(db, cmd.store);
-  std::printf("%-6s %-24s %-12s %-25s %-13s %s\n", "ID", "STORE", "KIND", "CREATED", "FINGERPRINT",
-              "ORIGINS");
+  std::printf("%-6s %-24s %-12s %-25s %-25s %-13s %s\n", "ID", "STORE", "KIND", "CREATED",
+              "REVOKED", "FINGERPRINT", "ORIGINS");
   for (const store::ApiKeyRow& key : keys) {
     std::string origins;
     for (const std::string& origin : key.origins) origins += (origins.empty() ? "" : ",") + origin;
-    std::printf("%-6lld %-24s %-12s %-25s %-13s %s\n", static_cast<long long>(key.id),
+    const std::string revoked =
+        key.revoked_at ? stockbell::format_timestamp(*key.revoked_at) : std::string("-");
+    std::printf("%-6lld %-24s %-12s %-25s %-25s %-13s %s\n", static_cast<long long>(key.id),
                 key.store_name.c_str(),
                 key.kind == store::KeyKind::secret ? "secret" : "publishable",
-                stockbell::format_timestamp(key.created_at).c_str(), fingerprint(key.hash).c_str(),
-                origins.empty() ? "-" : origins.c_str());
+                stockbell::format_timestamp(key.created_at).c_str(), revoked.c_str(),
+                fingerprint(key.hash).c_str(), origins.empty() ? "-" : origins.c_str());
   }
   return 0;
 }
 
 int keys_revoke(const KeysRevokeCommand& cmd) {
+  if (!std::filesystem::exists(cmd.db)) {  // a mistyped path must not become a new database
+    std::fprintf(stderr, "stockbell: no database at %s\n", cmd.db.c_str());
+    return 1;
+  }
   Writer writer(cmd.db, Writer::Options{});
-  const bool deleted = writer.run([&](Database& db) { return store::delete_key(db, cmd.id); });
+  const bool revoked =
+      writer.run([&](Database& db) { return store::revoke_key(db, cmd.id, now_ms()); });
   writer.stop();
-  if (!deleted) {
-    std::fprintf(stderr, "stockbell: no key with id %lld (see keys list)\n",
+  if (!revoked) {
+    std::fprintf(stderr, "stockbell: no live key with id %lld (see keys list)\n",
                  static_cast<long long>(cmd.id));
     return 1;
   }

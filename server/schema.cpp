@@ -169,6 +169,11 @@ CREATE TABLE delivery_attempts (
 );
 CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
 )sql",
+    // 3: revoked keys. A revoked key keeps its row (and id), so an id that `keys list` showed
+    // never comes back for another key.
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;
+)sql",
 };
 
 uint64_t random_u64() {

@@ -202,7 +202,9 @@ int64_t insert_key(Database& db, int64_t store_id, KeyKind kind, const KeyHash& 
 }
 
 std::optional<ApiKeyRow> find_key(Database& db, const KeyHash& hash) {
-  Statement& st = db.cached("SELECT id, store_id, kind, key_hash FROM api_keys WHERE key_hash = ?");
+  Statement& st = db.cached(
+      "SELECT id, store_id, kind, key_hash FROM api_keys"
+      " WHERE key_hash = ? AND revoked_at IS NULL");
   st.bind_blob(1, hash.data(), hash.size());
   std::optional<ApiKeyRow> key;
   if (st.step()) {
@@ -219,7 +221,7 @@ std::optional<ApiKeyRow> find_key(Database& db, const KeyHash& hash) {
 
 std::vector<ApiKeyRow> list_keys(Database& db, const std::optional<std::string>& store_name) {
   Statement& st = db.cached(
-      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at"
+      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at, k.revoked_at"
       " FROM api_keys k JOIN stores s ON s.id = k.store_id"
       " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY k.id");
   st.bind(1, store_name);
@@ -232,20 +234,25 @@ std::vector<ApiKeyRow> list_keys(Database& db, const std::optional<std::string>&
     key.hash = hash_of(st.text(3));
     key.store_name = st.string(4);
     key.created_at = st.int64(5);
+    key.revoked_at = st.optional_int64(6);
   }
   st.reset();
   for (ApiKeyRow& key : keys) read_origins(db, key);
   return keys;
 }
 
-bool delete_key(Database& db, int64_t key_id) {
-  db.cached("DELETE FROM api_key_origins WHERE key_id = ?").bind(1, key_id).run();
-  db.cached("DELETE FROM api_keys WHERE id = ?").bind(1, key_id).run();
+bool revoke_key(Database& db, int64_t key_id, int64_t now) {
+  db.cached("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .bind(1, now)
+      .bind(2, key_id)
+      .run();
   return db.changes() > 0;
 }
 
 bool origin_allowed_for_any_key(Database& db, const std::string& origin) {
-  Statement& st = db.cached("SELECT 1 FROM api_key_origins WHERE origin = ? LIMIT 1");
+  Statement& st = db.cached(
+      "SELECT 1 FROM api_key_origins o JOIN api_keys k ON k.id = o.key_id"
+      " WHERE o.origin = ? AND k.revoked_at IS NULL LIMIT 1");
   st.bind(1, origin);
   const bool found = st.step();
   st.reset();

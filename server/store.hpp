@@ -30,6 +30,7 @@ struct ApiKeyRow {
   std::vector<std::string> origins;  ///< normalised; empty: no browser origin allowed
   std::string store_name;            ///< list_keys() only
   int64_t created_at = 0;            ///< list_keys() only
+  std::optional<int64_t> revoked_at;  ///< list_keys() only; find_key() finds live keys only
 };
 
 struct SubscriberRow {
@@ -85,10 +86,12 @@ int64_t create_store(Database& db, const std::string& name, int64_t now);
 int64_t insert_key(Database& db, int64_t store_id, KeyKind kind, const KeyHash& hash,
                    const std::vector<std::string>& origins, int64_t now);
 std::optional<ApiKeyRow> find_key(Database& db, const KeyHash& hash);
-/// Every key, or those of one store, oldest first (the keys themselves are not stored).
+/// Every key, or those of one store, oldest first, revoked ones too (the keys themselves are
+/// not stored).
 std::vector<ApiKeyRow> list_keys(Database& db, const std::optional<std::string>& store_name);
-/// Deletes a key and its origins; false if there is no such key.
-bool delete_key(Database& db, int64_t key_id);
+/// Revokes a key: find_key() and the origin check no longer see it. False if there is no such
+/// key or it was revoked already.
+bool revoke_key(Database& db, int64_t key_id, int64_t now);
 /// True if any publishable key allows `origin` (answers CORS preflights, which carry no key).
 bool origin_allowed_for_any_key(Database& db, const std::string& origin);
 

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -130,6 +131,35 @@ TEST_CASE("keys create prints exactly one line with the key, and the key works")
   CHECK(bytes.find(secret.out.substr(3, 40)) == std::string::npos);
 }
 
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A `keys list` line: id, store, kind, created, revoked ("-" or a time), fingerprint (the first
+// 12 hex digits of the key's SHA-256), origins ("-" or a comma list).
+std::string key_line(int id, const char* store, const char* kind, bool revoked,
+                     const std::string& key, const char* origins) {
+  const std::string when = "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z";
+  return std::to_string(id) + " +" + store + " +" + kind + " +" + when + " +" +
+         (revoked ? when : std::string("-")) + " +" + sha256_hex(key).substr(0, 12) + " +" +
+         origins;
+}
+
+HttpResponse preflight(const Api& anonymous, const char* origin) {
+  return anonymous.send("OPTIONS", "/api/v1/back-in-stock", {},
+                        {{"Origin", origin}, {"Access-Control-Request-Method", "POST"}});
+}
+
+}  // namespace
+
 TEST_CASE("keys list shows every key but never the key; keys revoke stops a key in a running server") {
   TempDir dir;
   const std::string db = dir.file("stockbell.db");
@@ -141,61 +171,85 @@ TEST_CASE("keys list shows every key but never the key; keys revoke stops a key 
   const std::string a_publishable = a_pk.out.substr(0, a_pk.out.size() - 1);
   const std::string b_secret = create_key(db, "shop-b", "secret");
 
-  // One header line, then one line per key, oldest first: id, store, kind, created, fingerprint
-  // (the first 12 hex digits of the key's SHA-256), origins.
   const RunResult all = run_stockbell({"keys", "list", "--db", db});
   REQUIRE(all.status == 0);
   CHECK(all.err.empty());
-  std::vector<std::string> lines;
-  for (size_t start = 0; start < all.out.size();) {
-    const size_t end = all.out.find('\n', start);
-    lines.push_back(all.out.substr(start, end - start));
-    start = end + 1;
-  }
+  std::vector<std::string> lines = lines_of(all.out);
   REQUIRE(lines.size() == 4);
-  CHECK(matches(lines[0], "ID +STORE +KIND +CREATED +FINGERPRINT +ORIGINS"));
-  const std::string when = "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z";
-  CHECK(matches(lines[1], ("1 +shop-a +secret +" + when + " +" +
-                           sha256_hex(a_secret).substr(0, 12) + " +-").c_str()));
-  CHECK(matches(lines[2], ("2 +shop-a +publishable +" + when + " +" +
-                           sha256_hex(a_publishable).substr(0, 12) +
-                           " +https://a.example,https://b.example").c_str()));
-  CHECK(matches(lines[3], ("3 +shop-b +secret +" + when + " +" +
-                           sha256_hex(b_secret).substr(0, 12) + " +-").c_str()));
+  CHECK(matches(lines[0], "ID +STORE +KIND +CREATED +REVOKED +FINGERPRINT +ORIGINS"));
+  CHECK(matches(lines[1], key_line(1, "shop-a", "secret", false, a_secret, "-").c_str()));
+  CHECK(matches(lines[2], key_line(2, "shop-a", "publishable", false, a_publishable,
+                                   "https://a.example,https://b.example")
+                              .c_str()));
+  CHECK(matches(lines[3], key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
   for (const std::string& key : {a_secret, a_publishable, b_secret})
     CHECK(all.out.find(key.substr(3)) == std::string::npos);
 
   const RunResult only_b = run_stockbell({"keys", "list"}, {{"STOCKBELL_DB", db}, {"STOCKBELL_STORE", "shop-b"}});
   REQUIRE(only_b.status == 0);
-  CHECK(only_b.out.find("shop-a") == std::string::npos);
-  CHECK(only_b.out.find("shop-b") != std::string::npos);
+  CHECK(lines_of(only_b.out).size() == 2);
+  CHECK(matches(lines_of(only_b.out)[1],
+                key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
 
   ServerProcess server(db);
   const Api a(server.host(), server.port(), a_secret);
+  const Api pk(server.host(), server.port(), a_publishable);
   const Api b(server.host(), server.port(), b_secret);
-  CHECK_STATUS(a.get("/api/v1/products"), 200);  // now in the server's key cache
+  const Api anonymous(server.host(), server.port());
+  const json body = request_body("P", std::nullopt, "a@example.com");
+  // Both of shop A's keys work and are now in the server's key cache.
+  CHECK_STATUS(a.get("/api/v1/products"), 200);
+  CHECK_STATUS(pk.register_request(body, {{"Origin", "https://a.example"}}), 200);
+  CHECK(preflight(anonymous, "https://a.example").status / 100 == 2);
 
-  const RunResult revoke = run_stockbell({"keys", "revoke", "--db", db, "--id", "1"});
-  REQUIRE(revoke.status == 0);
-  CHECK(revoke.out == "revoked key 1\n");
-  // The running server stops accepting it once its cache entry expires (5 s).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int status = 200;
-  while (status == 200 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    status = a.get("/api/v1/products").status;
+  for (const char* id : {"1", "2"}) {
+    const RunResult revoke = run_stockbell({"keys", "revoke", "--db", db, "--id", id});
+    REQUIRE(revoke.status == 0);
+    CHECK(revoke.out == std::string("revoked key ") + id + "\n");
   }
+  // The running server stops accepting them once their cache entries expire (5 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (a.get("/api/v1/products").status == 200 ||
+          pk.register_request(body, {{"Origin", "https://a.example"}}).status == 200))
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
   CHECK_ERROR(a.get("/api/v1/products"), 401, "unauthorized");
+  CHECK_ERROR(pk.register_request(body, {{"Origin", "https://a.example"}}), 401, "unauthorized");
+  // A revoked key's origins are no longer offered CORS.
+  const HttpResponse pre = preflight(anonymous, "https://a.example");
+  CHECK(pre.status >= 400);
+  CHECK_FALSE(pre.has_header("Access-Control-Allow-Origin"));
   CHECK_STATUS(b.get("/api/v1/products"), 200);  // other keys are untouched
   CHECK(server.stop() == 0);
 
   const RunResult again = run_stockbell({"keys", "revoke", "--db", db, "--id", "1"});
   CHECK(again.status == 1);
-  CHECK(again.err.find("no key with id 1") != std::string::npos);
-  const RunResult after = run_stockbell({"keys", "list", "--db", db});
-  CHECK(after.out.find("\n1 ") == std::string::npos);
-  CHECK(after.out.find("\n2 ") != std::string::npos);
-  CHECK(after.out.find("\n3 ") != std::string::npos);
+  CHECK(again.err.find("no live key with id 1") != std::string::npos);
+  CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "9"}).status == 1);
+  // Revoked keys stay listed, with their time; ids are never given to a new key.
+  const std::string c_secret = create_key(db, "shop-a", "secret");
+  lines = lines_of(run_stockbell({"keys", "list", "--db", db}).out);
+  REQUIRE(lines.size() == 5);
+  CHECK(matches(lines[1], key_line(1, "shop-a", "secret", true, a_secret, "-").c_str()));
+  CHECK(matches(lines[2], key_line(2, "shop-a", "publishable", true, a_publishable,
+                                   "https://a.example,https://b.example")
+                              .c_str()));
+  CHECK(matches(lines[3], key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
+  CHECK(matches(lines[4], key_line(4, "shop-a", "secret", false, c_secret, "-").c_str()));
+  // Not even the newest id: revoked, it still holds its number.
+  REQUIRE(run_stockbell({"keys", "revoke", "--db", db, "--id", "4"}).status == 0);
+  const std::string d_secret = create_key(db, "shop-a", "secret");
+  lines = lines_of(run_stockbell({"keys", "list", "--db", db, "--store", "shop-a"}).out);
+  REQUIRE(lines.size() == 5);
+  CHECK(matches(lines[3], key_line(4, "shop-a", "secret", true, c_secret, "-").c_str()));
+  CHECK(matches(lines[4], key_line(5, "shop-a", "secret", false, d_secret, "-").c_str()));
+
+  // A mistyped database path is an error, not a new empty database.
+  const RunResult typo =
+      run_stockbell({"keys", "revoke", "--db", dir.file("typo.db"), "--id", "1"});
+  CHECK(typo.status == 1);
+  CHECK(typo.err.find("no database at") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("typo.db")));
 }
 
 TEST_CASE("keys create reads STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and STOCKBELL_ORIGINS") {
