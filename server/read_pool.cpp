@@ -19,7 +19,9 @@ ReadPool::Lease ReadPool::acquire() {
 }
 
 void ReadPool::give_back(std::unique_ptr<Database> db) {
-  if (!db) return;
+  // A connection still inside a transaction (its ROLLBACK failed) would pin an old snapshot
+  // for the next reader: close it instead.
+  if (!db || db->in_transaction()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   idle_.push_back(std::move(db));
 }
