@@ -1,6 +1,7 @@
 #include "server/cli.hpp"
 
 #include <cstdlib>
+#include <functional>
 #include <optional>
 
 #include "core/store_name.hpp"
@@ -161,6 +162,23 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
   return ServeCommand{c};
 }
 
+// The `--flag value` pairs after `keys <command>`: `set` takes each and says whether it knew it.
+std::optional<UsageError> read_key_flags(
+    const std::vector<std::string>& args, const char* command,
+    const std::function<bool(const std::string&, const std::string&)>& set) {
+  FlagReader flags(args, 2);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (!set(flag, *value))
+      return UsageError{std::string("unknown option for ") + command + ": " + flag};
+  }
+  return std::nullopt;
+}
+
+constexpr const char* kBadStoreName = "--store must be 1 to 64 of a-z, 0-9, '_' and '-'";
+
 Command parse_keys_create(const std::vector<std::string>& args, const char* (*env)(const char*)) {
   KeysCreateCommand k;
   std::string kind;
@@ -177,26 +195,27 @@ Command parse_keys_create(const std::vector<std::string>& args, const char* (*en
       start = end + 1;
     }
   }
-  FlagReader flags(args, 2);
   bool flag_origins = false;
-  while (!flags.done()) {
-    const std::string flag = flags.next();
-    std::optional<std::string> value = flags.value();
-    if (!value) return UsageError{flag + " needs a value"};
-    if (flag == "--db") k.db = *value;
-    else if (flag == "--store") k.store = *value;
-    else if (flag == "--kind") kind = *value;
-    else if (flag == "--origin") {
-      if (!flag_origins) origins.clear();  // flags replace the environment's list
-      flag_origins = true;
-      origins.push_back(*value);
-    } else {
-      return UsageError{"unknown option for keys create: " + flag};
-    }
-  }
+  std::optional<UsageError> error =
+      read_key_flags(args, "keys create", [&](const std::string& flag, const std::string& value) {
+        if (flag == "--db")
+          k.db = value;
+        else if (flag == "--store")
+          k.store = value;
+        else if (flag == "--kind")
+          kind = value;
+        else if (flag == "--origin") {
+          if (!flag_origins) origins.clear();  // flags replace the environment's list
+          flag_origins = true;
+          origins.push_back(value);
+        } else {
+          return false;
+        }
+        return true;
+      });
+  if (error) return *error;
   if (k.db.empty()) return UsageError{"keys create needs --db PATH"};
-  if (!is_valid_store_name(k.store))
-    return UsageError{"--store must be 1 to 64 of a-z, 0-9, '_' and '-'"};
+  if (!is_valid_store_name(k.store)) return UsageError{kBadStoreName};
   if (kind == "secret") k.kind = store::KeyKind::secret;
   else if (kind == "publishable") k.kind = store::KeyKind::publishable;
   else return UsageError{"--kind must be secret or publishable"};
@@ -215,18 +234,19 @@ Command parse_keys_list(const std::vector<std::string>& args, const char* (*env)
   KeysListCommand k;
   if (const char* v = env("STOCKBELL_DB")) k.db = v;
   if (const char* v = env("STOCKBELL_STORE")) k.store = v;
-  FlagReader flags(args, 2);
-  while (!flags.done()) {
-    const std::string flag = flags.next();
-    std::optional<std::string> value = flags.value();
-    if (!value) return UsageError{flag + " needs a value"};
-    if (flag == "--db") k.db = *value;
-    else if (flag == "--store") k.store = *value;
-    else return UsageError{"unknown option for keys list: " + flag};
-  }
+  std::optional<UsageError> error =
+      read_key_flags(args, "keys list", [&](const std::string& flag, const std::string& value) {
+        if (flag == "--db")
+          k.db = value;
+        else if (flag == "--store")
+          k.store = value;
+        else
+          return false;
+        return true;
+      });
+  if (error) return *error;
   if (k.db.empty()) return UsageError{"keys list needs --db PATH"};
-  if (k.store && !is_valid_store_name(*k.store))
-    return UsageError{"--store must be 1 to 64 of a-z, 0-9, '_' and '-'"};
+  if (k.store && !is_valid_store_name(*k.store)) return UsageError{kBadStoreName};
   return k;
 }
 
@@ -234,15 +254,17 @@ Command parse_keys_revoke(const std::vector<std::string>& args, const char* (*en
   KeysRevokeCommand k;
   if (const char* v = env("STOCKBELL_DB")) k.db = v;
   std::optional<std::string> id;
-  FlagReader flags(args, 2);
-  while (!flags.done()) {
-    const std::string flag = flags.next();
-    std::optional<std::string> value = flags.value();
-    if (!value) return UsageError{flag + " needs a value"};
-    if (flag == "--db") k.db = *value;
-    else if (flag == "--id") id = *value;
-    else return UsageError{"unknown option for keys revoke: " + flag};
-  }
+  std::optional<UsageError> error =
+      read_key_flags(args, "keys revoke", [&](const std::string& flag, const std::string& value) {
+        if (flag == "--db")
+          k.db = value;
+        else if (flag == "--id")
+          id = value;
+        else
+          return false;
+        return true;
+      });
+  if (error) return *error;
   if (k.db.empty()) return UsageError{"keys revoke needs --db PATH"};
   if (!id) return UsageError{"keys revoke needs --id ID (see keys list)"};
   std::optional<int64_t> number = parse_number(*id, 1, INT64_C(999999999999999));
