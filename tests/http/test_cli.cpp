@@ -11,6 +11,7 @@
 
 #include "core/version.hpp"
 #include "http_checks.hpp"
+#include "server/sqlite.hpp"
 
 using namespace stockbell::testing;
 
@@ -364,4 +365,56 @@ TEST_CASE("SIGTERM right after the listening line stops the server") {
     }
     CHECK(status == 0);
   }
+}
+
+namespace {
+
+int64_t user_version(const std::string& db_path) {
+  stockbell::server::Database db(db_path, stockbell::server::Database::Mode::read_only);
+  auto& st = db.cached("PRAGMA user_version");
+  REQUIRE(st.step());
+  const int64_t v = st.int64(0);
+  st.reset();
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("a database of the previous schema (v2, before revoked keys) is migrated at start") {
+  TempDir dir;
+  const std::string db = dir.file("stockbell.db");
+  const std::string key = create_key(db, "shop", "secret");
+  const int64_t current = user_version(db);
+  REQUIRE(current == 3);
+  {
+    // Turn it back into what the previous release wrote: no revoked_at, version 2.
+    stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
+    old.exec("ALTER TABLE api_keys DROP COLUMN revoked_at");
+    old.exec("PRAGMA user_version = 2");
+  }
+  REQUIRE(user_version(db) == 2);
+
+  ServerProcess server(db);
+  const Api api(server.host(), server.port(), key);
+  CHECK_STATUS(api.get("/api/v1/products"), 200);  // the old key still works
+  CHECK(server.stop() == 0);
+  CHECK(user_version(db) == current);
+  CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "1"}).status == 0);
+  const std::vector<std::string> lines = lines_of(run_stockbell({"keys", "list", "--db", db}).out);
+  REQUIRE(lines.size() == 2);
+  CHECK(matches(lines[1], key_line(1, "shop", "secret", true, key, "-").c_str()));
+}
+
+TEST_CASE("a database written by a newer Stockbell is refused, and left as it is") {
+  TempDir dir;
+  const std::string db = dir.file("stockbell.db");
+  create_key(db, "shop", "secret");
+  {
+    stockbell::server::Database newer(db, stockbell::server::Database::Mode::read_write_create);
+    newer.exec("PRAGMA user_version = 99");
+  }
+  const RunResult serve = run_stockbell({"serve", "--db", db, "--port", "0"}, {}, 5s);
+  CHECK(serve.status == 1);
+  CHECK(serve.err.find("written by a newer Stockbell (schema version 99)") != std::string::npos);
+  CHECK(user_version(db) == 99);
 }
