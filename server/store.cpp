@@ -160,7 +160,8 @@ KeyHash hash_of(std::string_view stored) {
 }
 
 void read_origins(Database& db, ApiKeyRow& key) {
-  Statement& origins = db.cached("SELECT origin FROM api_key_origins WHERE key_id = ? ORDER BY origin");
+  Statement& origins =
+      db.cached("SELECT origin FROM api_key_origins WHERE key_id = ? ORDER BY origin");
   origins.bind(1, key.id);
   while (origins.step()) key.origins.push_back(origins.string(0));
   origins.reset();
