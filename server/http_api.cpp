@@ -92,6 +92,11 @@ std::string printable(const std::string& text) {
   return out;
 }
 
+void log_failure(const httplib::Request& req, const char* what) {
+  std::fprintf(stderr, "stockbell: %s %s failed: %s\n", printable(req.method).c_str(),
+               printable(req.path).c_str(), what);
+}
+
 std::optional<std::vector<std::string>> path_segments(const std::string& target) {
   const std::string_view path = std::string_view(target).substr(0, target.find('?'));
   std::vector<std::string> segments;
@@ -267,8 +272,7 @@ void HttpApi::dispatch_api(const httplib::Request& req, httplib::Response& res,
   } catch (const WriterStopped&) {
     send_error(res, make_error(ApiCode::unavailable));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "stockbell: %s %s failed: %s\n", printable(req.method).c_str(),
-                 printable(req.path).c_str(), e.what());
+    log_failure(req, e.what());
     send_error(res, make_error(ApiCode::internal));
   }
 }

@@ -105,6 +105,8 @@ class HttpApi {
 
 /// `text` with control characters escaped as `\xNN`, for log lines a request can't forge.
 std::string printable(const std::string& text);
+/// Logs (stderr) that handling `req` failed with `what`.
+void log_failure(const httplib::Request& req, const char* what);
 
 /// Splits a request target's path into percent-decoded segments:
 /// `/v1/products/SKU%2F1?x` → {"api", "v1", "products", "SKU/1"} (the `/v1` alias is mapped onto

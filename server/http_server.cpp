@@ -42,13 +42,10 @@ constexpr size_t kMaxHeaderLines = 100;
 // Requests httplib would frame or parse in a way a proxy in front might not: refused before
 // their body is read, and the connection closed so no byte of it is taken for a request.
 std::optional<std::string> framing_problem(const httplib::Request& req) {
-  if (req.headers.size() > kMaxHeaderLines) return std::nullopt;  // handled as 431 below
   const size_t lengths = req.get_header_value_count("Content-Length");
-  if (lengths > 1) {
-    for (size_t i = 1; i < lengths; ++i)
-      if (req.get_header_value("Content-Length", i) != req.get_header_value("Content-Length", 0))
-        return "Conflicting Content-Length headers.";
-  }
+  for (size_t i = 1; i < lengths; ++i)
+    if (req.get_header_value("Content-Length", i) != req.get_header_value("Content-Length", 0))
+      return "Conflicting Content-Length headers.";
   if (lengths > 0 && req.has_header("Transfer-Encoding"))
     return "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.";
   return std::nullopt;
@@ -65,10 +62,8 @@ void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& a
   http.Patch(".*", handler);
   http.Delete(".*", handler);
   http.Options(".*", handler);
-  // httplib parses multipart bodies itself before any handler runs and answers a JSON body sent
-  // as multipart/form-data with a bare 400. Relabel such requests so the body is read as is and
-  // the route answers 415 like for any other wrong Content-Type. (Request is const here but not
-  // const in httplib's own frame, which owns it.)
+  // Once a head is in: refuse too many header lines and ambiguous framing before the body is
+  // read, and keep httplib from parsing form bodies itself.
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     HttpServer::head_complete();  // the body's own clock starts
     if (req.headers.size() > kMaxHeaderLines) {
@@ -102,8 +97,7 @@ void configure_http(httplib::Server& http, const ServeConfig& config, HttpApi& a
         try {
           std::rethrow_exception(ep);
         } catch (const std::exception& e) {
-          std::fprintf(stderr, "stockbell: %s %s failed: %s\n", printable(req.method).c_str(),
-                       printable(req.path).c_str(), e.what());
+          log_failure(req, e.what());
         } catch (...) {
         }
         HttpApi::send_error(res, make_error(ApiCode::internal));

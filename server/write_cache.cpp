@@ -27,12 +27,10 @@ int64_t WriteCache::target(Database& db, int64_t store_id, const std::string& pr
 
 int64_t WriteCache::snapshot(Database& db, int64_t store_id, int64_t target_id,
                              const std::string& product_id, const std::string& variant_id) {
-  auto& variants = snapshots_[key(store_id, product_id)];
+  std::string k = key(store_id, product_id);
+  if (snapshots_.size() >= kMaxEntries && snapshots_.count(k) == 0) snapshots_.clear();
+  auto& variants = snapshots_[std::move(k)];
   if (auto it = variants.find(variant_id); it != variants.end()) return it->second;
-  if (snapshots_.size() >= kMaxEntries) {
-    snapshots_.clear();
-    return snapshot(db, store_id, target_id, product_id, variant_id);
-  }
   std::optional<store::ProductRow> product = store::find_product(db, store_id, product_id);
   const int64_t id = store::snapshot_id(
       db, target_id, snapshot_of(product ? &product->product : nullptr, variant_id));

@@ -576,10 +576,23 @@ std::vector<Batch> build_corpus(const std::string& webhook_id) {
 
   {  // Hostile query strings and paths on the read and delete routes.
     Batch b{"query strings and paths", {}};
-    const auto get = [](std::string target, int status, std::vector<std::string> codes,
-                        std::string field = {}) {
-      return Case{"GET " + target,  "GET", target, "", std::nullopt, status, std::move(codes),
-                  std::move(field), "",    0,      ""};
+    const auto bodyless = [](std::string name, std::string method, std::string target, int status,
+                             std::vector<std::string> codes, std::string field = {}) {
+      return Case{std::move(name),
+                  std::move(method),
+                  std::move(target),
+                  "",
+                  std::nullopt,
+                  status,
+                  std::move(codes),
+                  std::move(field),
+                  "",
+                  0,
+                  ""};
+    };
+    const auto get = [&](const std::string& target, int status, std::vector<std::string> codes,
+                         std::string field = {}) {
+      return bodyless("GET " + target, "GET", target, status, std::move(codes), std::move(field));
     };
     for (const char* q : {"limit=1e400", "limit=99999999999999999999", "limit=-1", "limit=0",
                           "limit=abc", "offset=-1", "offset=1e3", "limit=%FF", "limit=1%00"})
@@ -606,28 +619,11 @@ std::vector<Batch> build_corpus(const std::string& webhook_id) {
           "/widget/../../etc/passwd", "/api/v1/webhooks/we_%27%20OR%201%3D1",
           "/api/v1/webhooks/%00/deliveries", "/api/v1/products/%zz"})
       b.cases.push_back(get(target, 404, {"not_found"}));
-    b.cases.push_back(Case{"DELETE a request id that is SQL",
-                           "DELETE",
-                           "/api/v1/back-in-stock/bisr_%27%20OR%20%271%27%3D%271",
-                           "",
-                           std::nullopt,
-                           404,
-                           {"not_found"},
-                           "",
-                           "",
-                           0,
-                           ""});
-    b.cases.push_back(Case{"DELETE a product id with NUL",
-                           "DELETE",
-                           "/api/v1/products/SKU-1%00",
-                           "",
-                           std::nullopt,
-                           404,
-                           {"not_found"},
-                           "",
-                           "",
-                           0,
-                           ""});
+    b.cases.push_back(bodyless("DELETE a request id that is SQL", "DELETE",
+                               "/api/v1/back-in-stock/bisr_%27%20OR%20%271%27%3D%271", 404,
+                               {"not_found"}));
+    b.cases.push_back(bodyless("DELETE a product id with NUL", "DELETE",
+                               "/api/v1/products/SKU-1%00", 404, {"not_found"}));
     corpus.push_back(std::move(b));
   }
   return corpus;
