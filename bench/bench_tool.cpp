@@ -29,12 +29,9 @@
 
 #include "core/back_in_stock.hpp"
 #include "core/json.hpp"
-#include "server/auth.hpp"
-#include "server/read_pool.hpp"
-#include "server/schema.hpp"
-#include "server/service.hpp"
-#include "server/store.hpp"
-#include "server/writer.hpp"
+#include "server/app/keys.hpp"
+#include "server/app/requests.hpp"
+#include "server/store/storage.hpp"
 
 namespace {
 
@@ -55,35 +52,43 @@ constexpr const char* kBenchBody =
     R"({"productId":"SKU-PROTEIN-1KG","variantId":"SKU-PROTEIN-1KG-VANILLA","productTitle":"Protein Powder 1 kg","variantTitle":"Vanilla","customer":{"email":"  Buyer.Name+tag@Example.com ","firstName":"Ada","lastName":"Lovelace","attributes":{"source":"pdp","visits":3}}})";
 
 // Seeds like N calls of the API would: subscribers, one target, a snapshot, waiting requests
-// and their `requested` events, in set-based statements.
+// and their `requested` events, in set-based statements straight on the file (a benchmark
+// fixture, not a code path of the server): the server's storage creates the schema and the key.
 int seed(const std::string& db_path, int64_t n) {
   const auto start = Clock::now();
   std::string key;
   {
-    Writer writer(db_path, Writer::Options{});
-    key = writer.run([&](Database& db) {
-      const int64_t now = now_ms();
-      const std::string secret = create_key(db, "bench", KeyKind::secret, {}, now);
-      const int64_t store = *store::find_store(db, "bench");
-      const int64_t target = store::find_or_create_target(db, store, "BENCH-1", "BENCH-1-M");
-      const int64_t snapshot = store::snapshot_id(db, target, ProductSnapshot{});
-      Statement subscribers = db.prepare(
-          "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?1)"
-          " INSERT INTO subscribers(store_id, email, attributes, created_at, updated_at)"
-          " SELECT ?2, 'seed' || i || '@bench.example', '{}', ?3, ?3 FROM c");
-      subscribers.bind(1, n).bind(2, store).bind(3, now).run();
-      Statement requests = db.prepare(
-          "INSERT INTO requests(target_id, subscriber_id, status, created_at)"
-          " SELECT ?1, id, 0, ?2 FROM subscribers WHERE store_id = ?3 ORDER BY id");
-      requests.bind(1, target).bind(2, now).bind(3, store).run();
-      Statement events = db.prepare(
-          "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
-          " SELECT ?1, 0, id, ?2, ?3 FROM requests WHERE target_id = ?4 ORDER BY id");
-      events.bind(1, store).bind(2, snapshot).bind(3, now).bind(4, target).run();
-      return secret;
+    std::unique_ptr<Storage> storage = open_storage(db_path);
+    key = KeyService(*storage).create("bench", KeyKind::secret, {});
+    storage->write([](WriteTx& tx) {
+      const int64_t store = *tx.find_store("bench");
+      tx.snapshot_id(tx.target_id(store, "BENCH-1", "BENCH-1-M"), ProductSnapshot{});
     });
-    writer.stop();
+    storage->stop();
   }
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return 1;
+  sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  const std::string sql =
+      "BEGIN IMMEDIATE;"
+      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
+      std::to_string(n) +
+      ") INSERT INTO subscribers(store_id, email, attributes, created_at, updated_at)"
+      " SELECT s.id, 'seed' || i || '@bench.example', '{}', 1, 1 FROM c, stores s"
+      " WHERE s.name = 'bench';"
+      "INSERT INTO requests(target_id, subscriber_id, status, created_at)"
+      " SELECT t.id, sub.id, 0, 1 FROM targets t JOIN subscribers sub ON sub.store_id = t.store_id"
+      " WHERE t.product_id = 'BENCH-1' AND t.variant_id = 'BENCH-1-M' ORDER BY sub.id;"
+      "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
+      " SELECT t.store_id, 0, r.id, (SELECT max(id) FROM snapshots), 1"
+      " FROM requests r JOIN targets t ON t.id = r.target_id ORDER BY r.id;"
+      "COMMIT;";
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::fprintf(stderr, "seeding failed: %s\n", error);
+    return 1;
+  }
+  sqlite3_close(db);
   std::printf("{\"key\":\"%s\",\"requests\":%lld,\"seconds\":%.3f}\n", key.c_str(),
               static_cast<long long>(n), ms_since(start) / 1000.0);
   return 0;
@@ -172,13 +177,10 @@ int upsert_latency(const std::string& url, const std::string& key, int n) {
 }
 
 int register_direct(const std::string& db_path, int threads, int seconds) {
-  Writer writer(db_path, Writer::Options{});
-  ReadPool reads(db_path);
-  Service service(writer, reads);
-  const int64_t store = writer.run([&](Database& db) {
-    create_key(db, "bench", KeyKind::secret, {}, now_ms());
-    return *store::find_store(db, "bench");
-  });
+  std::unique_ptr<Storage> storage = open_storage(db_path);
+  RequestService requests(*storage);
+  KeyService(*storage).create("bench", KeyKind::secret, {});
+  const int64_t store = *storage->read([](ReadTx& tx) { return tx.find_store("bench"); });
   std::atomic<bool> stop{false};
   std::atomic<int64_t> done{0};
   std::vector<std::thread> workers;
@@ -189,7 +191,7 @@ int register_direct(const std::string& db_path, int threads, int seconds) {
         request.product_id = "BENCH-1";
         request.variant_id = "BENCH-1-M";
         request.customer.email = "d" + std::to_string(t) + "-" + std::to_string(i) + "@bench.example";
-        service.register_request(store, Trust::secret, request);
+        requests.register_request(store, Trust::secret, request);
         ++done;
       }
     });
@@ -199,9 +201,10 @@ int register_direct(const std::string& db_path, int threads, int seconds) {
   stop = true;
   for (std::thread& w : workers) w.join();
   const double elapsed = ms_since(start) / 1000.0;
+  const WriteStats stats = storage->write_stats();
   std::printf("{\"registrations_per_second\":%.0f,\"transactions\":%zu,\"writes\":%zu}\n",
-              static_cast<double>(done.load()) / elapsed, writer.commits(), writer.jobs());
-  writer.stop();
+              static_cast<double>(done.load()) / elapsed, stats.commits, stats.writes);
+  storage->stop();
   return 0;
 }
 

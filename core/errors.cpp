@@ -1,6 +1,7 @@
 #include "core/errors.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "core/json.hpp"
 #include "core/text.hpp"
@@ -101,6 +102,92 @@ std::string field_message(FieldCode code, std::optional<int64_t> limit, std::str
 ApiError make_error(ApiCode code, std::string message) {
   if (message.empty()) message = std::string(default_message(code));
   return ApiError{code, std::move(message), {}};
+}
+
+void result_misuse() { std::abort(); }
+
+ApiError not_found(Resource resource) {
+  switch (resource) {
+    case Resource::product: return make_error(ApiCode::not_found, "No product with that productId.");
+    case Resource::request:
+      return make_error(ApiCode::not_found, "No back-in-stock request with that id.");
+    case Resource::webhook: return make_error(ApiCode::not_found, "No webhook endpoint with that id.");
+    case Resource::delivery: return make_error(ApiCode::not_found, "No such delivery.");
+  }
+  return make_error(ApiCode::not_found);
+}
+
+ApiError no_such_endpoint(std::string_view method, std::string_view path) {
+  return make_error(ApiCode::not_found,
+                    "No such endpoint: " + std::string(method) + " " + std::string(path) + ".");
+}
+
+ApiError no_such_file(std::string_view path) {
+  return make_error(ApiCode::not_found, "Not found: " + std::string(path));
+}
+
+ApiError malformed_path() {
+  return make_error(ApiCode::not_found, "Malformed percent-encoding in the path.");
+}
+
+ApiError method_not_allowed(std::string_view method, std::string_view allowed) {
+  if (allowed.empty()) return make_error(ApiCode::method_not_allowed);
+  return make_error(ApiCode::method_not_allowed, "Method " + std::string(method) +
+                                                     " not allowed here. Allowed: " +
+                                                     std::string(allowed) + ".");
+}
+
+ApiError payload_too_large(size_t limit_bytes) {
+  return make_error(ApiCode::payload_too_large,
+                    "The request body is larger than " + std::to_string(limit_bytes) + " bytes.");
+}
+
+ApiError request_timeout(Late part, int64_t limit_ms) {
+  return make_error(ApiCode::request_timeout,
+                    std::string(part == Late::head ? "The request head" : "The request body") +
+                        " did not arrive within " + std::to_string(limit_ms) + " ms.");
+}
+
+ApiError too_many_header_lines(size_t limit) {
+  return make_error(ApiCode::headers_too_large,
+                    "More than " + std::to_string(limit) + " header lines.");
+}
+
+ApiError ambiguous_framing(Framing framing) {
+  return make_error(ApiCode::bad_request,
+                    framing == Framing::conflicting_lengths
+                        ? "Conflicting Content-Length headers."
+                        : "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+}
+
+ApiError rate_limited(int64_t retry_after_seconds) {
+  return make_error(ApiCode::rate_limited, "Too many requests. Retry in " +
+                                               std::to_string(retry_after_seconds) + " seconds.");
+}
+
+ApiError unauthorized(KeyProblem problem) {
+  return make_error(ApiCode::unauthorized,
+                    problem == KeyProblem::missing
+                        ? "Missing API key. Send 'Authorization: Bearer <key>'."
+                        : "Invalid API key.");
+}
+
+ApiError forbidden(Refusal refusal) {
+  switch (refusal) {
+    case Refusal::publishable_key:
+      return make_error(ApiCode::forbidden,
+                        "A publishable key can't use this endpoint; use a secret key.");
+    case Refusal::origin_not_for_key:
+      return make_error(ApiCode::forbidden, "This key is not allowed from this origin.");
+    case Refusal::origin_not_allowed:
+      return make_error(ApiCode::forbidden, "This origin is not allowed.");
+  }
+  return make_error(ApiCode::forbidden);
+}
+
+ApiError already_notified() {
+  return make_error(ApiCode::conflict,
+                    "The request was already notified and can no longer be cancelled.");
 }
 
 std::string invalid_json_message(const JsonParseFailure& failure) {

@@ -87,6 +87,57 @@ std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nu
 std::string_view default_message(ApiCode code);
 
 ApiError make_error(ApiCode code, std::string message = {});
+
+// ---- the errors the server answers with, each with its words -------------------------------
+// Every message that goes with a code is written here, so the widget, the server and the docs
+// say the same thing.
+
+/// What a 404 is about.
+enum class Resource {
+  product,   ///< `GET /api/v1/products/SKU-404`: "No product with that productId."
+  request,   ///< `DELETE /api/v1/back-in-stock/bisr_...` of another store
+  webhook,   ///< `GET /api/v1/webhooks/we_...` that does not exist
+  delivery,  ///< `POST .../deliveries/whd_.../retry` for a delivery of another endpoint
+};
+ApiError not_found(Resource resource);
+/// `GET /api/v2/x` → "No such endpoint: GET /api/v2/x."
+ApiError no_such_endpoint(std::string_view method, std::string_view path);
+/// A static path that is not served → "Not found: /x".
+ApiError no_such_file(std::string_view path);
+/// `/api/v1/products/%zz` → "Malformed percent-encoding in the path."
+ApiError malformed_path();
+/// `PUT /api/v1/products` → "Method PUT not allowed here. Allowed: GET, POST." (`allowed` empty:
+/// the default message).
+ApiError method_not_allowed(std::string_view method = {}, std::string_view allowed = {});
+/// "The request body is larger than 65536 bytes."
+ApiError payload_too_large(size_t limit_bytes);
+/// Which part of a request did not arrive in time.
+enum class Late { head, body };
+/// "The request head did not arrive within 5000 ms."
+ApiError request_timeout(Late part, int64_t limit_ms);
+/// "More than 100 header lines."
+ApiError too_many_header_lines(size_t limit);
+/// Framing a proxy in front might read differently.
+enum class Framing {
+  conflicting_lengths,  ///< `Content-Length: 5` and `Content-Length: 6`
+  length_and_chunked,   ///< `Content-Length` together with `Transfer-Encoding`
+};
+ApiError ambiguous_framing(Framing framing);
+/// "Too many requests. Retry in 30 seconds." (`Retry-After` carries the same number).
+ApiError rate_limited(int64_t retry_after_seconds);
+/// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing
+/// about a guess is told.
+enum class KeyProblem { missing, invalid };
+ApiError unauthorized(KeyProblem problem);
+/// Why a request with a valid key was refused with 403.
+enum class Refusal {
+  publishable_key,      ///< a publishable key on a secret route
+  origin_not_for_key,   ///< a publishable key used from an origin it does not list
+  origin_not_allowed,   ///< a CORS preflight from an origin no key lists
+};
+ApiError forbidden(Refusal refusal);
+/// Cancelling a request that was already notified.
+ApiError already_notified();
 /// `validation_failed` with a summary message naming the first problem and how many follow.
 /// `found` counts problems not kept in `details` too (see Problems::kMaxProblems).
 ApiError validation_error(std::vector<FieldError> details, size_t found = 0);
@@ -98,16 +149,33 @@ ApiError validation_error(Problems& problems);
 Json error_envelope(const ApiError& error);
 std::string error_envelope_json(const ApiError& error);
 
-/// A value or the error that prevented it.
+/// Reading the value of a failed Result (or the error of a successful one) is a bug; it stops
+/// the program in every build rather than read an empty optional. Tests check with REQUIRE_OK
+/// (tests/unit/support.hpp), which prints the error first.
+[[noreturn]] void result_misuse();
+
+/// A value or the error that prevented it: the one error convention of the use cases. An
+/// expected failure a client must hear about (not found, conflict, invalid input) is a Result
+/// holding an ApiError; exceptions are kept for failures of the machinery itself (the database,
+/// shutting down), which the HTTP layer answers with 500 or 503.
 template <class T>
 class Result {
  public:
   Result(T value) : value_(std::move(value)) {}
   Result(ApiError error) : error_(std::move(error)) {}
   bool ok() const { return value_.has_value(); }
-  T& value() { return *value_; }
-  const T& value() const { return *value_; }
-  const ApiError& error() const { return *error_; }
+  T& value() {
+    if (!value_) result_misuse();
+    return *value_;
+  }
+  const T& value() const {
+    if (!value_) result_misuse();
+    return *value_;
+  }
+  const ApiError& error() const {
+    if (!error_) result_misuse();
+    return *error_;
+  }
 
  private:
   std::optional<T> value_;

@@ -40,9 +40,9 @@ ProductSnapshot snapshot_of(const Product* product, std::string_view variant_id)
   return s;
 }
 
-Json event_json(const EventData& e) {
+Json event_json(const EventRecord& e, const IdCodec& ids) {
   Json subscriber;
-  subscriber["id"] = e.subscriber.id;
+  subscriber["id"] = ids.format(IdKind::subscriber, e.subscriber.id);
   subscriber["email"] = e.subscriber.email;
   subscriber["firstName"] = nullable(e.subscriber.first_name);
   subscriber["lastName"] = nullable(e.subscriber.last_name);
@@ -61,13 +61,13 @@ Json event_json(const EventData& e) {
   product["currency"] = nullable(e.catalog.currency);
 
   Json request;
-  request["id"] = e.request_id;
-  request["createdAt"] = format_timestamp(e.request_created_at_ms);
+  request["id"] = ids.format(IdKind::request, e.request_id);
+  request["createdAt"] = format_timestamp(e.request_created_at);
 
   Json out;
-  out["id"] = e.id;
+  out["id"] = ids.format(IdKind::event, e.id);
   out["type"] = event_type_name(e.type);
-  out["createdAt"] = format_timestamp(e.created_at_ms);
+  out["createdAt"] = format_timestamp(e.created_at);
   out["subscriber"] = std::move(subscriber);
   out["product"] = std::move(product);
   out["request"] = std::move(request);

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/product.hpp"
 
@@ -42,19 +43,20 @@ struct ProductSnapshot {
 /// The variant's image and price win over the product's.
 ProductSnapshot snapshot_of(const Product* product, std::string_view variant_id);
 
+/// The subscriber as an event shows it (as the subscriber is now).
 struct EventSubscriber {
-  std::string id;  ///< `sub_...`
+  int64_t id = 0;  ///< row id (`sub_...`)
   std::string email;
   std::optional<std::string> first_name;
   std::optional<std::string> last_name;
   std::optional<std::string> external_id;
 };
 
-/// Everything an event's JSON is made from.
-struct EventData {
-  std::string id;  ///< `evt_...`
-  EventType type;
-  int64_t created_at_ms;
+/// A stored event with everything its JSON is made from (row ids, Unix milliseconds).
+struct EventRecord {
+  int64_t id = 0;  ///< `evt_...`
+  EventType type = EventType::back_in_stock_requested;
+  int64_t created_at = 0;
   EventSubscriber subscriber;
   std::string product_id;
   std::string variant_id;
@@ -63,12 +65,12 @@ struct EventData {
   std::optional<std::string> request_product_title;
   std::optional<std::string> request_variant_title;
   ProductSnapshot catalog;
-  std::string request_id;  ///< `bisr_...`
-  int64_t request_created_at_ms;
+  int64_t request_id = 0;  ///< `bisr_...`
+  int64_t request_created_at = 0;
 };
 
 /// `{"id","type","createdAt","subscriber":{...},"product":{...},"request":{...}}`, fixed key
 /// order, absent values as null.
-Json event_json(const EventData& event);
+Json event_json(const EventRecord& event, const IdCodec& ids);
 
 }  // namespace stockbell

@@ -28,9 +28,6 @@ constexpr size_t kMaxAttributeStringChars = 1000;
 constexpr size_t kMaxProductsPerUpsert = 100;
 constexpr size_t kMaxVariantsPerProduct = 1000;
 constexpr size_t kMaxOptionsPerVariant = 20;
-/// Body limits (SPEC §4): larger bodies get 413 `payload_too_large`.
-constexpr size_t kMaxRequestBodyBytes = 64 * 1024;   ///< `POST /api/v1/back-in-stock`
-constexpr size_t kMaxUpsertBodyBytes = 1024 * 1024;  ///< `POST /api/v1/products`
 /// Integers are kept within JavaScript's safe range so every client reads them exactly.
 constexpr int64_t kMaxSafeInteger = 9007199254740991;  // 2^53 - 1
 

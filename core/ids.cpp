@@ -75,4 +75,10 @@ std::optional<uint64_t> parse_id(IdKind kind, std::string_view id, uint64_t key)
   return row;
 }
 
+std::optional<int64_t> IdCodec::parse(IdKind kind, std::string_view id) const {
+  std::optional<uint64_t> row = parse_id(kind, id, key_);
+  if (!row || *row > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return static_cast<int64_t>(*row);
+}
+
 }  // namespace stockbell

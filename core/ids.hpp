@@ -26,4 +26,21 @@ std::string format_id(IdKind kind, uint64_t row, uint64_t key);
 /// The row id of a public id of that kind, or nullopt for anything else.
 std::optional<uint64_t> parse_id(IdKind kind, std::string_view id, uint64_t key);
 
+/// The public ids of one database: row ids in, `bisr_...` out, and back. Stored records carry row
+/// ids; the JSON builders format them with the codec, so nothing copies a record only to swap
+/// its ids.
+class IdCodec {
+ public:
+  explicit IdCodec(uint64_t key = 0) : key_(key) {}
+  std::string format(IdKind kind, int64_t row) const {
+    return format_id(kind, static_cast<uint64_t>(row), key_);
+  }
+  /// The row of `id`, or nullopt when it is not an id of that kind (or past INT64_MAX).
+  std::optional<int64_t> parse(IdKind kind, std::string_view id) const;
+  uint64_t key() const { return key_; }
+
+ private:
+  uint64_t key_;
+};
+
 }  // namespace stockbell

@@ -4,6 +4,8 @@
 #include <set>
 #include <type_traits>
 
+#include "core/timestamp.hpp"
+
 namespace stockbell {
 namespace {
 
@@ -391,9 +393,10 @@ std::optional<Product> product_from_storage(std::string_view text) {
   return p;
 }
 
-Json product_api_json(const Product& product, const ProductMeta& meta) {
+Json product_api_json(const ProductRecord& record, const IdCodec& ids) {
+  const Product& product = record.product;
   Json out;
-  out["id"] = meta.id;
+  out["id"] = ids.format(IdKind::product, record.id);
   out["productId"] = product.product_id;
   out["provider"] = "api";
   out["title"] = product.title;
@@ -419,8 +422,8 @@ Json product_api_json(const Product& product, const ProductMeta& meta) {
     variants.push_back(std::move(vj));
   }
   out["variants"] = std::move(variants);
-  out["createdAt"] = meta.created_at;
-  out["updatedAt"] = meta.updated_at;
+  out["createdAt"] = format_timestamp(record.created_at);
+  out["updatedAt"] = format_timestamp(record.updated_at);
   return out;
 }
 

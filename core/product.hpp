@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "core/fields.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
 
 namespace stockbell {
@@ -121,13 +122,16 @@ TargetState resolve_target(const Product& product, std::string_view variant_id);
 std::string product_to_storage(const Product& product);
 std::optional<Product> product_from_storage(std::string_view text);
 
+/// A stored product with its row id and times (Unix milliseconds).
+struct ProductRecord {
+  int64_t id = 0;  ///< `prod_...`
+  Product product;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
 /// The API form of a stored product (responses and `GET /api/v1/products`), with effective
 /// `priceCents` and `inStock`; keys in a fixed order.
-struct ProductMeta {
-  std::string id;          ///< public id, `prod_...`
-  std::string created_at;  ///< RFC 3339
-  std::string updated_at;
-};
-Json product_api_json(const Product& product, const ProductMeta& meta);
+Json product_api_json(const ProductRecord& record, const IdCodec& ids);
 
 }  // namespace stockbell

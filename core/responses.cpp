@@ -21,28 +21,28 @@ Json nullable_time(const std::optional<int64_t>& ms) {
 
 }  // namespace
 
-std::string register_response_json(const RegisterOutcome& outcome) {
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids) {
   Json out = success();
-  out["subscriberId"] = outcome.subscriber_id;
-  out["requestId"] = outcome.request_id;
+  out["subscriberId"] = ids.format(IdKind::subscriber, outcome.subscriber_id);
+  out["requestId"] = ids.format(IdKind::request, outcome.request_id);
   out["status"] = request_status_name(outcome.status);
   out["created"] = outcome.created;
   return dump(out);
 }
 
-Json request_json(const RequestView& r) {
+Json request_json(const RequestRecord& r, const IdCodec& ids) {
   Json out;
-  out["id"] = r.id;
+  out["id"] = ids.format(IdKind::request, r.id);
   out["productId"] = r.product_id;
   out["variantId"] = r.variant_id;
   out["productTitle"] = nullable_text(r.product_title);
   out["variantTitle"] = nullable_text(r.variant_title);
   out["status"] = request_status_name(r.status);
-  out["subscriberId"] = r.subscriber_id;
+  out["subscriberId"] = ids.format(IdKind::subscriber, r.subscriber_id);
   out["email"] = r.email;
-  out["createdAt"] = format_timestamp(r.created_at_ms);
-  out["notifiedAt"] = nullable_time(r.notified_at_ms);
-  out["cancelledAt"] = nullable_time(r.cancelled_at_ms);
+  out["createdAt"] = format_timestamp(r.created_at);
+  out["notifiedAt"] = nullable_time(r.notified_at);
+  out["cancelledAt"] = nullable_time(r.cancelled_at);
   return out;
 }
 

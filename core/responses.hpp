@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/query.hpp"
 #include "core/request_status.hpp"
@@ -14,28 +15,30 @@ namespace stockbell {
 
 /// `POST /api/v1/back-in-stock` → `{"success":true,"subscriberId","requestId","status","created"}`.
 struct RegisterOutcome {
-  std::string subscriber_id;
-  std::string request_id;
+  int64_t subscriber_id = 0;  ///< row ids; the codec formats them
+  int64_t request_id = 0;
   RequestStatus status = RequestStatus::waiting;
   bool created = false;
 };
-std::string register_response_json(const RegisterOutcome& outcome);
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids);
 
-/// A request as listed by `GET /api/v1/back-in-stock` and returned by its `DELETE`.
-struct RequestView {
-  std::string id;
+/// A stored back-in-stock request, as the store reads it: listed by `GET /api/v1/back-in-stock`
+/// and returned by its `DELETE`. Times are Unix milliseconds.
+struct RequestRecord {
+  int64_t id = 0;
+  int64_t target_id = 0;
+  int64_t subscriber_id = 0;
   std::string product_id;
   std::string variant_id;
-  std::optional<std::string> product_title;
+  std::optional<std::string> product_title;  ///< the request's own snapshot, if it sent one
   std::optional<std::string> variant_title;
   RequestStatus status = RequestStatus::waiting;
-  std::string subscriber_id;
   std::string email;
-  int64_t created_at_ms = 0;
-  std::optional<int64_t> notified_at_ms;
-  std::optional<int64_t> cancelled_at_ms;
+  int64_t created_at = 0;
+  std::optional<int64_t> notified_at;
+  std::optional<int64_t> cancelled_at;
 };
-Json request_json(const RequestView& request);
+Json request_json(const RequestRecord& request, const IdCodec& ids);
 
 /// `{"success":true,"<key>":[...],"pagination":{...}}`.
 std::string list_response_json(const char* key, Json items, size_t count, const Page& page,

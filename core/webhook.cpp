@@ -104,17 +104,18 @@ Result<WebhookPatch> parse_webhook_update(std::string_view body) {
   return read_webhook(body, false);
 }
 
-Json webhook_json(const WebhookView& w, const std::optional<std::string>& secret) {
+Json webhook_json(const WebhookRecord& w, const IdCodec& ids,
+                  const std::optional<std::string>& secret) {
   Json out;
-  out["id"] = w.id;
+  out["id"] = ids.format(IdKind::webhook, w.id);
   out["url"] = w.url;
   out["description"] = nullable(w.description);
   Json events = Json::array();
   for (EventType t : event_types_of(w.events)) events.push_back(event_type_name(t));
   out["events"] = std::move(events);
   out["enabled"] = w.enabled;
-  out["createdAt"] = format_timestamp(w.created_at_ms);
-  out["updatedAt"] = format_timestamp(w.updated_at_ms);
+  out["createdAt"] = format_timestamp(w.created_at);
+  out["updatedAt"] = format_timestamp(w.updated_at);
   if (secret) out["secret"] = *secret;
   return out;
 }
@@ -128,18 +129,18 @@ std::string_view delivery_status_name(DeliveryStatus status) {
   return "pending";
 }
 
-Json delivery_json(const DeliveryView& d) {
+Json delivery_json(const DeliveryRecord& d, const IdCodec& ids) {
   Json out;
-  out["id"] = d.id;
-  out["eventId"] = d.event_id;
+  out["id"] = ids.format(IdKind::delivery, d.id);
+  out["eventId"] = ids.format(IdKind::event, d.event_id);
   out["eventType"] = event_type_name(d.event_type);
   out["status"] = delivery_status_name(d.status);
   out["attempts"] = d.attempts;
-  out["nextAttemptAt"] = nullable_time(d.next_attempt_at_ms);
-  out["createdAt"] = format_timestamp(d.created_at_ms);
-  out["deliveredAt"] = nullable_time(d.delivered_at_ms);
+  out["nextAttemptAt"] = nullable_time(d.next_attempt_at);
+  out["createdAt"] = format_timestamp(d.created_at);
+  out["deliveredAt"] = nullable_time(d.delivered_at);
   Json log = Json::array();
-  for (const DeliveryAttemptView& a : d.attempt_log) {
+  for (const DeliveryAttempt& a : d.attempt_log) {
     Json item;
     item["at"] = format_timestamp(a.at_ms);
     item["durationMs"] = a.duration_ms;

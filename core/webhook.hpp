@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/fields.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
 
 namespace stockbell {
@@ -37,19 +38,25 @@ struct WebhookPatch {
 Result<WebhookPatch> parse_webhook_create(std::string_view body);
 Result<WebhookPatch> parse_webhook_update(std::string_view body);
 
-struct WebhookView {
-  std::string id;  ///< `we_...`
+/// A stored webhook endpoint (row ids, Unix milliseconds). The signing secret is kept in clear:
+/// the server signs with it.
+struct WebhookRecord {
+  int64_t id = 0;  ///< `we_...`
+  int64_t store_id = 0;
   std::string url;
   std::optional<std::string> description;
   EventMask events = kAllEvents;
   bool enabled = true;
-  int64_t created_at_ms = 0;
-  int64_t updated_at_ms = 0;
+  std::string secret;
+  std::optional<std::string> previous_secret;  ///< still signs until previous_secret_until
+  std::optional<int64_t> previous_secret_until;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
 };
 /// `{"id","url","description","events","enabled","createdAt","updatedAt"}`, plus `"secret"` when
 /// given (only at creation and rotation: it is never shown again).
-Json webhook_json(const WebhookView& webhook,
-                         const std::optional<std::string>& secret = std::nullopt);
+Json webhook_json(const WebhookRecord& webhook, const IdCodec& ids,
+                  const std::optional<std::string>& secret = std::nullopt);
 
 enum class DeliveryStatus {
   pending = 0,    ///< waiting for its next attempt
@@ -58,25 +65,26 @@ enum class DeliveryStatus {
 };
 std::string_view delivery_status_name(DeliveryStatus status);
 
-struct DeliveryAttemptView {
+struct DeliveryAttempt {
   int64_t at_ms = 0;
   int64_t duration_ms = 0;
   std::optional<int64_t> status_code;  ///< the receiver's HTTP status, if it answered
   std::optional<std::string> error;    ///< `timeout`, `connection refused`, `HTTP 500`, ...
 };
 
-struct DeliveryView {
-  std::string id;        ///< `whd_...`
-  std::string event_id;  ///< `evt_...`
+/// A stored delivery of one event to one endpoint, with its attempt log.
+struct DeliveryRecord {
+  int64_t id = 0;        ///< `whd_...`
+  int64_t event_id = 0;  ///< `evt_...`
   EventType event_type = EventType::back_in_stock;
   DeliveryStatus status = DeliveryStatus::pending;
   int64_t attempts = 0;
-  std::optional<int64_t> next_attempt_at_ms;
-  int64_t created_at_ms = 0;
-  std::optional<int64_t> delivered_at_ms;
-  std::vector<DeliveryAttemptView> attempt_log;  ///< oldest first
+  std::optional<int64_t> next_attempt_at;
+  int64_t created_at = 0;
+  std::optional<int64_t> delivered_at;
+  std::vector<DeliveryAttempt> attempt_log;  ///< oldest first
 };
-Json delivery_json(const DeliveryView& delivery);
+Json delivery_json(const DeliveryRecord& delivery, const IdCodec& ids);
 
 /// When to try again. Attempt n (1-based, n ≥ 1 attempts made) waits
 /// `min(first_delay * factor^(n-1), max_delay)`, spread by ±`jitter` (uniform), and the delivery

@@ -7,7 +7,8 @@
 #include "core/store_name.hpp"
 #include "core/url.hpp"
 #include "core/version.hpp"
-#include "server/rate_limit.hpp"
+#include "server/http/rate_limit.hpp"
+#include "server/options.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -41,112 +42,27 @@ class FlagReader {
   std::optional<std::string> inline_value_;
 };
 
-std::optional<bool> parse_bool(const std::string& text) {
-  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
-  if (text == "0" || text == "false" || text == "no" || text == "off" || text.empty()) return false;
-  return std::nullopt;
-}
-
-// One `serve` option: its flag, its environment variable, and where its value goes.
-struct ServeOption {
-  const char* flag;
-  const char* env;
-  enum class Kind { text, number, boolean } kind;
-  std::string* text = nullptr;
-  int64_t* number = nullptr;
-  bool* boolean = nullptr;
-  int64_t min = 0;
-  int64_t max = 0;
-};
-
-std::optional<int64_t> parse_number(const std::string& text, int64_t min, int64_t max) {
-  if (text.empty() || text.size() > 15) return std::nullopt;
-  int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value < min || value > max) return std::nullopt;
-  return value;
-}
-
-std::optional<std::string> assign(const ServeOption& o, const std::string& value) {
-  switch (o.kind) {
-    case ServeOption::Kind::text:
-      *o.text = value;
-      return std::nullopt;
-    case ServeOption::Kind::number:
-      if (std::optional<int64_t> n = parse_number(value, o.min, o.max)) {
-        *o.number = *n;
-        return std::nullopt;
-      }
-      return std::string(o.flag) + " must be a number from " + std::to_string(o.min) + " to " +
-             std::to_string(o.max) + ", not '" + value + "'";
-    case ServeOption::Kind::boolean:
-      if (std::optional<bool> b = parse_bool(value)) {
-        *o.boolean = *b;
-        return std::nullopt;
-      }
-      return std::string(o.flag) + " must be true or false, not '" + value + "'";
-  }
-  return std::nullopt;
-}
-
 Command parse_serve(const std::vector<std::string>& args, const char* (*env)(const char*)) {
   ServeConfig c;
-  int64_t port = c.port, threads = c.threads;
-  using K = ServeOption::Kind;
-  const ServeOption options[] = {
-      {"--host", "STOCKBELL_HOST", K::text, &c.host},
-      {"--port", "STOCKBELL_PORT", K::number, nullptr, &port, nullptr, 0, 65535},
-      {"--db", "STOCKBELL_DB", K::text, &c.db},
-      {"--web-root", "STOCKBELL_WEB_ROOT", K::text, &c.web_root},
-      {"--demo", "STOCKBELL_DEMO", K::boolean, nullptr, nullptr, &c.demo},
-      {"--threads", "STOCKBELL_THREADS", K::number, nullptr, &threads, nullptr, 1, 1024},
-      {"--log-requests", "STOCKBELL_LOG_REQUESTS", K::boolean, nullptr, nullptr, &c.log_requests},
-      {"--head-timeout-ms", "STOCKBELL_HEAD_TIMEOUT_MS", K::number, nullptr, &c.head_timeout_ms,
-       nullptr, 100, 600'000},
-      {"--body-timeout-ms", "STOCKBELL_BODY_TIMEOUT_MS", K::number, nullptr, &c.body_timeout_ms,
-       nullptr, 100, 600'000},
-      {"--webhooks-public-only", "STOCKBELL_WEBHOOKS_PUBLIC_ONLY", K::boolean, nullptr, nullptr,
-       &c.webhooks_public_only},
-      {"--webhook-timeout-ms", "STOCKBELL_WEBHOOK_TIMEOUT_MS", K::number, nullptr,
-       &c.webhook_timeout_ms, nullptr, 100, 60'000},
-      {"--webhook-retry-first-ms", "STOCKBELL_WEBHOOK_RETRY_FIRST_MS", K::number, nullptr,
-       &c.webhook_retry_first_ms, nullptr, 10, 86'400'000},
-      {"--webhook-retry-max-ms", "STOCKBELL_WEBHOOK_RETRY_MAX_MS", K::number, nullptr,
-       &c.webhook_retry_max_ms, nullptr, 10, 86'400'000},
-      {"--webhook-give-up-ms", "STOCKBELL_WEBHOOK_GIVE_UP_MS", K::number, nullptr,
-       &c.webhook_give_up_ms, nullptr, 0, 30LL * 86'400'000},
-      {"--rate-ip-per-minute", "STOCKBELL_RATE_IP_PER_MINUTE", K::number, nullptr,
-       &c.rate_ip_per_minute, nullptr, 0, 1'000'000},
-      {"--rate-ip-burst", "STOCKBELL_RATE_IP_BURST", K::number, nullptr, &c.rate_ip_burst, nullptr,
-       1, 1'000'000},
-      {"--rate-email-per-hour", "STOCKBELL_RATE_EMAIL_PER_HOUR", K::number, nullptr,
-       &c.rate_email_per_hour, nullptr, 0, 1'000'000},
-      {"--rate-email-burst", "STOCKBELL_RATE_EMAIL_BURST", K::number, nullptr,
-       &c.rate_email_burst, nullptr, 1, 1'000'000},
-      {"--trusted-proxies", "STOCKBELL_TRUSTED_PROXIES", K::text, &c.trusted_proxies},
-  };
-  for (const ServeOption& o : options) {
+  for (const ServeOption& o : serve_options()) {
     if (const char* value = env(o.env))
-      if (std::optional<std::string> error = assign(o, value))
+      if (std::optional<std::string> error = o.assign(c, value))
         return UsageError{std::string(o.env) + ": " + *error};
   }
   FlagReader flags(args, 1);
   while (!flags.done()) {
     const std::string flag = flags.next();
     const ServeOption* option = nullptr;
-    for (const ServeOption& o : options)
+    for (const ServeOption& o : serve_options())
       if (flag == o.flag) option = &o;
     if (option == nullptr) return UsageError{"unknown option for serve: " + flag};
     std::optional<std::string> value;
-    if (option->kind == K::boolean && !flags.has_inline_value())
+    if (option->kind == ServeOption::Kind::boolean && !flags.has_inline_value())
       value = "true";  // a bare switch: `--demo`
     else
       value = flags.value();
     if (!value) return UsageError{flag + " needs a value"};
-    if (std::optional<std::string> error = assign(*option, *value)) return UsageError{*error};
+    if (std::optional<std::string> error = option->assign(c, *value)) return UsageError{*error};
   }
   for (size_t start = 0; start < c.trusted_proxies.size();) {
     size_t end = c.trusted_proxies.find(',', start);
@@ -156,8 +72,6 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
       return UsageError{"--trusted-proxies: '" + entry + "' is not an address or CIDR"};
     start = end + 1;
   }
-  c.port = static_cast<int>(port);
-  c.threads = static_cast<int>(threads);
   if (c.db.empty()) return UsageError{"--db must not be empty"};
   return ServeCommand{c};
 }
@@ -216,16 +130,17 @@ Command parse_keys_create(const std::vector<std::string>& args, const char* (*en
   if (error) return *error;
   if (k.db.empty()) return UsageError{"keys create needs --db PATH"};
   if (!is_valid_store_name(k.store)) return UsageError{kBadStoreName};
-  if (kind == "secret") k.kind = store::KeyKind::secret;
-  else if (kind == "publishable") k.kind = store::KeyKind::publishable;
-  else return UsageError{"--kind must be secret or publishable"};
+  if (std::optional<KeyKind> parsed = parse_key_kind(kind))
+    k.kind = *parsed;
+  else
+    return UsageError{"--kind must be secret or publishable"};
   for (const std::string& origin : origins) {
     std::optional<std::string> normalised = normalize_origin(origin);
     if (!normalised)
       return UsageError{"--origin '" + origin + "': must be like https://shop.example"};
     k.origins.push_back(*normalised);
   }
-  if (k.kind == store::KeyKind::secret && !k.origins.empty())
+  if (k.kind == KeyKind::secret && !k.origins.empty())
     return UsageError{"--origin is for publishable keys; secret keys never go to a browser"};
   return k;
 }
@@ -280,26 +195,19 @@ std::string usage_text() {
          " - self-hosted back-in-stock notifications\n"
          "\n"
          "Usage:\n"
-         "  stockbell serve [--host 127.0.0.1] [--port 8080] [--db ./stockbell.db]\n"
-         "                  [--web-root DIR] [--demo] [--threads 32] [--log-requests]\n"
-         "                  [--head-timeout-ms 5000] [--body-timeout-ms 30000]\n"
-         "                  [--webhooks-public-only] [--webhook-timeout-ms 10000]\n"
-         "                  [--webhook-retry-first-ms 10000] [--webhook-retry-max-ms 3600000]\n"
-         "                  [--webhook-give-up-ms 86400000]\n"
-         "                  [--rate-ip-per-minute 120] [--rate-ip-burst 60]\n"
-         "                  [--rate-email-per-hour 10] [--rate-email-burst 5]\n"
-         "                  [--trusted-proxies ADDR[/BITS],...]\n"
+         "  stockbell serve [OPTION]...\n"
          "  stockbell keys create --db PATH --store STORE --kind secret|publishable\n"
          "                  [--origin ORIGIN]...\n"
          "  stockbell keys list --db PATH [--store STORE]\n"
          "  stockbell keys revoke --db PATH --id ID\n"
          "  stockbell --version | --help\n"
          "\n"
-         "Every flag can also be set in the environment as STOCKBELL_<FLAG> (upper case,\n"
-         "'-' as '_': STOCKBELL_PORT, STOCKBELL_DB, STOCKBELL_WEBHOOK_TIMEOUT_MS, ...);\n"
-         "for keys create STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and\n"
-         "STOCKBELL_ORIGINS (comma-separated); for keys list STOCKBELL_DB and STOCKBELL_STORE;\n"
-         "for keys revoke STOCKBELL_DB. Flags win over the environment.\n"
+         "serve options (each also an environment variable; a flag wins):\n" +
+         serve_options_help() +
+         "\n"
+         "keys create reads STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and\n"
+         "STOCKBELL_ORIGINS (comma-separated); keys list STOCKBELL_DB and STOCKBELL_STORE;\n"
+         "keys revoke STOCKBELL_DB. Flags win over the environment.\n"
          "\n"
          "keys list shows each key's id, store, kind, creation and revocation time,\n"
          "fingerprint (the first 12 hex digits of its SHA-256: printf %s KEY | sha256sum)\n"

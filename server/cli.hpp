@@ -1,6 +1,6 @@
 #pragma once
-// The command line of SPEC §2. Every flag can also come from an environment variable
-// (STOCKBELL_PORT, STOCKBELL_DB, ...); a flag wins over the environment.
+// The command line (README "Set-up", "Keys", "Configuration"). Every flag can also come from an
+// environment variable (STOCKBELL_PORT, STOCKBELL_DB, ...); a flag wins over the environment.
 
 #include <cstdint>
 #include <optional>
@@ -8,15 +8,15 @@
 #include <variant>
 #include <vector>
 
+#include "core/api_key.hpp"
 #include "server/config.hpp"
-#include "server/store.hpp"
 
 namespace stockbell::server {
 
 struct KeysCreateCommand {
   std::string db;
   std::string store;
-  store::KeyKind kind = store::KeyKind::secret;
+  KeyKind kind = KeyKind::secret;
   std::vector<std::string> origins;  ///< normalised
 };
 /// Lists keys (never the keys themselves: their id, store, kind, times, fingerprint, origins).

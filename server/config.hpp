@@ -1,29 +1,30 @@
 #pragma once
-// What `stockbell serve` is configured with (flags, else STOCKBELL_* environment variables).
+// What `stockbell serve` is configured with. The defaults here are the only ones: the option
+// table (server/options.cpp) reads them for `--help`, and a test checks the README's
+// Configuration table against that table.
 
 #include <cstdint>
 #include <string>
-#include <vector>
+
+#include "core/webhook.hpp"
 
 namespace stockbell::server {
 
 struct ServeConfig {
   std::string host = "127.0.0.1";
-  int port = 8080;  ///< 0 picks a free port (printed at start)
+  int64_t port = 8080;  ///< 0 picks a free port (printed at start)
   std::string db = "./stockbell.db";
   std::string web_root;  ///< the widget and demo files; empty: the built-in default
   bool demo = false;
-  int threads = 32;  ///< HTTP worker threads (each serves one keep-alive connection at a time)
+  int64_t threads = 32;  ///< HTTP worker threads (each serves one keep-alive connection at a time)
   bool log_requests = false;
   int64_t head_timeout_ms = 5'000;   ///< time for a request's head to arrive, once it has begun
   int64_t body_timeout_ms = 30'000;  ///< time for its body to arrive after the head
 
-  // Webhooks (see core/webhook.hpp for the retry schedule).
+  // Webhooks.
   bool webhooks_public_only = false;  ///< refuse loopback/private targets (multi-store hosts)
   int64_t webhook_timeout_ms = 10'000;
-  int64_t webhook_retry_first_ms = 10'000;
-  int64_t webhook_retry_max_ms = 3'600'000;
-  int64_t webhook_give_up_ms = 86'400'000;
+  RetryPolicy webhook_retry;  ///< core/webhook.hpp: 10 s, ×3, at most 1 h apart, for 24 h
 
   // Storefront (publishable-key) rate limits; 0 disables one.
   int64_t rate_ip_per_minute = 120;  ///< requests per client address and store

@@ -3,35 +3,32 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
-#include "server/auth.hpp"
+#include "server/app/keys.hpp"
 #include "server/cli.hpp"
-#include "server/http_server.hpp"
-#include "server/service.hpp"
-#include "server/writer.hpp"
+#include "server/serve.hpp"
+#include "server/store/storage.hpp"
 
 namespace {
 
+using namespace stockbell;
 using namespace stockbell::server;
 
 const char* system_getenv(const char* name) { return std::getenv(name); }
 
 int keys_create(const KeysCreateCommand& cmd) {
-  Writer writer(cmd.db, Writer::Options{});
-  const std::string key = writer.run([&](Database& db) {
-    return create_key(db, cmd.store, cmd.kind, cmd.origins, now_ms());
-  });
-  writer.stop();
+  std::unique_ptr<Storage> storage = open_storage(cmd.db);
+  const std::string key = KeyService(*storage).create(cmd.store, cmd.kind, cmd.origins);
+  storage->stop();
   std::printf("%s\n", key.c_str());
   return 0;
 }
 
-std::string fingerprint(const stockbell::server::store::KeyHash& hash) {
+std::string fingerprint(const KeyHash& hash) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;
   for (size_t i = 0; i < 6; ++i) {
@@ -41,34 +38,38 @@ std::string fingerprint(const stockbell::server::store::KeyHash& hash) {
   return out;
 }
 
+// A mistyped path must not become a new database.
+bool database_exists(const std::string& location) {
+  if (storage_exists(location)) return true;
+  std::fprintf(stderr, "stockbell: no database at %s\n", location.c_str());
+  return false;
+}
+
 int keys_list(const KeysListCommand& cmd) {
-  Database db(cmd.db, Database::Mode::read_only);
-  const std::vector<store::ApiKeyRow> keys = store::list_keys(db, cmd.store);
+  if (!database_exists(cmd.db)) return 1;
+  std::unique_ptr<Storage> storage = open_storage(cmd.db);
+  const std::vector<ApiKeyRecord> keys = KeyService(*storage).list(cmd.store);
+  storage->stop();
   std::printf("%-6s %-24s %-12s %-25s %-25s %-13s %s\n", "ID", "STORE", "KIND", "CREATED",
               "REVOKED", "FINGERPRINT", "ORIGINS");
-  for (const store::ApiKeyRow& key : keys) {
+  for (const ApiKeyRecord& key : keys) {
     std::string origins;
     for (const std::string& origin : key.origins) origins += (origins.empty() ? "" : ",") + origin;
     const std::string revoked =
-        key.revoked_at ? stockbell::format_timestamp(*key.revoked_at) : std::string("-");
+        key.revoked_at ? format_timestamp(*key.revoked_at) : std::string("-");
     std::printf("%-6lld %-24s %-12s %-25s %-25s %-13s %s\n", static_cast<long long>(key.id),
-                key.store_name.c_str(),
-                key.kind == store::KeyKind::secret ? "secret" : "publishable",
-                stockbell::format_timestamp(key.created_at).c_str(), revoked.c_str(),
+                key.store_name.c_str(), std::string(key_kind_name(key.kind)).c_str(),
+                format_timestamp(key.created_at).c_str(), revoked.c_str(),
                 fingerprint(key.hash).c_str(), origins.empty() ? "-" : origins.c_str());
   }
   return 0;
 }
 
 int keys_revoke(const KeysRevokeCommand& cmd) {
-  if (!std::filesystem::exists(cmd.db)) {  // a mistyped path must not become a new database
-    std::fprintf(stderr, "stockbell: no database at %s\n", cmd.db.c_str());
-    return 1;
-  }
-  Writer writer(cmd.db, Writer::Options{});
-  const bool revoked =
-      writer.run([&](Database& db) { return store::revoke_key(db, cmd.id, now_ms()); });
-  writer.stop();
+  if (!database_exists(cmd.db)) return 1;
+  std::unique_ptr<Storage> storage = open_storage(cmd.db);
+  const bool revoked = KeyService(*storage).revoke(cmd.id);
+  storage->stop();
   if (!revoked) {
     std::fprintf(stderr, "stockbell: no live key with id %lld (see keys list)\n",
                  static_cast<long long>(cmd.id));

@@ -11,7 +11,7 @@
 
 #include "core/version.hpp"
 #include "http_checks.hpp"
-#include "server/sqlite.hpp"
+#include "server/store/sqlite/sqlite.hpp"
 
 using namespace stockbell::testing;
 
@@ -380,29 +380,56 @@ int64_t user_version(const std::string& db_path) {
 
 }  // namespace
 
-TEST_CASE("a database of the previous schema (v2, before revoked keys) is migrated at start") {
-  TempDir dir;
-  const std::string db = dir.file("stockbell.db");
-  const std::string key = create_key(db, "shop", "secret");
-  const int64_t current = user_version(db);
-  REQUIRE(current == 3);
-  {
-    // Turn it back into what the previous release wrote: no revoked_at, version 2.
-    stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
-    old.exec("ALTER TABLE api_keys DROP COLUMN revoked_at");
-    old.exec("PRAGMA user_version = 2");
-  }
-  REQUIRE(user_version(db) == 2);
+// Turns a database this build wrote back into what an earlier release wrote: version 3 had
+// partial indexes `WHERE status = 0` (migration 4 replaced them), version 2 also had no
+// revoked_at column.
+void downgrade(const std::string& db, int64_t version) {
+  stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
+  old.exec(
+      "DROP INDEX requests_one_waiting;"
+      "CREATE UNIQUE INDEX requests_one_waiting ON requests(target_id, subscriber_id)"
+      " WHERE status = 0;"
+      "DROP INDEX requests_by_subscriber;"
+      "CREATE INDEX requests_by_subscriber ON requests(subscriber_id);"
+      "DROP INDEX deliveries_due;"
+      "CREATE INDEX deliveries_due ON deliveries(webhook_id, next_attempt_at) WHERE status = 0;"
+      "PRAGMA user_version = 3");
+  if (version == 2) old.exec("ALTER TABLE api_keys DROP COLUMN revoked_at; PRAGMA user_version = 2");
+}
 
-  ServerProcess server(db);
-  const Api api(server.host(), server.port(), key);
-  CHECK_STATUS(api.get("/api/v1/products"), 200);  // the old key still works
-  CHECK(server.stop() == 0);
-  CHECK(user_version(db) == current);
-  CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "1"}).status == 0);
-  const std::vector<std::string> lines = lines_of(run_stockbell({"keys", "list", "--db", db}).out);
-  REQUIRE(lines.size() == 2);
-  CHECK(matches(lines[1], key_line(1, "shop", "secret", true, key, "-").c_str()));
+TEST_CASE("databases of earlier schemas are migrated at start, their data kept") {
+  for (const int64_t version : {int64_t{2}, int64_t{3}}) {
+    CAPTURE(version);
+    TempDir dir;
+    const std::string db = dir.file("stockbell.db");
+    const std::string key = create_key(db, "shop", "secret");
+    const int64_t current = user_version(db);
+    REQUIRE(current == 4);
+    {
+      // A waiting request, written by this build, before going back in time.
+      ServerProcess server(db);
+      const Api api(server.host(), server.port(), key);
+      REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@shop.example")), 200);
+      CHECK(server.stop() == 0);
+    }
+    downgrade(db, version);
+    REQUIRE(user_version(db) == version);
+
+    ServerProcess server(db);
+    const Api api(server.host(), server.port(), key);
+    CHECK_STATUS(api.get("/api/v1/products"), 200);  // the old key still works
+    // The request is still waiting, and still one: a repeat finds it.
+    const HttpResponse again = api.register_request(request_body("P", std::nullopt, "a@shop.example"));
+    REQUIRE_STATUS(again, 200);
+    CHECK(again.json()["created"] == false);
+    CHECK(api.get("/api/v1/back-in-stock?status=waiting").json()["pagination"]["total"] == 1);
+    CHECK(server.stop() == 0);
+    CHECK(user_version(db) == current);
+    CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "1"}).status == 0);
+    const std::vector<std::string> lines = lines_of(run_stockbell({"keys", "list", "--db", db}).out);
+    REQUIRE(lines.size() == 2);
+    CHECK(matches(lines[1], key_line(1, "shop", "secret", true, key, "-").c_str()));
+  }
 }
 
 TEST_CASE("a database written by a newer Stockbell is refused, and left as it is") {

@@ -202,7 +202,7 @@ std::string database_bytes(const std::string& db) {
 TEST_CASE("the route list covers the server's route table") {
   const std::filesystem::path source =
       std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "server" /
-      "http_api.cpp";
+      "http" / "router.cpp";
   std::ifstream in(source);
   REQUIRE_MESSAGE(in.good(), "cannot read " << source.string());
   std::stringstream text;

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "http_checks.hpp"
-#include "server/writer.hpp"
+#include "server/store/sqlite/writer.hpp"
 
 using namespace stockbell::testing;
 using stockbell::server::Database;

@@ -109,4 +109,12 @@ void check_golden(const std::string& name, const std::string& actual) {
                                     << "\n  (if the change is intended: STOCKBELL_UPDATE_GOLDEN=1)");
 }
 
+const IdCodec kTestIds(0x5EED);
+
+int64_t row_of(IdKind kind, std::string_view public_id) {
+  const std::optional<uint64_t> row = parse_id(kind, public_id, kTestIds.key());
+  REQUIRE(row.has_value());
+  return static_cast<int64_t>(*row);
+}
+
 }  // namespace stockbell::test

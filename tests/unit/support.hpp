@@ -6,7 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <doctest/doctest.h>
+
 #include "core/errors.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
 
 namespace stockbell::test {
@@ -42,6 +45,21 @@ template <class T>
 std::string problem_list(const Result<T>& result) {
   return result.ok() ? std::string("ok") : problem_list(result.error());
 }
+
+/// The id codec the builder tests format ids with, and the row a given public id stands for
+/// under it (every row has exactly one id, so the golden files can show readable ids).
+extern const IdCodec kTestIds;
+int64_t row_of(IdKind kind, std::string_view public_id);
+
+/// The value of a Result that must have succeeded: the test fails with the error's message
+/// (instead of stopping the program, as value() on an error does).
+#define REQUIRE_OK(result)                                                                  \
+  do {                                                                                      \
+    const auto& stockbell_result_ = (result);                                               \
+    if (!stockbell_result_.ok())                                                            \
+      FAIL("expected success, got " << ::stockbell::api_code_name(stockbell_result_.error().code) \
+                                   << ": " << stockbell_result_.error().message);          \
+  } while (false)
 
 /// Checks `actual` against tests/golden/<name> byte for byte. On a difference the test fails,
 /// names the first differing byte, and writes `actual` to ${build}/test-output/golden/<name> so

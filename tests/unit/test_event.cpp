@@ -30,18 +30,22 @@ Product catalog_product() {
   return p;
 }
 
-EventData requested_event() {
-  EventData e;
-  e.id = "evt_0k3m9q1x2v7dz";
+using stockbell::test::kTestIds;
+using stockbell::test::row_of;
+
+EventRecord requested_event() {
+  EventRecord e;
+  e.id = row_of(IdKind::event, "evt_0k3m9q1x2v7dz");
   e.type = EventType::back_in_stock_requested;
-  e.created_at_ms = 1795822665123;  // 2026-11-27T23:37:45.123Z
-  e.subscriber = {"sub_1abcdefghjkmn", "buyer@example.com", "Ada", std::nullopt, "cus_42"};
+  e.created_at = 1795822665123;  // 2026-11-27T23:37:45.123Z
+  e.subscriber = {row_of(IdKind::subscriber, "sub_1abcdefghjkmn"), "buyer@example.com", "Ada",
+                  std::nullopt, "cus_42"};
   e.product_id = "LS-100";
   e.variant_id = "LS-100-M";
   e.request_product_title = "Linen shirt \"classic\"";
   e.catalog = ProductSnapshot{};  // not in the catalog yet
-  e.request_id = "bisr_0zyxwvtsrqpnm";
-  e.request_created_at_ms = 1795822665123;
+  e.request_id = row_of(IdKind::request, "bisr_0zyxwvtsrqpnm");
+  e.request_created_at = 1795822665123;
   return e;
 }
 
@@ -86,30 +90,30 @@ TEST_CASE("snapshot of the product-level target: the effective (lowest) price, n
 
 TEST_CASE("titles sent with the request win over the catalog's") {
   const Product p = catalog_product();
-  EventData e = requested_event();
+  EventRecord e = requested_event();
   e.catalog = snapshot_of(&p, "LS-100-M");
-  Json j = event_json(e);
+  Json j = event_json(e, kTestIds);
   CHECK(j["product"]["productTitle"] == "Linen shirt \"classic\"");
   CHECK(j["product"]["variantTitle"] == "M");  // none sent: the catalog's
   e.request_product_title.reset();
-  CHECK(event_json(e)["product"]["productTitle"] == "Linen shirt");
+  CHECK(event_json(e, kTestIds)["product"]["productTitle"] == "Linen shirt");
 }
 
 TEST_CASE("ecommerce.back_in_stock_requested event JSON (golden)") {
-  stockbell::test::check_golden("event_back_in_stock_requested.json", dump(event_json(requested_event())));
+  stockbell::test::check_golden("event_back_in_stock_requested.json", dump(event_json(requested_event(), kTestIds)));
 }
 
 TEST_CASE("ecommerce.back_in_stock event JSON (golden)") {
   const Product p = catalog_product();
-  EventData e = requested_event();
-  e.id = "evt_0k3m9q1x2v7e0";
+  EventRecord e = requested_event();
+  e.id = row_of(IdKind::event, "evt_0k3m9q1x2v7e0");
   e.type = EventType::back_in_stock;
-  e.created_at_ms = 1796083200000;  // 2026-12-01T00:00:00.000Z
+  e.created_at = 1796083200000;  // 2026-12-01T00:00:00.000Z
   e.subscriber.last_name = "Lovelace";
   e.request_product_title.reset();
   e.variant_id = "LS-100-L";
   e.catalog = snapshot_of(&p, "LS-100-L");
-  const std::string json = dump(event_json(e));
+  const std::string json = dump(event_json(e, kTestIds));
   stockbell::test::check_golden("event_back_in_stock.json", json);
   CHECK(json.find("\"createdAt\":\"2026-12-01T00:00:00.000Z\"") != std::string::npos);
 }

@@ -470,7 +470,10 @@ TEST_CASE("the API form: effective price and stock, fixed key order (golden)") {
         {"variantId": "LS-100-L", "title": "L", "priceCents": 3500,
          "imageUrl": "https://shop.example/img/linen-l.jpg", "inventoryQuantity": 7}]})")));
   const Json api = product_api_json(
-      p, {"prod_0abcdefghjkmn", "2026-11-27T10:00:00.000Z", "2026-11-28T09:30:15.250Z"});
+      ProductRecord{stockbell::test::row_of(IdKind::product, "prod_0abcdefghjkmn"), p,
+                    1795773600000,   // 2026-11-27T10:00:00.000Z
+                    1795858215250},  // 2026-11-28T09:30:15.250Z
+      stockbell::test::kTestIds);
   CHECK(member(api, "priceCents") == 3500);
   CHECK(member(api, "inStock") == true);
   REQUIRE(member(api, "variants").size() == 2);

@@ -7,32 +7,40 @@
 
 using namespace stockbell;
 using stockbell::test::json;
+using stockbell::test::kTestIds;
+using stockbell::test::row_of;
 
 TEST_CASE("register response (golden)") {
-  RegisterOutcome created{"sub_1abcdefghjkmn", "bisr_0zyxwvtsrqpnm", RequestStatus::waiting, true};
-  stockbell::test::check_golden("register_response.json", register_response_json(created));
+  RegisterOutcome created{row_of(IdKind::subscriber, "sub_1abcdefghjkmn"),
+                          row_of(IdKind::request, "bisr_0zyxwvtsrqpnm"), RequestStatus::waiting,
+                          true};
+  stockbell::test::check_golden("register_response.json", register_response_json(created, kTestIds));
 }
 
 TEST_CASE("register response of a repeated request: same ids, created false") {
-  RegisterOutcome again{"sub_1", "bisr_2", RequestStatus::waiting, false};
-  CHECK(register_response_json(again) ==
-        R"({"success":true,"subscriberId":"sub_1","requestId":"bisr_2","status":"waiting","created":false})");
+  RegisterOutcome again{1, 2, RequestStatus::waiting, false};
+  CHECK(register_response_json(again, kTestIds) ==
+        R"({"success":true,"subscriberId":")" + kTestIds.format(IdKind::subscriber, 1) +
+            R"(","requestId":")" + kTestIds.format(IdKind::request, 2) +
+            R"(","status":"waiting","created":false})");
 }
 
 TEST_CASE("request JSON: SPEC §7 keys in order, timestamps as RFC 3339, absent as null") {
-  RequestView r;
-  r.id = "bisr_1";
+  RequestRecord r;
+  r.id = 1;
   r.product_id = "P";
   r.variant_id = "P-M";
   r.product_title = "Shirt";
   r.status = RequestStatus::notified;
-  r.subscriber_id = "sub_1";
+  r.subscriber_id = 1;
   r.email = "a@b";
-  r.created_at_ms = 0;
-  r.notified_at_ms = 1709210096789;
-  CHECK(dump(request_json(r)) ==
-        R"({"id":"bisr_1","productId":"P","variantId":"P-M","productTitle":"Shirt",)"
-        R"("variantTitle":null,"status":"notified","subscriberId":"sub_1","email":"a@b",)"
+  r.created_at = 0;
+  r.notified_at = 1709210096789;
+  CHECK(dump(request_json(r, kTestIds)) ==
+        R"({"id":")" + kTestIds.format(IdKind::request, 1) +
+            R"(","productId":"P","variantId":"P-M","productTitle":"Shirt",)"
+            R"("variantTitle":null,"status":"notified","subscriberId":")" +
+            kTestIds.format(IdKind::subscriber, 1) + R"(","email":"a@b",)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","notifiedAt":"2024-02-29T12:34:56.789Z",)"
         R"("cancelledAt":null})");
 }

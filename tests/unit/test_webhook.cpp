@@ -7,6 +7,7 @@
 #include "tests/unit/support.hpp"
 
 using namespace stockbell;
+using stockbell::test::kTestIds;
 using stockbell::test::problem_list;
 using stockbell::test::repeat;
 
@@ -83,28 +84,37 @@ TEST_CASE("enabled is a boolean, never null; description at most 500; unknown fi
 }
 
 TEST_CASE("webhook JSON: fixed key order; the secret only when given") {
-  WebhookView w{"we_1", "https://h.example/x", std::nullopt, 2u, true, 0, 1709210096789};
-  CHECK(dump(webhook_json(w)) ==
-        R"({"id":"we_1","url":"https://h.example/x","description":null,)"
+  WebhookRecord w;
+  w.id = 1;
+  w.url = "https://h.example/x";
+  w.events = 2u;
+  w.secret = "whsec_stored";
+  w.created_at = 0;
+  w.updated_at = 1709210096789;
+  CHECK(dump(webhook_json(w, kTestIds)) ==
+        R"({"id":")" + kTestIds.format(IdKind::webhook, 1) +
+            R"(","url":"https://h.example/x","description":null,)"
         R"("events":["ecommerce.back_in_stock"],"enabled":true,)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","updatedAt":"2024-02-29T12:34:56.789Z"})");
-  const std::string with_secret = dump(webhook_json(w, std::string("whsec_abc")));
+  const std::string with_secret = dump(webhook_json(w, kTestIds, std::string("whsec_abc")));
   const std::string tail = R"(,"updatedAt":"2024-02-29T12:34:56.789Z","secret":"whsec_abc"})";
   REQUIRE(with_secret.size() > tail.size());
   CHECK(with_secret.substr(with_secret.size() - tail.size()) == tail);
 }
 
 TEST_CASE("delivery JSON: fixed key order, attempt log oldest first") {
-  DeliveryView d;
-  d.id = "whd_1";
-  d.event_id = "evt_1";
+  DeliveryRecord d;
+  d.id = 1;
+  d.event_id = 1;
   d.event_type = EventType::back_in_stock;
   d.status = DeliveryStatus::failed;
   d.attempts = 2;
-  d.created_at_ms = 0;
+  d.created_at = 0;
   d.attempt_log = {{1000, 120, 500, std::string("HTTP 500")}, {11000, 5000, std::nullopt, std::string("timeout")}};
-  CHECK(dump(delivery_json(d)) ==
-        R"({"id":"whd_1","eventId":"evt_1","eventType":"ecommerce.back_in_stock","status":"failed",)"
+  CHECK(dump(delivery_json(d, kTestIds)) ==
+        R"({"id":")" + kTestIds.format(IdKind::delivery, 1) + R"(","eventId":")" +
+            kTestIds.format(IdKind::event, 1) +
+            R"(","eventType":"ecommerce.back_in_stock","status":"failed",)"
         R"("attempts":2,"nextAttemptAt":null,"createdAt":"1970-01-01T00:00:00.000Z","deliveredAt":null,)"
         R"("attemptLog":[{"at":"1970-01-01T00:00:01.000Z","durationMs":120,"statusCode":500,"error":"HTTP 500"},)"
         R"({"at":"1970-01-01T00:00:11.000Z","durationMs":5000,"statusCode":null,"error":"timeout"}]})");

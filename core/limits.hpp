@@ -1,0 +1,30 @@
+#pragma once
+// The limits of the HTTP surface, in one place: body sizes per route family and the framing
+// bounds of a request. Field limits (characters of an id, items of a batch) sit with the field
+// rules in core/fields.hpp; the time limits a host can tune are the defaults of ServeConfig
+// (server/config.hpp), which the option table, `--help` and the README all read.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace stockbell {
+
+/// Body limits (README "Errors"): larger bodies get 413 `payload_too_large`.
+constexpr size_t kMaxRequestBodyBytes = 64 * 1024;   ///< `POST /api/v1/back-in-stock`
+constexpr size_t kMaxUpsertBodyBytes = 1024 * 1024;  ///< `POST /api/v1/products`
+constexpr size_t kMaxWebhookBodyBytes = 16 * 1024;   ///< `POST|PATCH /api/v1/webhooks...`
+/// The largest body any route takes: what the connection layer reads at most.
+constexpr size_t kMaxBodyBytes = kMaxUpsertBodyBytes;
+
+/// A request head: header lines (431 beyond) and bytes on top of the body (431 beyond).
+constexpr size_t kMaxHeaderLines = 100;
+constexpr size_t kMaxHeadBytes = 64 * 1024;
+
+/// After a webhook secret is rotated, the old secret signs too for this long.
+constexpr int64_t kSecretRotationGraceMs = 24 * 3600 * 1000;
+
+/// A key the server has seen stays trusted in memory this long: a key revoked by
+/// `stockbell keys revoke` stops working within this time.
+constexpr int64_t kKeyCacheTtlMs = 5'000;
+
+}  // namespace stockbell

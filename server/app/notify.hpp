@@ -1,0 +1,23 @@
+#pragma once
+// The steps every write that changes a request's life shares, so an upsert, a later stock-only
+// push or a release batch notify in exactly the same way: in the caller's transaction, each
+// event with its outbox rows.
+
+#include <cstdint>
+
+#include "core/product.hpp"
+#include "server/store/storage.hpp"
+
+namespace stockbell::server {
+
+/// Every waiting request of `product`'s targets that are now in stock becomes `notified` with
+/// one `ecommerce.back_in_stock` event (carrying a snapshot of the catalog as it is now), and the
+/// events' webhook deliveries are queued. Returns how many requests were notified.
+int64_t notify_in_stock(WriteTx& tx, int64_t store_id, const Product& product, int64_t now);
+
+/// Records the `ecommerce.back_in_stock_requested` event of a new request and queues its
+/// webhook deliveries.
+void record_requested(WriteTx& tx, int64_t store_id, int64_t request_id, int64_t snapshot_id,
+                      int64_t now);
+
+}  // namespace stockbell::server

@@ -1,0 +1,88 @@
+#include "server/app/requests.hpp"
+
+#include "server/app/clock.hpp"
+#include "server/app/notify.hpp"
+
+namespace stockbell::server {
+
+RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
+                                                 const BackInStockRequest& request) {
+  return storage_.write([&](WriteTx& tx) {
+    const int64_t now = now_ms();
+    const Customer& customer = request.customer;
+    RegisterOutcome out;
+    std::optional<SubscriberRecord> subscriber = tx.find_subscriber(store_id, customer.email);
+    if (subscriber) {
+      out.subscriber_id = subscriber->id;
+      const SubscriberProfile updated = apply_customer(subscriber->profile, customer, trust);
+      if (!(updated == subscriber->profile)) tx.update_subscriber(subscriber->id, updated, now);
+    } else {
+      out.subscriber_id = tx.insert_subscriber(
+          store_id, customer.email, apply_customer(SubscriberProfile{}, customer, trust), now);
+    }
+    const int64_t target = tx.target_id(store_id, request.product_id, request.variant_id);
+    // A subscriber created just now has no requests yet.
+    if (std::optional<RequestRecord> waiting =
+            subscriber ? tx.find_waiting_request(target, out.subscriber_id) : std::nullopt) {
+      out.request_id = waiting->id;
+      if (request.product_title || request.variant_title)
+        tx.update_request_titles(waiting->id, request.product_title, request.variant_title);
+      return out;
+    }
+    out.request_id = tx.insert_request(target, out.subscriber_id, request.product_title,
+                                       request.variant_title, now);
+    out.created = true;
+    const int64_t snapshot =
+        tx.current_snapshot_id(store_id, target, request.product_id, request.variant_id);
+    record_requested(tx, store_id, out.request_id, snapshot, now);
+    return out;
+  });
+}
+
+RequestService::RequestPage RequestService::list_requests(int64_t store_id,
+                                                          const RequestListQuery& query) {
+  return storage_.read([&](ReadTx& tx) {
+    return RequestPage{tx.list_requests(store_id, query), tx.count_requests(store_id, query)};
+  });
+}
+
+Result<RequestRecord> RequestService::cancel_request(int64_t store_id,
+                                                     const std::string& request_id) {
+  const std::optional<int64_t> row = storage_.ids().parse(IdKind::request, request_id);
+  if (!row) return not_found(Resource::request);
+  return storage_.write([&](WriteTx& tx) -> Result<RequestRecord> {
+    std::optional<RequestRecord> request = tx.find_request(store_id, *row);
+    if (!request) return not_found(Resource::request);
+    if (request->status == RequestStatus::notified) return already_notified();
+    if (request->status == RequestStatus::waiting) {
+      tx.cancel_request(store_id, *row, now_ms());
+      request = tx.find_request(store_id, *row);
+    }
+    return *request;
+  });
+}
+
+Result<RequestService::EventPage> RequestService::list_events(int64_t store_id,
+                                                              const EventListQuery& query) {
+  int64_t after = 0;
+  if (query.after) {
+    const std::optional<int64_t> row = storage_.ids().parse(IdKind::event, *query.after);
+    if (!row) {
+      Problems problems;
+      problems.add("after", FieldCode::invalid_type, std::nullopt, "an event id (evt_...)");
+      return validation_error(problems);
+    }
+    after = *row;
+  }
+  return storage_.read([&](ReadTx& tx) {
+    EventPage page;
+    page.rows = tx.list_events(store_id, query.type, after, query.limit + 1);
+    if (static_cast<int64_t>(page.rows.size()) > query.limit) {
+      page.rows.pop_back();
+      page.has_more = true;
+    }
+    return page;
+  });
+}
+
+}  // namespace stockbell::server

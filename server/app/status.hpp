@@ -1,0 +1,20 @@
+#pragma once
+// The server's own health, as `/healthz` reports it.
+
+#include "server/store/storage.hpp"
+
+namespace stockbell::server {
+
+class StatusService {
+ public:
+  explicit StatusService(Storage& storage) : storage_(storage) {}
+  /// Throws (answered 500/503) when the database can't be read.
+  void check_database() {
+    storage_.read([](ReadTx& tx) { tx.ping(); });
+  }
+
+ private:
+  Storage& storage_;
+};
+
+}  // namespace stockbell::server

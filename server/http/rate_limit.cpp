@@ -1,0 +1,116 @@
+#include "server/http/rate_limit.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace stockbell::server {
+
+RateLimiter::RateLimiter(BucketPolicy policy, size_t max_buckets)
+    : policy_(policy), max_buckets_(max_buckets) {}
+
+std::optional<int64_t> RateLimiter::take(const std::string& key) {
+  return take_at(key, std::chrono::steady_clock::now());
+}
+
+std::optional<int64_t> RateLimiter::take_at(const std::string& key,
+                                            std::chrono::steady_clock::time_point now) {
+  if (policy_.per_minute <= 0) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= max_buckets_) evict_full(now);
+    it = buckets_.emplace(key, Bucket{policy_.burst, now}).first;
+  }
+  Bucket& b = it->second;
+  const double minutes = std::chrono::duration<double>(now - b.updated).count() / 60.0;
+  b.tokens = std::min(policy_.burst, b.tokens + minutes * policy_.per_minute);
+  b.updated = now;
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return std::nullopt;
+  }
+  const double wait_seconds = (1.0 - b.tokens) / policy_.per_minute * 60.0;
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait_seconds)));
+}
+
+size_t RateLimiter::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return buckets_.size();
+}
+
+// A bucket that has refilled completely carries no information: drop those. If every bucket is
+// still draining (an attack from very many addresses), drop them all rather than grow forever.
+void RateLimiter::evict_full(std::chrono::steady_clock::time_point now) {
+  for (auto it = buckets_.begin(); it != buckets_.end();) {
+    const double minutes = std::chrono::duration<double>(now - it->second.updated).count() / 60.0;
+    if (it->second.tokens + minutes * policy_.per_minute >= policy_.burst)
+      it = buckets_.erase(it);
+    else
+      ++it;
+  }
+  if (buckets_.size() >= max_buckets_) buckets_.clear();
+}
+
+std::optional<Cidr> Cidr::parse(const std::string& text) {
+  Cidr cidr;
+  std::string address = text;
+  int prefix = -1;
+  if (const size_t slash = text.find('/'); slash != std::string::npos) {
+    address = text.substr(0, slash);
+    const std::string bits = text.substr(slash + 1);
+    if (bits.empty() || bits.size() > 3 || !std::all_of(bits.begin(), bits.end(), ::isdigit))
+      return std::nullopt;
+    prefix = std::stoi(bits);
+  }
+  if (inet_pton(AF_INET, address.c_str(), cidr.bytes_) == 1) {
+    cidr.family_ = AF_INET;
+    cidr.prefix_ = prefix < 0 ? 32 : prefix;
+    if (cidr.prefix_ > 32) return std::nullopt;
+  } else if (inet_pton(AF_INET6, address.c_str(), cidr.bytes_) == 1) {
+    cidr.family_ = AF_INET6;
+    cidr.prefix_ = prefix < 0 ? 128 : prefix;
+    if (cidr.prefix_ > 128) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  return cidr;
+}
+
+bool Cidr::contains(const std::string& address) const {
+  unsigned char bytes[16];
+  if (inet_pton(family_, address.c_str(), bytes) != 1) return false;
+  const int full = prefix_ / 8;
+  if (std::memcmp(bytes, bytes_, static_cast<size_t>(full)) != 0) return false;
+  const int rest = prefix_ % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
+  return (bytes[full] & mask) == (bytes_[full] & mask);
+}
+
+std::string client_address(const std::string& peer, const std::string& forwarded_for,
+                           const std::vector<Cidr>& trusted_proxies) {
+  auto trusted = [&](const std::string& address) {
+    return std::any_of(trusted_proxies.begin(), trusted_proxies.end(),
+                       [&](const Cidr& c) { return c.contains(address); });
+  };
+  if (!trusted(peer) || forwarded_for.empty()) return peer;
+  std::string candidate = peer;
+  size_t end = forwarded_for.size();
+  while (true) {
+    const size_t comma = forwarded_for.rfind(',', end == 0 ? 0 : end - 1);
+    const size_t start = comma == std::string::npos ? 0 : comma + 1;
+    std::string entry = forwarded_for.substr(start, end - start);
+    entry.erase(0, entry.find_first_not_of(" \t"));
+    entry.erase(entry.find_last_not_of(" \t") + 1);
+    if (entry.empty()) break;
+    candidate = entry;
+    if (!trusted(entry) || comma == std::string::npos) break;
+    end = comma;
+  }
+  return candidate;
+}
+
+}  // namespace stockbell::server

@@ -1,0 +1,148 @@
+#include "server/serve.hpp"
+
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <thread>
+
+#include "core/version.hpp"
+#include "server/app/catalog.hpp"
+#include "server/app/demo.hpp"
+#include "server/app/keys.hpp"
+#include "server/app/requests.hpp"
+#include "server/app/status.hpp"
+#include "server/http/connection.hpp"
+#include "server/http/router.hpp"
+#include "server/http/transport.hpp"
+#include "server/store/storage.hpp"
+#include "server/webhooks/dispatcher.hpp"
+#include "server/webhooks/webhook_service.hpp"
+
+#ifndef STOCKBELL_DEFAULT_WEB_ROOT
+#define STOCKBELL_DEFAULT_WEB_ROOT ""
+#endif
+
+namespace stockbell::server {
+namespace {
+
+constexpr const char* kDemoKeyPlaceholder = "%STOCKBELL_PUBLISHABLE_KEY%";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  // Signals are taken by one thread with sigwait; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const std::string web_root = config.web_root.empty() ? STOCKBELL_DEFAULT_WEB_ROOT : config.web_root;
+  std::unique_ptr<Storage> storage = open_storage(config.db);
+  KeyService keys(*storage);
+  RequestService requests(*storage);
+  CatalogService catalog(*storage);
+  StatusService status(*storage);
+  WebhookService webhooks(*storage, config.webhooks_public_only);
+  WebhookDispatcher::Options dispatch;
+  dispatch.timeout_ms = config.webhook_timeout_ms;
+  dispatch.public_only = config.webhooks_public_only;
+  dispatch.retry = config.webhook_retry;
+  WebhookDispatcher dispatcher(*storage, dispatch);
+  storage->on_outbox_written([&dispatcher] { dispatcher.wake(); });
+  StaticFiles files = StaticFiles::load(web_root);
+
+  ConnectionLimits limits;
+  limits.head_timeout_ms = static_cast<int>(config.head_timeout_ms);
+  limits.body_timeout_ms = static_cast<int>(config.body_timeout_ms);
+  HttpServer http(limits);
+  // Socket options apply to the listening socket, which accepted connections inherit: they must
+  // be set before binding. Without TCP_NODELAY every keep-alive answer stalls ~40 ms (Nagle and
+  // delayed ACK); httplib's default options also set SO_REUSEPORT, which lets a second server
+  // silently share a taken port, so only SO_REUSEADDR is set.
+  http.set_tcp_nodelay(true);
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  const int wanted = static_cast<int>(config.port);
+  const int port = wanted == 0 ? http.bind_to_any_port(config.host)
+                               : (http.bind_to_port(config.host, wanted) ? wanted : -1);
+  if (port < 0) {
+    std::fprintf(stderr, "stockbell: cannot listen on %s:%d\n", config.host.c_str(), wanted);
+    return 1;
+  }
+  const std::string base = "http://" + (config.host == "0.0.0.0" ? std::string("127.0.0.1") : config.host) +
+                           ":" + std::to_string(port);
+  std::string demo_secret;
+  if (config.demo) {
+    if (files.find("/demo/index.html") == nullptr) {
+      std::fprintf(stderr, "stockbell: --demo needs the web root with demo/ (looked in '%s')\n",
+                   web_root.c_str());
+      return 1;
+    }
+    std::vector<std::string> origins = {"http://127.0.0.1:" + std::to_string(port),
+                                        "http://localhost:" + std::to_string(port)};
+    if (config.host != "127.0.0.1" && config.host != "0.0.0.0" && config.host != "localhost")
+      origins.push_back("http://" + config.host + ":" + std::to_string(port));
+    const DemoKeys demo = seed_demo(keys, catalog, *storage,
+                                    read_file(web_root + "/demo/catalog.json"), origins);
+    files.substitute("/demo/index.html", kDemoKeyPlaceholder, demo.publishable);
+    demo_secret = demo.secret;
+  }
+
+  Router router(config, UseCases{keys, requests, catalog, webhooks, status, storage->ids()},
+                std::move(files));
+  configure_transport(http, config, router);
+
+  std::printf("stockbell %s listening on %s (database %s)\n", STOCKBELL_VERSION, base.c_str(),
+              config.db.c_str());
+  if (config.demo) {
+    std::printf("demo storefront: %s/\n", base.c_str());
+    std::printf("demo secret key (shown once): %s\n", demo_secret.c_str());
+  }
+  std::fflush(stdout);
+
+  std::atomic<bool> listen_ended{false};
+  std::thread signal_thread([&http, &listen_ended, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received == SIGUSR1) return;  // our own wake-up: listening already ended
+    // httplib ignores stop() until its accept loop runs; a signal right after start waits.
+    while (!listen_ended.load()) {
+      if (http.is_running()) {
+        http.stop();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+
+  dispatcher.start();
+  http.listen_after_bind();  // returns once stopped and every in-flight request is answered
+  listen_ended = true;
+  dispatcher.stop();  // attempts under way finish and are recorded
+  storage->stop();
+  const WriteStats stats = storage->write_stats();
+  std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", stats.writes, stats.commits);
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);  // harmless if it already returned
+  signal_thread.join();
+  std::fprintf(stderr, "stockbell: stopped\n");
+  return 0;
+}
+
+}  // namespace stockbell::server

@@ -1,0 +1,37 @@
+#pragma once
+// How core's enums are stored: one explicit function each way per enum, so a stored value never
+// depends on an enum's declaration order, and SQL binds these values as parameters instead of
+// spelling them as literals. Changing a value here is a schema change: add a migration.
+
+#include <cstdint>
+#include <optional>
+
+#include "core/api_key.hpp"
+#include "core/event.hpp"
+#include "core/request_status.hpp"
+#include "core/webhook.hpp"
+
+namespace stockbell::server::db {
+
+/// waiting 0, notified 1, cancelled 2.
+int64_t value(RequestStatus status);
+RequestStatus request_status(int64_t value);
+
+/// ecommerce.back_in_stock_requested 0, ecommerce.back_in_stock 1.
+int64_t value(EventType type);
+EventType event_type(int64_t value);
+
+/// pending 0, delivered 1, failed 2.
+int64_t value(DeliveryStatus status);
+DeliveryStatus delivery_status(int64_t value);
+
+/// Key kinds are stored by name ('secret', 'publishable'); see core/api_key.hpp.
+
+/// Bind helpers for optional filters: nullopt binds NULL ("any").
+template <class E>
+std::optional<int64_t> value(const std::optional<E>& e) {
+  if (!e) return std::nullopt;
+  return value(*e);
+}
+
+}  // namespace stockbell::server::db

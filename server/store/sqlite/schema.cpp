@@ -1,0 +1,242 @@
+#include "server/store/sqlite/schema.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <iterator>
+
+namespace stockbell::server {
+namespace {
+
+// Each entry migrates from version i to i+1; `PRAGMA user_version` records how far a database is.
+// Never edit a shipped migration: add a new one.
+constexpr const char* kMigrations[] = {
+    // 1: stores, keys, catalog, subscribers, requests, events.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE stores (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+
+-- Only a SHA-256 of each key is kept; the key itself is shown once, at creation.
+CREATE TABLE api_keys (
+  id         INTEGER PRIMARY KEY,
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('secret', 'publishable')),
+  key_hash   BLOB NOT NULL UNIQUE CHECK (length(key_hash) = 32),
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE api_key_origins (
+  key_id INTEGER NOT NULL REFERENCES api_keys(id),
+  origin TEXT NOT NULL,
+  PRIMARY KEY (key_id, origin)
+) WITHOUT ROWID;
+CREATE INDEX api_key_origins_by_origin ON api_key_origins(origin);
+
+-- One subscriber per store and e-mail (lower-cased).
+CREATE TABLE subscribers (
+  id          INTEGER PRIMARY KEY,
+  store_id    INTEGER NOT NULL REFERENCES stores(id),
+  email       TEXT NOT NULL,
+  external_id TEXT,
+  first_name  TEXT,
+  last_name   TEXT,
+  attributes  TEXT NOT NULL DEFAULT '{}',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (store_id, email)
+);
+
+-- `data` is what the store sent (core's storage JSON); effective stock is derived from it.
+-- `search_text` is id and title case-folded (core/text.hpp fold_case) for ?search=.
+-- AUTOINCREMENT (here and for webhooks and deliveries, the rows that can be deleted): a public
+-- id, derived from the row id, is never given to another row after a delete.
+CREATE TABLE products (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id    INTEGER NOT NULL REFERENCES stores(id),
+  product_id  TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  search_text TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (store_id, product_id)
+);
+
+-- What requests wait on: (product, variant) of a store. Requests refer to it by number, so a
+-- million waiting requests don't repeat the ids a million times.
+CREATE TABLE targets (
+  id         INTEGER PRIMARY KEY,
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  product_id TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  UNIQUE (store_id, product_id, variant_id)
+);
+
+-- Catalog facts captured by events (title, price, image at the time); shared by every event of
+-- one fan-out.
+CREATE TABLE snapshots (
+  id            INTEGER PRIMARY KEY,
+  target_id     INTEGER NOT NULL REFERENCES targets(id),
+  product_title TEXT,
+  variant_title TEXT,
+  url           TEXT,
+  image_url     TEXT,
+  price_cents   INTEGER,
+  currency      TEXT
+);
+CREATE INDEX snapshots_by_target ON snapshots(target_id, id);
+
+-- status: 0 waiting, 1 notified, 2 cancelled.
+CREATE TABLE requests (
+  id            INTEGER PRIMARY KEY,
+  target_id     INTEGER NOT NULL REFERENCES targets(id),
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+  status        INTEGER NOT NULL CHECK (status IN (0, 1, 2)),
+  product_title TEXT,
+  variant_title TEXT,
+  created_at    INTEGER NOT NULL,
+  notified_at   INTEGER,
+  cancelled_at  INTEGER
+);
+-- At most one waiting request per target and subscriber: a repeat can't create a second one.
+CREATE UNIQUE INDEX requests_one_waiting ON requests(target_id, subscriber_id) WHERE status = 0;
+CREATE INDEX requests_by_target ON requests(target_id, status);
+CREATE INDEX requests_by_subscriber ON requests(subscriber_id);
+
+-- type: 0 ecommerce.back_in_stock_requested, 1 ecommerce.back_in_stock.
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  store_id    INTEGER NOT NULL REFERENCES stores(id),
+  type        INTEGER NOT NULL CHECK (type IN (0, 1)),
+  request_id  INTEGER NOT NULL REFERENCES requests(id),
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX events_by_store ON events(store_id, id);
+-- A request is requested once and notified at most once, whatever crashes or races happen.
+CREATE UNIQUE INDEX events_once ON events(request_id, type);
+)sql",
+    // 2: webhooks and their outbox.
+    R"sql(
+-- The signing secret must be kept in clear: the server signs with it.
+CREATE TABLE webhooks (
+  id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id               INTEGER NOT NULL REFERENCES stores(id),
+  url                    TEXT NOT NULL,
+  description            TEXT,
+  event_mask             INTEGER NOT NULL CHECK (event_mask BETWEEN 1 AND 3),
+  enabled                INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  secret                 TEXT NOT NULL,
+  previous_secret        TEXT,
+  previous_secret_until  INTEGER,
+  created_at             INTEGER NOT NULL,
+  updated_at             INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_store ON webhooks(store_id);
+
+-- The outbox: one row per event and endpoint, written in the event's own transaction.
+-- status: 0 pending, 1 delivered, 2 failed. `due_since` starts the retry window.
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id      INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id        INTEGER NOT NULL REFERENCES events(id),
+  status          INTEGER NOT NULL CHECK (status IN (0, 1, 2)),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  due_since       INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX deliveries_due ON deliveries(webhook_id, next_attempt_at) WHERE status = 0;
+CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, id);
+
+CREATE TABLE delivery_attempts (
+  id           INTEGER PRIMARY KEY,
+  delivery_id  INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+  attempted_at INTEGER NOT NULL,
+  duration_ms  INTEGER NOT NULL,
+  status_code  INTEGER,
+  error        TEXT
+);
+CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
+)sql",
+    // 3: revoked keys. A revoked key keeps its row (and id), so an id that `keys list` showed
+    // never comes back for another key.
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;
+)sql",
+    // 4: indexes without a `WHERE status = 0`. Queries bind their status values (see
+    // server/store/db_values.hpp); a partial index makes SQLite re-prepare a statement every
+    // time such a value is bound (measured: 15 µs instead of 0.7 µs for the waiting-request
+    // lookup). The one-waiting rule stays a unique index, on an expression that is NULL (and
+    // NULLs never collide) for every request that is not waiting.
+    R"sql(
+DROP INDEX requests_one_waiting;
+CREATE UNIQUE INDEX requests_one_waiting
+  ON requests(target_id, (CASE WHEN status = 0 THEN subscriber_id END));
+DROP INDEX requests_by_subscriber;
+CREATE INDEX requests_by_subscriber ON requests(subscriber_id, target_id, status);
+DROP INDEX deliveries_due;
+CREATE INDEX deliveries_due ON deliveries(webhook_id, status, next_attempt_at);
+)sql",
+};
+
+uint64_t random_u64() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
+  uint64_t value;
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(std::size(kMigrations)); }
+
+void configure_connection(Database& db) {
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA synchronous = FULL");
+}
+
+uint64_t open_schema(Database& db) {
+  db.exec("PRAGMA journal_mode = WAL");
+  configure_connection(db);
+  Transaction tx(db);
+  Statement& version = db.cached("PRAGMA user_version");
+  version.step();
+  const int64_t current = version.int64(0);
+  version.reset();
+  if (current > schema_version())
+    throw std::runtime_error("the database was written by a newer Stockbell (schema version " +
+                             std::to_string(current) + ")");
+  for (int64_t v = current; v < schema_version(); ++v) {
+    db.exec(kMigrations[v]);
+    db.exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+  }
+  // The key of the public id permutation (see core/ids.hpp), chosen once per database.
+  Statement& select = db.cached("SELECT value FROM meta WHERE key = 'id_key'");
+  uint64_t id_key;
+  if (select.step()) {
+    id_key = std::stoull(select.string(0));
+    select.reset();
+  } else {
+    select.reset();
+    id_key = random_u64();
+    db.cached("INSERT INTO meta(key, value) VALUES ('id_key', ?)")
+        .bind(1, std::to_string(id_key))
+        .run();
+  }
+  tx.commit();
+  return id_key;
+}
+
+}  // namespace stockbell::server

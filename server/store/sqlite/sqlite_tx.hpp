@@ -1,0 +1,107 @@
+#pragma once
+// The SQLite implementation of ReadTx and WriteTx: every query Stockbell runs, as prepared
+// statements with bound parameters (no SQL is ever built from input). One SqliteTx wraps one
+// connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
+// also carries the writer's cache). The SQL is split by area: tx_keys.cpp, tx_catalog.cpp,
+// tx_requests.cpp, tx_webhooks.cpp.
+
+#include "server/store/sqlite/sqlite.hpp"
+#include "server/store/sqlite/write_cache.hpp"
+#include "server/store/storage.hpp"
+
+namespace stockbell::server {
+
+class SqliteTx final : public WriteTx {
+ public:
+  /// `cache` is the writer's (nullptr on a reader: reads never cache).
+  SqliteTx(Database& db, WriteCache* cache) : db_(db), cache_(cache) {}
+
+  /// Whether this transaction wrote outbox rows (the storage wakes the dispatcher after commit).
+  bool outbox_written() const { return outbox_written_; }
+
+  void ping() override;
+
+  // keys (tx_keys.cpp)
+  std::optional<int64_t> find_store(const std::string& name) override;
+  std::optional<ApiKeyRecord> find_key(const KeyHash& hash) override;
+  std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
+  bool origin_allowed_for_any_key(const std::string& origin) override;
+  int64_t create_store(const std::string& name, int64_t now) override;
+  int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
+                     const std::vector<std::string>& origins, int64_t now) override;
+  bool revoke_key(int64_t key_id, int64_t now) override;
+
+  // subscribers and catalog (tx_catalog.cpp)
+  std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
+                                                  const std::string& email) override;
+  int64_t insert_subscriber(int64_t store_id, const std::string& email,
+                            const SubscriberProfile& profile, int64_t now) override;
+  void update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) override;
+  std::optional<ProductRecord> find_product(int64_t store_id,
+                                            const std::string& product_id) override;
+  std::vector<ProductRecord> list_products(int64_t store_id,
+                                           const ProductListQuery& query) override;
+  int64_t count_products(int64_t store_id, const ProductListQuery& query) override;
+  ProductRecord save_product(int64_t store_id, const Product& product, int64_t now) override;
+  bool delete_product(int64_t store_id, const std::string& product_id) override;
+
+  // targets, requests, events (tx_requests.cpp)
+  int64_t target_id(int64_t store_id, const std::string& product_id,
+                    const std::string& variant_id) override;
+  std::vector<WaitingTarget> waiting_targets(int64_t store_id,
+                                             const std::string& product_id) override;
+  int64_t snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) override;
+  int64_t current_snapshot_id(int64_t store_id, int64_t target_id, const std::string& product_id,
+                              const std::string& variant_id) override;
+  std::optional<RequestRecord> find_request(int64_t store_id, int64_t id) override;
+  std::vector<RequestRecord> list_requests(int64_t store_id,
+                                           const RequestListQuery& query) override;
+  int64_t count_requests(int64_t store_id, const RequestListQuery& query) override;
+  std::optional<RequestRecord> find_waiting_request(int64_t target_id,
+                                                    int64_t subscriber_id) override;
+  int64_t insert_request(int64_t target_id, int64_t subscriber_id,
+                         const std::optional<std::string>& product_title,
+                         const std::optional<std::string>& variant_title, int64_t now) override;
+  void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
+                             const std::optional<std::string>& variant_title) override;
+  bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
+  EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
+                           int64_t now) override;
+  int64_t insert_event(int64_t store_id, EventType type, int64_t request_id, int64_t snapshot_id,
+                       int64_t now) override;
+  std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
+                                       int64_t after, int64_t limit) override;
+  std::optional<EventRecord> find_event(int64_t id) override;
+
+  // webhooks (tx_webhooks.cpp)
+  std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) override;
+  std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
+  int64_t count_webhooks(int64_t store_id) override;
+  std::vector<int64_t> enabled_webhook_ids() override;
+  std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now,
+                                          int64_t limit) override;
+  std::optional<int64_t> next_delivery_due_at() override;
+  std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
+                                              std::optional<DeliveryStatus> status,
+                                              const Page& page) override;
+  int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) override;
+  std::optional<DeliveryRecord> find_delivery(int64_t webhook_id, int64_t id) override;
+  int64_t insert_webhook(const WebhookRecord& webhook) override;
+  void update_webhook(const WebhookRecord& webhook) override;
+  bool delete_webhook(int64_t store_id, int64_t id) override;
+  bool has_enabled_webhooks(int64_t store_id) override;
+  int64_t enqueue_deliveries(int64_t store_id, EventType type, int64_t first_event,
+                             int64_t last_event, int64_t now) override;
+  void record_attempt(const AttemptRecord& attempt) override;
+  bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) override;
+
+ private:
+  Database& db_;
+  WriteCache* cache_;
+  bool outbox_written_ = false;
+};
+
+/// The first column of the statement's first row (0 when there is none); resets it.
+int64_t single_int(Statement& st);
+
+}  // namespace stockbell::server

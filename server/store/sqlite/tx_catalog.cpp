@@ -1,0 +1,140 @@
+// SqliteTx: subscribers and the catalog.
+
+#include "server/store/sqlite/sqlite_tx.hpp"
+
+#include <stdexcept>
+
+#include "core/text.hpp"
+
+namespace stockbell::server {
+namespace {
+
+ProductRecord read_product(const Statement& st) {
+  // columns: id, data, created_at, updated_at
+  std::optional<Product> product = product_from_storage(st.text(1));
+  if (!product)
+    throw std::runtime_error("stored product " + std::to_string(st.int64(0)) + " is unreadable");
+  return ProductRecord{st.int64(0), std::move(*product), st.int64(2), st.int64(3)};
+}
+
+// `search` case-folded like the stored search_text; matched as a plain substring (instr), so
+// `%` and `_` in a search mean themselves.
+std::optional<std::string> folded(const std::optional<std::string>& search) {
+  if (!search) return std::nullopt;
+  return fold_case(*search);
+}
+
+}  // namespace
+
+std::optional<SubscriberRecord> SqliteTx::find_subscriber(int64_t store_id,
+                                                          const std::string& email) {
+  Statement& st = db_.cached(
+      "SELECT id, external_id, first_name, last_name, attributes FROM subscribers"
+      " WHERE store_id = ? AND email = ?");
+  st.bind(1, store_id).bind(2, email);
+  std::optional<SubscriberRecord> row;
+  if (st.step()) {
+    row.emplace();
+    row->id = st.int64(0);
+    row->email = email;
+    row->profile.external_id = st.optional_string(1);
+    row->profile.first_name = st.optional_string(2);
+    row->profile.last_name = st.optional_string(3);
+    JsonParseFailure failure;
+    std::optional<Json> attributes = parse_json(st.text(4), failure);
+    row->profile.attributes = attributes && attributes->is_object() ? *attributes : Json::object();
+  }
+  st.reset();
+  return row;
+}
+
+int64_t SqliteTx::insert_subscriber(int64_t store_id, const std::string& email,
+                                    const SubscriberProfile& profile, int64_t now) {
+  db_.cached(
+         "INSERT INTO subscribers(store_id, email, external_id, first_name, last_name,"
+         " attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, store_id)
+      .bind(2, email)
+      .bind(3, profile.external_id)
+      .bind(4, profile.first_name)
+      .bind(5, profile.last_name)
+      .bind(6, dump(profile.attributes))
+      .bind(7, now)
+      .bind(8, now)
+      .run();
+  return db_.last_insert_rowid();
+}
+
+void SqliteTx::update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) {
+  db_.cached(
+         "UPDATE subscribers SET external_id = ?, first_name = ?, last_name = ?, attributes = ?,"
+         " updated_at = ? WHERE id = ?")
+      .bind(1, profile.external_id)
+      .bind(2, profile.first_name)
+      .bind(3, profile.last_name)
+      .bind(4, dump(profile.attributes))
+      .bind(5, now)
+      .bind(6, id)
+      .run();
+}
+
+std::optional<ProductRecord> SqliteTx::find_product(int64_t store_id,
+                                                    const std::string& product_id) {
+  Statement& st = db_.cached(
+      "SELECT id, data, created_at, updated_at FROM products WHERE store_id = ? AND product_id = ?");
+  st.bind(1, store_id).bind(2, product_id);
+  std::optional<ProductRecord> row;
+  if (st.step()) row = read_product(st);
+  st.reset();
+  return row;
+}
+
+ProductRecord SqliteTx::save_product(int64_t store_id, const Product& product, int64_t now) {
+  Statement& st = db_.cached(
+      "INSERT INTO products(store_id, product_id, title, search_text, data, created_at,"
+      " updated_at) VALUES (?1, ?2, ?3, ?6, ?4, ?5, ?5)"
+      " ON CONFLICT(store_id, product_id) DO UPDATE SET title = excluded.title,"
+      " search_text = excluded.search_text, data = excluded.data,"
+      " updated_at = excluded.updated_at"
+      " RETURNING id, created_at, updated_at");
+  st.bind(1, store_id).bind(2, product.product_id).bind(3, product.title);
+  st.bind(4, product_to_storage(product)).bind(5, now);
+  st.bind(6, fold_case(product.product_id + "\n" + product.title));
+  if (!st.step()) throw std::runtime_error("product upsert returned no row");
+  ProductRecord row{st.int64(0), product, st.int64(1), st.int64(2)};
+  st.reset();
+  if (cache_ != nullptr) cache_->product_changed(store_id, product.product_id);
+  return row;
+}
+
+bool SqliteTx::delete_product(int64_t store_id, const std::string& product_id) {
+  db_.cached("DELETE FROM products WHERE store_id = ? AND product_id = ?")
+      .bind(1, store_id)
+      .bind(2, product_id)
+      .run();
+  if (cache_ != nullptr) cache_->product_changed(store_id, product_id);
+  return db_.changes() > 0;
+}
+
+std::vector<ProductRecord> SqliteTx::list_products(int64_t store_id, const ProductListQuery& q) {
+  Statement& st = db_.cached(
+      "SELECT id, data, created_at, updated_at FROM products WHERE store_id = ?1"
+      " AND (?2 IS NULL OR instr(search_text, ?2) > 0)"
+      " ORDER BY product_id LIMIT ?3 OFFSET ?4");
+  st.bind(1, store_id).bind(2, folded(q.search)).bind(3, q.page.limit);
+  st.bind(4, q.page.offset);
+  std::vector<ProductRecord> rows;
+  while (st.step()) rows.push_back(read_product(st));
+  st.reset();
+  return rows;
+}
+
+int64_t SqliteTx::count_products(int64_t store_id, const ProductListQuery& q) {
+  Statement& st = db_.cached(
+      "SELECT count(*) FROM products WHERE store_id = ?1"
+      " AND (?2 IS NULL OR instr(search_text, ?2) > 0)");
+  st.bind(1, store_id).bind(2, folded(q.search));
+  return single_int(st);
+}
+
+}  // namespace stockbell::server

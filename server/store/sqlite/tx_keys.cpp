@@ -1,0 +1,130 @@
+// SqliteTx: stores and API keys.
+
+#include "server/store/sqlite/sqlite_tx.hpp"
+
+#include <algorithm>
+
+namespace stockbell::server {
+namespace {
+
+KeyHash hash_of(std::string_view stored) {
+  KeyHash hash{};
+  if (stored.size() == hash.size()) std::copy(stored.begin(), stored.end(), hash.begin());
+  return hash;
+}
+
+KeyKind kind_of(std::string_view stored) {
+  return parse_key_kind(stored).value_or(KeyKind::publishable);  // the schema CHECKs the value
+}
+
+void read_origins(Database& db, ApiKeyRecord& key) {
+  Statement& origins =
+      db.cached("SELECT origin FROM api_key_origins WHERE key_id = ? ORDER BY origin");
+  origins.bind(1, key.id);
+  while (origins.step()) key.origins.push_back(origins.string(0));
+  origins.reset();
+}
+
+}  // namespace
+
+int64_t single_int(Statement& st) {
+  const int64_t value = st.step() ? st.int64(0) : 0;
+  st.reset();
+  return value;
+}
+
+void SqliteTx::ping() { db_.cached("SELECT 1").run(); }
+
+std::optional<int64_t> SqliteTx::find_store(const std::string& name) {
+  Statement& st = db_.cached("SELECT id FROM stores WHERE name = ?");
+  st.bind(1, name);
+  std::optional<int64_t> id;
+  if (st.step()) id = st.int64(0);
+  st.reset();
+  return id;
+}
+
+int64_t SqliteTx::create_store(const std::string& name, int64_t now) {
+  db_.cached("INSERT INTO stores(name, created_at) VALUES (?, ?)").bind(1, name).bind(2, now).run();
+  return db_.last_insert_rowid();
+}
+
+int64_t SqliteTx::insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
+                             const std::vector<std::string>& origins, int64_t now) {
+  db_.cached("INSERT INTO api_keys(store_id, kind, key_hash, created_at) VALUES (?, ?, ?, ?)")
+      .bind(1, store_id)
+      .bind(2, key_kind_name(kind))
+      .bind_blob(3, hash.data(), hash.size())
+      .bind(4, now)
+      .run();
+  const int64_t key_id = db_.last_insert_rowid();
+  for (const std::string& origin : origins)
+    db_.cached("INSERT OR IGNORE INTO api_key_origins(key_id, origin) VALUES (?, ?)")
+        .bind(1, key_id)
+        .bind(2, origin)
+        .run();
+  return key_id;
+}
+
+std::optional<ApiKeyRecord> SqliteTx::find_key(const KeyHash& hash) {
+  Statement& st = db_.cached(
+      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at"
+      " FROM api_keys k JOIN stores s ON s.id = k.store_id"
+      " WHERE k.key_hash = ? AND k.revoked_at IS NULL");
+  st.bind_blob(1, hash.data(), hash.size());
+  std::optional<ApiKeyRecord> key;
+  if (st.step()) {
+    key.emplace();
+    key->id = st.int64(0);
+    key->store_id = st.int64(1);
+    key->kind = kind_of(st.text(2));
+    key->hash = hash_of(st.text(3));
+    key->store_name = st.string(4);
+    key->created_at = st.int64(5);
+  }
+  st.reset();
+  if (key) read_origins(db_, *key);
+  return key;
+}
+
+std::vector<ApiKeyRecord> SqliteTx::list_keys(const std::optional<std::string>& store_name) {
+  Statement& st = db_.cached(
+      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at, k.revoked_at"
+      " FROM api_keys k JOIN stores s ON s.id = k.store_id"
+      " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY k.id");
+  st.bind(1, store_name);
+  std::vector<ApiKeyRecord> keys;
+  while (st.step()) {
+    ApiKeyRecord& key = keys.emplace_back();
+    key.id = st.int64(0);
+    key.store_id = st.int64(1);
+    key.kind = kind_of(st.text(2));
+    key.hash = hash_of(st.text(3));
+    key.store_name = st.string(4);
+    key.created_at = st.int64(5);
+    key.revoked_at = st.optional_int64(6);
+  }
+  st.reset();
+  for (ApiKeyRecord& key : keys) read_origins(db_, key);
+  return keys;
+}
+
+bool SqliteTx::revoke_key(int64_t key_id, int64_t now) {
+  db_.cached("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .bind(1, now)
+      .bind(2, key_id)
+      .run();
+  return db_.changes() > 0;
+}
+
+bool SqliteTx::origin_allowed_for_any_key(const std::string& origin) {
+  Statement& st = db_.cached(
+      "SELECT 1 FROM api_key_origins o JOIN api_keys k ON k.id = o.key_id"
+      " WHERE o.origin = ? AND k.revoked_at IS NULL LIMIT 1");
+  st.bind(1, origin);
+  const bool found = st.step();
+  st.reset();
+  return found;
+}
+
+}  // namespace stockbell::server
