@@ -1,5 +1,5 @@
 #pragma once
-// The back-in-stock request of SPEC §5: parsing, validation and normalisation. The widget runs
+// The back-in-stock request (README "Register a back-in-stock request"): parsing, validation and normalisation. The widget runs
 // this same code (compiled to WebAssembly) before it sends anything.
 
 #include <optional>

@@ -47,4 +47,34 @@ bool is_valid_email(std::string_view address) {
 
 std::string email_identity(std::string_view address) { return ascii_lower(address); }
 
+std::optional<Mailbox> parse_mailbox(std::string_view text) {
+  text = trim(text);
+  Mailbox mailbox;
+  std::string_view address = text;
+  if (!text.empty() && text.back() == '>') {
+    const size_t open = text.rfind('<');
+    if (open == std::string_view::npos) return std::nullopt;
+    address = text.substr(open + 1, text.size() - open - 2);
+    std::string_view name = trim(text.substr(0, open));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+      name = trim(name.substr(1, name.size() - 2));
+    if (!name.empty()) {
+      if (has_control_chars(name) || char_count(name) > kMaxDisplayNameChars ||
+          name.find_first_of("<>\"") != std::string_view::npos)
+        return std::nullopt;
+      mailbox.display_name = std::string(name);
+    }
+  }
+  address = trim(address);
+  if (address.empty() || char_count(address) > kMaxEmailLength || !is_valid_email(address))
+    return std::nullopt;
+  mailbox.address = std::string(address);
+  return mailbox;
+}
+
+std::string mailbox_text(const Mailbox& mailbox) {
+  if (!mailbox.display_name) return mailbox.address;
+  return *mailbox.display_name + " <" + mailbox.address + ">";
+}
+
 }  // namespace stockbell

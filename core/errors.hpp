@@ -33,6 +33,7 @@ enum class FieldCode {
   invalid_value,            ///< `?status=pending`: not one of the allowed values
   invalid_origin,           ///< `--origin shop.example` (no scheme)
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
+  invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
@@ -71,7 +72,7 @@ struct FieldError {
   }
 };
 
-/// The error of a whole request, rendered as the SPEC §4 envelope.
+/// The error of a whole request, rendered as the error envelope (README "Errors").
 struct ApiError {
   ApiCode code;
   std::string message;

@@ -1,5 +1,5 @@
 #pragma once
-// Events (SPEC §7): `ecommerce.back_in_stock_requested` when a request is created and
+// Events (README "Requests and events"): `ecommerce.back_in_stock_requested` when a request is created and
 // `ecommerce.back_in_stock` when it is notified. This one builder makes the JSON for the event
 // feed and for webhook deliveries, so both always carry the same bytes.
 

@@ -14,7 +14,7 @@
 
 namespace stockbell {
 
-// Limits of SPEC §5/§6, in characters (code points) unless noted.
+// Limits of the request and upsert bodies (README "API"), in characters (code points) unless noted.
 constexpr size_t kMaxIdChars = 255;
 constexpr size_t kMaxNameChars = 100;
 constexpr size_t kMaxTitleChars = 500;

@@ -13,6 +13,7 @@ namespace stockbell {
 constexpr size_t kMaxRequestBodyBytes = 64 * 1024;   ///< `POST /api/v1/back-in-stock`
 constexpr size_t kMaxUpsertBodyBytes = 1024 * 1024;  ///< `POST /api/v1/products`
 constexpr size_t kMaxWebhookBodyBytes = 16 * 1024;   ///< `POST|PATCH /api/v1/webhooks...`
+constexpr size_t kMaxSettingsBodyBytes = 16 * 1024;  ///< `PATCH /api/v1/settings`
 /// The largest body any route takes: what the connection layer reads at most.
 constexpr size_t kMaxBodyBytes = kMaxUpsertBodyBytes;
 

@@ -1,5 +1,5 @@
 #pragma once
-// The catalog of SPEC §6: the product upsert body, the merge of a partial update onto a stored
+// The catalog (README "Upsert products"): the product upsert body, the merge of a partial update onto a stored
 // product, effective stock and price, and which back-in-stock targets a product has in stock.
 
 #include <cstdint>

@@ -94,7 +94,8 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
   if (const std::string* status = find_param(params, "status")) {
     query.status = parse_request_status(trim(*status));
     if (!query.status)
-      problems.add("status", FieldCode::invalid_value, std::nullopt, "waiting, notified, cancelled");
+      problems.add("status", FieldCode::invalid_value, std::nullopt,
+                   "pending, waiting, notified, cancelled, expired, purchased");
   }
   if (const std::string* email = find_param(params, "email")) {
     const std::string_view text = trim(*email);

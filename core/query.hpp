@@ -1,5 +1,5 @@
 #pragma once
-// Query parameters of the read endpoints (SPEC §6, §7): defaults, bounds and their errors.
+// Query parameters of the read endpoints (README "API": lists, requests and events): defaults, bounds and their errors.
 // Unknown parameters are ignored (cache busters are common); a repeated one uses its first value.
 
 #include <cstdint>

@@ -16,6 +16,7 @@
 #include "server/app/demo.hpp"
 #include "server/app/keys.hpp"
 #include "server/app/requests.hpp"
+#include "server/app/settings.hpp"
 #include "server/app/status.hpp"
 #include "server/http/connection.hpp"
 #include "server/http/router.hpp"
@@ -58,6 +59,7 @@ int serve(const ServeConfig& config) {
   CatalogService catalog(*storage);
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
+  SettingsService settings(*storage);
   WebhookDispatcher::Options dispatch;
   dispatch.timeout_ms = config.webhook_timeout_ms;
   dispatch.public_only = config.webhooks_public_only;
@@ -105,7 +107,7 @@ int serve(const ServeConfig& config) {
     demo_secret = demo.secret;
   }
 
-  Router router(config, UseCases{keys, requests, catalog, webhooks, status, storage->ids()},
+  Router router(config, UseCases{keys, requests, catalog, webhooks, settings, status, storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 

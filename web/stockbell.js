@@ -1,4 +1,4 @@
-// <stockbell-notify>: the back-in-stock widget of SPEC §8; how to embed, theme and translate it is
+// <stockbell-notify>: the back-in-stock widget (README "The widget"); how to embed, theme and translate it is
 // in web/README.md. The build appends this file to Emscripten's loader (--extern-post-js), so
 // StockbellCore(options) resolves to the core compiled to WebAssembly. Rules and error messages
 // come from that core (or from the server's answer), never from this file.
@@ -275,7 +275,7 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
       this.$('status').focus();
     }
 
-    // An error envelope of SPEC §4, from the core or the server. The e-mail's problem goes under
+    // An error envelope (README "Errors"), from the core or the server. The e-mail's problem goes under
     // the input; anything else (or an error without details) into the status.
     _fail(body, status) {
       var t = this._t(), details = body.details || [];

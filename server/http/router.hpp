@@ -14,6 +14,7 @@
 #include "server/app/catalog.hpp"
 #include "server/app/keys.hpp"
 #include "server/app/requests.hpp"
+#include "server/app/settings.hpp"
 #include "server/app/status.hpp"
 #include "server/config.hpp"
 #include "server/http/rate_limit.hpp"
@@ -53,6 +54,7 @@ struct UseCases {
   RequestService& requests;
   CatalogService& catalog;
   WebhookService& webhooks;
+  SettingsService& settings;
   StatusService& status;
   const IdCodec& ids;
 };
@@ -74,7 +76,7 @@ class Router {
 
  private:
   // Route handlers: routes_status.cpp, routes_requests.cpp, routes_catalog.cpp,
-  // routes_webhooks.cpp.
+  // routes_webhooks.cpp, routes_settings.cpp.
   void health(RouteContext& ctx);
   void register_request(RouteContext& ctx);
   void list_requests(RouteContext& ctx);
@@ -93,6 +95,8 @@ class Router {
   void rotate_webhook_secret(RouteContext& ctx);
   void list_deliveries(RouteContext& ctx);
   void resend_delivery(RouteContext& ctx);
+  void get_settings(RouteContext& ctx);
+  void update_settings(RouteContext& ctx);
 
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
                     const std::vector<std::string>& segments);

@@ -17,6 +17,9 @@ int64_t value(RequestStatus status) {
     case RequestStatus::waiting: return 0;
     case RequestStatus::notified: return 1;
     case RequestStatus::cancelled: return 2;
+    case RequestStatus::pending: return 3;
+    case RequestStatus::expired: return 4;
+    case RequestStatus::purchased: return 5;
   }
   unknown("request status", static_cast<int64_t>(status));
 }
@@ -26,6 +29,9 @@ RequestStatus request_status(int64_t value) {
     case 0: return RequestStatus::waiting;
     case 1: return RequestStatus::notified;
     case 2: return RequestStatus::cancelled;
+    case 3: return RequestStatus::pending;
+    case 4: return RequestStatus::expired;
+    case 5: return RequestStatus::purchased;
   }
   unknown("request status", value);
 }

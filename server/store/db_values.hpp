@@ -13,7 +13,7 @@
 
 namespace stockbell::server::db {
 
-/// waiting 0, notified 1, cancelled 2.
+/// waiting 0, notified 1, cancelled 2, pending 3, expired 4, purchased 5.
 int64_t value(RequestStatus status);
 RequestStatus request_status(int64_t value);
 

@@ -31,6 +31,7 @@
 #include "core/product.hpp"
 #include "core/query.hpp"
 #include "core/responses.hpp"
+#include "core/settings.hpp"
 #include "core/subscriber.hpp"
 #include "core/webhook.hpp"
 
@@ -114,6 +115,8 @@ class ReadTx {
   virtual std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) = 0;
   /// True if any live publishable key allows `origin` (CORS preflights carry no key).
   virtual bool origin_allowed_for_any_key(const std::string& origin) = 0;
+  /// The store's settings (the defaults until a PATCH saved some).
+  virtual StoreSettings store_settings(int64_t store_id) = 0;
 
   // ---- subscribers --------------------------------------------------------------------------
   virtual std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
@@ -168,6 +171,7 @@ class WriteTx : public ReadTx {
                              const std::vector<std::string>& origins, int64_t now) = 0;
   /// False if there is no such key or it was revoked already.
   virtual bool revoke_key(int64_t key_id, int64_t now) = 0;
+  virtual void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) = 0;
 
   // ---- subscribers --------------------------------------------------------------------------
   virtual int64_t insert_subscriber(int64_t store_id, const std::string& email,

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <stdexcept>
 
@@ -352,6 +353,154 @@ json store_snapshot(const Api& api) {
   return json{{"products", list_all(api, "/api/v1/products", "products")},
               {"requests", list_all(api, "/api/v1/back-in-stock", "requests")},
               {"events", feed_events(api)}};
+}
+
+// ---- the hostile request corpus ------------------------------------------------------------
+
+namespace {
+
+[[noreturn]] void corpus_error(const std::string& what) {
+  throw std::runtime_error("hostile corpus: " + what);
+}
+
+std::string from_hex(const std::string& hex) {
+  if (hex.size() % 2 != 0) corpus_error("odd number of hex digits in '" + hex + "'");
+  std::string bytes;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const std::string pair = hex.substr(i, 2);
+    if (pair.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      corpus_error("not hex: '" + hex + "'");
+    bytes += static_cast<char>(std::stoi(pair, nullptr, 16));
+  }
+  return bytes;
+}
+
+void require_only(const json& object, std::initializer_list<const char*> allowed,
+                  const std::string& where) {
+  for (const auto& [member, value] : object.items()) {
+    (void)value;
+    if (std::find_if(allowed.begin(), allowed.end(),
+                     [&](const char* a) { return member == a; }) == allowed.end())
+      corpus_error(where + ": unknown member '" + member + "'");
+  }
+}
+
+std::string string_member(const json& object, const char* member, const std::string& where) {
+  if (!object.contains(member) || !object[member].is_string())
+    corpus_error(where + ": '" + member + "' must be a string");
+  return object[member].get<std::string>();
+}
+
+// One part of a body: "text", {"hex"} or {"repeat", "times", "separator"?}.
+void append_part(std::string& out, const json& part) {
+  if (part.is_string()) {
+    out += part.get<std::string>();
+    return;
+  }
+  if (!part.is_object()) corpus_error("a body part must be a string or an object");
+  if (part.contains("hex")) {
+    require_only(part, {"hex"}, "a hex part");
+    out += from_hex(string_member(part, "hex", "a hex part"));
+    return;
+  }
+  require_only(part, {"repeat", "times", "separator"}, "a repeat part");
+  const std::string unit = string_member(part, "repeat", "a repeat part");
+  const std::string separator =
+      part.contains("separator") ? string_member(part, "separator", "a repeat part") : "";
+  if (!part.contains("times") || !part["times"].is_number_unsigned())
+    corpus_error("a repeat part needs 'times', a whole number >= 0");
+  const size_t times = part["times"].get<size_t>();
+  const size_t index_at = unit.find("{i}");
+  for (size_t i = 0; i < times; ++i) {
+    if (i > 0) out += separator;
+    if (index_at == std::string::npos) {
+      out += unit;
+    } else {
+      std::string item = unit;
+      for (size_t at = index_at; at != std::string::npos; at = item.find("{i}", at))
+        item.replace(at, 3, std::to_string(i));
+      out += item;
+    }
+    if (out.size() > 16 * 1024 * 1024) corpus_error("a body over 16 MiB");
+  }
+}
+
+}  // namespace
+
+std::string vector_body(const json& vector) {
+  if (vector.contains("body") && vector.contains("bodyHex"))
+    corpus_error("a vector has at most one of body and bodyHex");
+  if (vector.contains("bodyHex")) return from_hex(string_member(vector, "bodyHex", "bodyHex"));
+  if (!vector.contains("body")) return "";
+  const json& body = vector["body"];
+  if (body.is_string()) return body.get<std::string>();
+  if (!body.is_array()) corpus_error("'body' must be a string or an array of parts");
+  std::string out;
+  for (const json& part : body) append_part(out, part);
+  return out;
+}
+
+std::vector<HostileCase> load_hostile_cases(const std::string& path) {
+  const std::string text = read_file_bytes(path);
+  if (text.empty()) corpus_error("cannot read " + path);
+  const json file = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!file.is_array()) corpus_error(path + " is not a JSON array");
+  std::vector<HostileCase> cases;
+  for (const json& v : file) {
+    if (!v.is_object()) corpus_error("every case must be an object");
+    const std::string name = string_member(v, "name", "a case");
+    try {
+      require_only(v, {"name", "group", "method", "target", "headers", "key", "body", "bodyHex",
+                       "expect"},
+                   "the case");
+      HostileCase c;
+      c.name = name;
+      c.group = string_member(v, "group", "the case");
+      c.method = string_member(v, "method", "the case");
+      c.target = string_member(v, "target", "the case");
+      if (v.contains("headers")) {
+        if (!v["headers"].is_object()) corpus_error("'headers' must be an object");
+        for (const auto& [header, value] : v["headers"].items())
+          c.headers.emplace(header, string_member(v["headers"], header.c_str(), "'headers'"));
+      }
+      c.key = string_member(v, "key", "the case");
+      if (c.key != "secret" && c.key != "publishable" && c.key != "none")
+        corpus_error("'key' must be secret, publishable or none");
+      c.body = vector_body(v);
+
+      if (!v.contains("expect") || !v["expect"].is_object()) corpus_error("'expect' is missing");
+      const json& e = v["expect"];
+      require_only(e, {"status", "code", "field", "fieldCode", "details"}, "'expect'");
+      if (!e.contains("status") || !e["status"].is_number_integer())
+        corpus_error("'expect.status' must be a number");
+      c.status = e["status"].get<int>();
+      if (e.contains("code") && e["code"].is_string()) {
+        c.codes = {e["code"].get<std::string>()};
+      } else if (e.contains("code") && e["code"].is_array()) {
+        for (const json& code : e["code"]) {
+          if (!code.is_string()) corpus_error("'expect.code' must hold strings");
+          c.codes.push_back(code.get<std::string>());
+        }
+      }
+      if (c.codes.empty()) corpus_error("'expect.code' must be a code or a list of codes");
+      if (e.contains("field")) c.field = string_member(e, "field", "'expect'");
+      if (e.contains("fieldCode")) c.field_code = string_member(e, "fieldCode", "'expect'");
+      if (!c.field_code.empty() && c.field.empty())
+        corpus_error("'expect.fieldCode' needs 'expect.field'");
+      if (e.contains("details")) {
+        const json& d = e["details"];
+        require_only(d, {"count", "code"}, "'expect.details'");
+        if (!d.contains("count") || !d["count"].is_number_unsigned() || d["count"] == 0)
+          corpus_error("'expect.details.count' must be a number > 0");
+        c.detail_count = d["count"].get<size_t>();
+        c.detail_code = string_member(d, "code", "'expect.details'");
+      }
+      cases.push_back(std::move(c));
+    } catch (const std::runtime_error& error) {
+      throw std::runtime_error(std::string(error.what()) + " (case '" + name + "')");
+    }
+  }
+  return cases;
 }
 
 }  // namespace stockbell::testing::hostile

@@ -1,8 +1,9 @@
 #pragma once
 // Tools of the reliability and security suites (crash safety, hostile input, access, shutdown):
 // raw TCP connections that say what httplib's client refuses to say, a read-only look into the
-// SQLite file behind the API, a webhook receiver inside the test process, and whole-store
-// snapshots read through the API.
+// SQLite file behind the API, a webhook receiver inside the test process, whole-store
+// snapshots read through the API, and the hostile request corpus read from
+// tests/vectors/hostile_http.json.
 //
 //   RawConnection c("127.0.0.1", port);
 //   c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -144,5 +145,34 @@ json list_all(const Api& api, const std::string& path, const std::string& key,
 json feed_events(const Api& api, const std::string& type = {});
 /// What a store holds, as its secret key reads it: {"products", "requests", "events"}.
 json store_snapshot(const Api& api);
+
+// ---- the hostile request corpus (format: tests/vectors/README.md) ----------------------------
+
+/// One request of tests/vectors/hostile_http.json and the error answer it must get.
+struct HostileCase {
+  std::string name;
+  std::string group;   ///< a run of cases after which the store is checked, e.g. "wrong types"
+  std::string method;  ///< "POST"
+  std::string target;  ///< path + query as sent, e.g. "/api/v1/webhooks/{webhookId}"
+  httplib::Headers headers;  ///< exactly these (Content-Type included, when there is one)
+  std::string key;           ///< "secret", "publishable" or "none"
+  std::string body;          ///< the bytes, generators expanded
+  int status = 0;
+  std::vector<std::string> codes;  ///< the answer's `code` is one of these
+  std::string field;               ///< when set, `details` names this field...
+  std::string field_code;          ///< ...with this code, when set
+  size_t detail_count = 0;         ///< when set, exactly this many details...
+  std::string detail_code;         ///< ...each with this code
+};
+
+/// The bytes of a vector's body: `"body": "text"`, `"body": [part, ...]` with a part a string,
+/// `{"hex": "c0af"}` or `{"repeat": "\"k{i}\":0", "times": 3, "separator": ","}` (→
+/// `"k0":0,"k1":0,"k2":0`), or `"bodyHex": "7b7d"`; no body at all is "". Throws
+/// std::runtime_error when the spec is malformed.
+std::string vector_body(const json& vector);
+
+/// Every case of a hostile corpus file, in file order. Throws std::runtime_error, naming the
+/// case, when the file is not a valid corpus (unknown members too: a typo must not drop a check).
+std::vector<HostileCase> load_hostile_cases(const std::string& path);
 
 }  // namespace stockbell::testing::hostile

@@ -25,8 +25,8 @@ namespace stockbell::testing {
     REQUIRE(sb_r_.status == (expected));                                             \
   } while (0)
 
-/// The SPEC §4 envelope: the status, `Content-Type: application/json`, success false, a message
-/// and the code.
+/// The error envelope of README: API / Errors: the status, `Content-Type: application/json`,
+/// success false, a message and the code.
 #define CHECK_ERROR(response, status, code) \
   ::stockbell::testing::check_error_envelope((response), (status), (code), __FILE__, __LINE__)
 

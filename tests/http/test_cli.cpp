@@ -1,5 +1,5 @@
-// The command line (SPEC §2): help, version, usage errors, `keys create`, and `serve`
-// configured from flags and STOCKBELL_* environment variables.
+// The command line (README: Keys; README: Configuration): help, version, usage errors, `keys
+// create|list|revoke`, and `serve` configured from flags and STOCKBELL_* environment variables.
 
 #include <openssl/sha.h>
 
@@ -162,6 +162,8 @@ HttpResponse preflight(const Api& anonymous, const char* origin) {
 }  // namespace
 
 TEST_CASE("keys list shows every key but never the key; keys revoke stops a key in a running server") {
+  // Shared by every subcase: shop A's secret key (id 1) and publishable key (id 2, two origins),
+  // shop B's secret key (id 3).
   TempDir dir;
   const std::string db = dir.file("stockbell.db");
   const std::string a_secret = create_key(db, "shop-a", "secret");
@@ -171,86 +173,97 @@ TEST_CASE("keys list shows every key but never the key; keys revoke stops a key 
   REQUIRE(a_pk.status == 0);
   const std::string a_publishable = a_pk.out.substr(0, a_pk.out.size() - 1);
   const std::string b_secret = create_key(db, "shop-b", "secret");
+  const auto revoke_a_keys = [&] {
+    for (const char* id : {"1", "2"}) {
+      const RunResult revoke = run_stockbell({"keys", "revoke", "--db", db, "--id", id});
+      REQUIRE(revoke.status == 0);
+      CHECK(revoke.out == std::string("revoked key ") + id + "\n");
+    }
+  };
 
-  const RunResult all = run_stockbell({"keys", "list", "--db", db});
-  REQUIRE(all.status == 0);
-  CHECK(all.err.empty());
-  std::vector<std::string> lines = lines_of(all.out);
-  REQUIRE(lines.size() == 4);
-  CHECK(matches(lines[0], "ID +STORE +KIND +CREATED +REVOKED +FINGERPRINT +ORIGINS"));
-  CHECK(matches(lines[1], key_line(1, "shop-a", "secret", false, a_secret, "-").c_str()));
-  CHECK(matches(lines[2], key_line(2, "shop-a", "publishable", false, a_publishable,
-                                   "https://a.example,https://b.example")
-                              .c_str()));
-  CHECK(matches(lines[3], key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
-  for (const std::string& key : {a_secret, a_publishable, b_secret})
-    CHECK(all.out.find(key.substr(3)) == std::string::npos);
+  SUBCASE("keys list: every key, by store, never the key itself") {
+    const RunResult all = run_stockbell({"keys", "list", "--db", db});
+    REQUIRE(all.status == 0);
+    CHECK(all.err.empty());
+    const std::vector<std::string> lines = lines_of(all.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(matches(lines[0], "ID +STORE +KIND +CREATED +REVOKED +FINGERPRINT +ORIGINS"));
+    CHECK(matches(lines[1], key_line(1, "shop-a", "secret", false, a_secret, "-").c_str()));
+    CHECK(matches(lines[2], key_line(2, "shop-a", "publishable", false, a_publishable,
+                                     "https://a.example,https://b.example")
+                                .c_str()));
+    CHECK(matches(lines[3], key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
+    for (const std::string& key : {a_secret, a_publishable, b_secret})
+      CHECK(all.out.find(key.substr(3)) == std::string::npos);
 
-  const RunResult only_b = run_stockbell({"keys", "list"}, {{"STOCKBELL_DB", db}, {"STOCKBELL_STORE", "shop-b"}});
-  REQUIRE(only_b.status == 0);
-  CHECK(lines_of(only_b.out).size() == 2);
-  CHECK(matches(lines_of(only_b.out)[1],
-                key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
-
-  ServerProcess server(db);
-  const Api a(server.host(), server.port(), a_secret);
-  const Api pk(server.host(), server.port(), a_publishable);
-  const Api b(server.host(), server.port(), b_secret);
-  const Api anonymous(server.host(), server.port());
-  const json body = request_body("P", std::nullopt, "a@example.com");
-  // Both of shop A's keys work and are now in the server's key cache.
-  CHECK_STATUS(a.get("/api/v1/products"), 200);
-  CHECK_STATUS(pk.register_request(body, {{"Origin", "https://a.example"}}), 200);
-  CHECK(preflight(anonymous, "https://a.example").status / 100 == 2);
-
-  for (const char* id : {"1", "2"}) {
-    const RunResult revoke = run_stockbell({"keys", "revoke", "--db", db, "--id", id});
-    REQUIRE(revoke.status == 0);
-    CHECK(revoke.out == std::string("revoked key ") + id + "\n");
+    const RunResult only_b =
+        run_stockbell({"keys", "list"}, {{"STOCKBELL_DB", db}, {"STOCKBELL_STORE", "shop-b"}});
+    REQUIRE(only_b.status == 0);
+    CHECK(lines_of(only_b.out).size() == 2);
+    CHECK(matches(lines_of(only_b.out)[1],
+                  key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
   }
-  // The running server stops accepting them once their cache entries expire (5 s).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline &&
-         (a.get("/api/v1/products").status == 200 ||
-          pk.register_request(body, {{"Origin", "https://a.example"}}).status == 200))
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  CHECK_ERROR(a.get("/api/v1/products"), 401, "unauthorized");
-  CHECK_ERROR(pk.register_request(body, {{"Origin", "https://a.example"}}), 401, "unauthorized");
-  // A revoked key's origins are no longer offered CORS.
-  const HttpResponse pre = preflight(anonymous, "https://a.example");
-  CHECK(pre.status >= 400);
-  CHECK_FALSE(pre.has_header("Access-Control-Allow-Origin"));
-  CHECK_STATUS(b.get("/api/v1/products"), 200);  // other keys are untouched
-  CHECK(server.stop() == 0);
 
-  const RunResult again = run_stockbell({"keys", "revoke", "--db", db, "--id", "1"});
-  CHECK(again.status == 1);
-  CHECK(again.err.find("no live key with id 1") != std::string::npos);
-  CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "9"}).status == 1);
-  // Revoked keys stay listed, with their time; ids are never given to a new key.
-  const std::string c_secret = create_key(db, "shop-a", "secret");
-  lines = lines_of(run_stockbell({"keys", "list", "--db", db}).out);
-  REQUIRE(lines.size() == 5);
-  CHECK(matches(lines[1], key_line(1, "shop-a", "secret", true, a_secret, "-").c_str()));
-  CHECK(matches(lines[2], key_line(2, "shop-a", "publishable", true, a_publishable,
-                                   "https://a.example,https://b.example")
-                              .c_str()));
-  CHECK(matches(lines[3], key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
-  CHECK(matches(lines[4], key_line(4, "shop-a", "secret", false, c_secret, "-").c_str()));
-  // Not even the newest id: revoked, it still holds its number.
-  REQUIRE(run_stockbell({"keys", "revoke", "--db", db, "--id", "4"}).status == 0);
-  const std::string d_secret = create_key(db, "shop-a", "secret");
-  lines = lines_of(run_stockbell({"keys", "list", "--db", db, "--store", "shop-a"}).out);
-  REQUIRE(lines.size() == 5);
-  CHECK(matches(lines[3], key_line(4, "shop-a", "secret", true, c_secret, "-").c_str()));
-  CHECK(matches(lines[4], key_line(5, "shop-a", "secret", false, d_secret, "-").c_str()));
+  SUBCASE("keys revoke stops a key in a running server within the cache time") {
+    ServerProcess server(db);
+    const Api a(server.host(), server.port(), a_secret);
+    const Api pk(server.host(), server.port(), a_publishable);
+    const Api b(server.host(), server.port(), b_secret);
+    const Api anonymous(server.host(), server.port());
+    const json body = request_body("P", std::nullopt, "a@example.com");
+    // Both of shop A's keys work and are now in the server's key cache.
+    CHECK_STATUS(a.get("/api/v1/products"), 200);
+    CHECK_STATUS(pk.register_request(body, {{"Origin", "https://a.example"}}), 200);
+    CHECK(preflight(anonymous, "https://a.example").status / 100 == 2);
 
-  // A mistyped database path is an error, not a new empty database.
-  const RunResult typo =
-      run_stockbell({"keys", "revoke", "--db", dir.file("typo.db"), "--id", "1"});
-  CHECK(typo.status == 1);
-  CHECK(typo.err.find("no database at") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(dir.file("typo.db")));
+    revoke_a_keys();
+    // The running server stops accepting them once their cache entries expire (5 s).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline &&
+           (a.get("/api/v1/products").status == 200 ||
+            pk.register_request(body, {{"Origin", "https://a.example"}}).status == 200))
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    CHECK_ERROR(a.get("/api/v1/products"), 401, "unauthorized");
+    CHECK_ERROR(pk.register_request(body, {{"Origin", "https://a.example"}}), 401, "unauthorized");
+    // A revoked key's origins are no longer offered CORS.
+    const HttpResponse pre = preflight(anonymous, "https://a.example");
+    CHECK(pre.status >= 400);
+    CHECK_FALSE(pre.has_header("Access-Control-Allow-Origin"));
+    CHECK_STATUS(b.get("/api/v1/products"), 200);  // other keys are untouched
+    CHECK(server.stop() == 0);
+  }
+
+  SUBCASE("revoked keys stay listed with their time; ids are never given to a new key") {
+    revoke_a_keys();
+    const RunResult again = run_stockbell({"keys", "revoke", "--db", db, "--id", "1"});
+    CHECK(again.status == 1);
+    CHECK(again.err.find("no live key with id 1") != std::string::npos);
+    CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "9"}).status == 1);
+    const std::string c_secret = create_key(db, "shop-a", "secret");
+    std::vector<std::string> lines = lines_of(run_stockbell({"keys", "list", "--db", db}).out);
+    REQUIRE(lines.size() == 5);
+    CHECK(matches(lines[1], key_line(1, "shop-a", "secret", true, a_secret, "-").c_str()));
+    CHECK(matches(lines[2], key_line(2, "shop-a", "publishable", true, a_publishable,
+                                     "https://a.example,https://b.example")
+                                .c_str()));
+    CHECK(matches(lines[3], key_line(3, "shop-b", "secret", false, b_secret, "-").c_str()));
+    CHECK(matches(lines[4], key_line(4, "shop-a", "secret", false, c_secret, "-").c_str()));
+    // Not even the newest id: revoked, it still holds its number.
+    REQUIRE(run_stockbell({"keys", "revoke", "--db", db, "--id", "4"}).status == 0);
+    const std::string d_secret = create_key(db, "shop-a", "secret");
+    lines = lines_of(run_stockbell({"keys", "list", "--db", db, "--store", "shop-a"}).out);
+    REQUIRE(lines.size() == 5);
+    CHECK(matches(lines[3], key_line(4, "shop-a", "secret", true, c_secret, "-").c_str()));
+    CHECK(matches(lines[4], key_line(5, "shop-a", "secret", false, d_secret, "-").c_str()));
+  }
+
+  SUBCASE("a mistyped database path is an error, not a new empty database") {
+    const RunResult typo =
+        run_stockbell({"keys", "revoke", "--db", dir.file("typo.db"), "--id", "1"});
+    CHECK(typo.status == 1);
+    CHECK(typo.err.find("no database at") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("typo.db")));
+  }
 }
 
 TEST_CASE("keys create reads STOCKBELL_DB, STOCKBELL_STORE, STOCKBELL_KIND and STOCKBELL_ORIGINS") {
@@ -380,11 +393,30 @@ int64_t user_version(const std::string& db_path) {
 
 }  // namespace
 
-// Turns a database this build wrote back into what an earlier release wrote: version 3 had
-// partial indexes `WHERE status = 0` (migration 4 replaced them), version 2 also had no
-// revoked_at column.
+// Turns a database this build wrote back into what an earlier release wrote: version 3 had the
+// first requests table (CHECK status IN (0, 1, 2)), no store settings (migration 5) and partial
+// indexes `WHERE status = 0` (migration 4 replaced them); version 2 also had no revoked_at.
 void downgrade(const std::string& db, int64_t version) {
   stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
+  old.exec(
+      "PRAGMA foreign_keys = OFF;"
+      "DROP TABLE store_settings;"
+      "CREATE TABLE requests_v1 (id INTEGER PRIMARY KEY,"
+      " target_id INTEGER NOT NULL REFERENCES targets(id),"
+      " subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),"
+      " status INTEGER NOT NULL CHECK (status IN (0, 1, 2)), product_title TEXT,"
+      " variant_title TEXT, created_at INTEGER NOT NULL, notified_at INTEGER,"
+      " cancelled_at INTEGER);"
+      "INSERT INTO requests_v1 SELECT id, target_id, subscriber_id, status, product_title,"
+      " variant_title, created_at, notified_at, cancelled_at FROM requests;"
+      "DROP TABLE requests;"
+      "ALTER TABLE requests_v1 RENAME TO requests;"
+      "CREATE UNIQUE INDEX requests_one_waiting"
+      " ON requests(target_id, (CASE WHEN status = 0 THEN subscriber_id END));"
+      "CREATE INDEX requests_by_target ON requests(target_id, status);"
+      "CREATE INDEX requests_by_subscriber ON requests(subscriber_id, target_id, status);"
+      "PRAGMA user_version = 4");
+  if (version >= 4) return;
   old.exec(
       "DROP INDEX requests_one_waiting;"
       "CREATE UNIQUE INDEX requests_one_waiting ON requests(target_id, subscriber_id)"
@@ -394,17 +426,18 @@ void downgrade(const std::string& db, int64_t version) {
       "DROP INDEX deliveries_due;"
       "CREATE INDEX deliveries_due ON deliveries(webhook_id, next_attempt_at) WHERE status = 0;"
       "PRAGMA user_version = 3");
-  if (version == 2) old.exec("ALTER TABLE api_keys DROP COLUMN revoked_at; PRAGMA user_version = 2");
+  if (version >= 3) return;
+  old.exec("ALTER TABLE api_keys DROP COLUMN revoked_at; PRAGMA user_version = 2");
 }
 
 TEST_CASE("databases of earlier schemas are migrated at start, their data kept") {
-  for (const int64_t version : {int64_t{2}, int64_t{3}}) {
+  for (const int64_t version : {int64_t{2}, int64_t{3}, int64_t{4}}) {
     CAPTURE(version);
     TempDir dir;
     const std::string db = dir.file("stockbell.db");
     const std::string key = create_key(db, "shop", "secret");
     const int64_t current = user_version(db);
-    REQUIRE(current == 4);
+    REQUIRE(current == 5);
     {
       // A waiting request, written by this build, before going back in time.
       ServerProcess server(db);

@@ -1,7 +1,7 @@
-// Access control on every route of the API (SPEC §3): store isolation, publishable keys, CORS,
-// and where keys must never appear after `keys create` printed them once. The route list below
-// is checked against the route table in server/http_api.cpp, so a new route can't slip by
-// untested.
+// Access control on every route of the API (README: Keys; README: Guarantees / Access): store
+// isolation, publishable keys, CORS, and where keys must never appear after `keys create` printed
+// them once. The route list below is checked against the route table in server/http/router.cpp,
+// so a new route can't slip by untested.
 //
 // Constant-time key comparison is not something a test can see from outside without timing,
 // and timing over loopback is too noisy to assert on: it is NOT measured here (a documented
@@ -55,6 +55,8 @@ const RouteSpec kRoutes[] = {
     {"POST", "/api/v1/webhooks/{}/rotate-secret", Access::secret},
     {"GET", "/api/v1/webhooks/{}/deliveries", Access::secret},
     {"POST", "/api/v1/webhooks/{}/deliveries/{}/retry", Access::secret},
+    {"GET", "/api/v1/settings", Access::secret},
+    {"PATCH", "/api/v1/settings", Access::secret},
 };
 
 /// Store A's data: the ids another store's key is tried with, and the texts that must never
@@ -78,6 +80,9 @@ StoreA seed_store_a(const Api& a) {
   const HttpResponse hook = a.post("/api/v1/webhooks", {{"url", "http://127.0.0.1:9/a-hook-secret"},
                                                         {"description", "A's private hook"}});
   REQUIRE_STATUS(hook, 200);
+  REQUIRE_STATUS(a.send("PATCH", "/api/v1/settings", R"({"storeName":"Alpha private store"})", {},
+                        "application/json"),
+                 200);
   s.webhook = hook.json()["webhook"]["id"];
   s.webhook_secret = hook.json()["webhook"]["secret"];
   REQUIRE_STATUS(a.upsert(json::array(
@@ -113,6 +118,7 @@ StoreA seed_store_a(const Api& a) {
   s.markers = {s.product_public_id,  s.waiting_request, s.notified_request,  s.webhook,
                s.webhook_secret,     s.delivery,        "a1@a-shop.example", "a2@a-shop.example",
                "Alpha secret title", "Alpha M",         "a-hook-secret",     "A's private hook"};
+  s.markers.push_back("Alpha private store");
   s.markers.insert(s.markers.end(), s.subscribers.begin(), s.subscribers.end());
   s.markers.insert(s.markers.end(), s.events.begin(), s.events.end());
   return s;
@@ -124,6 +130,9 @@ json store_state(const Api& api) {
   const HttpResponse hooks = api.get("/api/v1/webhooks");
   REQUIRE_STATUS(hooks, 200);
   state["webhooks"] = hooks.json()["webhooks"];
+  const HttpResponse settings = api.get("/api/v1/settings");
+  REQUIRE_STATUS(settings, 200);
+  state["settings"] = settings.json()["settings"];
   // Which deliveries exist (their attempts go on in the background: not compared).
   for (const json& hook : state["webhooks"]) {
     json& ids = state["deliveries"][hook["id"].get<std::string>()];
@@ -164,6 +173,7 @@ std::string body_for(const RouteSpec& route) {
     return json{{"products", json::array({{{"productId", "SKU-A"}, {"title", "B's own"}}})}}.dump();
   if (pattern == "/api/v1/webhooks" && method == "POST")
     return json{{"url", "https://hooks.b-shop.example/in"}}.dump();
+  if (pattern == "/api/v1/settings") return json{{"storeName", "B was here"}}.dump();
   if (method == "PATCH") return json{{"description", "B was here"}}.dump();
   return "";
 }

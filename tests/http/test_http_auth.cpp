@@ -1,4 +1,4 @@
-// Keys, auth, CORS and store isolation (SPEC §3).
+// Keys, auth, CORS and store isolation (README: Keys).
 
 #include "http_checks.hpp"
 

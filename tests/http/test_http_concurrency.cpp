@@ -1,5 +1,6 @@
-// Races over HTTP (SPEC §6 "never twice for one request, also under concurrent upserts"):
-// many clients at once against one real server.
+// Races over HTTP (README: Guarantees: "Exactly one notification per request"; README: API /
+// Upsert products: "Never twice, also when upserts race"): many clients at once against one real
+// server.
 
 #include <atomic>
 #include <condition_variable>

@@ -1,5 +1,6 @@
-// "A 200 means the request is durably stored" (SPEC §5) and clean shutdown (SPEC §2), checked
-// by stopping or killing the real server and starting it again on the same database file.
+// "A 200 to a write means the change is committed and synced to disk" (README: Guarantees) and
+// clean shutdown (README: Configuration), checked by stopping or killing the real server and
+// starting it again on the same database file.
 
 #include <atomic>
 #include <mutex>

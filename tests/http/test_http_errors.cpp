@@ -1,5 +1,5 @@
-// The error envelope of SPEC §4 for every transport-level failure: invalid JSON, unknown
-// routes, wrong methods, oversized bodies, wrong media types; and the /v1 alias.
+// The error envelope of README: API / Errors for every transport-level failure: invalid JSON,
+// unknown routes, wrong methods, oversized bodies, wrong media types; and the /v1 alias.
 
 #include <algorithm>
 
@@ -82,8 +82,8 @@ TEST_CASE("unknown paths outside the API are 404 not_found") {
   }
 }
 
-// SPEC §4 "404 unknown route": a path that names nothing is not found for every method. The
-// server answers 405 (Allow: GET, HEAD) to POST/DELETE on any non-API path, existing or not.
+// README: API / Errors (`not_found` 404): a path that names nothing is not found for every method.
+// The server answers 405 (Allow: GET, HEAD) to POST/DELETE on any non-API path, existing or not.
 TEST_CASE("POST or DELETE to a path that does not exist is 404, not 405") {
   TestServer s;
   const Api api = s.api();
@@ -210,9 +210,9 @@ TEST_CASE("a body that is not declared as JSON is 415") {
   CHECK_STATUS(api.post_raw("/api/v1/products", upsert, "Application/JSON"), 200);
 }
 
-// SPEC §4: a wrong Content-Type is 415. httplib parses multipart/form-data bodies itself before
-// the route runs, and a JSON body declared as multipart is answered 400 "Malformed HTTP request."
-// with code invalid_json.
+// README: API / Errors: a wrong Content-Type is 415 `unsupported_media_type`. httplib parses
+// multipart/form-data bodies itself before the route runs, and a JSON body declared as multipart
+// is answered 400 "Malformed HTTP request." with code invalid_json.
 TEST_CASE("a JSON body declared as multipart/form-data is 415") {
   TestServer s;
   const Api api = s.api();

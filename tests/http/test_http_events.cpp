@@ -1,4 +1,4 @@
-// The event feed (SPEC §7): GET /api/v1/events?type=&after=&limit=.
+// The event feed (README: API / Requests and events): GET /api/v1/events?type=&after=&limit=.
 
 #include <set>
 

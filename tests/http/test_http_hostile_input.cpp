@@ -1,21 +1,33 @@
 // Hostile input: malformed, oversized, mis-declared and plainly malicious requests against the
-// real server. For each one, where an HTTP answer is possible, a clean 4xx in the SPEC §4
-// envelope (Content-Type application/json, `success: false`, a code); for raw bytes that are not
-// HTTP, a 400 or a closed connection; never a crash (GET /healthz after every batch), and the
-// stored data unchanged (the products, requests, events and webhooks read before and after every
-// batch are identical). The corpus is generated below; its size is checked (>= 100).
+// real server. For each one, where an HTTP answer is possible, a clean 4xx in the error envelope
+// of README: API / Errors (Content-Type application/json, `success: false`, a code); for raw
+// bytes that are not HTTP, a 400 or a closed connection; never a crash (GET /healthz after every
+// group), and the stored data unchanged (the products, requests, events and webhooks read before
+// and after every group are identical).
 //
-// Where the limits are enforced (cpp-httplib 0.11.4 under server/http_server.cpp, and this
+// The plain requests (a method, a target, headers and a body) are data: tests/vectors/
+// hostile_http.json, run by the first test case below; its size is checked (>= 300). What stays
+// here in C++ is what that format cannot say:
+//   - bytes that are not HTTP, broken or ambiguous framing (chunked, Content-Length mismatches,
+//     HTTP/1.0, pipelining) and methods httplib's client would not send as given: they need a raw
+//     socket, and their right answer is "any 4xx, or a closed connection";
+//   - waiting, slow senders and huge heads: they are about timing and the read timeout;
+//   - stored data that must come back intact (SQL- and script-looking text), response headers
+//     that must not be forged (CR/LF) and the request log: the checks are not an error answer.
+//
+// Where the limits are enforced (cpp-httplib 0.11.4 under server/http/transport.cpp, and this
 // server's own checks), as these tests measure them:
 //   - request line over 8192 bytes ........ httplib: 414, enveloped by the error handler
 //   - one header line of 8192 bytes or more  httplib: 400
-//   - number of header lines / head size ... not limited (see "absurd header counts")
+//   - more than 100 header lines ........... the pre-routing handler (see "absurd header counts")
 //   - Content-Length over 1 MiB ............ httplib (set_payload_max_length): 413 once the
 //                                            declared bytes are read and dropped, or the read
 //                                            times out
 //   - chunked body over 1 MiB .............. httplib: 413 while reading
 //   - body over 64 KiB (back-in-stock), over 16 KiB (webhooks): the route (accept_json_body): 413
-//   - application/x-www-form-urlencoded over 8192 bytes: httplib: 413 (should be 415, see below)
+//   - application/x-www-form-urlencoded of any size: relabelled before httplib parses it, so the
+//     route answers 415 (httplib alone says 413 over 8192 bytes; the corpus group
+//     "form-encoded bodies over 8 KiB")
 //   - JSON depth 20, duplicate keys, invalid UTF-8, unpaired surrogates: core/json.cpp: 400
 //     invalid_json; numbers out of range, control characters, lengths: core's field readers: 400
 //     validation_failed with every problem (at most 1000) by field path
@@ -23,7 +35,9 @@
 //                                            (see "a slow sender")
 //   - keep-alive idle timeout 5 s .......... httplib
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <thread>
@@ -39,6 +53,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const char* kShop = "https://shop.example";
+const char* kRequestRoute = "/api/v1/back-in-stock";
+const char* kUpsertRoute = "/api/v1/products";
 
 /// A string literal with its embedded NUL bytes: raw("a\0b") has 3 bytes.
 template <size_t N>
@@ -94,545 +110,24 @@ void check_alive_and_unchanged(const Api& api, json& before, const std::string& 
   before = std::move(after);
 }
 
-// ---- the corpus ---------------------------------------------------------------------------
+// ---- the corpus: tests/vectors/hostile_http.json -------------------------------------------
 
-struct Case {
-  std::string name;
-  std::string method;
-  std::string target;
-  std::string body;
-  std::optional<std::string> content_type;
-  int status;
-  std::vector<std::string> codes;  ///< any of these
-  std::string field;               ///< when set, `details` must name this field
-  std::string field_code;          ///< when set, with this code
-  size_t details = 0;              ///< when set, exactly this many details...
-  std::string details_code;        ///< ...each with this code
-};
-
-struct Batch {
-  std::string name;
-  std::vector<Case> cases;
-};
-
-const char* kRequestRoute = "/api/v1/back-in-stock";
-const char* kUpsertRoute = "/api/v1/products";
-
-// Valid bodies with every field set; the corpus breaks one thing at a time. Were one of them
-// accepted, the store would change (SKU-1-M's push would notify, new subscribers would appear).
-const json kRequest = json::parse(R"({
-  "productId": "SKU-1", "variantId": "SKU-1-L", "productTitle": "Shirt", "variantTitle": "L",
-  "customer": {"email": "new@example.com", "externalId": "x-1", "firstName": "Ann",
-               "lastName": "Lee", "attributes": {"tier": "gold"}}})");
-const json kUpsert = json::parse(R"({"products": [{
-  "productId": "SKU-1", "title": "Shirt", "description": "Linen", "imageUrl": "https://img.example/1.png",
-  "url": "https://shop.example/p/1", "priceCents": 1000, "compareAtPriceCents": 1200,
-  "currency": "USD", "inStock": true,
-  "variants": [{"variantId": "SKU-1-L", "title": "L", "sku": "S1L", "priceCents": 1000,
-                "compareAtPriceCents": 1200, "imageUrl": "https://img.example/l.png",
-                "inStock": true, "inventoryQuantity": 3,
-                "options": [{"name": "Size", "value": "L"}]}]}]})");
-
-// "/products/0/variants/0/title" → "products[0].variants[0].title"
-std::string field_of(const std::string& pointer) {
-  std::string field;
-  size_t start = 1;
-  while (start <= pointer.size()) {
-    size_t end = pointer.find('/', start);
-    if (end == std::string::npos) end = pointer.size();
-    const std::string part = pointer.substr(start, end - start);
-    if (!part.empty() && part.find_first_not_of("0123456789") == std::string::npos)
-      field += "[" + part + "]";
-    else
-      field += (field.empty() ? "" : ".") + part;
-    start = end + 1;
-  }
-  return field;
+// Every hostile request that is a plain HTTP request (method, target, headers, body) is a case
+// of tests/vectors/hostile_http.json (the format: tests/vectors/README.md); its bodies also seed
+// the fuzzers (tests/fuzz/CMakeLists.txt). Found from this file: the http test executable has
+// no data path of its own.
+std::string corpus_path() {
+  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "vectors" /
+          "hostile_http.json")
+      .string();
 }
 
-std::string with(const json& base, const std::string& pointer, const json& value) {
-  json copy = base;
-  copy[json::json_pointer(pointer)] = value;
-  return copy.dump();
-}
-
-// `base` as text with the JSON text of the value at `pointer` replaced by `raw` (bytes no JSON
-// library would write: invalid UTF-8, NUL, numbers out of double range).
-std::string with_raw(const json& base, const std::string& pointer, const std::string& raw) {
-  const std::string marker = "\"@@HOSTILE@@\"";
-  std::string text = with(base, pointer, "@@HOSTILE@@");
-  text.replace(text.find(marker), marker.size(), raw);
-  return text;
-}
-
-Case post(std::string name, const std::string& route, std::string body, int status,
-          std::vector<std::string> codes, std::string field = {}, std::string field_code = {}) {
-  return Case{std::move(name),
-              "POST",
-              route,
-              std::move(body),
-              "application/json",
-              status,
-              std::move(codes),
-              std::move(field),
-              std::move(field_code),
-              0,
-              ""};
-}
-
-Case invalid_json(std::string name, const std::string& route, std::string body) {
-  return post(std::move(name), route, std::move(body), 400, {"invalid_json"});
-}
-
-Case invalid_field(std::string name, const std::string& route, std::string body,
-                   const std::string& pointer, std::string field_code = {}) {
-  return post(std::move(name), route, std::move(body), 400, {"validation_failed"},
-              field_of(pointer), std::move(field_code));
-}
-
-std::string nested(int depth, const std::string& open, const std::string& inner,
-                   const std::string& close) {
-  std::string text;
-  for (int i = 0; i < depth; ++i) text += open;
-  text += inner;
-  for (int i = 0; i < depth; ++i) text += close;
-  return text;
-}
-
-std::vector<Batch> build_corpus(const std::string& webhook_id) {
-  std::vector<Batch> corpus;
-
-  {  // Truncated JSON: a valid body cut short at several places.
-    Batch b{"truncated JSON", {}};
-    for (const auto& [route, base] :
-         {std::pair<std::string, json>{kRequestRoute, kRequest}, {kUpsertRoute, kUpsert}}) {
-      const std::string text = base.dump();
-      for (size_t cut : {size_t{1}, size_t{2}, text.size() / 4, text.size() / 2, text.size() - 2,
-                         text.size() - 1})
-        b.cases.push_back(
-            invalid_json(route + " cut at " + std::to_string(cut), route, text.substr(0, cut)));
-    }
-    b.cases.push_back(invalid_json("a lone quote", kRequestRoute, "\""));
-    b.cases.push_back(
-        invalid_json("an unterminated string", kRequestRoute, R"({"productId":"SKU)"));
-    b.cases.push_back(invalid_json("a trailing comma", kRequestRoute, R"({"productId":"a",})"));
-    b.cases.push_back(invalid_json("single quotes", kRequestRoute, "{'productId':'a'}"));
-    b.cases.push_back(invalid_json("a comment", kUpsertRoute, "/* x */ {\"products\":[]}"));
-    b.cases.push_back(invalid_json("two documents", kUpsertRoute, "{}{}"));
-    b.cases.push_back(invalid_json("NaN", kUpsertRoute, R"({"products":[{"priceCents":NaN}]})"));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Wrong types in every field of both bodies.
-    Batch b{"wrong types", {}};
-    const std::vector<json> not_strings = {42, true, json::array(), json::object(), 1.5};
-    for (const char* p :
-         {"/productId", "/variantId", "/productTitle", "/variantTitle", "/customer/email",
-          "/customer/externalId", "/customer/firstName", "/customer/lastName"})
-      for (const json& v : not_strings)
-        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kRequestRoute,
-                                        with(kRequest, p, v), p, "invalid_type"));
-    for (const json& v : {json("x"), json(42), json::array(), json(true)}) {
-      b.cases.push_back(invalid_field("/customer = " + v.dump(), kRequestRoute,
-                                      with(kRequest, "/customer", v), "/customer", "invalid_type"));
-      b.cases.push_back(invalid_field("/customer/attributes = " + v.dump(), kRequestRoute,
-                                      with(kRequest, "/customer/attributes", v),
-                                      "/customer/attributes", "invalid_type"));
-    }
-    b.cases.push_back(invalid_field("attribute value an object", kRequestRoute,
-                                    with(kRequest, "/customer/attributes/tier", {{"a", 1}}),
-                                    "/customer/attributes/tier", "invalid_attribute_value"));
-    b.cases.push_back(invalid_field("attribute value an array", kRequestRoute,
-                                    with(kRequest, "/customer/attributes/tier", {1}),
-                                    "/customer/attributes/tier", "invalid_attribute_value"));
-    b.cases.push_back(
-        post("the whole request an array", kRequestRoute, "[]", 400, {"validation_failed"}));
-    b.cases.push_back(post("the whole upsert a string", kUpsertRoute, "\"products\"", 400,
-                           {"validation_failed"}));
-
-    for (const json& v : {json("x"), json(42), json::object(), json(true)})
-      b.cases.push_back(invalid_field("/products = " + v.dump(), kUpsertRoute,
-                                      with(kUpsert, "/products", v), "/products", "invalid_type"));
-    for (const json& v : {json("x"), json(42), json::array()})
-      b.cases.push_back(invalid_field("/products/0 = " + v.dump(), kUpsertRoute,
-                                      with(kUpsert, "/products/0", v), "/products/0",
-                                      "invalid_type"));
-    for (const char* p :
-         {"/products/0/productId", "/products/0/title", "/products/0/description",
-          "/products/0/imageUrl", "/products/0/url", "/products/0/currency",
-          "/products/0/variants/0/variantId", "/products/0/variants/0/title",
-          "/products/0/variants/0/sku", "/products/0/variants/0/imageUrl",
-          "/products/0/variants/0/options/0/name", "/products/0/variants/0/options/0/value"})
-      for (const json& v : {json(42), json(false), json::array()})
-        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kUpsertRoute,
-                                        with(kUpsert, p, v), p, "invalid_type"));
-    for (const char* p :
-         {"/products/0/priceCents", "/products/0/compareAtPriceCents",
-          "/products/0/variants/0/priceCents", "/products/0/variants/0/inventoryQuantity"})
-      for (const json& v : {json("12"), json(true), json::object()})
-        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kUpsertRoute,
-                                        with(kUpsert, p, v), p, "invalid_type"));
-    for (const char* p : {"/products/0/inStock", "/products/0/variants/0/inStock"})
-      for (const json& v : {json("true"), json(1), json::array()})
-        b.cases.push_back(invalid_field(std::string(p) + " = " + v.dump(), kUpsertRoute,
-                                        with(kUpsert, p, v), p, "invalid_type"));
-    for (const json& v : {json("x"), json(42), json::object()}) {
-      b.cases.push_back(invalid_field("/products/0/variants = " + v.dump(), kUpsertRoute,
-                                      with(kUpsert, "/products/0/variants", v),
-                                      "/products/0/variants", "invalid_type"));
-      b.cases.push_back(invalid_field("/products/0/variants/0/options = " + v.dump(), kUpsertRoute,
-                                      with(kUpsert, "/products/0/variants/0/options", v),
-                                      "/products/0/variants/0/options", "invalid_type"));
-    }
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Numbers no field should take.
-    Batch b{"huge and odd numbers", {}};
-    for (const char* n : {"1e400", "-1e400", "99999999999999999999", "-0", "1e-400", "0.0"})
-      b.cases.push_back(post(std::string("productId = ") + n, kRequestRoute,
-                             with_raw(kRequest, "/productId", n), 400,
-                             {"validation_failed", "invalid_json"}, "productId"));
-    for (const char* p : {"/products/0/priceCents", "/products/0/variants/0/inventoryQuantity"})
-      for (const char* n : {"1e400", "-1e400", "99999999999999999999", "-99999999999999999999",
-                            "1e-400", "9007199254740992", "12.5"})
-        b.cases.push_back(post(std::string(p) + " = " + n, kUpsertRoute, with_raw(kUpsert, p, n),
-                               400, {"validation_failed", "invalid_json"}));
-    b.cases.push_back(post("attribute 1e400", kRequestRoute,
-                           with_raw(kRequest, "/customer/attributes/tier", "1e400"), 400,
-                           {"validation_failed", "invalid_json"}));
-    b.cases.push_back(invalid_json("a number with a leading zero", kUpsertRoute,
-                                   with_raw(kUpsert, "/products/0/priceCents", "0100")));
-    b.cases.push_back(invalid_json("a number with a plus sign", kUpsertRoute,
-                                   with_raw(kUpsert, "/products/0/priceCents", "+1")));
-    b.cases.push_back(invalid_json("hexadecimal", kUpsertRoute,
-                                   with_raw(kUpsert, "/products/0/priceCents", "0x10")));
-    b.cases.push_back(invalid_json("Infinity", kUpsertRoute,
-                                   with_raw(kUpsert, "/products/0/priceCents", "Infinity")));
-    b.cases.push_back(invalid_json("a bare minus", kUpsertRoute,
-                                   with_raw(kUpsert, "/products/0/priceCents", "-")));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // NUL, raw and escaped.
-    Batch b{"NUL bytes", {}};
-    b.cases.push_back(invalid_json("a raw NUL in a string", kRequestRoute,
-                                   with_raw(kRequest, "/productId", raw("\"a\0b\""))));
-    b.cases.push_back(invalid_json("a raw NUL between members", kRequestRoute,
-                                   raw("{\"productId\":\"a\",\0\"customer\":{}}")));
-    b.cases.push_back(
-        invalid_json("a raw NUL as the whole body", kUpsertRoute, std::string(1, '\0')));
-    for (const char* p :
-         {"/productId", "/variantId", "/productTitle", "/variantTitle", "/customer/externalId",
-          "/customer/firstName", "/customer/lastName", "/customer/attributes/tier"})
-      b.cases.push_back(invalid_field(std::string(p) + " with \\u0000", kRequestRoute,
-                                      with(kRequest, p, raw("a\0b")), p, "control_character"));
-    b.cases.push_back(invalid_field("email with \\u0000", kRequestRoute,
-                                    with(kRequest, "/customer/email", raw("a\0@example.com")),
-                                    "/customer/email"));
-    b.cases.push_back(
-        post("a key with \\u0000", kRequestRoute,
-             R"({"productId":"SKU-1","product\u0000Id":"x","customer":{"email":"n@example.com"}})",
-             400, {"validation_failed"}));
-    b.cases.push_back(post("an attribute name with \\u0000", kRequestRoute,
-                           with(kRequest, "/customer/attributes", {{raw("ti\0er"), "x"}}), 400,
-                           {"validation_failed"}));
-    for (const char* p : {"/products/0/productId", "/products/0/title",
-                          "/products/0/variants/0/variantId", "/products/0/variants/0/sku"})
-      b.cases.push_back(invalid_field(std::string(p) + " with \\u0000", kUpsertRoute,
-                                      with(kUpsert, p, raw("a\0b")), p, "control_character"));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Invalid UTF-8: rejected, never stored.
-    Batch b{"invalid UTF-8", {}};
-    const std::vector<std::pair<std::string, std::string>> bad = {
-        {"overlong '/' (C0 AF)", "\xC0\xAF"},
-        {"overlong '/' in 3 bytes", "\xE0\x80\xAF"},
-        {"overlong '/' in 4 bytes", "\xF0\x80\x80\xAF"},
-        {"overlong NUL (C0 80)", "\xC0\x80"},
-        {"a lone continuation byte 80", "\x80"},
-        {"a lone continuation byte BF", "\xBF"},
-        {"the surrogate U+D800 encoded", "\xED\xA0\x80"},
-        {"the surrogate U+DFFF encoded", "\xED\xBF\xBF"},
-        {"a truncated sequence", "\xE2\x82"},
-        {"FE", "\xFE"},
-        {"FF", "\xFF"},
-        {"above U+10FFFF", "\xF4\x90\x80\x80"},
-        {"a 5-byte form", "\xF8\x88\x80\x80\x80"},
-        {"Latin-1 'é'", "caf\xE9"},
-    };
-    for (const auto& [name, bytes] : bad) {
-      b.cases.push_back(invalid_json("productId: " + name, kRequestRoute,
-                                     with_raw(kRequest, "/productId", "\"" + bytes + "\"")));
-      b.cases.push_back(invalid_json("product title: " + name, kUpsertRoute,
-                                     with_raw(kUpsert, "/products/0/title", "\"" + bytes + "\"")));
-    }
-    b.cases.push_back(
-        invalid_json("in a key", kRequestRoute,
-                     "{\"product\xC0\xAFId\":\"a\",\"customer\":{\"email\":\"n@example.com\"}}"));
-    b.cases.push_back(
-        invalid_json("in an attribute value", kRequestRoute,
-                     with_raw(kRequest, "/customer/attributes/tier", "\"\xED\xA0\x80\"")));
-    b.cases.push_back(invalid_json("outside any string", kUpsertRoute, "{\"products\":\xFF[]}"));
-    b.cases.push_back(invalid_json("in a webhook URL", "/api/v1/webhooks",
-                                   "{\"url\":\"https://hooks.example/\xC0\xAF\"}"));
-    Case patch = invalid_json("in a webhook description", "/api/v1/webhooks/" + webhook_id,
-                              "{\"description\":\"\xED\xA0\x80\"}");
-    patch.method = "PATCH";
-    b.cases.push_back(std::move(patch));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // \u escapes that are not characters.
-    Batch b{"unpaired surrogate escapes", {}};
-    for (const char* escape : {R"("\ud800")", R"("\udbff")", R"("\udc00")", R"("\udfff")",
-                               R"("a\ud800b")", R"("\ud800\u0041")", R"("\ud800\ud800")",
-                               R"("\udfff\ud800")", R"("\ud800\")", R"("\u12")", R"("\uZZZZ")"}) {
-      b.cases.push_back(invalid_json(std::string("productId ") + escape, kRequestRoute,
-                                     with_raw(kRequest, "/productId", escape)));
-    }
-    b.cases.push_back(
-        invalid_json("in a key", kRequestRoute,
-                     R"({"\ud800":"a","productId":"a","customer":{"email":"n@example.com"}})"));
-    b.cases.push_back(invalid_json("in an upsert title", kUpsertRoute,
-                                   with_raw(kUpsert, "/products/0/title", R"("\udc00")")));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Long strings, long keys, many keys, many items.
-    Batch b{"overlong strings and keys", {}};
-    b.cases.push_back(invalid_field("a 256-character productId", kRequestRoute,
-                                    with(kRequest, "/productId", std::string(256, 'p')),
-                                    "/productId", "too_long"));
-    b.cases.push_back(
-        invalid_field("a 255-character e-mail", kRequestRoute,
-                      with(kRequest, "/customer/email", std::string(243, 'e') + "@example.com"),
-                      "/customer/email", "too_long"));
-    b.cases.push_back(invalid_field("a 101-character name", kRequestRoute,
-                                    with(kRequest, "/customer/firstName", std::string(101, 'n')),
-                                    "/customer/firstName", "too_long"));
-    // Names this long are shortened in the answer: only the count and code are checked.
-    const auto one_problem = [](Case c, const char* code) {
-      c.details = 1;
-      c.details_code = code;
-      return c;
-    };
-    b.cases.push_back(one_problem(
-        post("a 60 000-character key", kRequestRoute,
-             with(kRequest, "/" + std::string(60000, 'k'), "x"), 400, {"validation_failed"}),
-        "unknown_field"));
-    {
-      // A 1 MB string in an upsert just under 1 MiB.
-      const std::string text = with(kUpsert, "/products/0/description", std::string(1000000, 'd'));
-      REQUIRE(text.size() < 1024 * 1024);
-      b.cases.push_back(invalid_field("a 1 MB description", kUpsertRoute, text,
-                                      "/products/0/description", "too_long"));
-    }
-    {
-      // 100 000 keys in one product (~1 MB): every one unknown; at most 1000 listed.
-      std::string keys;
-      for (int i = 0; i < 100000; ++i) {
-        std::string name;
-        for (int n = i; n > 0 || name.empty(); n /= 36)
-          name += "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
-        keys += ",\"Z" + name + "\":0";
-      }
-      std::string text = kUpsert.dump();
-      text.insert(text.find("\"productId\"") - 1 + 1, keys.substr(1) + ",");
-      REQUIRE(text.size() < 1024 * 1024);
-      Case c = post("a product with 100 000 unknown keys", kUpsertRoute, text, 400,
-                    {"validation_failed"});
-      c.details = 1000;
-      c.details_code = "unknown_field";
-      b.cases.push_back(std::move(c));
-    }
-    {
-      json attributes = json::object();
-      for (int i = 0; i < 5000; ++i) attributes["a" + std::to_string(i)] = i;
-      b.cases.push_back(invalid_field("5000 attributes", kRequestRoute,
-                                      with(kRequest, "/customer/attributes", attributes),
-                                      "/customer/attributes", "too_many_items"));
-    }
-    {
-      json products = json::array();
-      for (int i = 0; i < 101; ++i)
-        products.push_back({{"productId", "Q-" + std::to_string(i)}, {"title", "T"}});
-      b.cases.push_back(invalid_field("101 products", kUpsertRoute,
-                                      json{{"products", products}}.dump(), "/products",
-                                      "too_many_items"));
-    }
-    b.cases.push_back(invalid_field("no products", kUpsertRoute, R"({"products":[]})", "/products",
-                                    "too_few_items"));
-    b.cases.push_back(
-        one_problem(post("an attribute name of 65 characters", kRequestRoute,
-                         with(kRequest, "/customer/attributes", {{std::string(65, 'a'), "x"}}), 400,
-                         {"validation_failed"}),
-                    "invalid_attribute_name"));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Nesting far past the limit of 20, and right at it.
-    Batch b{"deep nesting", {}};
-    b.cases.push_back(invalid_json("1000 [ closed", kRequestRoute, nested(1000, "[", "", "]")));
-    b.cases.push_back(invalid_json("1000 [ unclosed", kRequestRoute, std::string(1000, '[')));
-    b.cases.push_back(
-        invalid_json("1000 {\"a\": closed", kRequestRoute, nested(1000, "{\"a\":", "1", "}")));
-    b.cases.push_back(
-        invalid_json("1000 {\"a\": unclosed", kUpsertRoute, nested(1000, "{\"a\":", "", "")));
-    b.cases.push_back(
-        invalid_json("100 000 [ on the upsert route", kUpsertRoute, std::string(100000, '[')));
-    b.cases.push_back(
-        invalid_json("deep in an attribute value", kRequestRoute,
-                     with_raw(kRequest, "/customer/attributes/tier", nested(1000, "[", "1", "]"))));
-    // The root object is level 1, customer 2, attributes 3: 17 arrays reach 20, 18 pass it.
-    b.cases.push_back(
-        invalid_field("depth 20: parsed, then refused as a value", kRequestRoute,
-                      with_raw(kRequest, "/customer/attributes/tier", nested(17, "[", "1", "]")),
-                      "/customer/attributes/tier", "invalid_attribute_value"));
-    b.cases.push_back(
-        invalid_json("depth 21", kRequestRoute,
-                     with_raw(kRequest, "/customer/attributes/tier", nested(18, "[", "1", "]"))));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Duplicate keys: which one would win is exactly what must not be guessed.
-    Batch b{"duplicate keys", {}};
-    b.cases.push_back(invalid_json(
-        "productId twice", kRequestRoute,
-        R"({"productId":"SKU-1","productId":"SKU-2","customer":{"email":"n@example.com"}})"));
-    b.cases.push_back(invalid_json(
-        "productId twice, once escaped", kRequestRoute,
-        R"({"productId":"SKU-1","product\u0049d":"SKU-2","customer":{"email":"n@example.com"}})"));
-    b.cases.push_back(invalid_json(
-        "customer twice", kRequestRoute,
-        R"({"productId":"SKU-1","customer":{"email":"a@example.com"},"customer":{"email":"b@example.com"}})"));
-    b.cases.push_back(invalid_json(
-        "email twice", kRequestRoute,
-        R"({"productId":"SKU-1","customer":{"email":"a@example.com","email":"b@example.com"}})"));
-    b.cases.push_back(invalid_json(
-        "an attribute twice", kRequestRoute,
-        R"({"productId":"SKU-1","customer":{"email":"a@example.com","attributes":{"t":1,"t":2}}})"));
-    b.cases.push_back(
-        invalid_json("products twice", kUpsertRoute,
-                     R"({"products":[],"products":[{"productId":"SKU-1","title":"x"}]})"));
-    b.cases.push_back(invalid_json(
-        "inStock twice", kUpsertRoute,
-        R"({"products":[{"productId":"SKU-2","title":"Hat","inStock":false,"inStock":true}]})"));
-    b.cases.push_back(invalid_json(
-        "variantId twice", kUpsertRoute,
-        R"({"products":[{"productId":"SKU-1","title":"Shirt","variants":[{"variantId":"SKU-1-M","variantId":"SKU-1-L","title":"M"}]}]})"));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Bodies not declared as JSON (the right JSON inside).
-    Batch b{"wrong content types", {}};
-    const std::string hook = "/api/v1/webhooks/" + webhook_id;
-    for (const auto& [method, route, body] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"POST", kRequestRoute, kRequest.dump()},
-             {"POST", kUpsertRoute, kUpsert.dump()},
-             {"POST", "/api/v1/webhooks", R"({"url":"https://hooks.example/x"})"},
-             {"PATCH", hook, R"({"enabled":false})"}}) {
-      for (const std::optional<std::string>& type :
-           {std::optional<std::string>("text/plain"),
-            std::optional<std::string>("multipart/form-data; boundary=x"),
-            std::optional<std::string>("application/x-www-form-urlencoded"),
-            std::optional<std::string>("text/json"),
-            std::optional<std::string>("application/jsonp"), std::optional<std::string>()}) {
-        b.cases.push_back(Case{method + " " + route + " as " + type.value_or("(no type)"),
-                               method,
-                               route,
-                               body,
-                               type,
-                               415,
-                               {"unsupported_media_type"},
-                               "",
-                               "",
-                               0,
-                               ""});
-      }
-    }
-    corpus.push_back(std::move(b));
-  }
-
-  {  // One byte over each body limit.
-    Batch b{"oversized bodies", {}};
-    // Leading white space keeps the JSON valid: only the size is wrong.
-    const auto padded = [](const std::string& text, size_t size) {
-      return std::string(size - text.size(), ' ') + text;
-    };
-    b.cases.push_back(post("64 KiB + 1 on back-in-stock", kRequestRoute,
-                           padded(kRequest.dump(), 64 * 1024 + 1), 413, {"payload_too_large"}));
-    b.cases.push_back(post("1 MiB + 1 on products", kUpsertRoute,
-                           padded(kUpsert.dump(), 1024 * 1024 + 1), 413, {"payload_too_large"}));
-    b.cases.push_back(post("1 MiB + 1 on back-in-stock", kRequestRoute,
-                           padded(kRequest.dump(), 1024 * 1024 + 1), 413, {"payload_too_large"}));
-    b.cases.push_back(post("16 KiB + 1 on webhooks", "/api/v1/webhooks",
-                           padded(R"({"url":"https://hooks.example/x"})", 16 * 1024 + 1), 413,
-                           {"payload_too_large"}));
-    corpus.push_back(std::move(b));
-  }
-
-  {  // Hostile query strings and paths on the read and delete routes.
-    Batch b{"query strings and paths", {}};
-    const auto bodyless = [](std::string name, std::string method, std::string target, int status,
-                             std::vector<std::string> codes, std::string field = {}) {
-      return Case{std::move(name),
-                  std::move(method),
-                  std::move(target),
-                  "",
-                  std::nullopt,
-                  status,
-                  std::move(codes),
-                  std::move(field),
-                  "",
-                  0,
-                  ""};
-    };
-    const auto get = [&](const std::string& target, int status, std::vector<std::string> codes,
-                         std::string field = {}) {
-      return bodyless("GET " + target, "GET", target, status, std::move(codes), std::move(field));
-    };
-    for (const char* q : {"limit=1e400", "limit=99999999999999999999", "limit=-1", "limit=0",
-                          "limit=abc", "offset=-1", "offset=1e3", "limit=%FF", "limit=1%00"})
-      b.cases.push_back(get(std::string("/api/v1/products?") + q, 400, {"validation_failed"}));
-    b.cases.push_back(
-        get("/api/v1/back-in-stock?status=%3Cscript%3E", 400, {"validation_failed"}, "status"));
-    b.cases.push_back(get("/api/v1/events?after=evt_%00", 400, {"validation_failed"}, "after"));
-    b.cases.push_back(
-        get("/api/v1/events?after=%27%20OR%201%3D1", 400, {"validation_failed"}, "after"));
-    b.cases.push_back(get("/api/v1/events?type=%FF%FE", 400, {"validation_failed"}, "type"));
-    // Invalid UTF-8 in a query is refused like in a body.
-    b.cases.push_back(get("/api/v1/products?search=%FF", 400, {"validation_failed"}, "search"));
-    b.cases.push_back(get("/api/v1/products?search=%C0%AF", 400, {"validation_failed"}, "search"));
-    b.cases.push_back(
-        get("/api/v1/back-in-stock?productId=%ED%A0%80", 400, {"validation_failed"}, "productId"));
-    b.cases.push_back(
-        get("/api/v1/back-in-stock?email=%FF%40example.com", 400, {"validation_failed"}, "email"));
-    b.cases.push_back(get("/api/v1/storefront/availability?productId=%FF", 400,
-                          {"validation_failed"}, "productId"));
-    for (const char* target :
-         {"/api/v1/products/%FF%FE", "/api/v1/products/%C0%AF", "/api/v1/products/a%00b",
-          "/api/v1/products/%27%3B%20DROP%20TABLE%20products%3B%20--",
-          "/api/v1/products/..%2F..%2Fetc%2Fpasswd", "/widget/..%2F..%2Fserver%2Fmain.cpp",
-          "/widget/../../etc/passwd", "/api/v1/webhooks/we_%27%20OR%201%3D1",
-          "/api/v1/webhooks/%00/deliveries", "/api/v1/products/%zz"})
-      b.cases.push_back(get(target, 404, {"not_found"}));
-    b.cases.push_back(bodyless("DELETE a request id that is SQL", "DELETE",
-                               "/api/v1/back-in-stock/bisr_%27%20OR%20%271%27%3D%271", 404,
-                               {"not_found"}));
-    b.cases.push_back(bodyless("DELETE a product id with NUL", "DELETE",
-                               "/api/v1/products/SKU-1%00", 404, {"not_found"}));
-    corpus.push_back(std::move(b));
-  }
-  return corpus;
-}
-
-void check_case(const Api& api, const Case& c) {
+// The answer to one case: a 4xx in the error envelope (README: API / Errors) with the code and
+// details the case expects.
+void check_case(const Api& api, const HostileCase& c) {
   INFO("case: " << c.name << " (" << c.method << " " << c.target.substr(0, 120) << ", "
                 << c.body.size() << " bytes)");
-  const HttpResponse r = api.send(c.method, c.target, c.body, {}, c.content_type);
+  const HttpResponse r = api.send(c.method, c.target, c.body, c.headers);
   INFO("answer: " << r.status << " " << r.body.substr(0, 400) << r.error);
   CHECK(r.status == c.status);
   CHECK(r.media_type() == "application/json");
@@ -646,12 +141,29 @@ void check_case(const Api& api, const Case& c) {
     CHECK(std::find(fields.begin(), fields.end(), c.field) != fields.end());
     if (!c.field_code.empty()) CHECK(detail_code(body, c.field) == c.field_code);
   }
-  if (body.contains("details")) CHECK(body["details"].size() <= 1000);
-  if (c.details > 0) {
-    REQUIRE(body.contains("details"));
-    CHECK(body["details"].size() == c.details);
-    for (const json& d : body["details"]) CHECK(d["code"] == c.details_code);
+  if (body.contains("details")) {
+    REQUIRE(body["details"].is_array());
+    CHECK(body["details"].size() <= 1000);
+    for (const json& d : body["details"]) {
+      CHECK(d["field"].is_string());
+      CHECK(d["code"].is_string());
+      CHECK(d["message"].is_string());
+    }
   }
+  if (c.detail_count > 0) {
+    REQUIRE(body.contains("details"));
+    CHECK(body["details"].size() == c.detail_count);
+    for (const json& d : body["details"]) CHECK(d["code"] == c.detail_code);
+  }
+}
+
+// Replaces every `{webhookId}` in a case's target.
+std::string resolve_target(std::string target, const std::string& webhook_id) {
+  const std::string placeholder = "{webhookId}";
+  for (size_t at = target.find(placeholder); at != std::string::npos;
+       at = target.find(placeholder, at))
+    target.replace(at, placeholder.size(), webhook_id);
+  return target;
 }
 
 // ---- raw sockets --------------------------------------------------------------------------
@@ -711,24 +223,39 @@ bool all_of_log_lines_well_formed(const std::string& log, size_t requests, std::
 }  // namespace
 
 TEST_CASE("the corpus: every malformed or hostile request gets a clean 4xx, and nothing changes") {
+  const std::vector<HostileCase> corpus = load_hostile_cases(corpus_path());
   TestServer s;
   const Api api = s.api();
   seed(api);
   const std::string webhook_id = api.get("/api/v1/webhooks").json()["webhooks"][0]["id"];
   json before = snapshot(api);
   REQUIRE(before["events"].size() == 4);
+  // A publishable key only when a case asks for one.
+  std::string publishable;
+  const auto client = [&](const std::string& key) {
+    if (key == "none") return api.with_key("");
+    if (key == "secret") return api;
+    if (publishable.empty()) publishable = s.create_key("shop", "publishable");
+    return api.with_key(publishable);
+  };
 
-  const std::vector<Batch> corpus = build_corpus(webhook_id);
-  size_t total = 0;
-  for (const Batch& batch : corpus) {
-    for (const Case& c : batch.cases) check_case(api, c);
-    total += batch.cases.size();
-    check_alive_and_unchanged(api, before, batch.name);
+  size_t groups = 0;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    HostileCase c = corpus[i];
+    c.target = resolve_target(c.target, webhook_id);
+    check_case(client(c.key), c);
+    // After each run of cases of one group: alive, and the stored data as it was.
+    if (i + 1 == corpus.size() || corpus[i + 1].group != c.group) {
+      check_alive_and_unchanged(api, before, c.group);
+      ++groups;
+    }
   }
-  MESSAGE("hostile corpus: " << total << " requests in " << corpus.size() << " batches");
-  CHECK(total >= 100);
+  MESSAGE("hostile corpus: " << corpus.size() << " requests in " << groups << " groups");
+  CHECK(corpus.size() >= 300);
 }
 
+// Not in the data file: these bytes are no HTTP request httplib's client would send, and the
+// right answer is any 4xx or a closed connection.
 TEST_CASE("bytes that are not HTTP: answered 400 or closed, and the server carries on") {
   TestServer s;
   const Api api = s.api();
@@ -773,7 +300,8 @@ TEST_CASE("bytes that are not HTTP: answered 400 or closed, and the server carri
   for (const RawCase& c : garbage) check_raw_refused(s.server, c);
   check_alive_and_unchanged(api, before, "garbage bytes");
 
-  // Methods the API does not know: a 4xx in the envelope (httplib refuses unknown ones itself).
+  // Methods the API does not know: a 4xx in the envelope (httplib refuses unknown ones itself;
+  // which 4xx is its choice, so these stay here rather than in the data file).
   for (const char* method : {"PROPFIND", "MKCOL", "FOO", "TRACE", "CONNECT"}) {
     INFO("method " << method);
     RawConnection conn(s.server.host(), s.server.port());
@@ -977,20 +505,6 @@ TEST_CASE("pipelined requests are answered in order") {
   CHECK(third.status == 404);
 }
 
-// SPEC §4: a wrong Content-Type is 415, whatever the size. httplib parses form-encoded bodies
-// itself and refuses those over 8192 bytes with 413 before the route sees them; the error
-// handler then claims "larger than 1048576 bytes" for a 10 kB body.
-TEST_CASE("a form-encoded body over 8 KiB is 415 like any other wrong Content-Type") {
-  TestServer s;
-  const Api api = s.api();
-  for (const char* route : {kRequestRoute, kUpsertRoute}) {
-    INFO(std::string(route));
-    const HttpResponse r =
-        api.post_raw(route, std::string(10000, 'a'), "application/x-www-form-urlencoded");
-    CHECK_ERROR(r, 415, "unsupported_media_type");
-  }
-}
-
 TEST_CASE("SQL- and script-looking text is stored as data and comes back JSON-escaped") {
   TestServer s;
   const Api api = s.api();
@@ -1008,6 +522,8 @@ TEST_CASE("SQL- and script-looking text is stored as data and comes back JSON-es
   // E-mail local parts may carry quotes and equals signs (WHATWG grammar).
   const std::vector<std::string> emails = {"x'or'1'='1@example.com", "a'--@example.com",
                                            "100%'--@example.com"};
+  // Shared by every subcase: each text as a product (id, title, description) and in a request
+  // for it (titles, names, externalId, an attribute); each e-mail in a request of its own.
   for (size_t i = 0; i < texts.size(); ++i) {
     const std::string& t = texts[i];
     INFO("text: " << t);
@@ -1026,54 +542,66 @@ TEST_CASE("SQL- and script-looking text is stored as data and comes back JSON-es
                                 {"externalId", t},
                                 {"attributes", {{"note", t}}}}}});
     REQUIRE_STATUS(reg, 200);
-
-    const HttpResponse got = api.get("/api/v1/products/" + url_encode(t));
-    REQUIRE_STATUS(got, 200);
-    CHECK(got.media_type() == "application/json");
-    CHECK(got.header("X-Content-Type-Options") == "nosniff");
-    const json product = got.json()["product"];  // parsing proves the text was escaped
-    CHECK(product["productId"] == t);
-    CHECK(product["title"] == t);
-    CHECK(product["description"] == t);
-    // A quote in the text is escaped in the raw body.
-    if (t.find('"') != std::string::npos) CHECK(got.body.find("\\\"") != std::string::npos);
-
-    // Searches and filters take it literally: exactly this product, exactly this request.
-    const HttpResponse search = api.get("/api/v1/products?search=" + url_encode(t));
-    REQUIRE_STATUS(search, 200);
-    CHECK(search.json()["pagination"]["total"] == 1);
-    const HttpResponse mine = api.get("/api/v1/back-in-stock?productId=" + url_encode(t));
-    REQUIRE_STATUS(mine, 200);
-    REQUIRE(mine.json()["requests"].size() == 1);
-    CHECK(mine.json()["requests"][0]["productTitle"] == t);
-    CHECK(mine.json()["requests"][0]["variantTitle"] == t);
   }
   for (const std::string& email : emails) {
     INFO("email: " << email);
-    const HttpResponse reg = api.register_request(request_body("SKU-E", std::nullopt, email));
-    REQUIRE_STATUS(reg, 200);
-    const HttpResponse listed = api.get("/api/v1/back-in-stock?email=" + url_encode(email));
-    REQUIRE_STATUS(listed, 200);
-    REQUIRE(listed.json()["requests"].size() == 1);
-    CHECK(listed.json()["requests"][0]["email"] == email);
+    REQUIRE_STATUS(api.register_request(request_body("SKU-E", std::nullopt, email)), 200);
   }
-  // Everything is still there, in tables that still exist.
-  CHECK(api.get("/api/v1/products").json()["pagination"]["total"] == texts.size());
-  CHECK(api.get("/api/v1/back-in-stock").json()["pagination"]["total"] ==
-        texts.size() + emails.size());
-  const json events = feed_events(api);
-  CHECK(events.size() == texts.size() + emails.size());
-  bool found_script_title = false;
-  for (const json& e : events)
-    if (e["product"]["productTitle"] == "<script>alert(1)</script>") found_script_title = true;
-  CHECK(found_script_title);
-  SqliteReader file(s.db);
-  CHECK(file.text("PRAGMA integrity_check") == "ok");
-  for (const char* table : {"requests", "products", "subscribers", "events", "api_keys"})
-    CHECK(file.integer(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                   "name = '") +
-                       table + "'") == 1);
-  CHECK(file.integer("SELECT count(*) FROM api_keys") == 1);
+
+  SUBCASE("each text comes back as sent, escaped, and filters take it literally") {
+    for (const std::string& t : texts) {
+      INFO("text: " << t);
+      const HttpResponse got = api.get("/api/v1/products/" + url_encode(t));
+      REQUIRE_STATUS(got, 200);
+      CHECK(got.media_type() == "application/json");
+      CHECK(got.header("X-Content-Type-Options") == "nosniff");
+      const json product = got.json()["product"];  // parsing proves the text was escaped
+      CHECK(product["productId"] == t);
+      CHECK(product["title"] == t);
+      CHECK(product["description"] == t);
+      // A quote in the text is escaped in the raw body.
+      if (t.find('"') != std::string::npos) CHECK(got.body.find("\\\"") != std::string::npos);
+
+      // Searches and filters take it literally: exactly this product, exactly this request.
+      const HttpResponse search = api.get("/api/v1/products?search=" + url_encode(t));
+      REQUIRE_STATUS(search, 200);
+      CHECK(search.json()["pagination"]["total"] == 1);
+      const HttpResponse mine = api.get("/api/v1/back-in-stock?productId=" + url_encode(t));
+      REQUIRE_STATUS(mine, 200);
+      REQUIRE(mine.json()["requests"].size() == 1);
+      CHECK(mine.json()["requests"][0]["productTitle"] == t);
+      CHECK(mine.json()["requests"][0]["variantTitle"] == t);
+    }
+  }
+
+  SUBCASE("each e-mail is found by its exact address") {
+    for (const std::string& email : emails) {
+      INFO("email: " << email);
+      const HttpResponse listed = api.get("/api/v1/back-in-stock?email=" + url_encode(email));
+      REQUIRE_STATUS(listed, 200);
+      REQUIRE(listed.json()["requests"].size() == 1);
+      CHECK(listed.json()["requests"][0]["email"] == email);
+    }
+  }
+
+  SUBCASE("everything is still there, in tables that still exist") {
+    CHECK(api.get("/api/v1/products").json()["pagination"]["total"] == texts.size());
+    CHECK(api.get("/api/v1/back-in-stock").json()["pagination"]["total"] ==
+          texts.size() + emails.size());
+    const json events = feed_events(api);
+    CHECK(events.size() == texts.size() + emails.size());
+    bool found_script_title = false;
+    for (const json& e : events)
+      if (e["product"]["productTitle"] == "<script>alert(1)</script>") found_script_title = true;
+    CHECK(found_script_title);
+    SqliteReader file(s.db);
+    CHECK(file.text("PRAGMA integrity_check") == "ok");
+    for (const char* table : {"requests", "products", "subscribers", "events", "api_keys"})
+      CHECK(file.integer(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                     "name = '") +
+                         table + "'") == 1);
+    CHECK(file.integer("SELECT count(*) FROM api_keys") == 1);
+  }
 }
 
 TEST_CASE("CR/LF in paths, queries and headers never reach a response header") {

@@ -1,4 +1,5 @@
-// The catalog (SPEC §6): POST /api/v1/products, GET /api/v1/products[/{id}], DELETE.
+// The catalog (README: API / Upsert products (and trigger notifications)): POST /api/v1/products,
+// GET /api/v1/products[/{id}], DELETE.
 
 #include <set>
 

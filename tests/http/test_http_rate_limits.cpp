@@ -1,6 +1,6 @@
-// Storefront rate limits (SPEC §4 `rate_limited` 429 with Retry-After): publishable-key traffic
-// per client address and per e-mail, per store; the store's own secret-key traffic is never
-// limited.
+// Storefront rate limits (README: Guarantees / Rate limits; README: API / Errors: `rate_limited`
+// 429 with Retry-After): publishable-key traffic per client address and per e-mail, per store;
+// the store's own secret-key traffic is never limited.
 
 #include "http_checks.hpp"
 

@@ -1,4 +1,5 @@
-// POST /api/v1/back-in-stock (SPEC §5) and what a later upsert does to it (SPEC §6).
+// POST /api/v1/back-in-stock (README: API / Register a back-in-stock request) and what a later
+// upsert does to it (README: API / Upsert products (and trigger notifications)).
 
 #include "http_checks.hpp"
 
@@ -21,32 +22,18 @@ json list_requests(const Api& api, const std::string& query_string = {}) {
 }  // namespace
 
 TEST_CASE("the issue's seed example: a sold-out variant, a shopper, then 12 back in stock") {
+  // Shared by every subcase: the shopper's request, registered; the push that puts 12 back in
+  // stock is made by the subcases that need it.
   TestServer s;
   const Api api = s.api();
-
   const HttpResponse reg = api.register_request({{"productId", "SKU-PROTEIN-1KG"},
                                                  {"variantId", "SKU-PROTEIN-1KG-VANILLA"},
                                                  {"customer", {{"email", "buyer@example.com"}}}});
   REQUIRE_STATUS(reg, 200);
-  CHECK(reg.media_type() == "application/json");
   const json body = reg.json();
-  CHECK(body["success"] == true);
-  CHECK(matches(body["subscriberId"], kSubscriberId));
-  CHECK(matches(body["requestId"], kRequestId));
-  CHECK(body["status"] == "waiting");
-  CHECK(body["created"] == true);
-  CHECK(body.size() == 5);
-  // Fixed key order: a Sequenzy client reading the first keys works unchanged.
-  CHECK(reg.body.rfind("{\"success\":true,\"subscriberId\":\"sub_", 0) == 0);
-  const std::string subscriber_id = body["subscriberId"];
-  const std::string request_id = body["requestId"];
-
-  const json requested = events_of_type(api, "ecommerce.back_in_stock_requested");
-  REQUIRE(requested.size() == 1);
-  CHECK(requested[0]["request"]["id"] == request_id);
-  CHECK(requested[0]["subscriber"]["id"] == subscriber_id);
-  CHECK(events_of_type(api, "ecommerce.back_in_stock").empty());
-
+  // value(): a malformed answer fails the first subcase's checks, not this setup.
+  const std::string subscriber_id = body.value("subscriberId", std::string());
+  const std::string request_id = body.value("requestId", std::string());
   const json product = {{"productId", "SKU-PROTEIN-1KG"},
                         {"title", "Protein 1kg"},
                         {"url", "https://shop.example/p/protein"},
@@ -61,57 +48,90 @@ TEST_CASE("the issue's seed example: a sold-out variant, a shopper, then 12 back
                           {{"variantId", "SKU-PROTEIN-1KG-CHOCOLATE"},
                            {"title", "Chocolate"},
                            {"inventoryQuantity", 0}}}}};
-  const HttpResponse up = api.upsert(json::array({product}));
-  REQUIRE_STATUS(up, 200);
-  const json upserted = up.json();
-  CHECK(upserted["success"] == true);
-  CHECK(upserted["upserted"] == 1);
-  CHECK(upserted["backInStockEventsTriggered"] == 1);
-  REQUIRE(upserted["products"].size() == 1);
-  CHECK(upserted["products"][0]["inStock"] == true);
-  CHECK(upserted["products"][0]["currency"] == "USD");
-  CHECK(upserted["products"][0]["variants"][0]["inStock"] == true);
-  CHECK(upserted["products"][0]["variants"][0]["inventoryQuantity"] == 12);
-  CHECK(upserted["products"][0]["variants"][1]["inStock"] == false);
+  const auto push = [&] {
+    const HttpResponse up = api.upsert(json::array({product}));
+    REQUIRE_STATUS(up, 200);
+    return up.json();
+  };
 
-  const json notified = events_of_type(api, "ecommerce.back_in_stock");
-  REQUIRE(notified.size() == 1);
-  const json& event = notified[0];
-  CHECK(matches(event["id"], kEventId));
-  CHECK(event["type"] == "ecommerce.back_in_stock");
-  CHECK(matches(event["createdAt"], kTimestamp));
-  CHECK(event["subscriber"]["id"] == subscriber_id);
-  CHECK(event["subscriber"]["email"] == "buyer@example.com");
-  CHECK(event["product"]["productId"] == "SKU-PROTEIN-1KG");
-  CHECK(event["product"]["variantId"] == "SKU-PROTEIN-1KG-VANILLA");
-  CHECK(event["product"]["productTitle"] == "Protein 1kg");
-  CHECK(event["product"]["variantTitle"] == "Vanilla");
-  CHECK(event["product"]["url"] == "https://shop.example/p/protein");
-  CHECK(event["product"]["imageUrl"] == "https://cdn.shop.example/protein.jpg");
-  CHECK(event["product"]["priceCents"] == 3199);  // the variant's price wins
-  CHECK(event["product"]["currency"] == "USD");
-  CHECK(event["request"]["id"] == request_id);
-  CHECK(event["request"]["createdAt"] == requested[0]["request"]["createdAt"]);
+  SUBCASE("the answer: new ids, waiting; one requested event and nothing back in stock yet") {
+    CHECK(reg.media_type() == "application/json");
+    CHECK(body["success"] == true);
+    CHECK(matches(body["subscriberId"], kSubscriberId));
+    CHECK(matches(body["requestId"], kRequestId));
+    CHECK(body["status"] == "waiting");
+    CHECK(body["created"] == true);
+    CHECK(body.size() == 5);
+    // Fixed key order: a Sequenzy client reading the first keys works unchanged.
+    CHECK(reg.body.rfind("{\"success\":true,\"subscriberId\":\"sub_", 0) == 0);
 
-  const json listed = list_requests(api);
-  REQUIRE(listed["requests"].size() == 1);
-  CHECK(listed["requests"][0]["status"] == "notified");
-  CHECK(matches(listed["requests"][0]["notifiedAt"], kTimestamp));
-  CHECK(listed["requests"][0]["cancelledAt"].is_null());
+    const json requested = events_of_type(api, "ecommerce.back_in_stock_requested");
+    REQUIRE(requested.size() == 1);
+    CHECK(requested[0]["request"]["id"] == request_id);
+    CHECK(requested[0]["subscriber"]["id"] == subscriber_id);
+    CHECK(events_of_type(api, "ecommerce.back_in_stock").empty());
+  }
 
-  // The same push again: nothing is waiting any more, so nothing fires twice.
-  const HttpResponse again = api.upsert(json::array({product}));
-  REQUIRE_STATUS(again, 200);
-  CHECK(again.json()["backInStockEventsTriggered"] == 0);
-  CHECK(events_of_type(api, "ecommerce.back_in_stock").size() == 1);
+  SUBCASE("the push answers effective stock and one notification") {
+    const json upserted = push();
+    CHECK(upserted["success"] == true);
+    CHECK(upserted["upserted"] == 1);
+    CHECK(upserted["backInStockEventsTriggered"] == 1);
+    REQUIRE(upserted["products"].size() == 1);
+    CHECK(upserted["products"][0]["inStock"] == true);
+    CHECK(upserted["products"][0]["currency"] == "USD");
+    CHECK(upserted["products"][0]["variants"][0]["inStock"] == true);
+    CHECK(upserted["products"][0]["variants"][0]["inventoryQuantity"] == 12);
+    CHECK(upserted["products"][0]["variants"][1]["inStock"] == false);
+  }
 
-  // Asking again after being notified is a new request (the old one is done).
-  const HttpResponse second = api.register_request(
-      request_body("SKU-PROTEIN-1KG", "SKU-PROTEIN-1KG-VANILLA", "buyer@example.com"));
-  REQUIRE_STATUS(second, 200);
-  CHECK(second.json()["created"] == true);
-  CHECK(second.json()["requestId"] != request_id);
-  CHECK(second.json()["subscriberId"] == subscriber_id);
+  SUBCASE("the event snapshots the catalog, and the request is notified") {
+    push();
+    const json requested = events_of_type(api, "ecommerce.back_in_stock_requested");
+    REQUIRE(requested.size() == 1);
+    const json notified = events_of_type(api, "ecommerce.back_in_stock");
+    REQUIRE(notified.size() == 1);
+    const json& event = notified[0];
+    CHECK(matches(event["id"], kEventId));
+    CHECK(event["type"] == "ecommerce.back_in_stock");
+    CHECK(matches(event["createdAt"], kTimestamp));
+    CHECK(event["subscriber"]["id"] == subscriber_id);
+    CHECK(event["subscriber"]["email"] == "buyer@example.com");
+    CHECK(event["product"]["productId"] == "SKU-PROTEIN-1KG");
+    CHECK(event["product"]["variantId"] == "SKU-PROTEIN-1KG-VANILLA");
+    CHECK(event["product"]["productTitle"] == "Protein 1kg");
+    CHECK(event["product"]["variantTitle"] == "Vanilla");
+    CHECK(event["product"]["url"] == "https://shop.example/p/protein");
+    CHECK(event["product"]["imageUrl"] == "https://cdn.shop.example/protein.jpg");
+    CHECK(event["product"]["priceCents"] == 3199);  // the variant's price wins
+    CHECK(event["product"]["currency"] == "USD");
+    CHECK(event["request"]["id"] == request_id);
+    CHECK(event["request"]["createdAt"] == requested[0]["request"]["createdAt"]);
+
+    const json listed = list_requests(api);
+    REQUIRE(listed["requests"].size() == 1);
+    CHECK(listed["requests"][0]["status"] == "notified");
+    CHECK(matches(listed["requests"][0]["notifiedAt"], kTimestamp));
+    CHECK(listed["requests"][0]["cancelledAt"].is_null());
+  }
+
+  SUBCASE("the same push again: nothing is waiting any more, so nothing fires twice") {
+    push();
+    const HttpResponse again = api.upsert(json::array({product}));
+    REQUIRE_STATUS(again, 200);
+    CHECK(again.json()["backInStockEventsTriggered"] == 0);
+    CHECK(events_of_type(api, "ecommerce.back_in_stock").size() == 1);
+  }
+
+  SUBCASE("asking again after being notified is a new request (the old one is done)") {
+    push();
+    const HttpResponse second = api.register_request(
+        request_body("SKU-PROTEIN-1KG", "SKU-PROTEIN-1KG-VANILLA", "buyer@example.com"));
+    REQUIRE_STATUS(second, 200);
+    CHECK(second.json()["created"] == true);
+    CHECK(second.json()["requestId"] != request_id);
+    CHECK(second.json()["subscriberId"] == subscriber_id);
+  }
 }
 
 TEST_CASE("the same request twice is one request; e-mail case and whitespace do not matter") {

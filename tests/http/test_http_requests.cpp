@@ -1,4 +1,5 @@
-// Back-in-stock requests (SPEC §7): GET /api/v1/back-in-stock and DELETE .../{requestId}.
+// Back-in-stock requests (README: API / Requests and events): GET /api/v1/back-in-stock and
+// DELETE .../{requestId}.
 
 #include <set>
 
@@ -100,9 +101,12 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
 TEST_CASE("GET /api/v1/back-in-stock refuses bad filters, naming each") {
   TestServer s;
   const Api api = s.api();
-  HttpResponse r = api.get("/api/v1/back-in-stock" + query({{"status", "pending"}}));
+  HttpResponse r = api.get("/api/v1/back-in-stock" + query({{"status", "canceled"}}));
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_code(r.json(), "status") == "invalid_value");
+  // Every status of the lifecycle is a valid filter.
+  for (const char* status : {"pending", "waiting", "notified", "cancelled", "expired", "purchased"})
+    CHECK_STATUS(api.get("/api/v1/back-in-stock" + query({{"status", status}})), 200);
 
   r = api.get("/api/v1/back-in-stock" +
               query({{"email", "not-an-email"}, {"limit", "0"}, {"productId", " "}}));

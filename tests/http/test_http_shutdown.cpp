@@ -1,8 +1,10 @@
-// Graceful shutdown (SPEC §2: "SIGTERM/SIGINT: stop accepting, finish in-flight requests, close
-// the store cleanly"; §5: a 200 means durably stored). Clients register as fast as they can over
-// keep-alive connections while the signal arrives: every 200 given, before or during the
-// shutdown, must be there after a restart; a request that got no answer or a connection error
-// is allowed (the client can't assume it was stored, and a retry is a harmless repeat).
+// Graceful shutdown (README: Configuration: "`SIGTERM`/`SIGINT` stop accepting connections, let
+// in-flight requests and webhook attempts finish, and close the database cleanly"; README:
+// Guarantees: "A 200 to a write means the change is committed and synced to disk"). Clients
+// register as fast as they can over keep-alive connections while the signal arrives: every 200
+// given, before or during the shutdown, must be there after a restart; a request that got no answer
+// or a connection error is allowed (the client can't assume it was stored, and a retry is a
+// harmless repeat).
 
 #include <atomic>
 #include <mutex>

@@ -1,5 +1,5 @@
-// What the widget calls with a publishable key (SPEC §3, §8): the availability read and
-// POST /api/v1/back-in-stock.
+// What the widget calls with a publishable key (README: Keys; README: API / Storefront
+// availability; README: The widget): the availability read and POST /api/v1/back-in-stock.
 
 #include "http_checks.hpp"
 

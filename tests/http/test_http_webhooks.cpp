@@ -189,131 +189,136 @@ long long ms_between(Clock::time_point from, Clock::time_point to) {
 // ---- endpoints ---------------------------------------------------------------------------------
 
 TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delete, validation") {
+  // Shared by every subcase: four endpoints, `a` with every field given, b-d with defaults.
   Shop shop;
   const Api api = shop.api();
-
-  // Secret keys only.
-  const std::string publishable = create_key(shop.db(), "shop", "publishable");
-  CHECK_ERROR(shop.api(publishable).post("/api/v1/webhooks", {{"url", "https://h.example/"}}), 403,
-              "forbidden");
-  CHECK_ERROR(shop.api(publishable).get("/api/v1/webhooks"), 403, "forbidden");
-
   const HttpResponse created =
       api.post("/api/v1/webhooks", {{"url", "https://hooks.shop.example/stockbell"},
                                     {"events", {kBackInStock}},
                                     {"description", "e-mail service"}});
   REQUIRE_STATUS(created, 200);
-  CHECK(created.media_type() == "application/json");
-  // The documented key order, the secret last.
-  CHECK(created.body.rfind("{\"success\":true,\"webhook\":{\"id\":\"we_", 0) == 0);
   const json a = created.json()["webhook"];
-  CHECK(a.size() == 8);
-  CHECK(matches(a["id"], kWebhookId));
-  CHECK(a["url"] == "https://hooks.shop.example/stockbell");
-  CHECK(a["description"] == "e-mail service");
-  CHECK(a["events"] == json::array({kBackInStock}));
-  CHECK(a["enabled"] == true);
-  CHECK(matches(a["createdAt"], kTimestamp));
-  CHECK(a["updatedAt"] == a["createdAt"]);
-  CHECK(matches(a["secret"], kSecret));
-  CHECK(created.body.find("\"updatedAt\":" + a["updatedAt"].dump() + ",\"secret\":\"whsec_") !=
-        std::string::npos);
-
-  // Defaults: every event type, no description, enabled; a secret of its own.
   const json b = create_webhook(api, {{"url", "http://127.0.0.1:9/in?x=1"}});
-  CHECK(b["events"] == json::array({kRequested, kBackInStock}));
-  CHECK(b["description"] == nullptr);
-  CHECK(b["enabled"] == true);
-  CHECK(matches(b["secret"], kSecret));
-  CHECK(b["secret"] != a["secret"]);
-  CHECK(b["id"] != a["id"]);
-  // `["*"]` and `null` mean every type too; `enabled: false` creates a disabled endpoint.
   const json c =
       create_webhook(api, {{"url", "https://c.example/"}, {"events", {"*"}}, {"enabled", false}});
-  CHECK(c["events"] == json::array({kRequested, kBackInStock}));
-  CHECK(c["enabled"] == false);
   const json d = create_webhook(api, {{"url", "https://d.example/"}, {"events", nullptr}});
-  CHECK(d["events"] == json::array({kRequested, kBackInStock}));
 
-  // The secret is never shown again.
-  json a_shown = a;
-  a_shown.erase("secret");
-  const HttpResponse list = api.get("/api/v1/webhooks");
-  REQUIRE_STATUS(list, 200);
-  CHECK(list.body.find("whsec_") == std::string::npos);
-  CHECK(list.body.find("\"secret\"") == std::string::npos);
-  const json listed = list.json()["webhooks"];
-  REQUIRE(listed.size() == 4);
-  CHECK(listed[0] == a_shown);  // oldest first
-  CHECK(listed[1]["id"] == b["id"]);
-  CHECK(listed[2]["id"] == c["id"]);
-  CHECK(listed[3]["id"] == d["id"]);
-  HttpResponse one = api.get(webhook_path(a));
-  REQUIRE_STATUS(one, 200);
-  CHECK(one.body.find("whsec_") == std::string::npos);
-  CHECK(one.json() == json{{"success", true}, {"webhook", a_shown}});
+  SUBCASE("secret keys only") {
+    const std::string publishable = create_key(shop.db(), "shop", "publishable");
+    CHECK_ERROR(shop.api(publishable).post("/api/v1/webhooks", {{"url", "https://h.example/"}}),
+                403, "forbidden");
+    CHECK_ERROR(shop.api(publishable).get("/api/v1/webhooks"), 403, "forbidden");
+  }
 
-  // PATCH changes what it names and keeps the rest.
-  HttpResponse r = patch(api, webhook_path(a),
-                         {{"url", "https://hooks.shop.example/v2"},
-                          {"events", {kRequested}},
-                          {"description", "renamed"},
-                          {"enabled", false}});
-  REQUIRE_STATUS(r, 200);
-  CHECK(r.body.find("whsec_") == std::string::npos);
-  json changed = r.json()["webhook"];
-  CHECK(changed.size() == 7);
-  CHECK(changed["id"] == a["id"]);
-  CHECK(changed["url"] == "https://hooks.shop.example/v2");
-  CHECK(changed["events"] == json::array({kRequested}));
-  CHECK(changed["description"] == "renamed");
-  CHECK(changed["enabled"] == false);
-  CHECK(changed["createdAt"] == a["createdAt"]);
-  CHECK(changed["updatedAt"].get<std::string>() >= a["updatedAt"].get<std::string>());
-  CHECK(api.get(webhook_path(a)).json()["webhook"] == changed);
+  SUBCASE("create answers every field, in the documented order, the secret last") {
+    CHECK(created.media_type() == "application/json");
+    CHECK(created.body.rfind("{\"success\":true,\"webhook\":{\"id\":\"we_", 0) == 0);
+    CHECK(a.size() == 8);
+    CHECK(matches(a["id"], kWebhookId));
+    CHECK(a["url"] == "https://hooks.shop.example/stockbell");
+    CHECK(a["description"] == "e-mail service");
+    CHECK(a["events"] == json::array({kBackInStock}));
+    CHECK(a["enabled"] == true);
+    CHECK(matches(a["createdAt"], kTimestamp));
+    CHECK(a["updatedAt"] == a["createdAt"]);
+    CHECK(matches(a["secret"], kSecret));
+    CHECK(created.body.find("\"updatedAt\":" + a["updatedAt"].dump() + ",\"secret\":\"whsec_") !=
+          std::string::npos);
+  }
 
-  r = patch(api, webhook_path(a), {{"description", nullptr}, {"enabled", true}});
-  REQUIRE_STATUS(r, 200);
-  changed = r.json()["webhook"];
-  CHECK(changed["description"] == nullptr);
-  CHECK(changed["enabled"] == true);
-  CHECK(changed["url"] == "https://hooks.shop.example/v2");
-  CHECK(changed["events"] == json::array({kRequested}));
-  r = patch(api, webhook_path(a), json::object());
-  REQUIRE_STATUS(r, 200);
-  json unchanged = r.json()["webhook"];
-  unchanged.erase("updatedAt");
-  changed.erase("updatedAt");
-  CHECK(unchanged == changed);
-  r = patch(api, webhook_path(a), {{"events", {"*"}}});
-  REQUIRE_STATUS(r, 200);
-  CHECK(r.json()["webhook"]["events"] == json::array({kRequested, kBackInStock}));
+  SUBCASE("defaults: every event type, no description, enabled, a secret of its own") {
+    CHECK(b["events"] == json::array({kRequested, kBackInStock}));
+    CHECK(b["description"] == nullptr);
+    CHECK(b["enabled"] == true);
+    CHECK(matches(b["secret"], kSecret));
+    CHECK(b["secret"] != a["secret"]);
+    CHECK(b["id"] != a["id"]);
+    // `["*"]` and `null` mean every type too; `enabled: false` creates a disabled endpoint.
+    CHECK(c["events"] == json::array({kRequested, kBackInStock}));
+    CHECK(c["enabled"] == false);
+    CHECK(d["events"] == json::array({kRequested, kBackInStock}));
+  }
 
-  // Create: every problem, keyed by field.
-  r = api.post("/api/v1/webhooks", json::object());
-  CHECK_ERROR(r, 400, "validation_failed");
-  CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
-  CHECK(detail_code(r.json(), "url") == "required");
-  r = api.post("/api/v1/webhooks", {{"url", "javascript:alert(1)"}});
-  CHECK_ERROR(r, 400, "validation_failed");
-  CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
-  CHECK(detail_code(r.json(), "url") == "invalid_url");
-  r = api.post("/api/v1/webhooks", {{"url", "https://h.example/"},
-                                    {"events", {kBackInStock, "ecommerce.order_placed"}}});
-  CHECK_ERROR(r, 400, "validation_failed");
-  CHECK(detail_fields(r.json()) == std::vector<std::string>{"events[1]"});
-  CHECK(detail_code(r.json(), "events[1]") == "invalid_value");
-  r = api.post("/api/v1/webhooks", {{"url", "https://h.example/"}, {"enabled", nullptr}});
-  CHECK_ERROR(r, 400, "validation_failed");
-  CHECK(detail_fields(r.json()) == std::vector<std::string>{"enabled"});
-  CHECK(detail_code(r.json(), "enabled") == "invalid_type");
-  r = api.post("/api/v1/webhooks", {{"url", "ftp://h.example/"},
-                                    {"events", json::array()},
-                                    {"enabled", "yes"},
-                                    {"description", std::string(501, 'd')},
-                                    {"secret", "whsec_mine"}});
-  CHECK_ERROR(r, 400, "validation_failed");
-  {
+  SUBCASE("the secret is never shown again") {
+    json a_shown = a;
+    a_shown.erase("secret");
+    const HttpResponse list = api.get("/api/v1/webhooks");
+    REQUIRE_STATUS(list, 200);
+    CHECK(list.body.find("whsec_") == std::string::npos);
+    CHECK(list.body.find("\"secret\"") == std::string::npos);
+    const json listed = list.json()["webhooks"];
+    REQUIRE(listed.size() == 4);
+    CHECK(listed[0] == a_shown);  // oldest first
+    CHECK(listed[1]["id"] == b["id"]);
+    CHECK(listed[2]["id"] == c["id"]);
+    CHECK(listed[3]["id"] == d["id"]);
+    HttpResponse one = api.get(webhook_path(a));
+    REQUIRE_STATUS(one, 200);
+    CHECK(one.body.find("whsec_") == std::string::npos);
+    CHECK(one.json() == json{{"success", true}, {"webhook", a_shown}});
+  }
+
+  SUBCASE("PATCH changes what it names and keeps the rest") {
+    HttpResponse r = patch(api, webhook_path(a),
+                           {{"url", "https://hooks.shop.example/v2"},
+                            {"events", {kRequested}},
+                            {"description", "renamed"},
+                            {"enabled", false}});
+    REQUIRE_STATUS(r, 200);
+    CHECK(r.body.find("whsec_") == std::string::npos);
+    json changed = r.json()["webhook"];
+    CHECK(changed.size() == 7);
+    CHECK(changed["id"] == a["id"]);
+    CHECK(changed["url"] == "https://hooks.shop.example/v2");
+    CHECK(changed["events"] == json::array({kRequested}));
+    CHECK(changed["description"] == "renamed");
+    CHECK(changed["enabled"] == false);
+    CHECK(changed["createdAt"] == a["createdAt"]);
+    CHECK(changed["updatedAt"].get<std::string>() >= a["updatedAt"].get<std::string>());
+    CHECK(api.get(webhook_path(a)).json()["webhook"] == changed);
+
+    r = patch(api, webhook_path(a), {{"description", nullptr}, {"enabled", true}});
+    REQUIRE_STATUS(r, 200);
+    changed = r.json()["webhook"];
+    CHECK(changed["description"] == nullptr);
+    CHECK(changed["enabled"] == true);
+    CHECK(changed["url"] == "https://hooks.shop.example/v2");
+    CHECK(changed["events"] == json::array({kRequested}));
+    r = patch(api, webhook_path(a), json::object());
+    REQUIRE_STATUS(r, 200);
+    json unchanged = r.json()["webhook"];
+    unchanged.erase("updatedAt");
+    changed.erase("updatedAt");
+    CHECK(unchanged == changed);
+    r = patch(api, webhook_path(a), {{"events", {"*"}}});
+    REQUIRE_STATUS(r, 200);
+    CHECK(r.json()["webhook"]["events"] == json::array({kRequested, kBackInStock}));
+  }
+
+  SUBCASE("create: every problem, keyed by field") {
+    HttpResponse r = api.post("/api/v1/webhooks", json::object());
+    CHECK_ERROR(r, 400, "validation_failed");
+    CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
+    CHECK(detail_code(r.json(), "url") == "required");
+    r = api.post("/api/v1/webhooks", {{"url", "javascript:alert(1)"}});
+    CHECK_ERROR(r, 400, "validation_failed");
+    CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
+    CHECK(detail_code(r.json(), "url") == "invalid_url");
+    r = api.post("/api/v1/webhooks", {{"url", "https://h.example/"},
+                                      {"events", {kBackInStock, "ecommerce.order_placed"}}});
+    CHECK_ERROR(r, 400, "validation_failed");
+    CHECK(detail_fields(r.json()) == std::vector<std::string>{"events[1]"});
+    CHECK(detail_code(r.json(), "events[1]") == "invalid_value");
+    r = api.post("/api/v1/webhooks", {{"url", "https://h.example/"}, {"enabled", nullptr}});
+    CHECK_ERROR(r, 400, "validation_failed");
+    CHECK(detail_fields(r.json()) == std::vector<std::string>{"enabled"});
+    CHECK(detail_code(r.json(), "enabled") == "invalid_type");
+    r = api.post("/api/v1/webhooks", {{"url", "ftp://h.example/"},
+                                      {"events", json::array()},
+                                      {"enabled", "yes"},
+                                      {"description", std::string(501, 'd')},
+                                      {"secret", "whsec_mine"}});
+    CHECK_ERROR(r, 400, "validation_failed");
     const std::vector<std::string> fields = detail_fields(r.json());
     CHECK(std::set<std::string>(fields.begin(), fields.end()) ==
           std::set<std::string>{"url", "events", "enabled", "description", "secret"});
@@ -322,51 +327,57 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
     CHECK(detail_code(r.json(), "enabled") == "invalid_type");
     CHECK(detail_code(r.json(), "description") == "too_long");
     CHECK(detail_code(r.json(), "secret") == "unknown_field");
+    CHECK_ERROR(api.post_raw("/api/v1/webhooks", "{\"url\":"), 400, "invalid_json");
   }
-  CHECK_ERROR(api.post_raw("/api/v1/webhooks", "{\"url\":"), 400, "invalid_json");
-  // Update: a URL can be changed, never cleared.
-  for (const json& body : {json{{"url", nullptr}}, json{{"url", "  "}}}) {
-    INFO("PATCH " << body.dump());
-    r = patch(api, webhook_path(b), body);
+
+  SUBCASE("update: a URL can be changed, never cleared; a refused PATCH changes nothing") {
+    HttpResponse r;
+    for (const json& body : {json{{"url", nullptr}}, json{{"url", "  "}}}) {
+      INFO("PATCH " << body.dump());
+      r = patch(api, webhook_path(b), body);
+      CHECK_ERROR(r, 400, "validation_failed");
+      CHECK(detail_code(r.json(), "url") == "required");
+    }
+    r = patch(api, webhook_path(b), {{"enabled", nullptr}, {"url", "javascript:x"}});
     CHECK_ERROR(r, 400, "validation_failed");
-    CHECK(detail_code(r.json(), "url") == "required");
+    CHECK(detail_code(r.json(), "enabled") == "invalid_type");
+    CHECK(detail_code(r.json(), "url") == "invalid_url");
+    json b_shown = b;
+    b_shown.erase("secret");
+    CHECK(api.get(webhook_path(b)).json()["webhook"] == b_shown);  // nothing half-applied
   }
-  r = patch(api, webhook_path(b), {{"enabled", nullptr}, {"url", "javascript:x"}});
-  CHECK_ERROR(r, 400, "validation_failed");
-  CHECK(detail_code(r.json(), "enabled") == "invalid_type");
-  CHECK(detail_code(r.json(), "url") == "invalid_url");
-  json b_shown = b;
-  b_shown.erase("secret");
-  CHECK(api.get(webhook_path(b)).json()["webhook"] == b_shown);  // nothing half-applied
 
-  // DELETE.
-  r = api.del(webhook_path(b));
-  REQUIRE_STATUS(r, 200);
-  CHECK(r.json() == json{{"success", true}, {"deleted", true}});
-  CHECK_ERROR(api.get(webhook_path(b)), 404, "not_found");
-  CHECK_ERROR(api.del(webhook_path(b)), 404, "not_found");
-  CHECK_ERROR(patch(api, webhook_path(b), {{"enabled", false}}), 404, "not_found");
-  const json after = api.get("/api/v1/webhooks").json()["webhooks"];
-  REQUIRE(after.size() == 3);
-  CHECK(after[0]["id"] == a["id"]);
-  CHECK(after[1]["id"] == c["id"]);
-
-  // Unknown and malformed ids.
-  for (const std::string id :
-       {"we_0000000000000", "we_zzzzzzzzzzzzz", "we_nope", "evt_1", "bisr_0000000000000"}) {
-    INFO("id " << id);
-    const std::string path = "/api/v1/webhooks/" + id;
-    CHECK_ERROR(api.get(path), 404, "not_found");
-    CHECK_ERROR(patch(api, path, {{"enabled", false}}), 404, "not_found");
-    CHECK_ERROR(api.del(path), 404, "not_found");
-    CHECK_ERROR(api.post(path + "/rotate-secret", json::object()), 404, "not_found");
-    CHECK_ERROR(api.get(path + "/deliveries"), 404, "not_found");
-    CHECK_ERROR(api.post(path + "/deliveries/whd_0000000000000/retry", json::object()), 404,
-                "not_found");
+  SUBCASE("DELETE") {
+    const HttpResponse r = api.del(webhook_path(b));
+    REQUIRE_STATUS(r, 200);
+    CHECK(r.json() == json{{"success", true}, {"deleted", true}});
+    CHECK_ERROR(api.get(webhook_path(b)), 404, "not_found");
+    CHECK_ERROR(api.del(webhook_path(b)), 404, "not_found");
+    CHECK_ERROR(patch(api, webhook_path(b), {{"enabled", false}}), 404, "not_found");
+    const json after = api.get("/api/v1/webhooks").json()["webhooks"];
+    REQUIRE(after.size() == 3);
+    CHECK(after[0]["id"] == a["id"]);
+    CHECK(after[1]["id"] == c["id"]);
   }
-  CHECK_ERROR(api.get(webhook_path(a) + "/deliveries?status=sent"), 400, "validation_failed");
-  CHECK_ERROR(api.post(webhook_path(a) + "/deliveries/whd_0000000000000/retry", json::object()),
-              404, "not_found");
+
+  SUBCASE("unknown and malformed ids") {
+    for (const std::string id :
+         {"we_0000000000000", "we_zzzzzzzzzzzzz", "we_nope", "evt_1", "bisr_0000000000000"}) {
+      INFO("id " << id);
+      const std::string path = "/api/v1/webhooks/" + id;
+      CHECK_ERROR(api.get(path), 404, "not_found");
+      CHECK_ERROR(patch(api, path, {{"enabled", false}}), 404, "not_found");
+      CHECK_ERROR(api.del(path), 404, "not_found");
+      CHECK_ERROR(api.post(path + "/rotate-secret", json::object()), 404, "not_found");
+      CHECK_ERROR(api.get(path + "/deliveries"), 404, "not_found");
+      CHECK_ERROR(api.post(path + "/deliveries/whd_0000000000000/retry", json::object()), 404,
+                  "not_found");
+    }
+    CHECK_ERROR(api.get(webhook_path(a) + "/deliveries?status=sent"), 400, "validation_failed");
+    CHECK_ERROR(
+        api.post(webhook_path(a) + "/deliveries/whd_0000000000000/retry", json::object()), 404,
+        "not_found");
+  }
 }
 
 TEST_CASE("webhook endpoints of another store are not found, and not changed") {
@@ -444,6 +455,7 @@ TEST_CASE("a deleted webhook endpoint's id is never given to another endpoint") 
 // ---- delivery ----------------------------------------------------------------------------------
 
 TEST_CASE("a delivery is the feed's event, byte for byte, signed with the endpoint's secret") {
+  // Shared by both subcases: one endpoint, one request and its push, both events delivered.
   Shop shop;
   WebhookReceiver receiver;
   const Api api = shop.api();
@@ -466,70 +478,73 @@ TEST_CASE("a delivery is the feed's event, byte for byte, signed with the endpoi
   for (const json& d : listed) delivery_by_event[d["eventId"]] = d;
   REQUIRE(delivery_by_event.size() == 2);
 
-  const std::vector<ReceivedRequest> received = receiver.requests();
-  REQUIRE(received.size() == 2);
-  std::set<std::string> types;
-  for (const ReceivedRequest& r : received) {
-    const std::string event_id = r.header("Stockbell-Event-Id");
-    INFO("event " << event_id << " body " << r.body);
-    REQUIRE(event_by_id.count(event_id) == 1);
-    const json& event = event_by_id[event_id];
-    CHECK(r.method == "POST");
-    CHECK(r.path == "/hooks/stockbell");
-    CHECK(r.target == "/hooks/stockbell?token=abc");
-    CHECK(r.header("Content-Type") == "application/json");
-    CHECK(r.header("User-Agent").rfind("Stockbell/", 0) == 0);
-    CHECK(r.header("Stockbell-Event-Type") == event["type"]);
-    types.insert(r.header("Stockbell-Event-Type"));
-    CHECK(r.header("Stockbell-Delivery-Id") == delivery_by_event[event_id]["id"]);
-    CHECK(matches(r.header("Stockbell-Delivery-Id"), kDeliveryId));
-    // Byte for byte what the feed serves, and the same JSON.
-    CHECK(feed_shows_exactly(events.body, event_id, r.body));
-    CHECK(json::parse(r.body) == event);
-    // Timestamp in Unix seconds, now; the signature verifies under the secret only.
-    const std::string timestamp = r.header("Stockbell-Timestamp");
-    REQUIRE(matches(timestamp, "[0-9]{10}"));
-    CHECK(std::llabs(std::stoll(timestamp) - unix_now()) <= 60);
-    const std::vector<std::string> digests = signatures(r);
-    REQUIRE(digests.size() == 1);
-    CHECK(digests[0] == signed_with(secret, r));
-    CHECK(digests[0] != expected_signature(secret, timestamp, r.body + " "));
-    CHECK(digests[0] !=
-          expected_signature(secret, std::to_string(std::stoll(timestamp) + 1), r.body));
-    CHECK(digests[0] != expected_signature("whsec_other", timestamp, r.body));
+  SUBCASE("each POST is the feed's event, byte for byte, with its headers and signature") {
+    const std::vector<ReceivedRequest> received = receiver.requests();
+    REQUIRE(received.size() == 2);
+    std::set<std::string> types;
+    for (const ReceivedRequest& r : received) {
+      const std::string event_id = r.header("Stockbell-Event-Id");
+      INFO("event " << event_id << " body " << r.body);
+      REQUIRE(event_by_id.count(event_id) == 1);
+      const json& event = event_by_id[event_id];
+      CHECK(r.method == "POST");
+      CHECK(r.path == "/hooks/stockbell");
+      CHECK(r.target == "/hooks/stockbell?token=abc");
+      CHECK(r.header("Content-Type") == "application/json");
+      CHECK(r.header("User-Agent").rfind("Stockbell/", 0) == 0);
+      CHECK(r.header("Stockbell-Event-Type") == event["type"]);
+      types.insert(r.header("Stockbell-Event-Type"));
+      CHECK(r.header("Stockbell-Delivery-Id") == delivery_by_event[event_id]["id"]);
+      CHECK(matches(r.header("Stockbell-Delivery-Id"), kDeliveryId));
+      // Byte for byte what the feed serves, and the same JSON.
+      CHECK(feed_shows_exactly(events.body, event_id, r.body));
+      CHECK(json::parse(r.body) == event);
+      // Timestamp in Unix seconds, now; the signature verifies under the secret only.
+      const std::string timestamp = r.header("Stockbell-Timestamp");
+      REQUIRE(matches(timestamp, "[0-9]{10}"));
+      CHECK(std::llabs(std::stoll(timestamp) - unix_now()) <= 60);
+      const std::vector<std::string> digests = signatures(r);
+      REQUIRE(digests.size() == 1);
+      CHECK(digests[0] == signed_with(secret, r));
+      CHECK(digests[0] != expected_signature(secret, timestamp, r.body + " "));
+      CHECK(digests[0] !=
+            expected_signature(secret, std::to_string(std::stoll(timestamp) + 1), r.body));
+      CHECK(digests[0] != expected_signature("whsec_other", timestamp, r.body));
+    }
+    CHECK(types == std::set<std::string>{kRequested, kBackInStock});
   }
-  CHECK(types == std::set<std::string>{kRequested, kBackInStock});
 
-  // The deliveries listing: one row per event, delivered on the first attempt.
-  const HttpResponse raw_list = api.get(webhook_path(webhook) + "/deliveries");
-  REQUIRE_STATUS(raw_list, 200);
-  CHECK(raw_list.json()["pagination"] ==
-        json{{"count", 2}, {"hasMore", false}, {"limit", 50}, {"offset", 0}, {"total", 2}});
-  CHECK(listed[0]["eventType"] == kBackInStock);  // newest first
-  CHECK(listed[1]["eventType"] == kRequested);
-  for (const json& d : listed) {
-    INFO("delivery " << d.dump());
-    CHECK(d.size() == 9);
-    CHECK(matches(d["id"], kDeliveryId));
-    CHECK(d["eventType"] == event_by_id[d["eventId"]]["type"]);
-    CHECK(d["status"] == "delivered");
-    CHECK(d["attempts"] == 1);
-    CHECK(d["nextAttemptAt"] == nullptr);
-    CHECK(matches(d["createdAt"], kTimestamp));
-    CHECK(matches(d["deliveredAt"], kTimestamp));
-    REQUIRE(d["attemptLog"].size() == 1);
-    const json& attempt = d["attemptLog"][0];
-    CHECK(attempt.size() == 4);
-    CHECK(matches(attempt["at"], kTimestamp));
-    CHECK(attempt["durationMs"].is_number_integer());
-    CHECK(attempt["durationMs"] >= 0);
-    CHECK(attempt["statusCode"] == 200);
-    CHECK(attempt["error"] == nullptr);
+  SUBCASE("the deliveries listing: one row per event, delivered on the first attempt") {
+    const HttpResponse raw_list = api.get(webhook_path(webhook) + "/deliveries");
+    REQUIRE_STATUS(raw_list, 200);
+    CHECK(raw_list.json()["pagination"] ==
+          json{{"count", 2}, {"hasMore", false}, {"limit", 50}, {"offset", 0}, {"total", 2}});
+    CHECK(listed[0]["eventType"] == kBackInStock);  // newest first
+    CHECK(listed[1]["eventType"] == kRequested);
+    for (const json& d : listed) {
+      INFO("delivery " << d.dump());
+      CHECK(d.size() == 9);
+      CHECK(matches(d["id"], kDeliveryId));
+      CHECK(d["eventType"] == event_by_id[d["eventId"]]["type"]);
+      CHECK(d["status"] == "delivered");
+      CHECK(d["attempts"] == 1);
+      CHECK(d["nextAttemptAt"] == nullptr);
+      CHECK(matches(d["createdAt"], kTimestamp));
+      CHECK(matches(d["deliveredAt"], kTimestamp));
+      REQUIRE(d["attemptLog"].size() == 1);
+      const json& attempt = d["attemptLog"][0];
+      CHECK(attempt.size() == 4);
+      CHECK(matches(attempt["at"], kTimestamp));
+      CHECK(attempt["durationMs"].is_number_integer());
+      CHECK(attempt["durationMs"] >= 0);
+      CHECK(attempt["statusCode"] == 200);
+      CHECK(attempt["error"] == nullptr);
+    }
+    CHECK(deliveries(api, webhook, "?status=delivered") == listed);
+    CHECK(deliveries(api, webhook, "?status=pending") == json::array());
+    CHECK(deliveries(api, webhook, "?status=failed") == json::array());
+    CHECK(deliveries(api, webhook, "?limit=1&offset=1") == json::array({listed[1]}));
   }
-  CHECK(deliveries(api, webhook, "?status=delivered") == listed);
-  CHECK(deliveries(api, webhook, "?status=pending") == json::array());
-  CHECK(deliveries(api, webhook, "?status=failed") == json::array());
-  CHECK(deliveries(api, webhook, "?limit=1&offset=1") == json::array({listed[1]}));
 }
 
 TEST_CASE("an endpoint gets only the event types it subscribed to") {

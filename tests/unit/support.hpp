@@ -61,6 +61,13 @@ int64_t row_of(IdKind kind, std::string_view public_id);
                                    << ": " << stockbell_result_.error().message);          \
   } while (false)
 
+/// The value of a Result that must have succeeded (a copy: works on temporaries).
+template <class T>
+T value_of(Result<T> result) {
+  REQUIRE_OK(result);
+  return std::move(result.value());
+}
+
 /// Checks `actual` against tests/golden/<name> byte for byte. On a difference the test fails,
 /// names the first differing byte, and writes `actual` to ${build}/test-output/golden/<name> so
 /// `diff tests/golden/<name> build/test-output/golden/<name>` shows it. With the environment

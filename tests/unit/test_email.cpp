@@ -82,3 +82,23 @@ TEST_CASE("identity is the ASCII lower-cased address") {
   CHECK(email_identity("USER+TAG@X.Y") == "user+tag@x.y");
   CHECK(kMaxEmailLength == 254);
 }
+
+TEST_CASE("mailboxes: a bare address, or a display name with the address in angle brackets") {
+  CHECK(parse_mailbox("shop@linen.example") == Mailbox{std::nullopt, "shop@linen.example"});
+  CHECK(parse_mailbox(" Linen & Co <shop@linen.example> ") ==
+        Mailbox{std::string("Linen & Co"), "shop@linen.example"});
+  CHECK(parse_mailbox("\"Linen, Inc.\" <shop@linen.example>") ==
+        Mailbox{std::string("Linen, Inc."), "shop@linen.example"});
+  CHECK(parse_mailbox("<shop@linen.example>") == Mailbox{std::nullopt, "shop@linen.example"});
+  CHECK(parse_mailbox("Grüner Laden <laden@example.com>")->display_name == "Grüner Laden");
+  for (const char* bad : {"", "Shop", "Shop <>", "Shop <not-an-address>", "Shop shop@x.example>",
+                          "Sh<op <s@x.example>", "Shop\r\nBcc: a@b <s@x.example>",
+                          "Shop\x01 <s@x.example>"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_mailbox(bad).has_value());
+  }
+  CHECK_FALSE(parse_mailbox(std::string(101, 'n') + " <s@x.example>").has_value());
+  CHECK(mailbox_text(*parse_mailbox("Linen & Co <shop@linen.example>")) ==
+        "Linen & Co <shop@linen.example>");
+  CHECK(mailbox_text(*parse_mailbox("shop@linen.example")) == "shop@linen.example");
+}

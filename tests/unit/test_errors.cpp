@@ -1,7 +1,11 @@
-// core/errors: stable codes, their HTTP statuses and messages, the SPEC §4 envelope, the problem
-// list and field paths.
+// core/errors: stable codes, their HTTP statuses and messages, the error envelope (README
+// "Errors"), the problem list and field paths.
 
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "core/errors.hpp"
 #include "tests/unit/support.hpp"
@@ -145,6 +149,33 @@ TEST_CASE("Result holds a value or an error") {
   Result<int> bad(make_error(ApiCode::internal));
   CHECK_FALSE(bad.ok());
   CHECK(bad.error().code == ApiCode::internal);
+}
+
+// Runs `misuse` in a child process and reports how the child ended.
+template <class F>
+int child_signal(F misuse) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    misuse();
+    _exit(0);  // reached only if the misuse went unnoticed
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+TEST_CASE("reading the value of an error (or the error of a value) stops the program") {
+  CHECK(child_signal([] {
+          Result<int> bad(make_error(ApiCode::internal));
+          volatile int v = bad.value();
+          (void)v;
+        }) == SIGABRT);
+  CHECK(child_signal([] {
+          Result<int> good(5);
+          volatile ApiCode c = good.error().code;
+          (void)c;
+        }) == SIGABRT);
 }
 
 TEST_CASE("validation_outcome_json: ok with the value, or the status and envelope") {

@@ -1,4 +1,4 @@
-// core/product: the upsert body (SPEC §6), partial updates, effective stock and price, request
+// core/product: the upsert body (README "Upsert products"), partial updates, effective stock and price, request
 // targets, the storage form and the API form.
 
 #include <doctest/doctest.h>
@@ -7,6 +7,7 @@
 #include "tests/unit/support.hpp"
 
 using namespace stockbell;
+using stockbell::test::value_of;
 using stockbell::test::json;
 using stockbell::test::problem_list;
 using stockbell::test::repeat;
@@ -131,7 +132,7 @@ TEST_CASE("products: required, an array of 1 to 100 objects") {
   CHECK(problem_list(parse(upsert_of(products(1).items()[0]))) == "products:invalid_type");
   CHECK(problem_list(parse(json(R"({"products":[]})"))) == "products:too_few_items");
   CHECK(parse(upsert_of(products(1))).ok());
-  CHECK(parse(upsert_of(products(100))).value().products.size() == 100);
+  CHECK(value_of(parse(upsert_of(products(100)))).products.size() == 100);
   auto over = parse(upsert_of(products(101)));
   CHECK(problem_list(over) == "products:too_many_items");
   CHECK(over.error().details[0].limit == 100);

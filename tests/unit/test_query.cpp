@@ -6,6 +6,7 @@
 #include "tests/unit/support.hpp"
 
 using namespace stockbell;
+using stockbell::test::value_of;
 using stockbell::test::problem_list;
 using stockbell::test::repeat;
 
@@ -18,10 +19,10 @@ TEST_CASE("page defaults: limit 50, offset 0") {
 }
 
 TEST_CASE("limit is 1..100 and offset 0..1e9, as plain decimal digits") {
-  CHECK(parse_product_list_query({{"limit", "1"}}).value().page.limit == 1);
-  CHECK(parse_product_list_query({{"limit", "100"}}).value().page.limit == 100);
-  CHECK(parse_product_list_query({{"limit", " 7 "}}).value().page.limit == 7);
-  CHECK(parse_product_list_query({{"offset", "1000000000"}}).value().page.offset == 1000000000);
+  CHECK(value_of(parse_product_list_query({{"limit", "1"}})).page.limit == 1);
+  CHECK(value_of(parse_product_list_query({{"limit", "100"}})).page.limit == 100);
+  CHECK(value_of(parse_product_list_query({{"limit", " 7 "}})).page.limit == 7);
+  CHECK(value_of(parse_product_list_query({{"offset", "1000000000"}})).page.offset == 1000000000);
   CHECK(problem_list(parse_product_list_query({{"limit", "0"}})) == "limit:out_of_range");
   CHECK(problem_list(parse_product_list_query({{"limit", "101"}})) == "limit:out_of_range");
   CHECK(problem_list(parse_product_list_query({{"limit", "-1"}})) == "limit:not_integer");
@@ -38,30 +39,34 @@ TEST_CASE("limit is 1..100 and offset 0..1e9, as plain decimal digits") {
 }
 
 TEST_CASE("a repeated parameter uses its first value; unknown ones are ignored") {
-  CHECK(parse_product_list_query({{"limit", "5"}, {"limit", "500"}}).value().page.limit == 5);
+  CHECK(value_of(parse_product_list_query({{"limit", "5"}, {"limit", "500"}})).page.limit == 5);
   CHECK(parse_product_list_query({{"_", "1732"}, {"limit", "5"}}).ok());
 }
 
 TEST_CASE("search is trimmed; blank means no search") {
-  CHECK(*parse_product_list_query({{"search", " linen "}}).value().search == "linen");
-  CHECK_FALSE(parse_product_list_query({{"search", "  "}}).value().search.has_value());
+  CHECK(*value_of(parse_product_list_query({{"search", " linen "}})).search == "linen");
+  CHECK_FALSE(value_of(parse_product_list_query({{"search", "  "}})).search.has_value());
   CHECK(problem_list(parse_product_list_query({{"search", repeat("x", 501)}})) == "search:too_long");
   CHECK(problem_list(parse_product_list_query({{"search", "\xFF"}})) == "search:invalid_type");
 }
 
 TEST_CASE("request list: status values") {
-  CHECK(parse_request_list_query({{"status", "waiting"}}).value().status == RequestStatus::waiting);
-  CHECK(parse_request_list_query({{"status", "notified"}}).value().status == RequestStatus::notified);
-  CHECK(parse_request_list_query({{"status", "cancelled"}}).value().status == RequestStatus::cancelled);
-  auto bad = parse_request_list_query({{"status", "pending"}});
+  CHECK(value_of(parse_request_list_query({{"status", "waiting"}})).status == RequestStatus::waiting);
+  CHECK(value_of(parse_request_list_query({{"status", "notified"}})).status == RequestStatus::notified);
+  CHECK(value_of(parse_request_list_query({{"status", "cancelled"}})).status == RequestStatus::cancelled);
+  CHECK(value_of(parse_request_list_query({{"status", "pending"}})).status == RequestStatus::pending);
+  CHECK(value_of(parse_request_list_query({{"status", "expired"}})).status == RequestStatus::expired);
+  CHECK(value_of(parse_request_list_query({{"status", "purchased"}})).status == RequestStatus::purchased);
+  auto bad = parse_request_list_query({{"status", "canceled"}});
   CHECK(problem_list(bad) == "status:invalid_value");
-  CHECK(bad.error().details[0].message == "Must be one of: waiting, notified, cancelled.");
+  CHECK(bad.error().details[0].message ==
+        "Must be one of: pending, waiting, notified, cancelled, expired, purchased.");
   CHECK(problem_list(parse_request_list_query({{"status", ""}})) == "status:invalid_value");
-  CHECK_FALSE(parse_request_list_query({}).value().status.has_value());
+  CHECK_FALSE(value_of(parse_request_list_query({})).status.has_value());
 }
 
 TEST_CASE("request list: the email filter is normalised like a request's e-mail") {
-  CHECK(*parse_request_list_query({{"email", " Buyer@Example.COM "}}).value().email ==
+  CHECK(*value_of(parse_request_list_query({{"email", " Buyer@Example.COM "}})).email ==
         "buyer@example.com");
   CHECK(problem_list(parse_request_list_query({{"email", "not-an-email"}})) == "email:invalid_email");
   CHECK(problem_list(parse_request_list_query({{"email", repeat("a", 250) + "@b.cd"}})) ==
@@ -72,6 +77,7 @@ TEST_CASE("request list: the email filter is normalised like a request's e-mail"
 
 TEST_CASE("request list: id filters follow the id rules") {
   auto r = parse_request_list_query({{"productId", " SKU-1 "}, {"variantId", "SKU-1-M"}});
+  REQUIRE_OK(r);
   CHECK(*r.value().product_id == "SKU-1");
   CHECK(*r.value().variant_id == "SKU-1-M");
   CHECK(problem_list(parse_request_list_query({{"productId", " "}})) == "productId:empty");
@@ -85,23 +91,24 @@ TEST_CASE("request list: id filters follow the id rules") {
 
 TEST_CASE("event list: limit 1..1000 (default 100), type names, after cursor") {
   auto d = parse_event_list_query({});
+  REQUIRE_OK(d);
   CHECK(d.value().limit == 100);
   CHECK_FALSE(d.value().type.has_value());
   CHECK_FALSE(d.value().after.has_value());
-  CHECK(parse_event_list_query({{"limit", "1000"}}).value().limit == 1000);
+  CHECK(value_of(parse_event_list_query({{"limit", "1000"}})).limit == 1000);
   CHECK(problem_list(parse_event_list_query({{"limit", "1001"}})) == "limit:out_of_range");
-  CHECK(parse_event_list_query({{"type", "ecommerce.back_in_stock"}}).value().type ==
+  CHECK(value_of(parse_event_list_query({{"type", "ecommerce.back_in_stock"}})).type ==
         EventType::back_in_stock);
   CHECK(problem_list(parse_event_list_query({{"type", "back_in_stock"}})) == "type:invalid_value");
-  CHECK(*parse_event_list_query({{"after", " evt_0abc "}}).value().after == "evt_0abc");
-  CHECK_FALSE(parse_event_list_query({{"after", ""}}).value().after.has_value());
+  CHECK(*value_of(parse_event_list_query({{"after", " evt_0abc "}})).after == "evt_0abc");
+  CHECK_FALSE(value_of(parse_event_list_query({{"after", ""}})).after.has_value());
 }
 
 TEST_CASE("availability: productId required, variantId defaults to it") {
   auto r = parse_availability_query({{"productId", "SKU-1"}});
   REQUIRE(r.ok());
   CHECK(r.value().variant_id == "SKU-1");
-  CHECK(parse_availability_query({{"productId", "SKU-1"}, {"variantId", "SKU-1-M"}}).value().variant_id ==
+  CHECK(value_of(parse_availability_query({{"productId", "SKU-1"}, {"variantId", "SKU-1-M"}})).variant_id ==
         "SKU-1-M");
   CHECK(problem_list(parse_availability_query({})) == "productId:required");
   CHECK(problem_list(parse_availability_query({{"variantId", "M"}})) == "productId:required");

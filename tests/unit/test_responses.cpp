@@ -25,7 +25,7 @@ TEST_CASE("register response of a repeated request: same ids, created false") {
             R"(","status":"waiting","created":false})");
 }
 
-TEST_CASE("request JSON: SPEC §7 keys in order, timestamps as RFC 3339, absent as null") {
+TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absent as null") {
   RequestRecord r;
   r.id = 1;
   r.product_id = "P";

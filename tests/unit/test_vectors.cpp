@@ -6,12 +6,19 @@
 // output is also written, in file order, to ${STOCKBELL_TEST_OUT_DIR}/vectors-native.json as
 // `{"back_in_stock": [...], "product_upsert": [...]}`: tests/wasm/ checks that the shipped .wasm
 // produces byte-identical strings.
+//
+// After an intended change of wording or behaviour, STOCKBELL_UPDATE_GOLDEN=1 rewrites the
+// `expect` of every vector whose outcome changed, in place (one vector per line, the other lines
+// untouched), so `git diff tests/vectors/` shows exactly what changed: review it, don't trust it.
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +58,37 @@ std::string body_of(const nlohmann::json& vector) {
   return test::from_hex(vector["bodyHex"].get<std::string>());
 }
 
+bool updating() {
+  const char* update = std::getenv("STOCKBELL_UPDATE_GOLDEN");
+  return update != nullptr && std::string(update) == "1";
+}
+
+// Update mode: rewrites the `expect` of the vectors named in `changed` (name → outcome), on the
+// vector's own line.
+void rewrite_expectations(const std::string& path, const std::string& text,
+                          const std::map<std::string, std::string>& changed) {
+  std::istringstream in(text);
+  std::string line, out;
+  size_t rewritten = 0;
+  while (std::getline(in, line)) {
+    const bool comma = !line.empty() && line.back() == ',';
+    const std::string item = comma ? line.substr(0, line.size() - 1) : line;
+    // ordered_json keeps the keys where they were: the line's diff shows only what changed.
+    nlohmann::ordered_json vector = nlohmann::ordered_json::parse(item, nullptr, false);
+    if (vector.is_object() && vector.contains("name") &&
+        changed.count(vector["name"].get<std::string>()) != 0) {
+      vector["expect"] = nlohmann::ordered_json::parse(changed.at(vector["name"].get<std::string>()));
+      line = vector.dump() + (comma ? "," : "");
+      ++rewritten;
+    }
+    out += line + "\n";
+  }
+  REQUIRE_MESSAGE(rewritten == changed.size(), path << ": a changed vector is not on a line of its own");
+  REQUIRE(test::write_file(path, out));
+  MESSAGE("rewrote the expectations of " << rewritten << " vectors in " << path
+                                         << ": review git diff tests/vectors/");
+}
+
 // Runs one file's vectors; returns every raw output in order.
 nlohmann::json run_suite(const Suite& suite) {
   const std::string path = test::vectors_dir() + "/" + suite.file;
@@ -63,6 +101,7 @@ nlohmann::json run_suite(const Suite& suite) {
 
   nlohmann::json outputs = nlohmann::json::array();
   std::set<std::string> names;
+  std::map<std::string, std::string> changed;  ///< name → the new outcome (update mode)
   for (const nlohmann::json& vector : vectors) {
     REQUIRE(vector.is_object());
     REQUIRE(vector.contains("name"));
@@ -75,11 +114,16 @@ nlohmann::json run_suite(const Suite& suite) {
 
     const nlohmann::json got = nlohmann::json::parse(output, nullptr, false);
     const nlohmann::json& expected = vector["expect"];
+    if (updating() && got != expected) {
+      changed[name] = output;
+      continue;
+    }
     const std::string shown_body = body.size() > 300 ? body.substr(0, 300) + "..." : body;
     CHECK_MESSAGE(got == expected, suite.file << ": " << name << "\n  body:     " << shown_body
                                               << "\n  got:      " << output
                                               << "\n  expected: " << expected.dump());
   }
+  if (!changed.empty()) rewrite_expectations(path, *text, changed);
   return outputs;
 }
 

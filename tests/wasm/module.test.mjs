@@ -1,6 +1,6 @@
 // The shipped WebAssembly module itself (build-wasm/web/widget/stockbell.js + .wasm) under
 // `node --test`: it carries the one version string, and it takes bodies up to the server's
-// size limits (64 KiB for a back-in-stock request, 1 MiB for an upsert; SPEC §4), including
+// size limits (64 KiB for a back-in-stock request, 1 MiB for an upsert; README "Errors"), including
 // multi-byte text, without truncation or corruption.
 //
 // Paths: STOCKBELL_WIDGET_DIR (stockbell.js + stockbell.wasm), STOCKBELL_VERSION_HEADER

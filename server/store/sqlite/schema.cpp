@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <iterator>
 
 namespace stockbell::server {
@@ -188,6 +190,39 @@ CREATE INDEX requests_by_subscriber ON requests(subscriber_id, target_id, status
 DROP INDEX deliveries_due;
 CREATE INDEX deliveries_due ON deliveries(webhook_id, status, next_attempt_at);
 )sql",
+    // 5: the whole request lifecycle (pending 3, expired 4, purchased 5; server/store/
+    // db_values.cpp), which the CHECK of migration 1 refused: SQLite changes a CHECK only by
+    // rebuilding the table (foreign keys are off while migrations run). And store settings.
+    R"sql(
+CREATE TABLE requests_v5 (
+  id            INTEGER PRIMARY KEY,
+  target_id     INTEGER NOT NULL REFERENCES targets(id),
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+  status        INTEGER NOT NULL CHECK (status IN (0, 1, 2, 3, 4, 5)),
+  product_title TEXT,
+  variant_title TEXT,
+  created_at    INTEGER NOT NULL,
+  notified_at   INTEGER,
+  cancelled_at  INTEGER
+);
+INSERT INTO requests_v5(id, target_id, subscriber_id, status, product_title, variant_title,
+                        created_at, notified_at, cancelled_at)
+  SELECT id, target_id, subscriber_id, status, product_title, variant_title, created_at,
+         notified_at, cancelled_at FROM requests;
+DROP TABLE requests;
+ALTER TABLE requests_v5 RENAME TO requests;
+CREATE UNIQUE INDEX requests_one_waiting
+  ON requests(target_id, (CASE WHEN status = 0 THEN subscriber_id END));
+CREATE INDEX requests_by_target ON requests(target_id, status);
+CREATE INDEX requests_by_subscriber ON requests(subscriber_id, target_id, status);
+
+-- core/settings.hpp: `data` is settings_json() of the store's settings; no row: the defaults.
+CREATE TABLE store_settings (
+  store_id   INTEGER PRIMARY KEY REFERENCES stores(id),
+  data       TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql",
 };
 
 uint64_t random_u64() {
@@ -210,6 +245,9 @@ void configure_connection(Database& db) {
 uint64_t open_schema(Database& db) {
   db.exec("PRAGMA journal_mode = WAL");
   configure_connection(db);
+  // A migration may rebuild a table other tables refer to: foreign keys are checked once all
+  // migrations ran (foreign_key_check below), not while they run.
+  db.exec("PRAGMA foreign_keys = OFF");
   Transaction tx(db);
   Statement& version = db.cached("PRAGMA user_version");
   version.step();
@@ -235,7 +273,12 @@ uint64_t open_schema(Database& db) {
         .bind(1, std::to_string(id_key))
         .run();
   }
+  Statement& check = db.cached("PRAGMA foreign_key_check");
+  const bool broken = check.step();
+  check.reset();
+  if (broken) throw std::runtime_error("the migrated database fails its foreign key check");
   tx.commit();
+  db.exec("PRAGMA foreign_keys = ON");
   return id_key;
 }
 

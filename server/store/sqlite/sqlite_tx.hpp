@@ -2,8 +2,8 @@
 // The SQLite implementation of ReadTx and WriteTx: every query Stockbell runs, as prepared
 // statements with bound parameters (no SQL is ever built from input). One SqliteTx wraps one
 // connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
-// also carries the writer's cache). The SQL is split by area: tx_keys.cpp, tx_catalog.cpp,
-// tx_requests.cpp, tx_webhooks.cpp.
+// also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
+// settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp.
 
 #include "server/store/sqlite/sqlite.hpp"
 #include "server/store/sqlite/write_cache.hpp"
@@ -30,6 +30,8 @@ class SqliteTx final : public WriteTx {
   int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
                      const std::vector<std::string>& origins, int64_t now) override;
   bool revoke_key(int64_t key_id, int64_t now) override;
+  StoreSettings store_settings(int64_t store_id) override;
+  void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
 
   // subscribers and catalog (tx_catalog.cpp)
   std::optional<SubscriberRecord> find_subscriber(int64_t store_id,

@@ -3,6 +3,7 @@
 #include "server/store/sqlite/sqlite_tx.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace stockbell::server {
 namespace {
@@ -125,6 +126,38 @@ bool SqliteTx::origin_allowed_for_any_key(const std::string& origin) {
   const bool found = st.step();
   st.reset();
   return found;
+}
+
+StoreSettings SqliteTx::store_settings(int64_t store_id) {
+  if (cache_ != nullptr)
+    if (const StoreSettings* cached = cache_->settings(store_id)) return *cached;
+  Statement& st = db_.cached("SELECT data FROM store_settings WHERE store_id = ?");
+  st.bind(1, store_id);
+  StoreSettings settings;
+  if (st.step()) {
+    std::optional<StoreSettings> stored = settings_from_storage(st.text(0));
+    if (!stored) {
+      st.reset();
+      throw std::runtime_error("stored settings of store " + std::to_string(store_id) +
+                               " are unreadable");
+    }
+    settings = std::move(*stored);
+  }
+  st.reset();
+  if (cache_ != nullptr) cache_->put_settings(store_id, settings);
+  return settings;
+}
+
+void SqliteTx::save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) {
+  db_.cached(
+         "INSERT INTO store_settings(store_id, data, updated_at) VALUES (?1, ?2, ?3)"
+         " ON CONFLICT(store_id) DO UPDATE SET data = excluded.data,"
+         " updated_at = excluded.updated_at")
+      .bind(1, store_id)
+      .bind(2, dump(settings_json(settings)))
+      .bind(3, now)
+      .run();
+  if (cache_ != nullptr) cache_->put_settings(store_id, settings);
 }
 
 }  // namespace stockbell::server

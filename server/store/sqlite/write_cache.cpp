@@ -51,6 +51,16 @@ std::optional<bool> WriteCache::has_webhooks(int64_t store_id) const {
 
 void WriteCache::put_has_webhooks(int64_t store_id, bool any) { webhooks_[store_id] = any; }
 
+const StoreSettings* WriteCache::settings(int64_t store_id) const {
+  auto it = settings_.find(store_id);
+  return it == settings_.end() ? nullptr : &it->second;
+}
+
+void WriteCache::put_settings(int64_t store_id, const StoreSettings& settings) {
+  if (settings_.size() >= kMaxEntries) settings_.clear();
+  settings_[store_id] = settings;
+}
+
 void WriteCache::product_changed(int64_t store_id, const std::string& product_id) {
   snapshots_.erase(key(store_id, product_id));
 }
@@ -61,6 +71,7 @@ void WriteCache::clear() {
   targets_.clear();
   snapshots_.clear();
   webhooks_.clear();
+  settings_.clear();
 }
 
 }  // namespace stockbell::server

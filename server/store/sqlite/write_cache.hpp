@@ -1,10 +1,11 @@
 #pragma once
 // What the writer has already looked up, so a registration doesn't ask SQLite again: target ids,
-// the current catalog snapshot of each target, and whether a store has any enabled webhook.
+// the current catalog snapshot of each target, whether a store has any enabled webhook, and each
+// store's settings.
 //
-// Owned by SqliteStorage and used only on the writer thread, through SqliteTx, which erases an
+// Owned by SqliteStorage and used only on the writer thread, through SqliteTx, which updates an
 // entry in the same method that writes what it describes (saving a product drops its
-// snapshots; any webhook change drops the store's flag). Everything is dropped whenever a job or
+// snapshots; any webhook change drops the store's flag; saving settings replaces them). Everything is dropped whenever a job or
 // a commit is rolled back: an id cached from a rolled-back insert would point at nothing.
 
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+
+#include "core/settings.hpp"
 
 namespace stockbell::server {
 
@@ -30,6 +33,9 @@ class WriteCache {
   std::optional<bool> has_webhooks(int64_t store_id) const;
   void put_has_webhooks(int64_t store_id, bool any);
 
+  const StoreSettings* settings(int64_t store_id) const;
+  void put_settings(int64_t store_id, const StoreSettings& settings);
+
   void product_changed(int64_t store_id, const std::string& product_id);
   void webhooks_changed(int64_t store_id);
   void clear();
@@ -44,6 +50,7 @@ class WriteCache {
   /// store|product → (variant → snapshot)
   std::unordered_map<std::string, std::map<std::string, int64_t>> snapshots_;
   std::unordered_map<int64_t, bool> webhooks_;
+  std::unordered_map<int64_t, StoreSettings> settings_;
 };
 
 }  // namespace stockbell::server

@@ -1,9 +1,9 @@
-// The single writer (server/writer.hpp) on a real SQLite file: jobs that share a group commit
-// together; one failing job is rolled back alone while its neighbours still commit; a failed
-// COMMIT fails the whole group. The writer first runs a group without savepoints and replays it
-// job by job when a job fails, so these cases also prove the replay: the first pass leaves
-// nothing behind, a job that ran twice has written once, and what a caller gets back is what
-// was committed.
+// The single writer (server/store/sqlite/writer.hpp) on a real SQLite file: jobs that share a
+// group commit together; one failing job is rolled back alone while its neighbours still commit;
+// a failed COMMIT fails the whole group. The writer first runs a group without savepoints and
+// replays it job by job when a job fails, so these cases also prove the replay: the first pass
+// leaves nothing behind, a job that ran twice has written once, and what a caller gets back is
+// what was committed.
 
 #include <atomic>
 #include <chrono>
@@ -13,8 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "http_checks.hpp"
+#include <doctest/doctest.h>
+
 #include "server/store/sqlite/writer.hpp"
+#include "support.hpp"
 
 using namespace stockbell::testing;
 using stockbell::server::Database;
