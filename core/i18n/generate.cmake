@@ -1,0 +1,21 @@
+# Turns core/i18n/messages.json into a C++ table (included by core/i18n.cpp), at build time:
+#   cmake -DIN=messages.json -DOUT=i18n_tables.inc -P generate.cmake
+# Every string becomes a raw string literal; the languages and sections keep the file's order.
+file(READ "${IN}" _json)
+string(JSON _languages LENGTH "${_json}")
+set(_out "// Generated from core/i18n/messages.json by core/i18n/generate.cmake. Do not edit.\n")
+math(EXPR _last_language "${_languages} - 1")
+foreach(_l RANGE ${_last_language})
+  string(JSON _language MEMBER "${_json}" ${_l})
+  foreach(_section field widget page)
+    string(JSON _count LENGTH "${_json}" "${_language}" "${_section}")
+    math(EXPR _last "${_count} - 1")
+    foreach(_k RANGE ${_last})
+      string(JSON _key MEMBER "${_json}" "${_language}" "${_section}" ${_k})
+      string(JSON _text GET "${_json}" "${_language}" "${_section}" "${_key}")
+      string(APPEND _out "{\"${_language}\", TextSection::${_section}, \"${_key}\", R\"i18n(${_text})i18n\"},\n")
+    endforeach()
+  endforeach()
+endforeach()
+file(WRITE "${OUT}.tmp" "${_out}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
