@@ -117,8 +117,7 @@ Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
   if (const std::string* type = find_param(params, "type")) {
     query.type = parse_event_type(trim(*type));
     if (!query.type)
-      problems.add("type", FieldCode::invalid_value, std::nullopt,
-                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock");
+      problems.add("type", FieldCode::invalid_value, std::nullopt, event_type_names());
   }
   if (const std::string* after = find_param(params, "after")) {
     const std::string_view text = trim(*after);
@@ -152,6 +151,15 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
     if (!query.status)
       problems.add("status", FieldCode::invalid_value, std::nullopt, "pending, delivered, failed");
   }
+  if (!problems.empty()) return validation_error(problems);
+  return query;
+}
+
+Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& params) {
+  Problems problems;
+  ConversionStatsQuery query;
+  if (auto days = read_int(params, "days", 1, kMaxStatsDays, problems)) query.days = *days;
+  if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) query.limit = *limit;
   if (!problems.empty()) return validation_error(problems);
   return query;
 }
