@@ -97,6 +97,19 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
        &H::resend_delivery},
       {"GET", {"api", "v1", "settings"}, Access::secret, &H::get_settings},
       {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings},
+      {"POST", {"api", "v1", "inventory"}, Access::secret, &H::update_inventory},
+      {"POST", {"api", "v1", "orders"}, Access::secret, &H::push_order},
+      {"GET", {"api", "v1", "stats", "conversions"}, Access::secret, &H::conversion_stats},
+      {"GET", {"api", "v1", "integrations"}, Access::secret, &H::list_integrations},
+      {"DELETE", {"api", "v1", "integrations", "{}"}, Access::secret, &H::disconnect_integration},
+      {"PUT", {"api", "v1", "integrations", "shopify"}, Access::secret, &H::connect_shopify},
+      {"PUT", {"api", "v1", "integrations", "woocommerce"}, Access::secret, &H::connect_woocommerce},
+      {"POST", {"api", "v1", "integrations", "shopify", "webhook", "{}"}, Access::platform,
+       &H::shopify_webhook},
+      {"POST", {"api", "v1", "integrations", "woocommerce", "webhook", "{}"}, Access::platform,
+       &H::woocommerce_webhook},
+      {"POST", {"api", "woocommerce", "back-in-stock", "subscribe"}, Access::platform,
+       &H::woocommerce_subscribe},
   };
 }
 
@@ -141,7 +154,9 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     send_error(res, malformed_path());
     return;
   }
-  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" && (*segments)[1] == "v1") ||
+  // `/api/woocommerce/...`: Sequenzy's WooCommerce storefront capture.
+  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
+                    ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
                    (segments->size() == 1 && (*segments)[0] == "healthz");
   if (api) {
     dispatch_api(req, res, *segments);
@@ -172,6 +187,20 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
       preflight(res, *origin);
       return;
     }
+    // The WooCommerce capture: only a connected store's own origin is offered CORS.
+    if (segments.size() >= 2 && segments[1] == "woocommerce" && origin) {
+      if (!use_.integrations.by_origin(Platform::woocommerce, *origin)) {
+        send_error(res, forbidden(Refusal::origin_not_allowed));
+        return;
+      }
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Origin", *origin);
+      res.set_header("Access-Control-Allow-Methods", "POST");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type");
+      res.set_header("Access-Control-Max-Age", "600");
+      res.set_header("Vary", "Origin");
+      return;
+    }
   }
   const Route* route = nullptr;
   std::string allowed;
@@ -185,7 +214,7 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
     return;
   }
   std::optional<Principal> principal;
-  if (route->access != Access::open) {
+  if (route->access != Access::open && route->access != Access::platform) {
     principal = authorize(req, res, route->access, origin);
     if (!principal) return;
   }

@@ -13,12 +13,16 @@
 #include "core/errors.hpp"
 #include "server/app/catalog.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/orders.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
+#include "server/app/stats.hpp"
 #include "server/app/status.hpp"
 #include "server/config.hpp"
 #include "server/http/rate_limit.hpp"
 #include "server/http/static_files.hpp"
+#include "server/platforms/integrations.hpp"
+#include "server/platforms/receiver.hpp"
 #include "server/webhooks/webhook_service.hpp"
 
 namespace stockbell::server {
@@ -28,6 +32,8 @@ enum class Access {
   open,        ///< no key (health check)
   storefront,  ///< a publishable or a secret key
   secret,      ///< a secret key only
+  platform,    ///< no key: a store platform's signed webhook, or the WooCommerce storefront
+               ///< capture (the connected store's origin); the handler authenticates
 };
 
 struct RouteContext {
@@ -56,6 +62,10 @@ struct UseCases {
   WebhookService& webhooks;
   SettingsService& settings;
   StatusService& status;
+  OrderService& orders;
+  StatsService& stats;
+  IntegrationService& integrations;
+  PlatformReceiver& platforms;
   const IdCodec& ids;
 };
 
@@ -97,6 +107,22 @@ class Router {
   void resend_delivery(RouteContext& ctx);
   void get_settings(RouteContext& ctx);
   void update_settings(RouteContext& ctx);
+  // routes_orders.cpp, routes_platforms.cpp
+  void update_inventory(RouteContext& ctx);
+  void push_order(RouteContext& ctx);
+  void conversion_stats(RouteContext& ctx);
+  void list_integrations(RouteContext& ctx);
+  void connect_shopify(RouteContext& ctx);
+  void connect_woocommerce(RouteContext& ctx);
+  void disconnect_integration(RouteContext& ctx);
+  void shopify_webhook(RouteContext& ctx);
+  void woocommerce_webhook(RouteContext& ctx);
+  void woocommerce_subscribe(RouteContext& ctx);
+  void platform_webhook(RouteContext& ctx, Platform platform);
+  void connect_integration(RouteContext& ctx, Platform platform);
+  /// The address this server is reached at, for URLs to paste elsewhere: `http://` + the
+  /// request's Host (`https://` when a trusted proxy says X-Forwarded-Proto: https).
+  std::string public_base(const httplib::Request& req) const;
 
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
                     const std::vector<std::string>& segments);
