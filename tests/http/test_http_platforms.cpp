@@ -278,6 +278,36 @@ TEST_CASE("Shopify: a replayed webhook id changes nothing, also when the stock m
   // The same level under a new webhook id but older than the one applied: stale.
   deliver(anonymous, hook, restock.with_body(restock.body, kShopifySecret, "late-copy"), "stale");
   CHECK(variant_of(product(api, "8412345670002"), "45123456780012")["inStock"] == false);
+  // Products too: the API 2025-07 update (M = 6, 06-10) and then the older one (M = 5, 06-09).
+  deliver(anonymous, hook, delivery_step("shopify", 6));
+  deliver(anonymous, hook, delivery_step("shopify", 4), "stale");
+  CHECK(variant_of(product(api, "8412345670002"), "45123456780012")["inventoryQuantity"] == 6);
+}
+
+TEST_CASE("Shopify: an item learnt untracked stays untracked when later payloads don't say") {
+  TestServer s;
+  const Api api = s.api();
+  const Api anonymous = s.api("");
+  const std::string hook = connect_shopify(api);
+  const Delivery planter = delivery_step("shopify", 8);  // inventory_management: null
+  deliver(anonymous, hook, planter);
+  const std::string waiting = wait_for(api, "8412345670004", "45123456780031", "pat@example.com");
+  // An API 2025-07 payload of the planter: no inventory_management, quantity 0, a day later.
+  json later = json::parse(planter.body);
+  later["updated_at"] = "2025-06-05T10:40:02-04:00";
+  for (json& v : later["variants"]) v.erase("inventory_management");
+  deliver(anonymous, hook, planter.with_body(later.dump(), kShopifySecret, "planter-2025-07"));
+  const json v = variant_of(product(api, "8412345670004"), "45123456780031");
+  CHECK(v["inStock"] == true);
+  CHECK(v["inventoryQuantity"].is_null());
+  CHECK(request_by_id(api, waiting)["status"] == "notified");
+  // Shopify says it is tracked now (inventory_items/update): 0 on hand is out of stock.
+  const Delivery item = planter.with_body(R"({"id":47234567890031,"tracked":true})", kShopifySecret, "item-1");
+  Delivery tracked = item;
+  tracked.headers.erase("X-Shopify-Topic");
+  tracked.headers.emplace("X-Shopify-Topic", "inventory_items/update");
+  deliver(anonymous, hook, tracked);
+  CHECK(variant_of(product(api, "8412345670004"), "45123456780031")["inStock"] == false);
 }
 
 TEST_CASE("Shopify: a product update that restocks a variant fires exactly one event") {
