@@ -1,6 +1,8 @@
 // The store platform routes: connecting Shopify and WooCommerce (secret key), their signed
 // webhook receivers, and Sequenzy's WooCommerce storefront capture.
 
+#include <algorithm>
+
 #include "core/back_in_stock.hpp"
 #include "core/integration.hpp"
 #include "core/limits.hpp"

@@ -42,6 +42,13 @@ json get_product(const Api& api, const std::string& id) {
   return r.json()["product"];
 }
 
+json variant_of_id(const json& product, const std::string& id) {
+  for (const json& v : product["variants"])
+    if (v["variantId"] == id) return v;
+  FAIL("no variant " << id);
+  return {};
+}
+
 json request_by_id(const Api& api, const std::string& id) {
   for (const json& r : hostile::list_all(api, "/api/v1/back-in-stock", "requests"))
     if (r["id"] == id) return r;
@@ -383,4 +390,52 @@ TEST_CASE("order events reach webhooks filtered to them, signed like every deliv
   const std::string secret = hook.json()["webhook"]["secret"];
   CHECK(v1_signatures(got[0].header("Stockbell-Signature")).front() ==
         expected_signature(secret, got[0].header("Stockbell-Timestamp"), got[0].body));
+}
+
+// ---- the README's stock example ----------------------------------------------------------
+
+namespace {
+
+/// The JSON after `-d '` of the README's first `sh` block that calls `path`.
+json readme_body(const std::string& path) {
+  const std::string readme = hostile::read_file_bytes(STOCKBELL_README_PATH);
+  const size_t call = readme.find(path + " -H");
+  REQUIRE(call != std::string::npos);
+  const size_t start = readme.find("-d '", call);
+  REQUIRE(start != std::string::npos);
+  const size_t end = readme.find("'", start + 4);
+  return json::parse(readme.substr(start + 4, end - start - 4));
+}
+
+}  // namespace
+
+TEST_CASE("the README's restock example, pasted against the demo store, changes stock only") {
+  TempDir dir;
+  ServerProcess::Options options;
+  options.args = {"--db", dir.file("stockbell.db"), "--port", "0", "--demo"};
+  options.log_path = dir.file("stderr.log");
+  ServerProcess server(options);
+  server.read_line();  // the demo storefront's address
+  const std::string line = server.read_line();
+  const std::string key = line.substr(line.rfind(' ') + 1);
+  REQUIRE(key.rfind("sk_", 0) == 0);
+  const Api api(server.host(), server.port(), key);
+  const json before = get_product(api, "SKU-PROTEIN-1KG");
+  REQUIRE(variant_of_id(before, "SKU-PROTEIN-1KG-VANILLA")["inStock"] == false);
+
+  const json body = readme_body("$S/api/v1/inventory");
+  const HttpResponse r = api.post("/api/v1/inventory", body);
+  REQUIRE_STATUS(r, 200);
+  json after = get_product(api, "SKU-PROTEIN-1KG");
+  CHECK(after["title"] == before["title"]);
+  CHECK(after["variants"].size() == before["variants"].size());
+  CHECK(variant_of_id(after, "SKU-PROTEIN-1KG-VANILLA")["inStock"] == true);
+  CHECK(variant_of_id(after, "SKU-PROTEIN-1KG-VANILLA")["inventoryQuantity"] ==
+        body["items"][0]["inventoryQuantity"]);
+  for (json& v : after["variants"])
+    if (v["variantId"] == "SKU-PROTEIN-1KG-VANILLA") v = variant_of_id(before, "SKU-PROTEIN-1KG-VANILLA");
+  after.erase("updatedAt");
+  json expected = before;
+  expected.erase("updatedAt");
+  CHECK(after == expected);
 }

@@ -247,10 +247,11 @@ CREATE TABLE orders (
 );
 
 -- What a purchase did to its buyer's requests: effect 0 ended a waiting request (purchased),
--- 1 converted a notified one. One row per request at most. `reversed_at`: the order was
--- cancelled or refunded since (a conversion no longer counts).
+-- 1 converted a notified one. One row per request at most (it goes with its request when a
+-- shopper's data is erased). `reversed_at`: the order was cancelled or refunded since (a
+-- conversion no longer counts).
 CREATE TABLE purchases (
-  request_id    INTEGER PRIMARY KEY REFERENCES requests(id),
+  request_id    INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
   order_id      INTEGER NOT NULL REFERENCES orders(id),
   store_id      INTEGER NOT NULL REFERENCES stores(id),
   effect        INTEGER NOT NULL CHECK (effect IN (0, 1)),
