@@ -45,7 +45,8 @@ std::optional<std::string> store_origin(std::string_view store_url) {
   if (!parts) return std::nullopt;
   const bool default_port = (parts->scheme == "https" && parts->port == 443) ||
                             (parts->scheme == "http" && parts->port == 80);
-  std::string host = parts->host.find(':') != std::string::npos ? "[" + parts->host + "]" : parts->host;
+  std::string host =
+      parts->host.find(':') != std::string::npos ? "[" + parts->host + "]" : parts->host;
   return normalize_origin(parts->scheme + "://" + host +
                           (default_port ? "" : ":" + std::to_string(parts->port)));
 }
@@ -88,7 +89,8 @@ Json integration_json(const IntegrationRecord& record, std::string_view base_url
   out["platform"] = platform_name(record.platform);
   out[record.platform == Platform::shopify ? "shopDomain" : "storeUrl"] = record.address;
   out["currency"] = record.currency ? Json(*record.currency) : Json(nullptr);
-  out["webhookUrl"] = std::string(base_url) + integration_webhook_path(record.platform, record.token);
+  out["webhookUrl"] =
+      std::string(base_url) + integration_webhook_path(record.platform, record.token);
   out["createdAt"] = format_timestamp(record.created_at);
   out["updatedAt"] = format_timestamp(record.updated_at);
   return out;
@@ -109,7 +111,8 @@ Result<WooSubscribe> parse_woo_subscribe(std::string_view body) {
   const size_t before = problems.size();
   if (const Json* v = reader.member("providerProductId"); v != nullptr && !v->is_null())
     product_id = read_platform_id(*v, "providerProductId", problems);
-  if (!product_id && problems.size() == before) problems.add("providerProductId", FieldCode::required);
+  if (!product_id && problems.size() == before)
+    problems.add("providerProductId", FieldCode::required);
   if (const Json* v = reader.member("providerVariantId"); v != nullptr && !v->is_null())
     variant_id = read_platform_id(*v, "providerVariantId", problems);
   out.product_title = reader.optional_text("productTitle", kTitleRule);

@@ -59,10 +59,10 @@ Json integration_json(const IntegrationRecord& record, std::string_view base_url
 struct WooSubscribe {
   std::string store_origin;  ///< the origin of `storeUrl`
   std::string product_id;
-  std::string variant_id;    ///< default: the product id
+  std::string variant_id;  ///< default: the product id
   std::optional<std::string> product_title;
   std::optional<std::string> variant_title;
-  std::string email;         ///< identity form
+  std::string email;  ///< identity form
 };
 Result<WooSubscribe> parse_woo_subscribe(std::string_view body);
 

@@ -83,14 +83,19 @@ bool apply_stock(Product& product, const StockUpdate& update) {
   for (Variant& v : product.variants) {
     if (v.variant_id != update.variant_id) continue;
     update.inventory_quantity.apply_to(v.inventory_quantity);
-    if (!update.in_stock.absent()) update.in_stock.apply_to(v.in_stock);
-    else if (update.inventory_quantity.has_value()) v.in_stock.reset();  // the quantity decides
+    if (!update.in_stock.absent())
+      update.in_stock.apply_to(v.in_stock);
+    else if (update.inventory_quantity.has_value())
+      v.in_stock.reset();  // the quantity decides
     return true;
   }
   if (update.variant_id != product.product_id) return false;
-  if (!update.in_stock.absent()) update.in_stock.apply_to(product.in_stock);
-  else if (update.inventory_quantity.has_value()) product.in_stock = update.inventory_quantity.value > 0;
-  else product.in_stock.reset();  // `"inventoryQuantity": null` alone: the variants decide again
+  if (!update.in_stock.absent())
+    update.in_stock.apply_to(product.in_stock);
+  else if (update.inventory_quantity.has_value())
+    product.in_stock = update.inventory_quantity.value > 0;
+  else
+    product.in_stock.reset();  // `"inventoryQuantity": null` alone: the variants decide again
   return true;
 }
 

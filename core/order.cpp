@@ -35,8 +35,7 @@ std::optional<int64_t> required_integer(ObjectReader& reader, std::string_view k
   return std::nullopt;
 }
 
-std::optional<OrderItem> read_item(const Json& value, const std::string& path,
-                                   Problems& problems) {
+std::optional<OrderItem> read_item(const Json& value, const std::string& path, Problems& problems) {
   if (!expect_object(value, path, problems)) return std::nullopt;
   const size_t before = problems.size();
   ObjectReader reader(value, path, problems);
@@ -89,8 +88,10 @@ Json read_properties(const Json& value, Problems& problems) {
   }
   for (const auto& [key, ignored] : value.members()) {
     const std::string key_path = join_path(path, key);
-    if (key.empty()) problems.add(key_path, FieldCode::empty);
-    else check_text(key, kPropertyKeyRule, key_path, problems);
+    if (key.empty())
+      problems.add(key_path, FieldCode::empty);
+    else
+      check_text(key, kPropertyKeyRule, key_path, problems);
   }
   return value;
 }
@@ -152,17 +153,21 @@ Json items_json(const std::vector<OrderItem>& items) {
 
 std::string_view order_status_name(OrderStatus status) {
   switch (status) {
-    case OrderStatus::placed: return "placed";
-    case OrderStatus::cancelled: return "cancelled";
-    case OrderStatus::fulfilled: return "fulfilled";
-    case OrderStatus::refunded: return "refunded";
+    case OrderStatus::placed:
+      return "placed";
+    case OrderStatus::cancelled:
+      return "cancelled";
+    case OrderStatus::fulfilled:
+      return "fulfilled";
+    case OrderStatus::refunded:
+      return "refunded";
   }
   return "placed";
 }
 
 std::optional<OrderStatus> parse_order_status(std::string_view name) {
-  for (OrderStatus s : {OrderStatus::placed, OrderStatus::cancelled, OrderStatus::fulfilled,
-                        OrderStatus::refunded})
+  for (OrderStatus s :
+       {OrderStatus::placed, OrderStatus::cancelled, OrderStatus::fulfilled, OrderStatus::refunded})
     if (name == order_status_name(s)) return s;
   return std::nullopt;
 }
@@ -173,9 +178,12 @@ bool is_purchase(OrderStatus status) {
 
 std::string_view order_source_name(OrderSource source) {
   switch (source) {
-    case OrderSource::api: return "api";
-    case OrderSource::shopify: return "shopify";
-    case OrderSource::woocommerce: return "woocommerce";
+    case OrderSource::api:
+      return "api";
+    case OrderSource::shopify:
+      return "shopify";
+    case OrderSource::woocommerce:
+      return "woocommerce";
   }
   return "api";
 }
@@ -190,7 +198,8 @@ Result<Order> read_order(const Json& document) {
   if (const Json* status = reader.member("status"); status != nullptr && !status->is_null()) {
     std::optional<OrderStatus> parsed;
     if (status->is_string()) parsed = parse_order_status(trim(status->as_string()));
-    if (parsed) order.status = *parsed;
+    if (parsed)
+      order.status = *parsed;
     else
       problems.add("status", FieldCode::invalid_value, std::nullopt,
                    "placed, cancelled, fulfilled, refunded");
@@ -202,8 +211,10 @@ Result<Order> read_order(const Json& document) {
   if (const Json* at = reader.member("orderedAt"); at != nullptr && !at->is_null()) {
     std::optional<int64_t> parsed;
     if (at->is_string()) parsed = parse_timestamp(trim(at->as_string()));
-    if (parsed) order.ordered_at = parsed;
-    else problems.add("orderedAt", FieldCode::invalid_timestamp);
+    if (parsed)
+      order.ordered_at = parsed;
+    else
+      problems.add("orderedAt", FieldCode::invalid_timestamp);
   }
   if (const Json* customer = reader.member("customer"); customer != nullptr && !customer->is_null())
     order.customer = read_customer(*customer, problems);
@@ -214,7 +225,8 @@ Result<Order> read_order(const Json& document) {
       problems.add("items", FieldCode::too_many_items, static_cast<int64_t>(kMaxOrderItems));
     } else {
       for (size_t i = 0; i < items->size(); ++i)
-        if (std::optional<OrderItem> item = read_item((*items)[i], index_path("items", i), problems))
+        if (std::optional<OrderItem> item =
+                read_item((*items)[i], index_path("items", i), problems))
           order.items.push_back(std::move(*item));
     }
   }
@@ -312,10 +324,12 @@ std::optional<Order> order_from_storage(std::string_view text) {
       order.items.push_back(std::move(item));
     }
   }
-  if (const Json* p = doc->find("properties"); p != nullptr && p->is_object()) order.properties = *p;
+  if (const Json* p = doc->find("properties"); p != nullptr && p->is_object())
+    order.properties = *p;
   if (const Json* refunds = doc->find("refunds"); refunds != nullptr && refunds->is_array())
     for (const Json& r : refunds->items())
-      order.refunds.push_back({get_text(r, "id").value_or(""), get_int(r, "amountCents").value_or(0)});
+      order.refunds.push_back(
+          {get_text(r, "id").value_or(""), get_int(r, "amountCents").value_or(0)});
   return order;
 }
 
@@ -338,8 +352,10 @@ int64_t refunds_total(const std::vector<OrderRefund>& refunds) {
 void record_refund(Order& order, OrderRefund refund) {
   auto same = std::find_if(order.refunds.begin(), order.refunds.end(),
                            [&](const OrderRefund& r) { return r.id == refund.id; });
-  if (same != order.refunds.end()) *same = std::move(refund);
-  else order.refunds.push_back(std::move(refund));
+  if (same != order.refunds.end())
+    *same = std::move(refund);
+  else
+    order.refunds.push_back(std::move(refund));
   order.refund_amount_cents = refunds_total(order.refunds);
 }
 

@@ -110,8 +110,9 @@ std::string validate_order_json(std::string_view body);
 std::string order_to_storage(const Order& order);
 std::optional<Order> order_from_storage(std::string_view text);
 
-/// The answer to a push (202, Sequenzy's shape): `{"success":true,"queued":true,"orderId","status"}`.
-/// The work is done (and on disk) before it is sent.
+/// The answer to a push (202, Sequenzy's shape):
+/// `{"success":true,"queued":true,"orderId","status"}`. The work is done (and on disk) before it is
+/// sent.
 std::string order_accepted_json(const Order& order);
 
 /// The sum of `refunds`, capped at 2^53 - 1.

@@ -31,14 +31,22 @@ std::optional<Platform> parse_platform(std::string_view name) {
 
 std::string_view platform_action_name(PlatformActionKind kind) {
   switch (kind) {
-    case PlatformActionKind::ignore: return "none";
-    case PlatformActionKind::upsert_product: return "product";
-    case PlatformActionKind::patch_variant: return "variant";
-    case PlatformActionKind::delete_product: return "delete";
-    case PlatformActionKind::inventory_level: return "inventory_level";
-    case PlatformActionKind::inventory_item: return "inventory_item";
-    case PlatformActionKind::order: return "order";
-    case PlatformActionKind::refund: return "refund";
+    case PlatformActionKind::ignore:
+      return "none";
+    case PlatformActionKind::upsert_product:
+      return "product";
+    case PlatformActionKind::patch_variant:
+      return "variant";
+    case PlatformActionKind::delete_product:
+      return "delete";
+    case PlatformActionKind::inventory_level:
+      return "inventory_level";
+    case PlatformActionKind::inventory_item:
+      return "inventory_item";
+    case PlatformActionKind::order:
+      return "order";
+    case PlatformActionKind::refund:
+      return "refund";
   }
   return "none";
 }
@@ -50,8 +58,9 @@ Product apply_platform_product(const Product* stored, const PlatformAction& acti
   if (stored != nullptr && patch.variants && !action.variants_complete) {
     // The list may be cut short: keep what it does not mention.
     for (const Variant& v : stored->variants) {
-      const bool listed = std::any_of(patch.variants->begin(), patch.variants->end(),
-                                      [&](const VariantPatch& p) { return p.variant_id == v.variant_id; });
+      const bool listed =
+          std::any_of(patch.variants->begin(), patch.variants->end(),
+                      [&](const VariantPatch& p) { return p.variant_id == v.variant_id; });
       if (listed || patch.variants->size() >= kMaxVariantsPerProduct) continue;
       VariantPatch keep;
       keep.variant_id = v.variant_id;
@@ -139,8 +148,8 @@ StockUpdate shopify_level_stock(const std::string& product_id, const std::string
   update.variant_id = variant_id;
   update.in_stock =
       Patch<bool>::of(shopify_in_stock(product_active, tracked, continue_selling, quantity));
-  update.inventory_quantity = tracked ? Patch<int64_t>::of(quantity.value_or(0))
-                                      : Patch<int64_t>::null_patch();
+  update.inventory_quantity =
+      tracked ? Patch<int64_t>::of(quantity.value_or(0)) : Patch<int64_t>::null_patch();
   return update;
 }
 
@@ -167,7 +176,9 @@ const Json* PayloadReader::get(std::string_view key) const {
   return object_.is_object() ? object_.find(key) : nullptr;
 }
 
-bool PayloadReader::has(std::string_view key) const { return get(key) != nullptr; }
+bool PayloadReader::has(std::string_view key) const {
+  return get(key) != nullptr;
+}
 
 bool PayloadReader::given(std::string_view key) const {
   const Json* value = get(key);
@@ -204,8 +215,9 @@ std::optional<std::string> read_platform_id(const Json& value, const std::string
 std::optional<std::string> PayloadReader::id(std::string_view key, bool required) {
   const Json* value = get(key);
   const size_t before = problems_.size();
-  std::optional<std::string> id =
-      value == nullptr || value->is_null() ? std::nullopt : read_platform_id(*value, field(key), problems_);
+  std::optional<std::string> id = value == nullptr || value->is_null()
+                                      ? std::nullopt
+                                      : read_platform_id(*value, field(key), problems_);
   if (!id && required && problems_.size() == before) problems_.add(field(key), FieldCode::required);
   return id;
 }
@@ -240,8 +252,10 @@ std::optional<int64_t> PayloadReader::money(std::string_view key, std::string_vi
                                             bool required) {
   const Json* value = get(key);
   std::string_view text;
-  if (value != nullptr && value->is_string()) text = value->as_string();
-  else if (value != nullptr && value->is_number()) text = value->number_text();
+  if (value != nullptr && value->is_string())
+    text = value->as_string();
+  else if (value != nullptr && value->is_number())
+    text = value->number_text();
   else if (value != nullptr && !value->is_null()) {
     problems_.add(field(key), FieldCode::invalid_type, std::nullopt, "a decimal amount");
     return std::nullopt;
@@ -339,6 +353,8 @@ const Json* PayloadReader::array(std::string_view key) {
   return value;
 }
 
-Result<Json> parse_platform_body(std::string_view body) { return parse_body(body); }
+Result<Json> parse_platform_body(std::string_view body) {
+  return parse_body(body);
+}
 
 }  // namespace stockbell

@@ -49,9 +49,9 @@ std::string_view platform_action_name(PlatformActionKind kind);
 struct VariantStockFacts {
   std::string variant_id;
   std::string inventory_item_id;
-  bool continue_selling = false;     ///< `inventory_policy: "continue"`
-  std::optional<bool> tracked;       ///< none: the payload does not say (API 2024-07 and later)
-  std::optional<int64_t> quantity;   ///< `inventory_quantity`
+  bool continue_selling = false;    ///< `inventory_policy: "continue"`
+  std::optional<bool> tracked;      ///< none: the payload does not say (API 2024-07 and later)
+  std::optional<int64_t> quantity;  ///< `inventory_quantity`
 };
 
 /// Which variant a platform item stands for: a Shopify inventory item (`inventory_item_id`), a
@@ -95,10 +95,10 @@ struct PlatformAction {
   std::string placeholder_title;  ///< the product's title if the variation arrives first
   VariantPatch variant;
 
-  InventoryLevel level;          // inventory_level
-  std::optional<bool> tracked;   // inventory_item
-  Order order;                   // order
-  OrderRefund refund;            // refund
+  InventoryLevel level;         // inventory_level
+  std::optional<bool> tracked;  // inventory_item
+  Order order;                  // order
+  OrderRefund refund;           // refund
 };
 
 // ---- applying an action onto the stored catalog (the server's transaction calls these) ---------
@@ -121,8 +121,9 @@ bool shopify_in_stock(bool product_active, bool tracked, bool continue_selling,
 /// stock facts. `stored_tracked(item)` is what Stockbell learnt earlier about an item whose
 /// payload does not say (absent `inventory_management` is not "untracked"); unknown: tracked.
 /// Calling it again with better knowledge recomputes from the same facts.
-void resolve_shopify_stock(PlatformAction& action,
-                           const std::function<std::optional<bool>(const std::string&)>& stored_tracked);
+void resolve_shopify_stock(
+    PlatformAction& action,
+    const std::function<std::optional<bool>(const std::string&)>& stored_tracked);
 /// The stock update of one variant after its item changed: `quantity` is the sum of its known
 /// levels (none known: 0); an untracked item keeps no quantity.
 StockUpdate shopify_level_stock(const std::string& product_id, const std::string& variant_id,

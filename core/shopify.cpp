@@ -14,9 +14,13 @@ constexpr TextRule kOptionRule{kMaxOptionChars};
 constexpr TextRule kShortText{255};
 
 constexpr std::string_view kProductTopics[] = {"products/create", "products/update"};
-constexpr std::string_view kOrderTopics[] = {
-    "orders/create",  "orders/updated", "orders/cancelled", "orders/fulfilled",
-    "orders/partially_fulfilled", "orders/paid", "orders/edited"};
+constexpr std::string_view kOrderTopics[] = {"orders/create",
+                                             "orders/updated",
+                                             "orders/cancelled",
+                                             "orders/fulfilled",
+                                             "orders/partially_fulfilled",
+                                             "orders/paid",
+                                             "orders/edited"};
 constexpr std::string_view kLevelTopics[] = {"inventory_levels/update", "inventory_levels/connect"};
 constexpr std::string_view kItemTopics[] = {"inventory_items/create", "inventory_items/update"};
 
@@ -26,7 +30,9 @@ bool one_of(std::string_view topic, const std::string_view (&list)[N]) {
 }
 
 // Product prices are in the shop's currency, which product payloads do not carry.
-std::string price_currency(const ShopifyContext& context) { return context.currency.value_or(""); }
+std::string price_currency(const ShopifyContext& context) {
+  return context.currency.value_or("");
+}
 
 PlatformAction map_product(const Json& payload, const ShopifyContext& context, Problems& problems) {
   PlatformAction action;
@@ -56,7 +62,8 @@ PlatformAction map_product(const Json& payload, const ShopifyContext& context, P
     }
   }
   std::optional<std::string> featured;
-  if (const Json* image = r.object("image")) featured = PayloadReader(*image, "image", problems).url("src");
+  if (const Json* image = r.object("image"))
+    featured = PayloadReader(*image, "image", problems).url("src");
   if (!featured && !images.empty()) featured = images.front().second;
   p.image_url = featured ? Patch<std::string>::of(*featured) : Patch<std::string>::null_patch();
 
@@ -71,7 +78,8 @@ PlatformAction map_product(const Json& payload, const ShopifyContext& context, P
 
   if (const Json* variants = r.array("variants")) {
     if (variants->size() > kMaxVariantsPerProduct) {
-      problems.add("variants", FieldCode::too_many_items, static_cast<int64_t>(kMaxVariantsPerProduct));
+      problems.add("variants", FieldCode::too_many_items,
+                   static_cast<int64_t>(kMaxVariantsPerProduct));
     } else {
       std::vector<VariantPatch> list;
       action.variants_complete = variants->size() < kMaxPlatformVariantsListed;
@@ -85,7 +93,8 @@ PlatformAction map_product(const Json& payload, const ShopifyContext& context, P
         std::optional<std::string> variant_title = v.text("title", kTitleRule, false);
         const bool default_variant = variant_title == "Default Title";
         std::optional<int64_t> price = v.money("price", price_currency(context), false);
-        std::optional<int64_t> compare = v.money("compare_at_price", price_currency(context), false);
+        std::optional<int64_t> compare =
+            v.money("compare_at_price", price_currency(context), false);
         vp.price_cents = price ? Patch<int64_t>::of(*price) : Patch<int64_t>::null_patch();
         // "0.00" or a compare-at price not above the price is no sale.
         vp.compare_at_price_cents = compare && price && *compare > *price
@@ -232,7 +241,8 @@ PlatformAction map_order(const Json& payload, Problems& problems) {
   }
   if (const Json* refunds = r.array("refunds")) {
     for (size_t i = 0; i < refunds->size(); ++i)
-      if (std::optional<OrderRefund> refund = map_refund((*refunds)[i], index_path("refunds", i), code, problems))
+      if (std::optional<OrderRefund> refund =
+              map_refund((*refunds)[i], index_path("refunds", i), code, problems))
         order.refunds.push_back(std::move(*refund));
     if (!order.refunds.empty()) order.refund_amount_cents = refunds_total(order.refunds);
   }

@@ -65,7 +65,8 @@ Offer read_offer(PayloadReader& r, const WooContext& context, bool published) {
   offer.in_stock = published && status != "outofstock";
   const bool managed = r.boolean("manage_stock").value_or(false);
   std::optional<int64_t> quantity = r.integer("stock_quantity", -kMaxSafeInteger, kMaxSafeInteger);
-  offer.quantity = managed && quantity ? Patch<int64_t>::of(*quantity) : Patch<int64_t>::null_patch();
+  offer.quantity =
+      managed && quantity ? Patch<int64_t>::of(*quantity) : Patch<int64_t>::null_patch();
   return offer;
 }
 
@@ -235,7 +236,8 @@ PlatformAction map_order(const Json& payload, Problems& problems) {
       std::optional<std::string> refund_id = refund.id("id", true);
       // Refund totals are written negative ("-100.70").
       std::optional<int64_t> amount = refund.money("total", code, false);
-      if (refund_id) order.refunds.push_back({*refund_id, amount ? std::max<int64_t>(0, -*amount) : 0});
+      if (refund_id)
+        order.refunds.push_back({*refund_id, amount ? std::max<int64_t>(0, -*amount) : 0});
     }
     if (!order.refunds.empty()) order.refund_amount_cents = refunds_total(order.refunds);
   }
@@ -296,7 +298,8 @@ Result<PlatformAction> map_woocommerce(std::string_view topic, const Json& paylo
     action.resource_id = PayloadReader(payload, "", problems).id("id", false).value_or("");
     action.note = "a trashed order is kept as it was";
   } else {
-    problems.add("X-WC-Webhook-Topic", FieldCode::invalid_value, std::nullopt, woocommerce_topics());
+    problems.add("X-WC-Webhook-Topic", FieldCode::invalid_value, std::nullopt,
+                 woocommerce_topics());
   }
   if (!problems.empty()) return validation_error(problems);
   return action;

@@ -41,10 +41,9 @@ void apply_purchase(WriteTx& tx, int64_t store_id, const OrderRecord& record, Or
       }
     }
     if (convert != nullptr &&
-        tx.insert_purchase(PurchaseRecord{convert->id, record.id, store_id,
-                                          PurchaseEffect::converted, item.product_id,
-                                          convert->variant_id, item.revenue_cents, order.currency,
-                                          record.ordered_at})) {
+        tx.insert_purchase(PurchaseRecord{
+            convert->id, record.id, store_id, PurchaseEffect::converted, item.product_id,
+            convert->variant_id, item.revenue_cents, order.currency, record.ordered_at})) {
       used.insert(convert->id);
       ++out.converted;
     }

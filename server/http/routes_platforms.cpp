@@ -31,8 +31,7 @@ bool is_host_char(char c) {
 
 std::string Router::public_base(const httplib::Request& req) const {
   std::string host = req.get_header_value("Host");
-  if (host.empty() || host.size() > 255 ||
-      !std::all_of(host.begin(), host.end(), is_host_char))
+  if (host.empty() || host.size() > 255 || !std::all_of(host.begin(), host.end(), is_host_char))
     host = req.local_addr + ":" + std::to_string(req.local_port);
   std::string scheme = "http";
   const bool via_proxy = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
@@ -54,10 +53,13 @@ void Router::connect_integration(RouteContext& ctx, Platform platform) {
   Result<IntegrationRecord> r =
       use_.integrations.connect(ctx.principal.store_id, platform, ctx.req.body);
   if (!r.ok()) return send_error(ctx.res, r.error());
-  send_json(ctx.res, 200, success_json("integration", integration_json(r.value(), public_base(ctx.req))));
+  send_json(ctx.res, 200,
+            success_json("integration", integration_json(r.value(), public_base(ctx.req))));
 }
 
-void Router::connect_shopify(RouteContext& ctx) { connect_integration(ctx, Platform::shopify); }
+void Router::connect_shopify(RouteContext& ctx) {
+  connect_integration(ctx, Platform::shopify);
+}
 void Router::connect_woocommerce(RouteContext& ctx) {
   connect_integration(ctx, Platform::woocommerce);
 }
@@ -99,7 +101,9 @@ void Router::platform_webhook(RouteContext& ctx, Platform platform) {
   send_json(ctx.res, 200, outcome.value());
 }
 
-void Router::shopify_webhook(RouteContext& ctx) { platform_webhook(ctx, Platform::shopify); }
+void Router::shopify_webhook(RouteContext& ctx) {
+  platform_webhook(ctx, Platform::shopify);
+}
 void Router::woocommerce_webhook(RouteContext& ctx) {
   platform_webhook(ctx, Platform::woocommerce);
 }
@@ -116,12 +120,13 @@ void Router::woocommerce_subscribe(RouteContext& ctx) {
   const std::optional<std::string> origin =
       ctx.req.has_header("Origin") ? normalize_origin(ctx.req.get_header_value("Origin"))
                                    : std::nullopt;
-  if (origin != w.store_origin) return send_error(ctx.res, forbidden(Refusal::origin_not_for_store));
+  if (origin != w.store_origin)
+    return send_error(ctx.res, forbidden(Refusal::origin_not_for_store));
   ctx.res.set_header("Access-Control-Allow-Origin", *origin);
   ctx.res.set_header("Vary", "Origin");
   // The same limits as publishable-key traffic: per client address and per e-mail, per store.
-  const std::string client =
-      client_address(ctx.req.remote_addr, ctx.req.get_header_value("X-Forwarded-For"), trusted_proxies_);
+  const std::string client = client_address(
+      ctx.req.remote_addr, ctx.req.get_header_value("X-Forwarded-For"), trusted_proxies_);
   const std::string store_key = std::to_string(store->store_id) + "|";
   if (!within_limit(ip_limiter_, store_key + client, ctx.res)) return;
   if (!within_limit(email_limiter_, store_key + w.email, ctx.res)) return;

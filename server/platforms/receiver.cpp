@@ -23,9 +23,12 @@ const char* topic_header(Platform platform) {
 const char* resource_of(PlatformActionKind kind) {
   switch (kind) {
     case PlatformActionKind::upsert_product:
-    case PlatformActionKind::patch_variant: return "product";
-    case PlatformActionKind::order: return "order";
-    default: return nullptr;
+    case PlatformActionKind::patch_variant:
+      return "product";
+    case PlatformActionKind::order:
+      return "order";
+    default:
+      return nullptr;
   }
 }
 
@@ -92,10 +95,10 @@ Applied apply_variant(WriteTx& tx, int64_t store_id, const IntegrationRecord& co
   const Product product = apply_variant_patch(stored ? &stored->product : nullptr, action);
   const ProductRecord saved = tx.save_product(store_id, product, now);
   out.events = notify_in_stock(tx, store_id, saved.product, now);
-  tx.save_item_links(connection.id, action.product_id,
-                     {ItemLink{action.variant.variant_id, action.product_id,
-                               action.variant.variant_id, false}},
-                     false);
+  tx.save_item_links(
+      connection.id, action.product_id,
+      {ItemLink{action.variant.variant_id, action.product_id, action.variant.variant_id, false}},
+      false);
   return out;
 }
 
@@ -131,9 +134,12 @@ Applied apply_action(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
       out.outcome = "ignored";
       out.note = action.note;
       return out;
-    case PlatformActionKind::upsert_product: return apply_product(tx, store_id, connection, action, now);
-    case PlatformActionKind::patch_variant: return apply_variant(tx, store_id, connection, action, now);
-    case PlatformActionKind::delete_product: return apply_delete(tx, store_id, connection, action, now);
+    case PlatformActionKind::upsert_product:
+      return apply_product(tx, store_id, connection, action, now);
+    case PlatformActionKind::patch_variant:
+      return apply_variant(tx, store_id, connection, action, now);
+    case PlatformActionKind::delete_product:
+      return apply_delete(tx, store_id, connection, action, now);
     case PlatformActionKind::inventory_level: {
       const InventoryLevel& level = action.level;
       if (!tx.save_inventory_level(connection.id, level)) {
@@ -141,8 +147,8 @@ Applied apply_action(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
         out.note = "a newer level of this item at this location was applied";
         return out;
       }
-      if (!level.disconnected) tx.set_item_tracked(connection.id, level.inventory_item_id,
-                                                   level.available.has_value());
+      if (!level.disconnected)
+        tx.set_item_tracked(connection.id, level.inventory_item_id, level.available.has_value());
       if (tx.item_links(connection.id, level.inventory_item_id).empty())
         out.note = "no product names this inventory item yet: the level is kept for later";
       out.events = restock_item(tx, store_id, connection, level.inventory_item_id, now);
@@ -185,7 +191,8 @@ Result<std::string> PlatformReceiver::receive(Platform platform, const std::stri
     return bad_signature(SignatureProblem::mismatch, signature_header(platform));
 
   Problems problems;
-  if (!delivery.topic || delivery.topic->empty()) problems.add(topic_header(platform), FieldCode::required);
+  if (!delivery.topic || delivery.topic->empty())
+    problems.add(topic_header(platform), FieldCode::required);
   if (platform == Platform::shopify && delivery.shop_domain &&
       normalize_shop_domain(*delivery.shop_domain) != connection->address)
     problems.add("X-Shopify-Shop-Domain", FieldCode::invalid_value, std::nullopt,
@@ -196,7 +203,8 @@ Result<std::string> PlatformReceiver::receive(Platform platform, const std::stri
   if (!payload.ok()) return payload.error();
   Result<PlatformAction> mapped =
       platform == Platform::shopify
-          ? map_shopify(topic, payload.value(), ShopifyContext{connection->address, connection->currency})
+          ? map_shopify(topic, payload.value(),
+                        ShopifyContext{connection->address, connection->currency})
           : map_woocommerce(topic, payload.value(), WooContext{connection->currency});
   if (!mapped.ok()) return mapped.error();
 

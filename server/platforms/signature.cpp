@@ -37,8 +37,9 @@ bool platform_signature_valid(std::string_view secret, std::string_view body,
     if (!ok) return false;
   }
   unsigned char given[48];
-  const int decoded = EVP_DecodeBlock(given, reinterpret_cast<const unsigned char*>(signature.data()),
-                                      static_cast<int>(signature.size()));
+  const int decoded =
+      EVP_DecodeBlock(given, reinterpret_cast<const unsigned char*>(signature.data()),
+                      static_cast<int>(signature.size()));
   if (decoded != 33 || signature.back() != '=' || signature[42] == '=') return false;
   unsigned char expected[EVP_MAX_MD_SIZE];
   hmac_sha256(secret, body, expected);

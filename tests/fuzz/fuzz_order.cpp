@@ -61,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   Result<InventoryUpdate> update = parse_inventory_update(body);
   if (update.ok()) {
-    if (update.value().items.empty() || update.value().items.size() > kMaxInventoryItems) __builtin_trap();
+    if (update.value().items.empty() || update.value().items.size() > kMaxInventoryItems)
+      __builtin_trap();
     Product once = catalog();
     const std::string shape = without_stock(once);
     for (const StockUpdate& item : update.value().items) apply_stock(once, item);

@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<Json> payload = parse_platform_body(body);
   if (!payload.ok()) return 0;
   for (const char* currency : {"USD", "JPY", "KWD"}) {
-    Result<PlatformAction> mapped =
-        map_shopify(topic, payload.value(), ShopifyContext{"fuzz.myshopify.com", std::string(currency)});
+    Result<PlatformAction> mapped = map_shopify(
+        topic, payload.value(), ShopifyContext{"fuzz.myshopify.com", std::string(currency)});
     fuzz::check_action(mapped);
   }
   return 0;

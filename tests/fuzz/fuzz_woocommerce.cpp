@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<Json> payload = parse_platform_body(body);
   if (!payload.ok()) return 0;
   for (const char* currency : {"EUR", "JPY"}) {
-    Result<PlatformAction> mapped = map_woocommerce(topic, payload.value(), WooContext{std::string(currency)});
+    Result<PlatformAction> mapped =
+        map_woocommerce(topic, payload.value(), WooContext{std::string(currency)});
     fuzz::check_action(mapped);
   }
   return 0;

@@ -36,7 +36,8 @@ inline void check_action(Result<PlatformAction>& mapped) {
   switch (a.kind) {
     case PlatformActionKind::upsert_product: {
       if (a.product.product_id.empty() || a.product.title.empty()) __builtin_trap();
-      if (a.product.variants && a.product.variants->size() > kMaxVariantsPerProduct) __builtin_trap();
+      if (a.product.variants && a.product.variants->size() > kMaxVariantsPerProduct)
+        __builtin_trap();
       resolve_shopify_stock(a, [](const std::string&) { return std::optional<bool>(false); });
       const Product fresh = apply_platform_product(nullptr, a);
       // Applying the same payload again changes nothing (platforms resend).

@@ -46,8 +46,10 @@ std::vector<Delivery> deliveries(const std::string& platform) {
     d.file = item.at("file");
     d.expect = item.value("expect", "");
     for (const auto& [name, value] : item.at("headers").items()) {
-      if (name == "Content-Type") d.content_type = value.get<std::string>();
-      else d.headers.emplace(name, value.get<std::string>());
+      if (name == "Content-Type")
+        d.content_type = value.get<std::string>();
+      else
+        d.headers.emplace(name, value.get<std::string>());
     }
     d.body = fixture_bytes(platform + "/" + d.file);
     out.push_back(std::move(d));
@@ -89,14 +91,16 @@ std::string connect_shopify(const Api& api, const std::string& shop,
 }
 
 std::string connect_woocommerce(const Api& api, const std::string& store_url) {
-  return connect_platform(api, "woocommerce",
-                          {{"storeUrl", store_url}, {"webhookSecret", kWooSecret}, {"currency", "EUR"}});
+  return connect_platform(
+      api, "woocommerce",
+      {{"storeUrl", store_url}, {"webhookSecret", kWooSecret}, {"currency", "EUR"}});
 }
 
 HttpResponse send_delivery(const Api& api, const std::string& hook, const Delivery& delivery) {
   return api.send("POST", hook, delivery.body, delivery.headers,
-                  delivery.content_type.empty() ? std::nullopt
-                                                : std::optional<std::string>(delivery.content_type));
+                  delivery.content_type.empty()
+                      ? std::nullopt
+                      : std::optional<std::string>(delivery.content_type));
 }
 
 }  // namespace stockbell::testing

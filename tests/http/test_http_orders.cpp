@@ -20,20 +20,21 @@ using stockbell::testing::hostile::store_snapshot;
 namespace {
 
 json sweater(bool medium_in_stock) {
-  return {{"productId", "SWEATER"},
-          {"title", "Merino sweater"},
-          {"url", "https://shop.example/sweater"},
-          {"currency", "USD"},
-          {"variants",
-           {{{"variantId", "SW-S"}, {"title", "S"}, {"priceCents", 8900}, {"inventoryQuantity", 4}},
-            {{"variantId", "SW-M"},
-             {"title", "M"},
-             {"priceCents", 8900},
-             {"sku", "MER-M"},
-             {"imageUrl", "https://cdn.example/m.jpg"},
-             {"inStock", medium_in_stock},
-             {"inventoryQuantity", 0}},
-            {{"variantId", "SW-L"}, {"title", "L"}, {"priceCents", 9400}, {"inventoryQuantity", 0}}}}};
+  return {
+      {"productId", "SWEATER"},
+      {"title", "Merino sweater"},
+      {"url", "https://shop.example/sweater"},
+      {"currency", "USD"},
+      {"variants",
+       {{{"variantId", "SW-S"}, {"title", "S"}, {"priceCents", 8900}, {"inventoryQuantity", 4}},
+        {{"variantId", "SW-M"},
+         {"title", "M"},
+         {"priceCents", 8900},
+         {"sku", "MER-M"},
+         {"imageUrl", "https://cdn.example/m.jpg"},
+         {"inStock", medium_in_stock},
+         {"inventoryQuantity", 0}},
+        {{"variantId", "SW-L"}, {"title", "L"}, {"priceCents", 9400}, {"inventoryQuantity", 0}}}}};
 }
 
 json get_product(const Api& api, const std::string& id) {
@@ -69,8 +70,12 @@ HttpResponse inventory(const Api& api, const json& items) {
 
 json order(const std::string& id, const std::string& status, const std::string& email,
            const json& items, int64_t total = 8900) {
-  return {{"orderId", id},      {"status", status},     {"totalCents", total},
-          {"currency", "USD"},  {"customer", {{"email", email}}}, {"items", items}};
+  return {{"orderId", id},
+          {"status", status},
+          {"totalCents", total},
+          {"currency", "USD"},
+          {"customer", {{"email", email}}},
+          {"items", items}};
 }
 
 json medium(int quantity = 1) {
@@ -104,12 +109,13 @@ TEST_CASE("inventory: a restock notifies, and touches nothing but stock") {
   const std::string waiting = wait_for(api, "SWEATER", "SW-M", "ada@example.com");
   const json before = get_product(api, "SWEATER");
 
-  const HttpResponse r = inventory(api, json::array({{{"productId", "SWEATER"},
-                                                      {"variantId", "SW-M"},
-                                                      {"inventoryQuantity", 5}}}));
+  const HttpResponse r = inventory(
+      api,
+      json::array({{{"productId", "SWEATER"}, {"variantId", "SW-M"}, {"inventoryQuantity", 5}}}));
   REQUIRE_STATUS(r, 200);
-  CHECK(r.body == R"({"success":true,"updated":1,"backInStockEventsTriggered":1,"items":[)"
-                  R"({"productId":"SWEATER","variantId":"SW-M","inStock":true,"inventoryQuantity":5}]})");
+  CHECK(r.body ==
+        R"({"success":true,"updated":1,"backInStockEventsTriggered":1,"items":[)"
+        R"({"productId":"SWEATER","variantId":"SW-M","inStock":true,"inventoryQuantity":5}]})");
   CHECK(request_by_id(api, waiting)["status"] == "notified");
 
   // Everything but M's stock is as it was: title, prices, images, the other variants, the list.
@@ -124,9 +130,9 @@ TEST_CASE("inventory: a restock notifies, and touches nothing but stock") {
   CHECK(after == expected);
 
   // The same push again notifies nobody.
-  const HttpResponse again = inventory(api, json::array({{{"productId", "SWEATER"},
-                                                          {"variantId", "SW-M"},
-                                                          {"inventoryQuantity", 5}}}));
+  const HttpResponse again = inventory(
+      api,
+      json::array({{{"productId", "SWEATER"}, {"variantId", "SW-M"}, {"inventoryQuantity", 5}}}));
   REQUIRE_STATUS(again, 200);
   CHECK(again.json()["backInStockEventsTriggered"] == 0);
   CHECK(count_type(feed_events(api), "ecommerce.back_in_stock") == 1);
@@ -138,13 +144,15 @@ TEST_CASE("inventory: unknown items are a 404 naming each, and nothing changes")
   REQUIRE_STATUS(api.upsert(json::array({sweater(false)})), 200);
   wait_for(api, "SWEATER", "SW-M", "ada@example.com");
   const json before = store_snapshot(api);
-  const HttpResponse r = inventory(api, json::array({
-                                             {{"productId", "SWEATER"}, {"variantId", "SW-M"}, {"inventoryQuantity", 9}},
-                                             {{"productId", "SWEATER"}, {"variantId", "SW-XL"}, {"inStock", true}},
-                                             {{"productId", "GHOST"}, {"inventoryQuantity", 1}},
-                                         }));
+  const HttpResponse r = inventory(
+      api, json::array({
+               {{"productId", "SWEATER"}, {"variantId", "SW-M"}, {"inventoryQuantity", 9}},
+               {{"productId", "SWEATER"}, {"variantId", "SW-XL"}, {"inStock", true}},
+               {{"productId", "GHOST"}, {"inventoryQuantity", 1}},
+           }));
   CHECK_ERROR(r, 404, "not_found");
-  CHECK(detail_fields(r.json()) == std::vector<std::string>{"items[1].variantId", "items[2].productId"});
+  CHECK(detail_fields(r.json()) ==
+        std::vector<std::string>{"items[1].variantId", "items[2].productId"});
   CHECK(detail_code(r.json(), "items[1].variantId") == "not_in_catalog");
   CHECK(store_snapshot(api) == before);  // M was not restocked, nobody notified
 }
@@ -152,7 +160,8 @@ TEST_CASE("inventory: unknown items are a 404 naming each, and nothing changes")
 TEST_CASE("inventory: every problem of a body, by path; media type and size") {
   TestServer s;
   const Api api = s.api();
-  HttpResponse r = inventory(api, json::array({{{"productId", "A"}}, {{"productId", "B"}, {"inStock", "yes"}}}));
+  HttpResponse r =
+      inventory(api, json::array({{{"productId", "A"}}, {{"productId", "B"}, {"inStock", "yes"}}}));
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_fields(r.json()) ==
         std::vector<std::string>{"items[0].inventoryQuantity", "items[1].inStock"});
@@ -161,13 +170,15 @@ TEST_CASE("inventory: every problem of a body, by path; media type and size") {
   CHECK(detail_code(r.json(), "items") == "required");
   CHECK_ERROR(api.post_raw("/api/v1/inventory", R"({"items":[]})", "text/plain"), 415,
               "unsupported_media_type");
-  CHECK_ERROR(api.post_raw("/api/v1/inventory", "{\"items\":[", "application/json"), 400, "invalid_json");
+  CHECK_ERROR(api.post_raw("/api/v1/inventory", "{\"items\":[", "application/json"), 400,
+              "invalid_json");
 }
 
 TEST_CASE("inventory: a product without variants, by inStock or by quantity") {
   TestServer s;
   const Api api = s.api();
-  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "MUG"}, {"title", "Mug"}, {"inStock", false}}})), 200);
+  REQUIRE_STATUS(
+      api.upsert(json::array({{{"productId", "MUG"}, {"title", "Mug"}, {"inStock", false}}})), 200);
   const std::string waiting = wait_for(api, "MUG", "MUG", "bo@example.com");
   HttpResponse r = inventory(api, json::array({{{"productId", "MUG"}, {"inventoryQuantity", 0}}}));
   REQUIRE_STATUS(r, 200);
@@ -199,9 +210,10 @@ TEST_CASE("inventory: racing pushes of the same restock notify each request exac
         std::unique_lock<std::mutex> lock(mutex);
         go.wait(lock, [&] { return started; });
       }
-      const HttpResponse r = inventory(api, json::array({{{"productId", "SWEATER"},
-                                                          {"variantId", "SW-M"},
-                                                          {"inventoryQuantity", 10 + t}}}));
+      const HttpResponse r = inventory(
+          api,
+          json::array(
+              {{{"productId", "SWEATER"}, {"variantId", "SW-M"}, {"inventoryQuantity", 10 + t}}}));
       if (r.status != 200) return;
       ++ok;
       triggered += r.json()["backInStockEventsTriggered"].get<long long>();
@@ -215,8 +227,10 @@ TEST_CASE("inventory: racing pushes of the same restock notify each request exac
   for (std::thread& t : threads) t.join();
   CHECK(ok == kPushers);
   CHECK(triggered == kWaiting);
-  CHECK(count_type(feed_events(api, "ecommerce.back_in_stock"), "ecommerce.back_in_stock") == kWaiting);
-  CHECK(hostile::list_all(api, "/api/v1/back-in-stock", "requests", "&status=notified").size() == kWaiting);
+  CHECK(count_type(feed_events(api, "ecommerce.back_in_stock"), "ecommerce.back_in_stock") ==
+        kWaiting);
+  CHECK(hostile::list_all(api, "/api/v1/back-in-stock", "requests", "&status=notified").size() ==
+        kWaiting);
 }
 
 // ---- POST /api/v1/orders ----------------------------------------------------------------------
@@ -224,7 +238,8 @@ TEST_CASE("inventory: racing pushes of the same restock notify each request exac
 TEST_CASE("orders: 202 in Sequenzy's shape; validation by path") {
   TestServer s;
   const Api api = s.api();
-  const HttpResponse r = api.post("/api/v1/orders", {{"orderId", "1001"}, {"totalCents", 4500}, {"currency", "eur"}});
+  const HttpResponse r =
+      api.post("/api/v1/orders", {{"orderId", "1001"}, {"totalCents", 4500}, {"currency", "eur"}});
   CHECK_STATUS(r, 202);
   CHECK(r.body == R"({"success":true,"queued":true,"orderId":"1001","status":"placed"})");
   const HttpResponse bad = api.post("/api/v1/orders", {{"orderId", ""},
@@ -232,9 +247,9 @@ TEST_CASE("orders: 202 in Sequenzy's shape; validation by path") {
                                                        {"totalCents", "45"},
                                                        {"items", {{{"productId", "P"}}}}});
   CHECK_ERROR(bad, 400, "validation_failed");
-  CHECK(detail_fields(bad.json()) ==
-        std::vector<std::string>{"orderId", "status", "totalCents", "currency", "items[0].title",
-                                 "items[0].quantity"});
+  CHECK(detail_fields(bad.json()) == std::vector<std::string>{"orderId", "status", "totalCents",
+                                                              "currency", "items[0].title",
+                                                              "items[0].quantity"});
   CHECK(feed_events(api).size() == 1);  // only the valid order's ecommerce.order_placed
 }
 
@@ -246,7 +261,8 @@ TEST_CASE("orders: a placed order ends the buyer's waiting requests for what was
   const std::string product_wait = wait_for(api, "SWEATER", "SWEATER", "ada@example.com");
   const std::string large_wait = wait_for(api, "SWEATER", "SW-L", "ada@example.com");
   const std::string other_buyer = wait_for(api, "SWEATER", "SW-M", "bo@example.com");
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ADA@example.com", medium())), 202);
+  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ADA@example.com", medium())),
+                 202);
   CHECK(request_by_id(api, medium_wait)["status"] == "purchased");
   CHECK(request_by_id(api, medium_wait)["orderId"] == "1001");
   CHECK(request_by_id(api, medium_wait)["convertedAt"].is_null());
@@ -254,9 +270,9 @@ TEST_CASE("orders: a placed order ends the buyer's waiting requests for what was
   CHECK(request_by_id(api, large_wait)["status"] == "waiting");      // another variant
   CHECK(request_by_id(api, other_buyer)["status"] == "waiting");     // another buyer
   // A restock later notifies only those still waiting.
-  const HttpResponse restock = inventory(api, json::array({{{"productId", "SWEATER"},
-                                                            {"variantId", "SW-M"},
-                                                            {"inventoryQuantity", 3}}}));
+  const HttpResponse restock = inventory(
+      api,
+      json::array({{{"productId", "SWEATER"}, {"variantId", "SW-M"}, {"inventoryQuantity", 3}}}));
   CHECK(restock.json()["backInStockEventsTriggered"] == 1);
   CHECK(conversions(api)["purchasedWhileWaiting"] == 2);
 }
@@ -270,7 +286,9 @@ TEST_CASE("orders: a purchase after an alert converts that request, with the ite
   REQUIRE_STATUS(api.upsert(json::array({sweater(true)})), 200);
   REQUIRE(request_by_id(api, alerted)["status"] == "notified");
 
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium(2), 17800)), 202);
+  REQUIRE_STATUS(
+      api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium(2), 17800)),
+      202);
   const json converted = request_by_id(api, alerted);
   CHECK(converted["status"] == "notified");
   CHECK(converted["orderId"] == "1001");
@@ -281,9 +299,12 @@ TEST_CASE("orders: a purchase after an alert converts that request, with the ite
 
   const json stats = conversions(api);
   CHECK(stats["notified"] == 1);
-  CHECK(stats["totals"] == json::array({{{"currency", "USD"}, {"conversions", 1}, {"revenueCents", 17800}}}));
-  CHECK(stats["products"] ==
-        json::array({{{"productId", "SWEATER"}, {"currency", "USD"}, {"conversions", 1}, {"revenueCents", 17800}}}));
+  CHECK(stats["totals"] ==
+        json::array({{{"currency", "USD"}, {"conversions", 1}, {"revenueCents", 17800}}}));
+  CHECK(stats["products"] == json::array({{{"productId", "SWEATER"},
+                                           {"currency", "USD"},
+                                           {"conversions", 1},
+                                           {"revenueCents", 17800}}}));
   REQUIRE(stats["timeline"].size() == 1);
   CHECK(stats["timeline"][0]["conversions"] == 1);
 }
@@ -295,9 +316,11 @@ TEST_CASE("orders: pushed again, never counted twice; each status recorded once"
   wait_for(api, "SWEATER", "SW-M", "ada@example.com");
   REQUIRE_STATUS(api.upsert(json::array({sweater(true)})), 200);
   for (int i = 0; i < 3; ++i)
-    REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())), 202);
+    REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())),
+                   202);
   for (int i = 0; i < 2; ++i)
-    REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "fulfilled", "ada@example.com", medium())), 202);
+    REQUIRE_STATUS(
+        api.post("/api/v1/orders", order("1001", "fulfilled", "ada@example.com", medium())), 202);
   const json events = feed_events(api);
   CHECK(count_type(events, "ecommerce.order_placed") == 1);
   CHECK(count_type(events, "ecommerce.order_fulfilled") == 1);
@@ -317,7 +340,8 @@ TEST_CASE("orders: refunds and cancellations reverse a conversion; a purchase ag
   REQUIRE_STATUS(api.upsert(json::array({sweater(false)})), 200);
   const std::string alerted = wait_for(api, "SWEATER", "SW-M", "ada@example.com");
   REQUIRE_STATUS(api.upsert(json::array({sweater(true)})), 200);
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())), 202);
+  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())),
+                 202);
   REQUIRE(conversions(api)["totals"].size() == 1);
 
   json refunded = order("1001", "refunded", "ada@example.com", medium());
@@ -331,9 +355,11 @@ TEST_CASE("orders: refunds and cancellations reverse a conversion; a purchase ag
   CHECK(count_type(feed_events(api), "ecommerce.order_refunded") == 1);
 
   // A shop that puts the order back (WooCommerce lets a merchant): it counts again, once.
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())), 202);
+  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())),
+                 202);
   CHECK(conversions(api)["totals"][0]["conversions"] == 1);
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "cancelled", "ada@example.com", medium())), 202);
+  REQUIRE_STATUS(
+      api.post("/api/v1/orders", order("1001", "cancelled", "ada@example.com", medium())), 202);
   CHECK(conversions(api)["totals"] == json::array());
   CHECK(request_by_id(api, alerted)["convertedAt"].is_null());
 }
@@ -357,26 +383,31 @@ TEST_CASE("orders: outside the attribution window, or the window set to 0, nothi
   REQUIRE_STATUS(api.post("/api/v1/orders", late), 202);
   CHECK(request_by_id(api, alerted)["convertedAt"].is_null());
   // With a 30-day window, an order at the same distance converts.
-  REQUIRE_STATUS(api.send("PATCH", "/api/v1/settings", R"({"attributionWindowDays":30})", {}, "application/json"), 200);
+  REQUIRE_STATUS(api.send("PATCH", "/api/v1/settings", R"({"attributionWindowDays":30})", {},
+                          "application/json"),
+                 200);
   late["orderId"] = "1003";
   REQUIRE_STATUS(api.post("/api/v1/orders", late), 202);
   const json converted = request_by_id(api, alerted);
   CHECK(converted["orderId"] == "1003");
-  CHECK(converted["convertedAt"] == late["orderedAt"]);  // a conversion counts on the purchase's day
+  CHECK(converted["convertedAt"] ==
+        late["orderedAt"]);  // a conversion counts on the purchase's day
 }
 
 TEST_CASE("order events reach webhooks filtered to them, signed like every delivery") {
   WebhookReceiver receiver;
   TestServer s;
   const Api api = s.api();
-  const HttpResponse hook = api.post("/api/v1/webhooks",
-                                     {{"url", receiver.url()}, {"events", {"ecommerce.order_placed"}}});
+  const HttpResponse hook = api.post(
+      "/api/v1/webhooks", {{"url", receiver.url()}, {"events", {"ecommerce.order_placed"}}});
   REQUIRE_STATUS(hook, 200);
   CHECK(hook.json()["webhook"]["events"] == json::array({"ecommerce.order_placed"}));
   REQUIRE_STATUS(api.upsert(json::array({sweater(false)})), 200);
   wait_for(api, "SWEATER", "SW-M", "ada@example.com");  // a requested event: not for this hook
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())), 202);
-  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "cancelled", "ada@example.com", medium())), 202);
+  REQUIRE_STATUS(api.post("/api/v1/orders", order("1001", "placed", "ada@example.com", medium())),
+                 202);
+  REQUIRE_STATUS(
+      api.post("/api/v1/orders", order("1001", "cancelled", "ada@example.com", medium())), 202);
   REQUIRE(receiver.wait_for_count(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const std::vector<ReceivedRequest> got = receiver.requests();
@@ -433,7 +464,8 @@ TEST_CASE("the README's restock example, pasted against the demo store, changes 
   CHECK(variant_of_id(after, "SKU-PROTEIN-1KG-VANILLA")["inventoryQuantity"] ==
         body["items"][0]["inventoryQuantity"]);
   for (json& v : after["variants"])
-    if (v["variantId"] == "SKU-PROTEIN-1KG-VANILLA") v = variant_of_id(before, "SKU-PROTEIN-1KG-VANILLA");
+    if (v["variantId"] == "SKU-PROTEIN-1KG-VANILLA")
+      v = variant_of_id(before, "SKU-PROTEIN-1KG-VANILLA");
   after.erase("updatedAt");
   json expected = before;
   expected.erase("updatedAt");

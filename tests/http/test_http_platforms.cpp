@@ -75,20 +75,23 @@ TEST_CASE("connecting: the URL to paste, never the secret; again keeps the URL; 
   const Api api = s.api();
   const HttpResponse r = api.send("PUT", "/api/v1/integrations/shopify",
                                   json{{"shopDomain", "https://Stockbell-Test.myshopify.com/"},
-                                       {"webhookSecret", kShopifySecret}}.dump(),
+                                       {"webhookSecret", kShopifySecret}}
+                                      .dump(),
                                   {{"Host", "stockbell.shop.example"}}, "application/json");
   REQUIRE_STATUS(r, 200);
   const json integration = r.json()["integration"];
   CHECK(integration["platform"] == "shopify");
   CHECK(integration["shopDomain"] == kShopDomain);
-  CHECK(matches(integration["webhookUrl"],
-                "http://stockbell\\.shop\\.example/api/v1/integrations/shopify/webhook/[0-9A-Za-z]{40}"));
+  CHECK(matches(
+      integration["webhookUrl"],
+      "http://stockbell\\.shop\\.example/api/v1/integrations/shopify/webhook/[0-9A-Za-z]{40}"));
   CHECK(r.body.find(kShopifySecret) == std::string::npos);
 
   // A new secret: the same address, so what is pasted in Shopify keeps working.
-  const HttpResponse again = api.send("PUT", "/api/v1/integrations/shopify",
-                                      json{{"shopDomain", kShopDomain}, {"webhookSecret", "rotated"}}.dump(),
-                                      {{"Host", "stockbell.shop.example"}}, "application/json");
+  const HttpResponse again =
+      api.send("PUT", "/api/v1/integrations/shopify",
+               json{{"shopDomain", kShopDomain}, {"webhookSecret", "rotated"}}.dump(),
+               {{"Host", "stockbell.shop.example"}}, "application/json");
   REQUIRE_STATUS(again, 200);
   CHECK(again.json()["integration"]["webhookUrl"] == integration["webhookUrl"]);
   const std::string hook = connect_woocommerce(api);
@@ -103,7 +106,8 @@ TEST_CASE("connecting: the URL to paste, never the secret; again keeps the URL; 
       integration["webhookUrl"].get<std::string>().find("/api/v1/"));
   const Delivery step1 = delivery_step("shopify", 1);
   CHECK_ERROR(send_delivery(s.api(""), shop_hook, step1), 401, "unauthorized");
-  CHECK_STATUS(send_delivery(s.api(""), shop_hook, step1.with_body(step1.body, "rotated", "new-id")), 200);
+  CHECK_STATUS(
+      send_delivery(s.api(""), shop_hook, step1.with_body(step1.body, "rotated", "new-id")), 200);
 
   // Disconnecting: the address is gone.
   REQUIRE_STATUS(api.del("/api/v1/integrations/woocommerce"), 200);
@@ -116,13 +120,15 @@ TEST_CASE("connecting: the URL to paste, never the secret; again keeps the URL; 
 TEST_CASE("connecting: every problem by path; one store per WooCommerce site") {
   TestServer s;
   const Api api = s.api();
-  HttpResponse r = api.send("PUT", "/api/v1/integrations/shopify",
-                            R"({"shopDomain":"shop.example","secret":"x"})", {}, "application/json");
+  HttpResponse r =
+      api.send("PUT", "/api/v1/integrations/shopify",
+               R"({"shopDomain":"shop.example","secret":"x"})", {}, "application/json");
   CHECK_ERROR(r, 400, "validation_failed");
-  CHECK(detail_fields(r.json()) == std::vector<std::string>{"shopDomain", "webhookSecret", "secret"});
+  CHECK(detail_fields(r.json()) ==
+        std::vector<std::string>{"shopDomain", "webhookSecret", "secret"});
   CHECK(detail_code(r.json(), "shopDomain") == "invalid_shop_domain");
-  r = api.send("PUT", "/api/v1/integrations/woocommerce", R"({"storeUrl":"ftp://x","webhookSecret":"s"})",
-               {}, "application/json");
+  r = api.send("PUT", "/api/v1/integrations/woocommerce",
+               R"({"storeUrl":"ftp://x","webhookSecret":"s"})", {}, "application/json");
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_code(r.json(), "storeUrl") == "invalid_url");
   connect_woocommerce(api);
@@ -140,7 +146,8 @@ TEST_CASE("Shopify: the fixture chain, step by step, with the effects the resear
   const Api api = s.api();
   const Api anonymous = s.api("");
   const std::string hook = connect_shopify(api);
-  const std::string medium_wait = wait_for(api, "8412345670002", "45123456780012", "grace@example.com");
+  const std::string medium_wait =
+      wait_for(api, "8412345670002", "45123456780012", "grace@example.com");
   const std::string mug_wait = wait_for(api, "8412345670003", "45123456780021", "bo@example.com");
   std::map<int, Delivery> step;
   for (const Delivery& d : deliveries("shopify"))
@@ -252,7 +259,8 @@ TEST_CASE("Shopify: signatures valid, invalid, missing; the raw bytes are what i
   CHECK_STATUS(send_delivery(anonymous, hook, d), 200);
   CHECK(list_all(api, "/api/v1/products", "products").size() == 1);
   // An address no connection has.
-  CHECK_ERROR(send_delivery(anonymous, "/api/v1/integrations/shopify/webhook/nope", d), 404, "not_found");
+  CHECK_ERROR(send_delivery(anonymous, "/api/v1/integrations/shopify/webhook/nope", d), 404,
+              "not_found");
 }
 
 TEST_CASE("Shopify: a replayed webhook id changes nothing, also when the stock moved since") {
@@ -302,7 +310,8 @@ TEST_CASE("Shopify: an item learnt untracked stays untracked when later payloads
   CHECK(v["inventoryQuantity"].is_null());
   CHECK(request_by_id(api, waiting)["status"] == "notified");
   // Shopify says it is tracked now (inventory_items/update): 0 on hand is out of stock.
-  const Delivery item = planter.with_body(R"({"id":47234567890031,"tracked":true})", kShopifySecret, "item-1");
+  const Delivery item =
+      planter.with_body(R"({"id":47234567890031,"tracked":true})", kShopifySecret, "item-1");
   Delivery tracked = item;
   tracked.headers.erase("X-Shopify-Topic");
   tracked.headers.emplace("X-Shopify-Topic", "inventory_items/update");
@@ -322,8 +331,10 @@ TEST_CASE("Shopify: a product update that restocks a variant fires exactly one e
   CHECK(deliver(anonymous, hook, update)["backInStockEventsTriggered"] == 2);
   // The same state again under new ids (Shopify fires products/update often): nothing more.
   for (int i = 0; i < 3; ++i)
-    CHECK(deliver(anonymous, hook, update.with_body(update.body, kShopifySecret, "again-" + std::to_string(i)))
-              ["backInStockEventsTriggered"] == 0);
+    CHECK(deliver(anonymous, hook,
+                  update.with_body(update.body, kShopifySecret,
+                                   "again-" + std::to_string(i)))["backInStockEventsTriggered"] ==
+          0);
   const json events = feed_events(api, "ecommerce.back_in_stock");
   CHECK(events.size() == 2);
   for (const json& e : events) {
@@ -341,8 +352,10 @@ TEST_CASE("Shopify: an order after the alert converts; its cancellation reverses
   const Api anonymous = s.api("");
   const std::string hook = connect_shopify(api);
   deliver(anonymous, hook, delivery_step("shopify", 2));
-  const std::string waiting = wait_for(api, "8412345670002", "45123456780012", "ada.shopper@example.com");
-  const std::string tote_wait = wait_for(api, "8412345670001", "45123456780001", "ada.shopper@example.com");
+  const std::string waiting =
+      wait_for(api, "8412345670002", "45123456780012", "ada.shopper@example.com");
+  const std::string tote_wait =
+      wait_for(api, "8412345670001", "45123456780001", "ada.shopper@example.com");
   deliver(anonymous, hook, delivery_step("shopify", 3));
   // The fixture order, placed now.
   const Delivery placed = delivery_step("shopify", 9);
@@ -356,7 +369,8 @@ TEST_CASE("Shopify: an order after the alert converts; its cancellation reverses
   // The tote she was still waiting for, she bought: that wait ends.
   CHECK(request_by_id(api, tote_wait)["status"] == "purchased");
   const json stats = api.get("/api/v1/stats/conversions").json()["stats"];
-  CHECK(stats["totals"] == json::array({{{"currency", "USD"}, {"conversions", 1}, {"revenueCents", 8900}}}));
+  CHECK(stats["totals"] ==
+        json::array({{{"currency", "USD"}, {"conversions", 1}, {"revenueCents", 8900}}}));
   CHECK(stats["products"][0]["productId"] == "8412345670002");
 
   const Delivery cancelled = delivery_step("shopify", 11);
@@ -371,7 +385,8 @@ TEST_CASE("Shopify: a JPY shop; another shop's delivery is refused") {
   TestServer s;
   const Api api = s.api();
   const Api anonymous = s.api("");
-  const std::string jp = connect_shopify(api, "stockbell-test-jp.myshopify.com", std::string("JPY"));
+  const std::string jp =
+      connect_shopify(api, "stockbell-test-jp.myshopify.com", std::string("JPY"));
   deliver(anonymous, jp, delivery_step("shopify", 14));
   const json chopsticks = product(api, "8498765430001");
   CHECK(chopsticks["currency"] == "JPY");
@@ -388,7 +403,9 @@ TEST_CASE("Shopify: a JPY shop; another shop's delivery is refused") {
   CHECK(detail_fields(r.json()) == std::vector<std::string>{"X-Shopify-Shop-Domain"});
 }
 
-TEST_CASE("Shopify: a malformed or unknown payload is a 400 with every problem, a log line, nothing applied") {
+TEST_CASE(
+    "Shopify: a malformed or unknown payload is a 400 with every problem, a log line, nothing "
+    "applied") {
   TestServer s;
   const Api api = s.api();
   const Api anonymous = s.api("");
@@ -399,7 +416,8 @@ TEST_CASE("Shopify: a malformed or unknown payload is a 400 with every problem, 
   json body = json::parse(update.body);
   body["variants"][0]["price"] = "89.001";
   body["variants"][2]["inventory_quantity"] = "lots";
-  HttpResponse r = send_delivery(anonymous, hook, update.with_body(body.dump(), kShopifySecret, "bad-1"));
+  HttpResponse r =
+      send_delivery(anonymous, hook, update.with_body(body.dump(), kShopifySecret, "bad-1"));
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_fields(r.json()) ==
         std::vector<std::string>{"variants[0].price", "variants[2].inventory_quantity"});
@@ -414,10 +432,12 @@ TEST_CASE("Shopify: a malformed or unknown payload is a 400 with every problem, 
   CHECK_ERROR(r, 400, "invalid_json");
   CHECK(store_snapshot(api) == before);
   // A refused delivery is not remembered: fixed and sent again under the same id, it applies.
-  CHECK_STATUS(send_delivery(anonymous, hook, update.with_body(update.body, kShopifySecret, "bad-1")), 200);
+  CHECK_STATUS(
+      send_delivery(anonymous, hook, update.with_body(update.body, kShopifySecret, "bad-1")), 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const std::string log = s.server.stderr_text();
-  CHECK(log.find("refused: shopify products/update: Validation failed: variants[0].price") != std::string::npos);
+  CHECK(log.find("refused: shopify products/update: Validation failed: variants[0].price") !=
+        std::string::npos);
   CHECK(log.find("refused: shopify customers/create") != std::string::npos);
 }
 
@@ -513,7 +533,8 @@ TEST_CASE("WooCommerce: the wire bytes verify and apply; a deleted variation lea
   json sibling = json::parse(delivery_step("woocommerce", 6).body);
   sibling["id"] = 511;
   sibling["attributes"][0]["option"] = "Charcoal";
-  deliver(anonymous, hook, delivery_step("woocommerce", 6).with_body(sibling.dump(), kWooSecret, "sibling"));
+  deliver(anonymous, hook,
+          delivery_step("woocommerce", 6).with_body(sibling.dump(), kWooSecret, "sibling"));
   CHECK(product(api, "510")["variants"].size() == 2);
   const Delivery del = delivery_step("woocommerce", 11);
   deliver(anonymous, hook, del.with_body(R"({"id":512})", kWooSecret, "delete-512"));
@@ -521,8 +542,8 @@ TEST_CASE("WooCommerce: the wire bytes verify and apply; a deleted variation lea
   REQUIRE(beanie["variants"].size() == 1);
   CHECK(beanie["variants"][0]["variantId"] == "511");
   // Unknown ids are answered, not refused (the platform would disable a failing webhook).
-  CHECK(deliver(anonymous, hook, del.with_body(R"({"id":999})", kWooSecret, "delete-999"), "ignored")
-            ["note"] == "no such product");
+  CHECK(deliver(anonymous, hook, del.with_body(R"({"id":999})", kWooSecret, "delete-999"),
+                "ignored")["note"] == "no such product");
 }
 
 TEST_CASE("WooCommerce: a signature is required except for the ping") {
@@ -554,8 +575,12 @@ HttpResponse subscribe(const Api& anonymous, const json& body,
 }
 
 json capture(const std::string& email) {
-  return {{"storeUrl", "https://woo.example.test/"}, {"email", email}, {"providerProductId", 510},
-          {"providerVariantId", 512}, {"productTitle", "Wool Beanie"}, {"variantTitle", "Forest Green"}};
+  return {{"storeUrl", "https://woo.example.test/"},
+          {"email", email},
+          {"providerProductId", 510},
+          {"providerVariantId", 512},
+          {"productTitle", "Wool Beanie"},
+          {"variantTitle", "Forest Green"}};
 }
 
 }  // namespace
@@ -564,7 +589,8 @@ TEST_CASE("WooCommerce capture: from the connected store's pages only, with CORS
   TestServer s;
   const Api api = s.api();
   const Api anonymous = s.api("");
-  CHECK_ERROR(subscribe(anonymous, capture("grace@example.com")), 403, "forbidden");  // not connected
+  CHECK_ERROR(subscribe(anonymous, capture("grace@example.com")), 403,
+              "forbidden");  // not connected
   connect_woocommerce(api);
   const HttpResponse r = subscribe(anonymous, capture("Grace@Example.com"));
   REQUIRE_STATUS(r, 200);
@@ -579,7 +605,8 @@ TEST_CASE("WooCommerce capture: from the connected store's pages only, with CORS
 
   for (const std::optional<std::string>& origin :
        {std::optional<std::string>("https://evil.example"), std::optional<std::string>(),
-        std::optional<std::string>("null"), std::optional<std::string>("http://woo.example.test")}) {
+        std::optional<std::string>("null"),
+        std::optional<std::string>("http://woo.example.test")}) {
     INFO("origin " << origin.value_or("(none)"));
     const HttpResponse refused = subscribe(anonymous, capture("eve@example.com"), origin);
     CHECK_ERROR(refused, 403, "forbidden");
@@ -591,19 +618,21 @@ TEST_CASE("WooCommerce capture: from the connected store's pages only, with CORS
   CHECK(detail_fields(bad.json()) == std::vector<std::string>{"email", "providerProductId"});
 
   // Preflight: the connected origin only.
-  const HttpResponse pre = anonymous.send("OPTIONS", "/api/woocommerce/back-in-stock/subscribe", {},
-                                          {{"Origin", kWooStore}, {"Access-Control-Request-Method", "POST"}});
+  const HttpResponse pre =
+      anonymous.send("OPTIONS", "/api/woocommerce/back-in-stock/subscribe", {},
+                     {{"Origin", kWooStore}, {"Access-Control-Request-Method", "POST"}});
   CHECK(pre.status == 204);
   CHECK(pre.header("Access-Control-Allow-Origin") == kWooStore);
-  const HttpResponse evil = anonymous.send("OPTIONS", "/api/woocommerce/back-in-stock/subscribe", {},
-                                           {{"Origin", "https://evil.example"},
-                                            {"Access-Control-Request-Method", "POST"}});
+  const HttpResponse evil = anonymous.send(
+      "OPTIONS", "/api/woocommerce/back-in-stock/subscribe", {},
+      {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   CHECK(evil.status == 403);
   CHECK_FALSE(evil.has_header("Access-Control-Allow-Origin"));
 }
 
 TEST_CASE("WooCommerce capture: rate-limited like publishable-key traffic") {
-  TestServer s({"--rate-email-per-hour", "1", "--rate-email-burst", "2", "--rate-ip-per-minute", "0"});
+  TestServer s(
+      {"--rate-email-per-hour", "1", "--rate-email-burst", "2", "--rate-ip-per-minute", "0"});
   const Api api = s.api();
   const Api anonymous = s.api("");
   connect_woocommerce(api);

@@ -18,28 +18,32 @@ TEST_CASE("Shopify: the shop domain is normalised; the secret is required") {
   CHECK(*s.currency == "JPY");
   CHECK(problem_list(parse_integration(Platform::shopify, "{}")) ==
         "shopDomain:required, webhookSecret:required");
-  CHECK(problem_list(parse_integration(Platform::shopify,
-                                       R"({"shopDomain":"shop.example","webhookSecret":"x","storeUrl":"y"})")) ==
+  CHECK(problem_list(parse_integration(
+            Platform::shopify,
+            R"({"shopDomain":"shop.example","webhookSecret":"x","storeUrl":"y"})")) ==
         "shopDomain:invalid_shop_domain, storeUrl:unknown_field");
-  for (const char* bad : {"myshopify.com", "-x.myshopify.com", "a_b.myshopify.com", "x.myshopify.com.evil",
-                          "a.b.myshopify.com"}) {
+  for (const char* bad : {"myshopify.com", "-x.myshopify.com", "a_b.myshopify.com",
+                          "x.myshopify.com.evil", "a.b.myshopify.com"}) {
     CAPTURE(bad);
     CHECK_FALSE(normalize_shop_domain(bad).has_value());
   }
 }
 
 TEST_CASE("WooCommerce: the store URL and its browser origin") {
-  const IntegrationSettings s = value_of(parse_integration(
-      Platform::woocommerce, R"({"storeUrl":"https://Woo.Example.test/shop/","webhookSecret":"w"})"));
+  const IntegrationSettings s = value_of(
+      parse_integration(Platform::woocommerce,
+                        R"({"storeUrl":"https://Woo.Example.test/shop/","webhookSecret":"w"})"));
   CHECK(s.address == "https://Woo.Example.test/shop");
   CHECK(store_origin(s.address) == "https://woo.example.test");
   CHECK(store_origin("http://localhost:8080/") == "http://localhost:8080");
   CHECK(store_origin("https://shop.example:443") == "https://shop.example");
-  CHECK(problem_list(parse_integration(Platform::woocommerce,
-                                       R"j({"storeUrl":"javascript:alert(1)","webhookSecret":"w"})j")) ==
-        "storeUrl:invalid_url");
-  CHECK(problem_list(parse_integration(Platform::woocommerce,
-                                       R"({"storeUrl":"https://shop.example/?x=1","webhookSecret":"w"})")) ==
+  CHECK(
+      problem_list(parse_integration(
+          Platform::woocommerce, R"j({"storeUrl":"javascript:alert(1)","webhookSecret":"w"})j")) ==
+      "storeUrl:invalid_url");
+  CHECK(problem_list(
+            parse_integration(Platform::woocommerce,
+                              R"({"storeUrl":"https://shop.example/?x=1","webhookSecret":"w"})")) ==
         "storeUrl:invalid_url");
 }
 
@@ -69,7 +73,8 @@ TEST_CASE("Sequenzy's WooCommerce capture body") {
   const WooSubscribe simple = value_of(parse_woo_subscribe(
       R"({"storeUrl":"https://woo.example.test","email":"a@b.example","providerProductId":"501","providerVariantId":0})"));
   CHECK(simple.variant_id == "501");  // 0: no variation, the product itself
-  CHECK(problem_list(parse_woo_subscribe(R"({"storeUrl":"x","email":"nope","providerProductId":true})")) ==
+  CHECK(problem_list(
+            parse_woo_subscribe(R"({"storeUrl":"x","email":"nope","providerProductId":true})")) ==
         "storeUrl:invalid_url, email:invalid_email, providerProductId:invalid_type");
   CHECK(problem_list(parse_woo_subscribe("{}")) ==
         "storeUrl:required, email:required, providerProductId:required");

@@ -60,8 +60,10 @@ TEST_CASE("parse: every problem by path") {
         "items[4].variantId:duplicate_id, x:unknown_field");
   std::string many;
   for (size_t i = 0; i <= kMaxInventoryItems; ++i)
-    many += std::string(i ? "," : "") + R"({"productId":"P)" + std::to_string(i) + R"(","inStock":true})";
-  CHECK(problem_list(parse_inventory_update(R"({"items":[)" + many + "]}")) == "items:too_many_items");
+    many += std::string(i ? "," : "") + R"({"productId":"P)" + std::to_string(i) +
+            R"(","inStock":true})";
+  CHECK(problem_list(parse_inventory_update(R"({"items":[)" + many + "]}")) ==
+        "items:too_many_items");
 }
 
 TEST_CASE("a quantity alone decides: a stored explicit inStock is cleared") {
@@ -76,7 +78,8 @@ TEST_CASE("a quantity alone decides: a stored explicit inStock is cleared") {
 TEST_CASE("stock only: titles, prices, other variants and the list stay") {
   Product p = shirt();
   const Product before = p;
-  REQUIRE(apply_stock(p, StockUpdate{"SHIRT", "SHIRT-L", Patch<int64_t>::of(0), Patch<bool>::of(true)}));
+  REQUIRE(apply_stock(
+      p, StockUpdate{"SHIRT", "SHIRT-L", Patch<int64_t>::of(0), Patch<bool>::of(true)}));
   CHECK(p.title == before.title);
   CHECK(p.variants.size() == 2);
   CHECK(p.variants[0].in_stock == before.variants[0].in_stock);  // M untouched

@@ -57,26 +57,32 @@ TEST_CASE("the smallest order: orderId, totalCents, currency; status placed by d
   CHECK(o.items.empty());
   CHECK_FALSE(o.ordered_at.has_value());
   // Shops number orders: a number is read as its text.
-  CHECK(*value_of(parse_order(R"({"orderId":"A","orderNumber":1001,"totalCents":0,"currency":"EUR"})"))
+  CHECK(*value_of(
+             parse_order(R"({"orderId":"A","orderNumber":1001,"totalCents":0,"currency":"EUR"})"))
              .order_number == "1001");
 }
 
 TEST_CASE("every problem of an order, by path") {
-  CHECK(problem_list(parse_order("{}")) == "orderId:required, totalCents:required, currency:required");
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":-1,"currency":"EURO","status":"paid",
+  CHECK(problem_list(parse_order("{}")) ==
+        "orderId:required, totalCents:required, currency:required");
+  CHECK(
+      problem_list(parse_order(R"({"orderId":"A","totalCents":-1,"currency":"EURO","status":"paid",
       "orderedAt":"yesterday","refundAmountCents":1.5,"extra":1})")) ==
-        "status:invalid_value, totalCents:out_of_range, currency:invalid_currency, "
-        "orderedAt:invalid_timestamp, refundAmountCents:not_integer, extra:unknown_field");
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD",
+      "status:invalid_value, totalCents:out_of_range, currency:invalid_currency, "
+      "orderedAt:invalid_timestamp, refundAmountCents:not_integer, extra:unknown_field");
+  CHECK(
+      problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD",
       "customer":{"email":"not-an-email","nick":"x"},
       "items":[{"productId":"P","title":"T","quantity":0},{"title":"","quantity":"2","priceCents":-5},7]})")) ==
-        "customer.email:invalid_email, customer.nick:unknown_field, items[0].quantity:out_of_range, "
-        "items[1].productId:required, items[1].title:empty, items[1].quantity:invalid_type, "
-        "items[1].priceCents:out_of_range, items[2]:invalid_type");
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","customer":{}})")) ==
+      "customer.email:invalid_email, customer.nick:unknown_field, items[0].quantity:out_of_range, "
+      "items[1].productId:required, items[1].title:empty, items[1].quantity:invalid_type, "
+      "items[1].priceCents:out_of_range, items[2]:invalid_type");
+  CHECK(problem_list(
+            parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","customer":{}})")) ==
         "customer.email:required");
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","items":{}})")) ==
-        "items:invalid_type");
+  CHECK(
+      problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","items":{}})")) ==
+      "items:invalid_type");
   CHECK(problem_list(parse_order("[1]")) == ":invalid_type");
   CHECK(parse_order("{").error().code == ApiCode::invalid_json);
 }
@@ -85,25 +91,28 @@ TEST_CASE("limits: items, quantity, properties") {
   std::string items;
   for (size_t i = 0; i <= kMaxOrderItems; ++i)
     items += std::string(i ? "," : "") + R"({"productId":"P","title":"T","quantity":1})";
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","items":[)" + items + "]}")) ==
-        "items:too_many_items");
+  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","items":[)" +
+                                 items + "]}")) == "items:too_many_items");
   CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD",
-      "items":[{"productId":"P","title":"T","quantity":1000001}]})")) == "items[0].quantity:out_of_range");
+      "items":[{"productId":"P","title":"T","quantity":1000001}]})")) ==
+        "items[0].quantity:out_of_range");
   std::string properties;
   for (size_t i = 0; i <= kMaxOrderProperties; ++i)
     properties += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","properties":{)" +
-                                 properties + "}}")) == "properties:too_many_items");
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","properties":{")" +
-                                 repeat("k", 65) + R"(":1}})")) ==
-        "properties." + repeat("k", 64) + "...:too_long");
-  CHECK(problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","properties":[]})")) ==
+  CHECK(
+      problem_list(parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","properties":{)" +
+                               properties + "}}")) == "properties:too_many_items");
+  CHECK(problem_list(parse_order(
+            R"({"orderId":"A","totalCents":1,"currency":"USD","properties":{")" + repeat("k", 65) +
+            R"(":1}})")) == "properties." + repeat("k", 64) + "...:too_long");
+  CHECK(problem_list(
+            parse_order(R"({"orderId":"A","totalCents":1,"currency":"USD","properties":[]})")) ==
         "properties:invalid_type");
 }
 
 TEST_CASE("statuses: names, purchases") {
-  for (OrderStatus s : {OrderStatus::placed, OrderStatus::cancelled, OrderStatus::fulfilled,
-                        OrderStatus::refunded})
+  for (OrderStatus s :
+       {OrderStatus::placed, OrderStatus::cancelled, OrderStatus::fulfilled, OrderStatus::refunded})
     CHECK(parse_order_status(order_status_name(s)) == s);
   CHECK_FALSE(parse_order_status("paid").has_value());
   CHECK(is_purchase(OrderStatus::placed));
@@ -129,14 +138,18 @@ TEST_CASE("storage round trip keeps everything, refunds included") {
 }
 
 TEST_CASE("the 202 answer is Sequenzy's shape") {
-  const Order o = value_of(parse_order(R"({"orderId":"1001","status":"refunded","totalCents":1,"currency":"USD"})"));
+  const Order o = value_of(
+      parse_order(R"({"orderId":"1001","status":"refunded","totalCents":1,"currency":"USD"})"));
   CHECK(order_accepted_json(o) ==
         R"({"success":true,"queued":true,"orderId":"1001","status":"refunded"})");
 }
 
 TEST_CASE("validation outcome JSON (the vectors' shape)") {
-  CHECK(validate_order_json(R"({"orderId":"A","totalCents":5,"currency":"EUR"})").rfind(
-            R"({"ok":true,"order":{"orderId":"A","orderNumber":null,"status":"placed","source":"api",)", 0) == 0);
+  CHECK(
+      validate_order_json(R"({"orderId":"A","totalCents":5,"currency":"EUR"})")
+          .rfind(
+              R"({"ok":true,"order":{"orderId":"A","orderNumber":null,"status":"placed","source":"api",)",
+              0) == 0);
   CHECK(validate_order_json("{}").rfind(R"({"ok":false,"status":400,)", 0) == 0);
 }
 
@@ -150,7 +163,7 @@ TEST_CASE("purchased items: lines merged by target, revenue = unit price × quan
   REQUIRE(items.size() == 3);
   CHECK(items[0].quantity == 3);
   CHECK(items[0].revenue_cents == 2900);
-  CHECK(items[1].revenue_cents == 0);  // no price: no revenue known
+  CHECK(items[1].revenue_cents == 0);                // no price: no revenue known
   CHECK(items[2].revenue_cents == kMaxSafeInteger);  // saturates, never overflows
 }
 

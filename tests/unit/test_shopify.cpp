@@ -119,8 +119,8 @@ TEST_CASE("JPY: prices without decimals; without a configured currency, 2 decima
   const PlatformAction a = map("products/create", "jpy_product_create.json", jp);
   CHECK(variant(a, "45198765430001").price_cents.value == 1200);
   CHECK(variant(a, "45198765430001").compare_at_price_cents.value == 1500);
-  const PlatformAction unconfigured =
-      map("products/create", "jpy_product_create.json", ShopifyContext{"x.myshopify.com", std::nullopt});
+  const PlatformAction unconfigured = map("products/create", "jpy_product_create.json",
+                                          ShopifyContext{"x.myshopify.com", std::nullopt});
   CHECK(variant(unconfigured, "45198765430001").price_cents.value == 120000);
   CHECK(unconfigured.product.currency.absent());
 }
@@ -138,11 +138,13 @@ TEST_CASE("inventory levels: an item at a location") {
   CHECK(a.level.location_id == "71234567890");
   CHECK(a.level.available == 5);
   CHECK_FALSE(a.level.disconnected);
-  const Json untracked = with(fixture("shopify/inventory_levels_update.json"), "available", nullptr);
-  CHECK_FALSE(value_of(map_shopify("inventory_levels/update", untracked, kShop)).level.available.has_value());
+  const Json untracked =
+      with(fixture("shopify/inventory_levels_update.json"), "available", nullptr);
+  CHECK_FALSE(value_of(map_shopify("inventory_levels/update", untracked, kShop))
+                  .level.available.has_value());
   CHECK(value_of(map_shopify("inventory_levels/disconnect", untracked, kShop)).level.disconnected);
-  const PlatformAction item = value_of(
-      map_shopify("inventory_items/update", json(R"({"id":47234567890012,"tracked":false})"), kShop));
+  const PlatformAction item = value_of(map_shopify(
+      "inventory_items/update", json(R"({"id":47234567890012,"tracked":false})"), kShop));
   CHECK(item.kind == PlatformActionKind::inventory_item);
   CHECK(item.tracked == false);
 }
@@ -209,7 +211,8 @@ TEST_CASE("custom line items (no product) buy nothing Stockbell knows") {
   Json rebuilt = Json::array();
   rebuilt.push_back(custom);
   rebuilt.push_back(lines.items()[1]);
-  const PlatformAction a = value_of(map_shopify("orders/create", with(payload, "line_items", rebuilt), kShop));
+  const PlatformAction a =
+      value_of(map_shopify("orders/create", with(payload, "line_items", rebuilt), kShop));
   REQUIRE(a.order.items.size() == 1);
   CHECK(a.order.items[0].product_id == "8412345670002");
 }
@@ -225,14 +228,18 @@ TEST_CASE("every problem of a malformed payload, by its path; unknown topics") {
   CHECK(problem_list(map_shopify("products/update", payload, kShop)) ==
         "title:required, variants[0].price:invalid_amount, variants[1].id:control_character, "
         "variants[2].inventory_quantity:invalid_type");
-  CHECK(problem_list(map_shopify("orders/create", json(R"({"id":1,"currency":"XYZ","total_price":"1"})"), kShop)) ==
+  CHECK(problem_list(map_shopify("orders/create",
+                                 json(R"({"id":1,"currency":"XYZ","total_price":"1"})"), kShop)) ==
         "currency:invalid_currency");
-  CHECK(problem_list(map_shopify("customers/create", json("{}"), kShop)) == "X-Shopify-Topic:invalid_value");
+  CHECK(problem_list(map_shopify("customers/create", json("{}"), kShop)) ==
+        "X-Shopify-Topic:invalid_value");
   CHECK(problem_list(map_shopify("products/update", json("[]"), kShop)) == ":invalid_type");
   CHECK(problem_list(map_shopify("products/delete", json("{}"), kShop)) == "id:required");
 }
 
 TEST_CASE("unknown fields are ignored: platforms add fields with every API version") {
-  const Json payload = with(fixture("shopify/product_create_simple.json"), "brand_new_field", json("{\"x\":[1]}"));
-  CHECK(value_of(map_shopify("products/update", payload, kShop)).product.title == "Canvas Tote Bag");
+  const Json payload =
+      with(fixture("shopify/product_create_simple.json"), "brand_new_field", json("{\"x\":[1]}"));
+  CHECK(value_of(map_shopify("products/update", payload, kShop)).product.title ==
+        "Canvas Tote Bag");
 }

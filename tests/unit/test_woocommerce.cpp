@@ -3,8 +3,8 @@
 
 #include <doctest/doctest.h>
 
-#include "core/woocommerce.hpp"
 #include "core/timestamp.hpp"
+#include "core/woocommerce.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace stockbell;
@@ -96,7 +96,8 @@ TEST_CASE("not published: out of stock") {
 
 TEST_CASE("grouped products and deletions") {
   const Json grouped = with(fixture("woocommerce/product_simple_instock.json"), "type", "grouped");
-  CHECK(value_of(map_woocommerce("product.updated", grouped, kStore)).kind == PlatformActionKind::ignore);
+  CHECK(value_of(map_woocommerce("product.updated", grouped, kStore)).kind ==
+        PlatformActionKind::ignore);
   const PlatformAction deleted = map("product.deleted", "product_deleted.json");
   CHECK(deleted.kind == PlatformActionKind::delete_product);
   CHECK(deleted.resource_id == "520");
@@ -143,7 +144,8 @@ TEST_CASE("order statuses; unpaid and draft orders are not orders yet") {
   CHECK(woocommerce_order_status("refunded") == OrderStatus::refunded);
   for (const char* s : {"pending", "checkout-draft", "trash", "wc-shipped", ""})
     CHECK_FALSE(woocommerce_order_status(s).has_value());
-  const Json pending = with(fixture("woocommerce/order_created_processing.json"), "status", "pending");
+  const Json pending =
+      with(fixture("woocommerce/order_created_processing.json"), "status", "pending");
   const PlatformAction a = value_of(map_woocommerce("order.created", pending, kStore));
   CHECK(a.kind == PlatformActionKind::ignore);
   CHECK(value_of(map_woocommerce("order.deleted", json(R"({"id":901})"), kStore)).kind ==
@@ -154,7 +156,8 @@ TEST_CASE("a line's price: subtotal / quantity, half up when it does not divide"
   Json order = fixture("woocommerce/order_created_processing.json");
   Json lines = *order.find("line_items");
   Json odd = Json::array();
-  odd.push_back(with(with(lines.items()[0], "quantity", Json(3)), "subtotal", "34.90"));  // 11.633...
+  odd.push_back(
+      with(with(lines.items()[0], "quantity", Json(3)), "subtotal", "34.90"));  // 11.633...
   const PlatformAction a =
       value_of(map_woocommerce("order.created", with(order, "line_items", odd), kStore));
   CHECK(*a.order.items[0].price_cents == 1163);
@@ -173,8 +176,8 @@ TEST_CASE("malformed payloads and unknown topics") {
                         "stock_status", "sometimes");
   CHECK(problem_list(map_woocommerce("product.updated", bad, kStore)) ==
         "price:invalid_amount, stock_status:invalid_value");
-  CHECK(problem_list(map_woocommerce("order.created", json(R"({"id":5,"status":"processing"})"), kStore)) ==
-        "currency:required, total:required");
+  CHECK(problem_list(map_woocommerce("order.created", json(R"({"id":5,"status":"processing"})"),
+                                     kStore)) == "currency:required, total:required");
   CHECK(problem_list(map_woocommerce("coupon.created", json("{}"), kStore)) ==
         "X-WC-Webhook-Topic:invalid_value");
   const Json orphan = with(fixture("woocommerce/variation_update.json"), "parent_id", Json(0));

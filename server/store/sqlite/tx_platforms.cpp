@@ -8,7 +8,7 @@
 namespace stockbell::server {
 namespace {
 
-#define STOCKBELL_INTEGRATION_COLUMNS                                                        \
+#define STOCKBELL_INTEGRATION_COLUMNS \
   "id, store_id, platform, token, address, origin, secret, currency, created_at, updated_at"
 
 IntegrationRecord read_integration(const Statement& st) {
@@ -187,14 +187,15 @@ std::vector<ItemLink> SqliteTx::item_links(int64_t integration_id, const std::st
       " WHERE integration_id = ? AND item_id = ? ORDER BY product_id, variant_id");
   st.bind(1, integration_id).bind(2, item_id);
   std::vector<ItemLink> links;
-  while (st.step()) links.push_back(ItemLink{item_id, st.string(0), st.string(1), st.int64(2) != 0});
+  while (st.step())
+    links.push_back(ItemLink{item_id, st.string(0), st.string(1), st.int64(2) != 0});
   st.reset();
   return links;
 }
 
 std::optional<bool> SqliteTx::item_tracked(int64_t integration_id, const std::string& item_id) {
-  Statement& st = db_.cached(
-      "SELECT tracked FROM inventory_tracking WHERE integration_id = ? AND item_id = ?");
+  Statement& st =
+      db_.cached("SELECT tracked FROM inventory_tracking WHERE integration_id = ? AND item_id = ?");
   st.bind(1, integration_id).bind(2, item_id);
   std::optional<bool> tracked;
   if (st.step()) tracked = st.int64(0) != 0;
