@@ -70,7 +70,7 @@ std::optional<int64_t> SqliteTx::insert_order_event(int64_t store_id, EventType 
                                                     int64_t now) {
   db_.cached(
          "INSERT INTO events(store_id, type, order_id, data, created_at) VALUES (?, ?, ?, ?, ?)"
-         " ON CONFLICT(order_id, type) DO NOTHING")
+         " ON CONFLICT(order_id, type) WHERE order_id IS NOT NULL DO NOTHING")
       .bind(1, store_id)
       .bind(2, db::value(type))
       .bind(3, order_row)
