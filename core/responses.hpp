@@ -13,12 +13,15 @@
 
 namespace stockbell {
 
-/// `POST /api/v1/back-in-stock` → `{"success":true,"subscriberId","requestId","status","created"}`.
+/// `POST /api/v1/back-in-stock` →
+/// `{"success":true,"subscriberId","requestId","status","created","position"}`; `position` is
+/// the request's place in line (1 = next) while it is waiting, else null.
 struct RegisterOutcome {
   int64_t subscriber_id = 0;  ///< row ids; the codec formats them
   int64_t request_id = 0;
   RequestStatus status = RequestStatus::waiting;
   bool created = false;
+  std::optional<int64_t> position;
 };
 std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids);
 
@@ -33,6 +36,8 @@ struct RequestRecord {
   std::optional<std::string> product_title;  ///< the request's own snapshot, if it sent one
   std::optional<std::string> variant_title;
   RequestStatus status = RequestStatus::waiting;
+  /// Place in line among the waiting requests of its target (1 = next), when waiting.
+  std::optional<int64_t> position;
   std::string email;
   int64_t created_at = 0;
   std::optional<int64_t> notified_at;
