@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -15,7 +16,9 @@
 #include "server/app/catalog.hpp"
 #include "server/app/demo.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/clock.hpp"
 #include "server/app/orders.hpp"
+#include "server/app/release.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
 #include "server/app/stats.hpp"
@@ -56,6 +59,16 @@ int serve(const ServeConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  if (!config.test_clock_file.empty()) {
+    const char* enabled = std::getenv("STOCKBELL_ENABLE_TEST_CLOCK");
+    if (enabled == nullptr || std::string(enabled) != "1") {
+      std::fprintf(stderr,
+                   "stockbell: --test-clock-file is for tests only; set "
+                   "STOCKBELL_ENABLE_TEST_CLOCK=1 to use it\n");
+      return 2;
+    }
+    use_test_clock(config.test_clock_file);
+  }
   const std::string web_root = config.web_root.empty() ? STOCKBELL_DEFAULT_WEB_ROOT : config.web_root;
   std::unique_ptr<Storage> storage = open_storage(config.db);
   KeyService keys(*storage);
@@ -74,6 +87,9 @@ int serve(const ServeConfig& config) {
   dispatch.retry = config.webhook_retry;
   WebhookDispatcher dispatcher(*storage, dispatch);
   storage->on_outbox_written([&dispatcher] { dispatcher.wake(); });
+  ReleaseScheduler::Options release_options;
+  if (!config.test_clock_file.empty()) release_options.tick_ms = 50;  // tests move the clock
+  ReleaseScheduler release(*storage, release_options, now_ms);
   StaticFiles files = StaticFiles::load(web_root);
 
   ConnectionLimits limits;
@@ -145,9 +161,11 @@ int serve(const ServeConfig& config) {
   });
 
   dispatcher.start();
+  release.start();
   http.listen_after_bind();  // returns once stopped and every in-flight request is answered
   listen_ended = true;
   dispatcher.stop();  // attempts under way finish and are recorded
+  release.stop();     // the batch under way commits; the rest stays due in the database
   storage->stop();
   const WriteStats stats = storage->write_stats();
   std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", stats.writes, stats.commits);
