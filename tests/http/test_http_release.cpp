@@ -164,6 +164,13 @@ TEST_CASE("proportional: the perUnit × Q oldest at once, the next batch after t
   CHECK(wait_for_notified(api, 6) == 6);
   std::this_thread::sleep_for(300ms);
   CHECK(notified_events(api) == std::vector<std::string>(ids.begin(), ids.begin() + 6));
+
+  // Each batch applies the settings in force when it runs: back to mode all, the next batch
+  // releases everyone left.
+  REQUIRE_STATUS(patch_settings(api, {{"release", {{"mode", "all"}}}}), 200);
+  s.advance(60 * kSecondMs);
+  CHECK(wait_for_notified(api, 10) == 10);
+  CHECK(notified_events(api) == ids);
   CHECK(s.server.stderr_text().find("release scheduler") == std::string::npos);
 }
 
