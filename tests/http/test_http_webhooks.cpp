@@ -350,7 +350,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
   SUBCASE("DELETE") {
     const HttpResponse r = api.del(webhook_path(b));
     REQUIRE_STATUS(r, 200);
-    CHECK(r.json() == json{{"success", true}, {"deleted", true}});
+    CHECK(r.json() == json{{"success", true}, {"deleted", true}, {"webhookId", b["id"]}});
     CHECK_ERROR(api.get(webhook_path(b)), 404, "not_found");
     CHECK_ERROR(api.del(webhook_path(b)), 404, "not_found");
     CHECK_ERROR(patch(api, webhook_path(b), {{"enabled", false}}), 404, "not_found");
