@@ -37,6 +37,8 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"invalid_origin", "Must be an origin like https://shop.example or http://localhost:8080."},
     {"private_address", "Must not point at this server's own or private network addresses."},
     {"invalid_locale", "Must be a language tag, like en or de-CH."},
+    {"unknown_parameter", "Unknown query parameter."},
+    {"invalid_timestamp", "Must be an ISO 8601 date and time, like 2026-11-30T12:00:00Z."},
 };
 
 struct ApiCodeInfo {

@@ -34,6 +34,8 @@ enum class FieldCode {
   invalid_origin,           ///< `--origin shop.example` (no scheme)
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
+  unknown_parameter,        ///< `GET /api/v1/products?serach=x`: a query parameter the route lacks
+  invalid_timestamp,        ///< `"providerCreatedAt": "yesterday"`: not ISO 8601 date and time
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.

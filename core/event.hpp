@@ -70,7 +70,8 @@ struct EventRecord {
 };
 
 /// `{"id","type","createdAt","subscriber":{...},"product":{...},"request":{...}}`, fixed key
-/// order, absent values as null.
+/// order, absent values as null. `product` carries the ids twice: `productId`/`variantId` and
+/// Sequenzy's `providerProductId`/`providerVariantId`.
 Json event_json(const EventRecord& event, const IdCodec& ids);
 
 }  // namespace stockbell

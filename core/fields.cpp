@@ -4,6 +4,7 @@
 
 #include "core/currency.hpp"
 #include "core/text.hpp"
+#include "core/timestamp.hpp"
 #include "core/url.hpp"
 
 namespace stockbell {
@@ -111,6 +112,24 @@ Patch<std::string> ObjectReader::patch_currency(std::string_view key) {
     return {};
   }
   return Patch<std::string>::of(std::move(code));
+}
+
+Patch<int64_t> ObjectReader::patch_timestamp(std::string_view key) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<int64_t>::null_patch();
+  if (!value->is_string()) {
+    problems_.add(field(key), FieldCode::invalid_type, std::nullopt, "a string or null");
+    return {};
+  }
+  const std::string_view text = trim(value->as_string());
+  if (text.empty()) return Patch<int64_t>::null_patch();
+  const std::optional<int64_t> ms = parse_timestamp(text);
+  if (!ms) {
+    problems_.add(field(key), FieldCode::invalid_timestamp);
+    return {};
+  }
+  return Patch<int64_t>::of(*ms);
 }
 
 Patch<int64_t> ObjectReader::patch_integer(std::string_view key, int64_t min, int64_t max) {

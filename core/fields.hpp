@@ -83,6 +83,9 @@ class ObjectReader {
   Patch<std::string> patch_url(std::string_view key);
   /// A partial-update ISO 4217 code; lower case is accepted and stored upper case.
   Patch<std::string> patch_currency(std::string_view key);
+  /// A partial-update ISO 8601 date and time (core/timestamp.hpp), as Unix milliseconds; empty
+  /// after trimming clears, like `null`.
+  Patch<int64_t> patch_timestamp(std::string_view key);
   /// A partial-update whole number in [min, max]; `12.0` is accepted as 12.
   Patch<int64_t> patch_integer(std::string_view key, int64_t min, int64_t max);
   Patch<bool> patch_bool(std::string_view key);

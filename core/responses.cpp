@@ -54,11 +54,21 @@ std::string list_response_json(const char* key, Json items, size_t count, const 
   return dump(out);
 }
 
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products) {
+std::string upsert_response_json(size_t created, size_t updated, int64_t events_triggered,
+                                 Json products) {
   Json out = success();
-  out["upserted"] = upserted;
+  out["upserted"] = created + updated;
+  out["created"] = created;
+  out["updated"] = updated;
   out["backInStockEventsTriggered"] = events_triggered;
   out["products"] = std::move(products);
+  return dump(out);
+}
+
+std::string deleted_response_json(const char* key, const std::string& id) {
+  Json out = success();
+  out["deleted"] = true;
+  out[key] = id;
   return dump(out);
 }
 

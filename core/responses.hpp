@@ -44,8 +44,14 @@ Json request_json(const RequestRecord& request, const IdCodec& ids);
 std::string list_response_json(const char* key, Json items, size_t count, const Page& page,
                                int64_t total);
 
-/// `{"success":true,"upserted","backInStockEventsTriggered","products"}`.
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products);
+/// `{"success":true,"upserted","created","updated","backInStockEventsTriggered","products"}`:
+/// `upserted` is `created + updated` (Sequenzy's answer names the two counts).
+std::string upsert_response_json(size_t created, size_t updated, int64_t events_triggered,
+                                 Json products);
+
+/// `{"success":true,"deleted":true,"<key>":<id>}`: what was deleted, named as the client named
+/// it (`productId`) or as Stockbell made it (`webhookId`).
+std::string deleted_response_json(const char* key, const std::string& id);
 
 /// `{"success":true,"events":[...],"nextCursor","hasMore"}`.
 std::string events_response_json(Json events, const std::optional<std::string>& next_cursor,

@@ -95,6 +95,9 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       {"GET", {"api", "v1", "webhooks", "{}", "deliveries"}, Access::secret, &H::list_deliveries},
       {"POST", {"api", "v1", "webhooks", "{}", "deliveries", "{}", "retry"}, Access::secret,
        &H::resend_delivery},
+      // Sequenzy's name for the same action (replay_webhook_delivery).
+      {"POST", {"api", "v1", "webhooks", "{}", "deliveries", "{}", "replay"}, Access::secret,
+       &H::resend_delivery},
       {"GET", {"api", "v1", "settings"}, Access::secret, &H::get_settings},
       {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings},
   };

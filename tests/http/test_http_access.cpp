@@ -55,6 +55,7 @@ const RouteSpec kRoutes[] = {
     {"POST", "/api/v1/webhooks/{}/rotate-secret", Access::secret},
     {"GET", "/api/v1/webhooks/{}/deliveries", Access::secret},
     {"POST", "/api/v1/webhooks/{}/deliveries/{}/retry", Access::secret},
+    {"POST", "/api/v1/webhooks/{}/deliveries/{}/replay", Access::secret},
     {"GET", "/api/v1/settings", Access::secret},
     {"PATCH", "/api/v1/settings", Access::secret},
 };

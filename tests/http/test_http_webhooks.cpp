@@ -213,12 +213,14 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
   SUBCASE("create answers every field, in the documented order, the secret last") {
     CHECK(created.media_type() == "application/json");
     CHECK(created.body.rfind("{\"success\":true,\"webhook\":{\"id\":\"we_", 0) == 0);
-    CHECK(a.size() == 8);
+    CHECK(a.size() == 10);
     CHECK(matches(a["id"], kWebhookId));
     CHECK(a["url"] == "https://hooks.shop.example/stockbell");
+    CHECK(a["name"] == "e-mail service");
     CHECK(a["description"] == "e-mail service");
     CHECK(a["events"] == json::array({kBackInStock}));
     CHECK(a["enabled"] == true);
+    CHECK(a["status"] == "enabled");
     CHECK(matches(a["createdAt"], kTimestamp));
     CHECK(a["updatedAt"] == a["createdAt"]);
     CHECK(matches(a["secret"], kSecret));
@@ -267,7 +269,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
     REQUIRE_STATUS(r, 200);
     CHECK(r.body.find("whsec_") == std::string::npos);
     json changed = r.json()["webhook"];
-    CHECK(changed.size() == 7);
+    CHECK(changed.size() == 9);
     CHECK(changed["id"] == a["id"]);
     CHECK(changed["url"] == "https://hooks.shop.example/v2");
     CHECK(changed["events"] == json::array({kRequested}));
@@ -350,7 +352,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
   SUBCASE("DELETE") {
     const HttpResponse r = api.del(webhook_path(b));
     REQUIRE_STATUS(r, 200);
-    CHECK(r.json() == json{{"success", true}, {"deleted", true}});
+    CHECK(r.json() == json{{"success", true}, {"deleted", true}, {"webhookId", b["id"]}});
     CHECK_ERROR(api.get(webhook_path(b)), 404, "not_found");
     CHECK_ERROR(api.del(webhook_path(b)), 404, "not_found");
     CHECK_ERROR(patch(api, webhook_path(b), {{"enabled", false}}), 404, "not_found");

@@ -55,6 +55,8 @@ TEST_CASE("field codes: the names clients switch on") {
       {FieldCode::duplicate_id, "duplicate_id"},
       {FieldCode::invalid_value, "invalid_value"},
       {FieldCode::invalid_origin, "invalid_origin"},
+      {FieldCode::unknown_parameter, "unknown_parameter"},
+      {FieldCode::invalid_timestamp, "invalid_timestamp"},
   };
   for (const auto& [code, name] : table) {
     CAPTURE(name);

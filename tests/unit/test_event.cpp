@@ -117,3 +117,15 @@ TEST_CASE("ecommerce.back_in_stock event JSON (golden)") {
   stockbell::test::check_golden("event_back_in_stock.json", json);
   CHECK(json.find("\"createdAt\":\"2026-12-01T00:00:00.000Z\"") != std::string::npos);
 }
+
+TEST_CASE("the product block names the ids twice: ours and Sequenzy's provider ids") {
+  EventRecord e = requested_event();
+  Json j = event_json(e, kTestIds);
+  CHECK(j["product"]["providerProductId"] == "LS-100");
+  CHECK(j["product"]["providerVariantId"] == "LS-100-M");
+  // Beside ours, in this order.
+  const std::string text = dump(j["product"]);
+  CHECK(text.rfind(R"({"productId":"LS-100","variantId":"LS-100-M","providerProductId":"LS-100","providerVariantId":"LS-100-M",)", 0) == 0);
+  e.variant_id = "LS-100";  // a product-level request
+  CHECK(event_json(e, kTestIds)["product"]["providerVariantId"] == "LS-100");
+}

@@ -50,9 +50,18 @@ TEST_CASE("list response: items then pagination") {
         R"({"success":true,"requests":[1,2],"pagination":{"count":2,"hasMore":true,"limit":2,"offset":0,"total":3}})");
 }
 
-TEST_CASE("upsert response") {
-  CHECK(upsert_response_json(2, 1, Json::array()) ==
-        R"({"success":true,"upserted":2,"backInStockEventsTriggered":1,"products":[]})");
+TEST_CASE("upsert response: upserted is created + updated") {
+  CHECK(upsert_response_json(2, 1, 4, Json::array()) ==
+        R"({"success":true,"upserted":3,"created":2,"updated":1,"backInStockEventsTriggered":4,"products":[]})");
+  CHECK(upsert_response_json(0, 0, 0, Json::array()) ==
+        R"({"success":true,"upserted":0,"created":0,"updated":0,"backInStockEventsTriggered":0,"products":[]})");
+}
+
+TEST_CASE("delete response: deleted, and what") {
+  CHECK(deleted_response_json("productId", "SKU 1/Blue") ==
+        R"({"success":true,"deleted":true,"productId":"SKU 1/Blue"})");
+  CHECK(deleted_response_json("webhookId", "we_1") ==
+        R"({"success":true,"deleted":true,"webhookId":"we_1"})");
 }
 
 TEST_CASE("events response: nextCursor null when there is none") {
