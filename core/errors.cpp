@@ -155,10 +155,27 @@ ApiError too_many_header_lines(size_t limit) {
 }
 
 ApiError ambiguous_framing(Framing framing) {
-  return make_error(ApiCode::bad_request,
-                    framing == Framing::conflicting_lengths
-                        ? "Conflicting Content-Length headers."
-                        : "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+  switch (framing) {
+    case Framing::conflicting_lengths:
+      return make_error(ApiCode::bad_request, "Conflicting Content-Length headers.");
+    case Framing::length_and_chunked:
+      return make_error(ApiCode::bad_request,
+                        "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+    case Framing::invalid_length:
+      return make_error(ApiCode::bad_request, "Content-Length must be one decimal number.");
+    case Framing::unsupported_coding:
+      return make_error(ApiCode::bad_request,
+                        "Only 'Transfer-Encoding: chunked' is supported, on its own.");
+  }
+  return make_error(ApiCode::bad_request);
+}
+
+ApiError unsupported_content_encoding(std::string_view encoding) {
+  std::string shown;
+  for (char c : encoding.substr(0, 40))
+    shown += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) ? '?' : c;
+  return make_error(ApiCode::unsupported_media_type,
+                    "Send the body uncompressed: Content-Encoding '" + shown + "' is not accepted.");
 }
 
 ApiError rate_limited(int64_t retry_after_seconds) {

@@ -122,8 +122,13 @@ ApiError too_many_header_lines(size_t limit);
 enum class Framing {
   conflicting_lengths,  ///< `Content-Length: 5` and `Content-Length: 6`
   length_and_chunked,   ///< `Content-Length` together with `Transfer-Encoding`
+  invalid_length,       ///< `Content-Length: 0x38`, `+5`, `5, 5`: not one decimal number
+  unsupported_coding,   ///< `Transfer-Encoding: gzip, chunked`: only `chunked` alone is read
 };
 ApiError ambiguous_framing(Framing framing);
+/// 415: "Send the body uncompressed: Content-Encoding gzip is not accepted." (no body is ever
+/// inflated: a small compressed body can expand to gigabytes).
+ApiError unsupported_content_encoding(std::string_view encoding);
 /// "Too many requests. Retry in 30 seconds." (`Retry-After` carries the same number).
 ApiError rate_limited(int64_t retry_after_seconds);
 /// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing

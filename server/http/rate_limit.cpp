@@ -90,6 +90,42 @@ bool Cidr::contains(const std::string& address) const {
   return (bytes[full] & mask) == (bytes_[full] & mask);
 }
 
+std::vector<Cidr> parse_cidr_list(const std::string& list) {
+  std::vector<Cidr> out;
+  for (size_t start = 0; start < list.size();) {
+    size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    std::string entry = list.substr(start, end - start);
+    entry.erase(0, entry.find_first_not_of(" \t"));
+    entry.erase(entry.find_last_not_of(" \t") + 1);
+    if (std::optional<Cidr> cidr = Cidr::parse(entry)) out.push_back(*cidr);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string unmap_ipv4(const std::string& address) {
+  unsigned char bytes[16];
+  if (address.find(':') == std::string::npos || inet_pton(AF_INET6, address.c_str(), bytes) != 1)
+    return address;
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  if (std::memcmp(bytes, mapped, sizeof mapped) != 0) return address;
+  char text[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, bytes + 12, text, sizeof text);
+  return text;
+}
+
+std::string client_bucket(const std::string& address) {
+  if (std::string v4 = unmap_ipv4(address); v4 != address) return v4;
+  unsigned char bytes[16] = {};
+  if (address.find(':') == std::string::npos || inet_pton(AF_INET6, address.c_str(), bytes) != 1)
+    return address;
+  std::fill(bytes + 8, bytes + 16, 0);
+  char text[INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, bytes, text, sizeof text);
+  return std::string(text) + "/64";
+}
+
 std::string client_address(const std::string& peer, const std::string& forwarded_for,
                            const std::vector<Cidr>& trusted_proxies) {
   auto trusted = [&](const std::string& address) {

@@ -66,13 +66,7 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
                                static_cast<double>(config.rate_ip_burst)}),
       email_limiter_(BucketPolicy{static_cast<double>(config.rate_email_per_hour) / 60.0,
                                   static_cast<double>(config.rate_email_burst)}) {
-  for (size_t start = 0; start < config.trusted_proxies.size();) {
-    size_t end = config.trusted_proxies.find(',', start);
-    if (end == std::string::npos) end = config.trusted_proxies.size();
-    if (std::optional<Cidr> cidr = Cidr::parse(config.trusted_proxies.substr(start, end - start)))
-      trusted_proxies_.push_back(*cidr);
-    start = end + 1;
-  }
+  trusted_proxies_ = parse_cidr_list(config.trusted_proxies);
   using H = Router;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
@@ -112,26 +106,30 @@ void Router::send_error(httplib::Response& res, const ApiError& error) {
 }
 
 void Router::render_transport_error(const httplib::Request& req, httplib::Response& res) {
+  (void)req;
   if (!res.body.empty()) return;  // our own error, already rendered
-  // An error httplib produced while reading: the rest of the connection's bytes can't be
-  // trusted to start a request, so the connection closes after this answer.
+  // An error httplib produced while parsing (the front has checked framing, sizes and time):
+  // the rest of the connection's bytes can't be trusted to start a request, so it closes.
   HttpServer::close_after_response();
-  // Over a limit while reading: the head if it never completed, else the body.
-  const bool in_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
-  switch (HttpServer::request_over_limits()) {
-    case HttpServer::OverLimit::time: res.status = 408; break;
-    case HttpServer::OverLimit::size: res.status = in_body ? 413 : 431; break;
-    case HttpServer::OverLimit::none: break;
-  }
   const ApiCode code = code_for_status(res.status);
   ApiError error = make_error(code);
-  if (code == ApiCode::payload_too_large)
-    error = payload_too_large(kMaxBodyBytes);
-  else if (code == ApiCode::request_timeout)
-    error = in_body ? request_timeout(Late::body, config_.body_timeout_ms)
-                    : request_timeout(Late::head, config_.head_timeout_ms);
+  if (code == ApiCode::payload_too_large) error = payload_too_large(kMaxBodyBytes);
   res.set_header("Cache-Control", "no-store");
   res.set_content(error_envelope_json(error), "application/json; charset=utf-8");
+}
+
+bool Router::refuse_before_body(const httplib::Request& head, httplib::Response& refusal) {
+  std::optional<std::vector<std::string>> segments = path_segments(head.target);
+  if (!segments) return false;
+  const std::string method = head.method == "HEAD" ? "GET" : head.method;
+  const Route* route = nullptr;
+  for (const Route& r : routes_)
+    if (method == r.method && route_matches(r, *segments)) route = &r;
+  if (route == nullptr || route->access == Access::open) return false;
+  std::optional<std::string> origin;
+  if (head.has_header("Origin")) origin = normalize_origin(head.get_header_value("Origin"));
+  refusal.set_header("X-Content-Type-Options", "nosniff");
+  return !authorize(head, refusal, route->access, origin).has_value();
 }
 
 void Router::handle(const httplib::Request& req, httplib::Response& res) {

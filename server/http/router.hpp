@@ -65,6 +65,9 @@ class Router {
 
   /// Every request goes through here.
   void handle(const httplib::Request& req, httplib::Response& res);
+  /// The connection front's check of a head whose body is not read yet: true (and the answer in
+  /// `refusal`) if the route needs a key and the head's key is refused (401/403).
+  bool refuse_before_body(const httplib::Request& head, httplib::Response& refusal);
   /// Fills the body of an error status httplib produced itself (400, 413, 414, ...).
   void render_transport_error(const httplib::Request& req, httplib::Response& res);
 
