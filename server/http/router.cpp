@@ -194,9 +194,12 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
   }
   RouteContext ctx{req, res, {}, principal.value_or(Principal{}), {}};
   if (principal && principal->kind == KeyKind::publishable) {
-    ctx.client = client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"),
-                                trusted_proxies_);
-    if (!within_limit(ip_limiter_, std::to_string(principal->store_id) + "|" + ctx.client, res))
+    std::vector<std::string> forwarded;
+    for (size_t i = 0, n = req.get_header_value_count("X-Forwarded-For"); i < n; ++i)
+      forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
+    ctx.client = client_address(req.remote_addr, forwarded, trusted_proxies_);
+    if (!within_limit(ip_limiter_,
+                      std::to_string(principal->store_id) + "|" + client_bucket(ctx.client), res))
       return;
   }
   for (size_t i = 0; i < segments.size(); ++i)

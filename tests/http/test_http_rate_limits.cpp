@@ -87,3 +87,42 @@ TEST_CASE("behind a trusted proxy the client is the X-Forwarded-For address") {
   check_rate_limited(pk.get(availability, {{"X-Forwarded-For", "198.51.100.7, 203.0.113.2"}}));
   CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "203.0.113.2, 203.0.113.3"}}), 200);
 }
+
+// Issue 20 §3: only the first X-Forwarded-For line was read, and the client writes that one: a
+// proxy that adds its own line (HAProxy's `option forwardfor` does) let every request through.
+TEST_CASE("X-Forwarded-For: every line counts, in order, so a forged first line does not help") {
+  TestServer s({"--rate-ip-per-minute", "1", "--rate-ip-burst", "1", "--rate-email-per-hour", "0",
+                "--trusted-proxies", "127.0.0.1/32"});
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  const std::string availability = "/api/v1/storefront/availability?productId=P";
+  int answered = 0;
+  for (int i = 0; i < 10; ++i) {
+    const httplib::Headers headers = {{"X-Forwarded-For", "198.51.100." + std::to_string(i)},
+                                      {"X-Forwarded-For", "203.0.113.1"}};  // the proxy's line
+    if (pk.get(availability, headers).status == 200) ++answered;
+  }
+  CHECK(answered == 1);
+}
+
+// On a dual-stack listener an IPv4 peer is `::ffff:127.0.0.1`; `--trusted-proxies 127.0.0.1` never
+// matched it, so the proxy's header was ignored and every shopper shared the proxy's bucket.
+TEST_CASE("an IPv4 proxy on a dual-stack listener is still trusted") {
+  TestServer s({"--host", "::", "--rate-ip-per-minute", "1", "--rate-ip-burst", "1",
+                "--rate-email-per-hour", "0", "--trusted-proxies", "127.0.0.1"});
+  const Api pk("127.0.0.1", s.server.port(), s.create_key("shop", "publishable"));
+  const std::string availability = "/api/v1/storefront/availability?productId=P";
+  CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "203.0.113.1"}}), 200);
+  CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "203.0.113.2"}}), 200);  // another shopper
+  check_rate_limited(pk.get(availability, {{"X-Forwarded-For", "::ffff:203.0.113.1"}}));
+}
+
+// One IPv6 subscriber gets a whole /64: counting per address would give each a billion buckets.
+TEST_CASE("IPv6 clients share a bucket per /64") {
+  TestServer s({"--rate-ip-per-minute", "1", "--rate-ip-burst", "1", "--rate-email-per-hour", "0",
+                "--trusted-proxies", "127.0.0.1"});
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  const std::string availability = "/api/v1/storefront/availability?productId=P";
+  CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "2001:db8:1:2::1"}}), 200);
+  check_rate_limited(pk.get(availability, {{"X-Forwarded-For", "2001:db8:1:2:ffff:ffff:ffff:ffff"}}));
+  CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "2001:db8:1:3::1"}}), 200);  // next /64
+}
