@@ -34,6 +34,7 @@ struct ServeConfig {
   int64_t rate_ip_burst = 60;
   int64_t rate_email_per_hour = 10;  ///< back-in-stock requests per e-mail and store
   int64_t rate_email_burst = 5;
+  int64_t rate_store_per_minute = 0;  ///< storefront registrations per store, all clients; 0: off
   std::string trusted_proxies;  ///< comma-separated addresses/CIDRs whose X-Forwarded-For counts
 };
 

@@ -65,7 +65,9 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       ip_limiter_(BucketPolicy{static_cast<double>(config.rate_ip_per_minute),
                                static_cast<double>(config.rate_ip_burst)}),
       email_limiter_(BucketPolicy{static_cast<double>(config.rate_email_per_hour) / 60.0,
-                                  static_cast<double>(config.rate_email_burst)}) {
+                                  static_cast<double>(config.rate_email_burst)}),
+      store_limiter_(BucketPolicy{static_cast<double>(config.rate_store_per_minute),
+                                  static_cast<double>(config.rate_store_per_minute)}) {
   trusted_proxies_ = parse_cidr_list(config.trusted_proxies);
   using H = Router;
   routes_ = {

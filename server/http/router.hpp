@@ -118,6 +118,7 @@ class Router {
   std::vector<Route> routes_;
   RateLimiter ip_limiter_;
   RateLimiter email_limiter_;
+  RateLimiter store_limiter_;
   std::vector<Cidr> trusted_proxies_;
 };
 

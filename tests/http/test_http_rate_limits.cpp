@@ -2,6 +2,8 @@
 // 429 with Retry-After): publishable-key traffic per client address and per e-mail, per store;
 // the store's own secret-key traffic is never limited.
 
+#include <set>
+
 #include "http_checks.hpp"
 
 using namespace stockbell::testing;
@@ -125,4 +127,43 @@ TEST_CASE("IPv6 clients share a bucket per /64") {
   CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "2001:db8:1:2::1"}}), 200);
   check_rate_limited(pk.get(availability, {{"X-Forwarded-For", "2001:db8:1:2:ffff:ffff:ffff:ffff"}}));
   CHECK_STATUS(pk.get(availability, {{"X-Forwarded-For", "2001:db8:1:3::1"}}), 200);  // next /64
+}
+
+// Issue 20 §3: `victim+N@example.com` took a fresh per-address bucket each time, so a stranger
+// could mail-bomb one inbox at the per-client rate.
+TEST_CASE("per e-mail means per mailbox: +tags and Gmail dots don't make a new address") {
+  TestServer s({"--rate-ip-per-minute", "0", "--rate-email-per-hour", "1", "--rate-email-burst", "2"});
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  CHECK_STATUS(pk.register_request(request_body("P1", std::nullopt, "victim+1@example.com")), 200);
+  CHECK_STATUS(pk.register_request(request_body("P2", std::nullopt, "victim+2@example.com")), 200);
+  check_rate_limited(pk.register_request(request_body("P3", std::nullopt, "victim+3@example.com")));
+  check_rate_limited(pk.register_request(request_body("P3", std::nullopt, "Victim@Example.com")));
+
+  CHECK_STATUS(pk.register_request(request_body("P1", std::nullopt, "v.ictim@gmail.com")), 200);
+  CHECK_STATUS(pk.register_request(request_body("P2", std::nullopt, "vic.tim+x@googlemail.com")), 200);
+  check_rate_limited(pk.register_request(request_body("P3", std::nullopt, "victim@gmail.com")));
+  // Dots are someone else's mailbox at other providers.
+  CHECK_STATUS(pk.register_request(request_body("P1", std::nullopt, "v.ictim@example.com")), 200);
+
+  // The stored address stays as typed.
+  const HttpResponse listed = s.api().get("/api/v1/back-in-stock?productId=P2");
+  REQUIRE_STATUS(listed, 200);
+  std::set<std::string> emails;
+  const json body = listed.json();
+  for (const json& r : body["requests"]) emails.insert(r["email"].get<std::string>());
+  CHECK(emails.count("victim+2@example.com") == 1);
+  CHECK(emails.count("vic.tim+x@googlemail.com") == 1);
+}
+
+TEST_CASE("--rate-store-per-minute caps one store's storefront registrations from everyone") {
+  TestServer s({"--rate-ip-per-minute", "0", "--rate-email-per-hour", "0", "--rate-store-per-minute", "3"});
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  for (int i = 0; i < 3; ++i)
+    CHECK_STATUS(pk.register_request(request_body("P", std::nullopt, "s" + std::to_string(i) + "@example.com")), 200);
+  check_rate_limited(pk.register_request(request_body("P", std::nullopt, "s9@example.com")));
+  // The availability read, the store's backend and other stores are not capped.
+  CHECK_STATUS(pk.get("/api/v1/storefront/availability?productId=P"), 200);
+  CHECK_STATUS(s.api().register_request(request_body("P", std::nullopt, "s9@example.com")), 200);
+  const Api other = s.api(s.create_key("other", "publishable"));
+  CHECK_STATUS(other.register_request(request_body("P", std::nullopt, "s9@example.com")), 200);
 }
