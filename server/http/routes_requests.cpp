@@ -25,7 +25,7 @@ void Router::register_request(RouteContext& ctx) {
     return;
   const RegisterOutcome outcome =
       use_.requests.register_request(ctx.principal.store_id, trust, request.value());
-  send_json(ctx.res, 200, register_response_json(outcome, use_.ids));
+  send_json(ctx.res, 200, register_response_json(outcome, use_.ids, trust));
 }
 
 void Router::list_requests(RouteContext& ctx) {
