@@ -37,6 +37,7 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"invalid_origin", "Must be an origin like https://shop.example or http://localhost:8080."},
     {"private_address", "Must not point at this server's own or private network addresses."},
     {"invalid_locale", "Must be a language tag, like en or de-CH."},
+    {"invisible_character", "Must not contain invisible formatting characters."},
 };
 
 struct ApiCodeInfo {

@@ -34,6 +34,7 @@ enum class FieldCode {
   invalid_origin,           ///< `--origin shop.example` (no scheme)
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
+  invisible_character,      ///< `"firstName": "Ann\u202E"`: bidi override or invisible formatting
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
