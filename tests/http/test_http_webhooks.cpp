@@ -1008,12 +1008,21 @@ TEST_CASE("--webhooks-public-only refuses this machine and private networks") {
         std::string("http://[fd00::1]/"), std::string("http://[::ffff:127.0.0.1]/"),
         std::string("http://[::ffff:7f00:1]/"), std::string("http://[fe80::1]/"),
         std::string("http://[::]/"), std::string("http://[64:ff9b::a00:1]/"),
-        std::string("HTTP://127.0.0.1/")}) {
+        std::string("HTTP://127.0.0.1/"), std::string("http://[2002:7f00:1::1]/"),
+        std::string("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/")}) {
     INFO("url " << url);
     const HttpResponse r = api.post("/api/v1/webhooks", {{"url", url}});
     CHECK_ERROR(r, 400, "validation_failed");
     CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
     CHECK(detail_code(r.json(), "url") == "private_address");
+  }
+  // Ports that no request can reach are no URL (issue 20 §7), public-only or not.
+  for (const std::string& url : {std::string("https://hooks.shop.example:0/in"),
+                                 std::string("https://hooks.shop.example:65536/in")}) {
+    INFO("url " << url);
+    const HttpResponse bad_port = api.post("/api/v1/webhooks", {{"url", url}});
+    CHECK_ERROR(bad_port, 400, "validation_failed");
+    CHECK(detail_code(bad_port.json(), "url") == "invalid_url");
   }
   const json public_one = create_webhook(api, {{"url", "https://hooks.shop.example/in"}});
   create_webhook(api, {{"url", "http://93.184.216.34/in"}});
