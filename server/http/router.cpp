@@ -1,5 +1,8 @@
 #include "server/http/router.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include <algorithm>
 
 #include "core/limits.hpp"
@@ -52,6 +55,26 @@ ApiCode code_for_status(int status) {
 
 }  // namespace
 
+std::string page_csp(const std::string& html) {
+  std::string hashes;
+  const std::string open = "<script>";
+  const std::string close = "</script>";
+  for (size_t at = html.find(open); at != std::string::npos; at = html.find(open, at)) {
+    const size_t begin = at + open.size();
+    const size_t end = html.find(close, begin);
+    if (end == std::string::npos) break;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(html.data() + begin), end - begin, digest);
+    unsigned char base64[64];
+    EVP_EncodeBlock(base64, digest, sizeof digest);
+    hashes += " 'sha256-" + std::string(reinterpret_cast<char*>(base64)) + "'";
+    at = end;
+  }
+  return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" + hashes +
+         "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+         "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+}
+
 QueryParams query_params(const httplib::Request& req) {
   QueryParams params;
   for (const auto& [key, value] : req.params) params.emplace_back(key, value);
@@ -69,6 +92,7 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       store_limiter_(BucketPolicy{static_cast<double>(config.rate_store_per_minute),
                                   static_cast<double>(config.rate_store_per_minute)}) {
   trusted_proxies_ = parse_cidr_list(config.trusted_proxies);
+  if (const StaticFile* demo = files_.find("/demo/index.html")) demo_csp_ = page_csp(demo->body);
   using H = Router;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
@@ -289,8 +313,13 @@ void Router::serve_static(const httplib::Request& req, httplib::Response& res,
     return;
   }
   res.set_header("ETag", file->etag);
-  if (demo_page || demo_asset)
+  if (demo_page || demo_asset) {
     res.set_header("Cache-Control", "no-store");  // the demo page carries this run's key
+    // Nobody frames the demo page (clickjacking) and it runs only its own code.
+    res.set_header("Content-Security-Policy", demo_csp_);
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+  }
   else if (req.has_param("v"))
     res.set_header("Cache-Control", "public, max-age=31536000, immutable");  // versioned URL
   else

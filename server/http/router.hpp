@@ -120,7 +120,12 @@ class Router {
   RateLimiter email_limiter_;
   RateLimiter store_limiter_;
   std::vector<Cidr> trusted_proxies_;
+  std::string demo_csp_;  ///< the demo page's Content-Security-Policy (its inline script by hash)
 };
+
+/// The Content-Security-Policy of a page: its own origin only, its inline `<script>` blocks by
+/// SHA-256, WebAssembly compilation (the widget's core), no framing, no plugins, no `<base>`.
+std::string page_csp(const std::string& html);
 
 /// The query parameters of a request, in order, for core's query parsers.
 QueryParams query_params(const httplib::Request& req);

@@ -174,3 +174,20 @@ TEST_CASE("a storefront repeat changes nothing stored and doesn't say the addres
   const json second = api.get("/api/v1/back-in-stock?productId=SKU-2").json();
   CHECK(second["requests"][0]["productTitle"] == "Shirt, blue");
 }
+
+// Issue 20 §7: the demo page could be framed by any site and ran whatever script it was given.
+TEST_CASE("the demo page forbids framing and foreign scripts") {
+  TestServer s({"--demo"});
+  const HttpResponse page = s.api("").get("/");
+  REQUIRE_STATUS(page, 200);
+  CHECK(page.header("X-Frame-Options") == "DENY");
+  const std::string csp = page.header("Content-Security-Policy");
+  INFO(csp);
+  CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(csp.find("default-src 'self'") != std::string::npos);
+  CHECK(csp.find("object-src 'none'") != std::string::npos);
+  CHECK(csp.find("'sha256-") != std::string::npos);  // its own inline script, by hash
+  CHECK(csp.find("'unsafe-eval'") == std::string::npos);
+  // The widget's files are for every storefront: no page policy on them.
+  CHECK(s.api("").get("/widget/stockbell.js").header("X-Frame-Options").empty());
+}
