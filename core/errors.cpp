@@ -184,6 +184,29 @@ ApiError rate_limited(int64_t retry_after_seconds) {
                                                std::to_string(retry_after_seconds) + " seconds.");
 }
 
+ApiError unavailable(Unavailable why) {
+  switch (why) {
+    case Unavailable::shutting_down: return make_error(ApiCode::unavailable);
+    case Unavailable::disk_full:
+      return make_error(ApiCode::unavailable,
+                        "The server's disk is full: nothing was stored. Retry later.");
+    case Unavailable::database_replaced:
+      return make_error(ApiCode::unavailable,
+                        "The database file was deleted or replaced while the server ran: nothing "
+                        "more is answered until it is restarted.");
+  }
+  return make_error(ApiCode::unavailable);
+}
+
+int64_t retry_after_seconds(Unavailable why) {
+  switch (why) {
+    case Unavailable::shutting_down: return 1;
+    case Unavailable::disk_full: return 30;
+    case Unavailable::database_replaced: return 300;
+  }
+  return 1;
+}
+
 ApiError unauthorized(KeyProblem problem) {
   return make_error(ApiCode::unauthorized,
                     problem == KeyProblem::missing

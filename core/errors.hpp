@@ -132,6 +132,15 @@ ApiError ambiguous_framing(Framing framing);
 ApiError unsupported_content_encoding(std::string_view encoding);
 /// "Too many requests. Retry in 30 seconds." (`Retry-After` carries the same number).
 ApiError rate_limited(int64_t retry_after_seconds);
+/// Why the store can't take requests now (503 `unavailable`, with `Retry-After`).
+enum class Unavailable {
+  shutting_down,      ///< SIGTERM: requests under way finish, new ones are refused
+  disk_full,          ///< the database's disk is full: nothing was stored; space must be freed
+  database_replaced,  ///< the database file was deleted or replaced under the running server
+};
+ApiError unavailable(Unavailable why);
+/// Seconds a client should wait before it retries (`Retry-After`).
+int64_t retry_after_seconds(Unavailable why);
 /// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing
 /// about a guess is told.
 enum class KeyProblem { missing, invalid };

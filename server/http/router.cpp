@@ -232,8 +232,9 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
     if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
   try {
     (this->*(route->handler))(ctx);
-  } catch (const StorageUnavailable&) {
-    send_error(res, make_error(ApiCode::unavailable));
+  } catch (const StorageUnavailable& e) {
+    res.set_header("Retry-After", std::to_string(retry_after_seconds(e.why())));
+    send_error(res, unavailable(e.why()));
   } catch (const std::exception& e) {
     log_failure(req, e.what());
     send_error(res, make_error(ApiCode::internal));
