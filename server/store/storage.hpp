@@ -95,6 +95,7 @@ struct DueDelivery {
   std::string url;
   std::string secret;
   std::optional<std::string> previous_secret;  ///< only while its grace period runs
+  int64_t store_id = 0;  ///< whose endpoint: the senders are shared fairly between stores
 };
 
 /// The result of one delivery attempt: logged, and the delivery updated.
