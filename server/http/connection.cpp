@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -877,10 +878,16 @@ struct HttpServer::Impl {
         } else {
           Conn* c = static_cast<Conn*>(tag);
           if (c->phase == Phase::closed || c->phase == Phase::worker) continue;
-          if (c->phase == Phase::writing && (events[i].events & (EPOLLERR | EPOLLHUP)) == 0)
-            flush(c);
-          else
-            on_readable(c);
+          try {
+            if (c->phase == Phase::writing && (events[i].events & (EPOLLERR | EPOLLHUP)) == 0)
+              flush(c);
+            else
+              on_readable(c);
+          } catch (const std::exception& e) {
+            // One connection's failure (out of memory, say) ends that connection, not the server.
+            std::fprintf(stderr, "stockbell: connection dropped: %s\n", e.what());
+            if (c->phase != Phase::worker) close_conn(c);
+          }
         }
       }
       expire(Clock::now());

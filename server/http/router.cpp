@@ -178,6 +178,19 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
 
 void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
                            const std::vector<std::string>& segments) {
+  try {
+    route_api(req, res, segments);
+  } catch (const StorageUnavailable& e) {
+    res.set_header("Retry-After", std::to_string(retry_after_seconds(e.why())));
+    send_error(res, unavailable(e.why()));
+  } catch (const std::exception& e) {
+    log_failure(req, e.what());
+    send_error(res, make_error(ApiCode::internal));
+  }
+}
+
+void Router::route_api(const httplib::Request& req, httplib::Response& res,
+                       const std::vector<std::string>& segments) {
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::vector<const Route*> matching;
   for (const Route& route : routes_)
@@ -230,15 +243,7 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
   }
   for (size_t i = 0; i < segments.size(); ++i)
     if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
-  try {
-    (this->*(route->handler))(ctx);
-  } catch (const StorageUnavailable& e) {
-    res.set_header("Retry-After", std::to_string(retry_after_seconds(e.why())));
-    send_error(res, unavailable(e.why()));
-  } catch (const std::exception& e) {
-    log_failure(req, e.what());
-    send_error(res, make_error(ApiCode::internal));
-  }
+  (this->*(route->handler))(ctx);
 }
 
 bool Router::within_limit(RateLimiter& limiter, const std::string& key,

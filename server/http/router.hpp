@@ -101,8 +101,11 @@ class Router {
   void get_settings(RouteContext& ctx);
   void update_settings(RouteContext& ctx);
 
+  /// route_api, with machinery failures (the key lookup's too) answered 503/500.
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
                     const std::vector<std::string>& segments);
+  void route_api(const httplib::Request& req, httplib::Response& res,
+                 const std::vector<std::string>& segments);
   void serve_static(const httplib::Request& req, httplib::Response& res, const std::string& path);
   void preflight(httplib::Response& res, const std::string& origin);
   std::optional<Principal> authorize(const httplib::Request& req, httplib::Response& res,

@@ -13,7 +13,12 @@ void configure_transport(HttpServer& http, const ServeConfig& config, Router& ro
   // The front (connection.cpp) asks before it reads a body whether the key lets it in, and has
   // its own refusals (framing, size, time, encoding) rendered like every other error.
   http.set_head_check([&router](const httplib::Request& head, httplib::Response& refusal) {
-    return router.refuse_before_body(head, refusal);
+    try {
+      return router.refuse_before_body(head, refusal);
+    } catch (const std::exception&) {
+      // The key lookup failed (the store is unavailable): the worker's own check answers it.
+      return false;
+    }
   });
   http.set_front_error([](const ApiError& error, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");

@@ -123,6 +123,11 @@ TEST_CASE("a database file deleted or replaced under the server: no more 200s, a
     CHECK(write.json()["error"].get<std::string>().find("replaced") != std::string::npos);
     CHECK(write.has_header("Retry-After"));
     CHECK_ERROR(api.get("/api/v1/back-in-stock"), 503, "unavailable");
+    // A key the server has not seen is looked up before the body is read (on the connection
+    // front's thread): the failing lookup is a 503 too, and the server stays up.
+    const HttpResponse unknown = s.api("sk_" + std::string(40, 'x'))
+                                     .register_request(request_body("P", std::nullopt, "c@example.com"));
+    CHECK_ERROR(unknown, 503, "unavailable");
     CHECK_ERROR(api.get("/healthz"), 503, "unavailable");
     CHECK(s.server.stderr_text().find("deleted or replaced") != std::string::npos);
   }
