@@ -37,6 +37,9 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kReadPerEvent = 256 * 1024;  // then other connections get their turn
 constexpr size_t kLingerBytes = 64 * 1024;    // read and dropped after a refusal, then close
+// ...and after a 413 to a client whose key passed: its whole declared body up to this, so a
+// client that sends a body before reading reads the answer instead of a reset.
+constexpr size_t kLingerTooLargeBytes = 8 * 1024 * 1024;
 constexpr int kLingerMs = 2000;
 constexpr size_t kAcceptPerEvent = 256;
 constexpr int kScanMs = 50;
@@ -228,6 +231,7 @@ struct Conn {
   std::string out;      ///< answer bytes not yet sent
   size_t out_at = 0;
   size_t lingered = 0;
+  size_t linger_budget = kLingerBytes;
 };
 
 struct HttpServer::Impl {
@@ -487,14 +491,12 @@ struct HttpServer::Impl {
           !std::all_of(value->begin(), value->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
         // A number too long for 64 bits is still a number: too large rather than malformed.
         if (!value->empty() && value->size() > 19 &&
-            std::all_of(value->begin(), value->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-          refuse(c, payload_too_large(max_body()), true);
-          return false;
-        }
+            std::all_of(value->begin(), value->end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+          continue;  // a number past 64 bits is still a number: too large (below)
         refuse(c, ambiguous_framing(Framing::invalid_length), true);
         return false;
       }
-      if (*value != *lengths.front()) {
+      if (*value != *lengths.front() && !(value->size() > 19 && lengths.front()->size() > 19)) {
         refuse(c, ambiguous_framing(Framing::conflicting_lengths), true);
         return false;
       }
@@ -511,15 +513,12 @@ struct HttpServer::Impl {
       c->chunked = Chunked{};
       c->chunked->at = end;
     }
+    uint64_t declared = 0;
     if (!lengths.empty()) {
-      const uint64_t length = std::stoull(*lengths.front());
-      if (length > max_body()) {
-        refuse(c, payload_too_large(max_body()), true);
-        return false;
-      }
-      c->length = static_cast<size_t>(length);
+      declared = lengths.front()->size() > 19 ? UINT64_MAX : std::stoull(*lengths.front());
+      c->length = static_cast<size_t>(std::min<uint64_t>(declared, max_body() + 1));
     }
-    const bool has_body = c->chunked || (c->length && *c->length > 0);
+    const bool has_body = c->chunked || declared > 0;
     // Nothing is inflated: a body in any coding but identity is refused unread.
     for (const std::string* coding : head.all("Content-Encoding")) {
       if (!iequals(*coding, "identity")) {
@@ -538,6 +537,12 @@ struct HttpServer::Impl {
         answer_now(c, refusal, !small_body(c));
         return false;
       }
+    }
+    // Too large: refused unread; a client whose key passed may finish sending it (dropped).
+    if (declared > max_body()) {
+      refuse(c, payload_too_large(max_body()), true);
+      c->linger_budget = static_cast<size_t>(std::min<uint64_t>(declared, kLingerTooLargeBytes));
+      return false;
     }
     place(c, Phase::body, &bodies, limits.body_timeout_ms);
     // A client that waits for "100 Continue" before its body gets it now that the head passed.
@@ -598,6 +603,7 @@ struct HttpServer::Impl {
           k.decoded += size;
           if (k.decoded > max_body()) {
             refuse(c, payload_too_large(max_body()), true);
+            c->linger_budget = kLingerTooLargeBytes;  // the key passed: let it finish sending
             return std::nullopt;
           }
           k.remaining = size;
@@ -782,7 +788,6 @@ struct HttpServer::Impl {
   void begin_linger(Conn* c) {
     ::shutdown(c->fd, SHUT_WR);
     c->in.clear();
-    c->lingered = 0;
     place(c, Phase::linger, &lingering, kLingerMs);
     arm(c, EPOLLIN | EPOLLRDHUP);
   }
@@ -793,11 +798,12 @@ struct HttpServer::Impl {
       const ssize_t n = ::recv(c->fd, buffer, sizeof buffer, 0);
       if (n > 0) {
         c->lingered += static_cast<size_t>(n);
-        if (c->lingered > kLingerBytes) break;
+        if (c->lingered > c->linger_budget) break;
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        place(c, Phase::linger, &lingering, kLingerMs);  // still sending: its time starts again
         arm(c, EPOLLIN | EPOLLRDHUP);
         return;
       }
