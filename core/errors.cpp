@@ -167,6 +167,8 @@ ApiError ambiguous_framing(Framing framing) {
     case Framing::unsupported_coding:
       return make_error(ApiCode::bad_request,
                         "Only 'Transfer-Encoding: chunked' is supported, on its own.");
+    case Framing::malformed_chunk:
+      return make_error(ApiCode::bad_request, "Malformed chunked body.");
   }
   return make_error(ApiCode::bad_request);
 }

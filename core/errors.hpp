@@ -125,6 +125,7 @@ enum class Framing {
   length_and_chunked,   ///< `Content-Length` together with `Transfer-Encoding`
   invalid_length,       ///< `Content-Length: 0x38`, `+5`, `5, 5`: not one decimal number
   unsupported_coding,   ///< `Transfer-Encoding: gzip, chunked`: only `chunked` alone is read
+  malformed_chunk,      ///< `zz\r\n` as a chunk size, a chunk longer than declared
 };
 ApiError ambiguous_framing(Framing framing);
 /// 415: "Send the body uncompressed: Content-Encoding gzip is not accepted." (no body is ever

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "server/http/framing.hpp"
 #include "server/http/rate_limit.hpp"
 
 namespace stockbell::server {
@@ -43,14 +44,6 @@ constexpr size_t kLingerTooLargeBytes = 8 * 1024 * 1024;
 constexpr int kLingerMs = 2000;
 constexpr size_t kAcceptPerEvent = 256;
 constexpr int kScanMs = 50;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 std::string address_of(const sockaddr_storage& addr, int& port) {
   char text[INET6_ADDRSTRLEN] = {0};
@@ -137,55 +130,6 @@ class RequestStream : public httplib::Stream {
 
 thread_local bool close_requested = false;
 
-// What the front needs from a head. Header lines are read the way httplib reads them (a line
-// ending in LF alone is skipped; the name is everything before the first ':'; the value is
-// trimmed), so both agree on every header that decides the framing.
-struct Head {
-  size_t length = 0;  ///< bytes, blank line included
-  std::string method;
-  std::string target;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  std::vector<const std::string*> all(std::string_view name) const {
-    std::vector<const std::string*> values;
-    for (const auto& [key, value] : headers)
-      if (iequals(key, name)) values.push_back(&value);
-    return values;
-  }
-};
-
-Head parse_head(std::string_view bytes, size_t length) {
-  Head head;
-  head.length = length;
-  const size_t line_end = bytes.find('\n');
-  std::string_view request_line = bytes.substr(0, line_end);
-  if (!request_line.empty() && request_line.back() == '\r') request_line.remove_suffix(1);
-  const size_t sp1 = request_line.find(' ');
-  head.method = std::string(request_line.substr(0, sp1));
-  if (sp1 != std::string_view::npos) {
-    const size_t sp2 = request_line.find(' ', sp1 + 1);
-    head.target = std::string(request_line.substr(sp1 + 1, sp2 == std::string_view::npos
-                                                                ? std::string_view::npos
-                                                                : sp2 - sp1 - 1));
-  }
-  size_t at = line_end + 1;
-  while (at < length) {
-    const size_t nl = bytes.find('\n', at);
-    std::string_view line = bytes.substr(at, nl - at);
-    at = nl + 1;
-    if (line.empty() || line.back() != '\r') continue;  // LF alone: httplib skips the line
-    line.remove_suffix(1);
-    if (line.empty()) break;  // the blank line
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    head.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
-  }
-  return head;
-}
-
 enum class Phase {
   idle,     ///< between requests (or before the first byte)
   head,     ///< a head has begun
@@ -196,12 +140,6 @@ enum class Phase {
   closed,
 };
 
-struct Chunked {
-  enum class State { size, data, data_end, last } state = State::size;
-  size_t at = 0;         ///< the next unparsed byte (absolute, in Conn::in)
-  size_t remaining = 0;  ///< of the current chunk
-  size_t decoded = 0;    ///< body bytes so far
-};
 
 }  // namespace
 
@@ -220,9 +158,9 @@ struct Conn {
 
   std::string in;         ///< bytes read, not yet handed on
   size_t scan = 0;        ///< where the search for the end of the head resumes
-  std::optional<Head> head;
+  std::optional<RequestHead> head;
   std::optional<size_t> length;  ///< Content-Length
-  std::optional<Chunked> chunked;
+  std::optional<ChunkedBody> chunked;
   size_t discard = 0;     ///< body bytes of a refused request still to be dropped
   bool close_after = false;
   size_t served = 0;
@@ -445,7 +383,7 @@ struct HttpServer::Impl {
       place(c, Phase::head, &heads, limits.head_timeout_ms);
     }
     if (c->phase == Phase::head) {
-      const size_t end = head_end(c);
+      const size_t end = find_head_end(c->in, c->scan);
       if (end == 0) {
         if (c->in.size() > max_head()) refuse(c, make_error(ApiCode::headers_too_large), true);
         return;
@@ -464,24 +402,10 @@ struct HttpServer::Impl {
   }
   size_t max_body() const { return limits.max_body_bytes ? limits.max_body_bytes : kMaxBodyBytes; }
 
-  // The end of the head (just past its blank line) or 0. httplib reads the request line up to
-  // its LF, then header lines until one that is exactly CRLF.
-  static size_t head_end(Conn* c) {
-    const size_t first = c->in.find('\n');
-    if (first == std::string::npos) return 0;
-    const size_t from = std::max(first, c->scan);
-    const size_t blank = c->in.find("\n\r\n", from);
-    if (blank == std::string::npos) {
-      c->scan = c->in.size() >= 2 ? c->in.size() - 2 : 0;
-      return 0;
-    }
-    return blank + 3;
-  }
-
   // The head is in: framing, size, encoding and key, all before the body. False if answered.
   bool check_head(Conn* c, size_t end) {
     c->head = parse_head(std::string_view(c->in).substr(0, end), end);
-    const Head& head = *c->head;
+    const RequestHead& head = *c->head;
     c->length.reset();
     c->chunked.reset();
     const auto lengths = head.all("Content-Length");
@@ -510,8 +434,7 @@ struct HttpServer::Impl {
         refuse(c, ambiguous_framing(Framing::unsupported_coding), true);
         return false;
       }
-      c->chunked = Chunked{};
-      c->chunked->at = end;
+      c->chunked.emplace(end);
     }
     uint64_t declared = 0;
     if (!lengths.empty()) {
@@ -570,69 +493,17 @@ struct HttpServer::Impl {
       return std::nullopt;
     }
     if (!c->chunked) return start;  // neither Content-Length nor chunked: an empty body
-    Chunked& k = *c->chunked;
-    const std::string& in = c->in;
-    while (true) {
-      if (k.at - start > 2 * max_body() + 64 * 1024) {
-        refuse(c, payload_too_large(max_body()), true);
+    switch (c->chunked->read(c->in, max_body())) {
+      case ChunkedBody::Step::more: return std::nullopt;
+      case ChunkedBody::Step::done: return c->chunked->end();
+      case ChunkedBody::Step::malformed:
+        refuse(c, ambiguous_framing(Framing::malformed_chunk), true);
         return std::nullopt;
-      }
-      switch (k.state) {
-        case Chunked::State::size: {
-          const size_t nl = in.find('\n', k.at);
-          if (nl == std::string::npos) {
-            if (in.size() - k.at > 1024) refuse(c, ambiguous_framing(Framing::unsupported_coding), true);
-            return std::nullopt;
-          }
-          std::string_view line(in.data() + k.at, nl - k.at);
-          if (line.empty() || line.back() != '\r') return bad_chunk(c);
-          line.remove_suffix(1);
-          size_t size = 0;
-          size_t digits = 0;
-          for (; digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits])); ++digits) {
-            if (digits == 8) return bad_chunk(c);
-            const char h = static_cast<char>(std::tolower(static_cast<unsigned char>(line[digits])));
-            size = size * 16 + static_cast<size_t>(h <= '9' ? h - '0' : h - 'a' + 10);
-          }
-          if (digits == 0 || (digits < line.size() && line[digits] != ';')) return bad_chunk(c);
-          k.at = nl + 1;
-          if (size == 0) {
-            k.state = Chunked::State::last;
-            break;
-          }
-          k.decoded += size;
-          if (k.decoded > max_body()) {
-            refuse(c, payload_too_large(max_body()), true);
-            c->linger_budget = kLingerTooLargeBytes;  // the key passed: let it finish sending
-            return std::nullopt;
-          }
-          k.remaining = size;
-          k.state = Chunked::State::data;
-          break;
-        }
-        case Chunked::State::data: {
-          const size_t take = std::min(k.remaining, in.size() - k.at);
-          k.at += take;
-          k.remaining -= take;
-          if (k.remaining > 0) return std::nullopt;
-          k.state = Chunked::State::data_end;
-          break;
-        }
-        case Chunked::State::data_end:
-        case Chunked::State::last: {
-          if (in.size() - k.at < 2) return std::nullopt;
-          if (in.compare(k.at, 2, "\r\n") != 0) return bad_chunk(c);
-          k.at += 2;
-          if (k.state == Chunked::State::last) return k.at;  // no trailers: httplib reads none
-          k.state = Chunked::State::size;
-          break;
-        }
-      }
+      case ChunkedBody::Step::too_large:
+        refuse(c, payload_too_large(max_body()), true);
+        c->linger_budget = kLingerTooLargeBytes;  // the key passed: let it finish sending
+        return std::nullopt;
     }
-  }
-
-  std::optional<size_t> bad_chunk(Conn* c) {
-    refuse(c, make_error(ApiCode::bad_request, "Malformed chunked body."), true);
     return std::nullopt;
   }
 
