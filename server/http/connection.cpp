@@ -170,6 +170,7 @@ struct Conn {
   size_t out_at = 0;
   size_t lingered = 0;
   size_t linger_budget = kLingerBytes;
+  size_t body_limit = 0;  ///< this request's (its route's, or the front's largest)
 };
 
 struct HttpServer::Impl {
@@ -406,6 +407,7 @@ struct HttpServer::Impl {
   bool check_head(Conn* c, size_t end) {
     c->head = parse_head(std::string_view(c->in).substr(0, end), end);
     const RequestHead& head = *c->head;
+    c->body_limit = max_body();
     c->length.reset();
     c->chunked.reset();
     const auto lengths = head.all("Content-Length");
@@ -456,14 +458,16 @@ struct HttpServer::Impl {
       for (const auto& [name, value] : head.headers)
         if (iequals(name, "Authorization") || iequals(name, "Origin")) req.headers.emplace(name, value);
       httplib::Response refusal;
-      if (server.head_check_(req, refusal)) {
+      size_t limit = max_body();
+      if (server.head_check_(req, refusal, limit)) {
         answer_now(c, refusal, !small_body(c));
         return false;
       }
+      c->body_limit = std::min(limit, max_body());
     }
     // Too large: refused unread; a client whose key passed may finish sending it (dropped).
-    if (declared > max_body()) {
-      refuse(c, payload_too_large(max_body()), true);
+    if (declared > c->body_limit) {
+      refuse(c, payload_too_large(c->body_limit), true);
       c->linger_budget = static_cast<size_t>(std::min<uint64_t>(declared, kLingerTooLargeBytes));
       return false;
     }
@@ -493,14 +497,14 @@ struct HttpServer::Impl {
       return std::nullopt;
     }
     if (!c->chunked) return start;  // neither Content-Length nor chunked: an empty body
-    switch (c->chunked->read(c->in, max_body())) {
+    switch (c->chunked->read(c->in, c->body_limit)) {
       case ChunkedBody::Step::more: return std::nullopt;
       case ChunkedBody::Step::done: return c->chunked->end();
       case ChunkedBody::Step::malformed:
         refuse(c, ambiguous_framing(Framing::malformed_chunk), true);
         return std::nullopt;
       case ChunkedBody::Step::too_large:
-        refuse(c, payload_too_large(max_body()), true);
+        refuse(c, payload_too_large(c->body_limit), true);
         c->linger_budget = kLingerTooLargeBytes;  // the key passed: let it finish sending
         return std::nullopt;
     }

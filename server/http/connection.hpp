@@ -55,8 +55,10 @@ struct ConnectionLimits {
   size_t max_requests = 100000;    ///< per connection
 };
 
-/// A request's head as the front read it, for the head check (method, target, headers).
-using HeadCheck = std::function<bool(const httplib::Request& head, httplib::Response& refusal)>;
+/// A request's head as the front read it, for the head check (method, target, headers): true and
+/// a filled `refusal` to refuse it; else it may lower `body_limit` (the route's own limit).
+using HeadCheck = std::function<bool(const httplib::Request& head, httplib::Response& refusal,
+                                     size_t& body_limit)>;
 /// Renders an error answer of the front (400, 408, 413, 415, 431) into `res`.
 using FrontError = std::function<void(const ApiError& error, httplib::Response& res)>;
 /// True for a peer exempt from the per-client cap (a trusted proxy).

@@ -96,19 +96,21 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
   using H = Router;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
-      {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request},
+      {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request,
+       kMaxRequestBodyBytes},
       {"GET", {"api", "v1", "back-in-stock"}, Access::secret, &H::list_requests},
       {"DELETE", {"api", "v1", "back-in-stock", "{}"}, Access::secret, &H::cancel_request},
-      {"POST", {"api", "v1", "products"}, Access::secret, &H::upsert_products},
+      {"POST", {"api", "v1", "products"}, Access::secret, &H::upsert_products, kMaxUpsertBodyBytes},
       {"GET", {"api", "v1", "products"}, Access::secret, &H::list_products},
       {"GET", {"api", "v1", "products", "{}"}, Access::secret, &H::get_product},
       {"DELETE", {"api", "v1", "products", "{}"}, Access::secret, &H::delete_product},
       {"GET", {"api", "v1", "events"}, Access::secret, &H::list_events},
       {"GET", {"api", "v1", "storefront", "availability"}, Access::storefront, &H::availability},
-      {"POST", {"api", "v1", "webhooks"}, Access::secret, &H::create_webhook},
+      {"POST", {"api", "v1", "webhooks"}, Access::secret, &H::create_webhook, kMaxWebhookBodyBytes},
       {"GET", {"api", "v1", "webhooks"}, Access::secret, &H::list_webhooks},
       {"GET", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::get_webhook},
-      {"PATCH", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::update_webhook},
+      {"PATCH", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::update_webhook,
+       kMaxWebhookBodyBytes},
       {"DELETE", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::delete_webhook},
       {"POST", {"api", "v1", "webhooks", "{}", "rotate-secret"}, Access::secret,
        &H::rotate_webhook_secret},
@@ -116,7 +118,8 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       {"POST", {"api", "v1", "webhooks", "{}", "deliveries", "{}", "retry"}, Access::secret,
        &H::resend_delivery},
       {"GET", {"api", "v1", "settings"}, Access::secret, &H::get_settings},
-      {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings},
+      {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings,
+       kMaxSettingsBodyBytes},
   };
 }
 
@@ -144,14 +147,17 @@ void Router::render_transport_error(const httplib::Request& req, httplib::Respon
   res.set_content(error_envelope_json(error), "application/json; charset=utf-8");
 }
 
-bool Router::refuse_before_body(const httplib::Request& head, httplib::Response& refusal) {
+bool Router::refuse_before_body(const httplib::Request& head, httplib::Response& refusal,
+                                size_t& body_limit) {
   std::optional<std::vector<std::string>> segments = path_segments(head.target);
   if (!segments) return false;
   const std::string method = head.method == "HEAD" ? "GET" : head.method;
   const Route* route = nullptr;
   for (const Route& r : routes_)
     if (method == r.method && route_matches(r, *segments)) route = &r;
-  if (route == nullptr || route->access == Access::open) return false;
+  if (route == nullptr) return false;
+  body_limit = route->body_limit;
+  if (route->access == Access::open) return false;
   std::optional<std::string> origin;
   if (head.has_header("Origin")) origin = normalize_origin(head.get_header_value("Origin"));
   refusal.set_header("X-Content-Type-Options", "nosniff");

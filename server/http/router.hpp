@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/limits.hpp"
 #include "server/app/catalog.hpp"
 #include "server/app/keys.hpp"
 #include "server/app/requests.hpp"
@@ -46,6 +47,9 @@ struct Route {
   std::vector<std::string> pattern;  ///< path segments; "{}" matches any one segment
   Access access;
   RouteHandler handler;
+  /// The largest body the route reads (core/limits.hpp): the connection front refuses a larger
+  /// declared or chunked body with 413 before buffering it. The handler checks it too.
+  size_t body_limit = kMaxBodyBytes;
 };
 
 /// The use cases the routes call.
@@ -66,8 +70,10 @@ class Router {
   /// Every request goes through here.
   void handle(const httplib::Request& req, httplib::Response& res);
   /// The connection front's check of a head whose body is not read yet: true (and the answer in
-  /// `refusal`) if the route needs a key and the head's key is refused (401/403).
-  bool refuse_before_body(const httplib::Request& head, httplib::Response& refusal);
+  /// `refusal`) if the route needs a key and the head's key is refused (401/403). Otherwise
+  /// `body_limit` is the matched route's (unchanged when no route matches).
+  bool refuse_before_body(const httplib::Request& head, httplib::Response& refusal,
+                          size_t& body_limit);
   /// Fills the body of an error status httplib produced itself (400, 413, 414, ...).
   void render_transport_error(const httplib::Request& req, httplib::Response& res);
 

@@ -12,9 +12,10 @@ void configure_transport(HttpServer& http, const ServeConfig& config, Router& ro
   http.set_payload_max_length(kMaxBodyBytes);
   // The front (connection.cpp) asks before it reads a body whether the key lets it in, and has
   // its own refusals (framing, size, time, encoding) rendered like every other error.
-  http.set_head_check([&router](const httplib::Request& head, httplib::Response& refusal) {
+  http.set_head_check([&router](const httplib::Request& head, httplib::Response& refusal,
+                                 size_t& body_limit) {
     try {
-      return router.refuse_before_body(head, refusal);
+      return router.refuse_before_body(head, refusal, body_limit);
     } catch (const std::exception&) {
       // The key lookup failed (the store is unavailable): the worker's own check answers it.
       return false;

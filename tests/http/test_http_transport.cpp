@@ -494,3 +494,31 @@ TEST_CASE("2,000 concurrent clients are all answered") {
   const json stored = list_all(s.api(), "/api/v1/back-in-stock", "requests");
   CHECK(stored.size() == static_cast<size_t>(kClients));
 }
+
+// With the public (publishable) key anyone may send a body; the front knows each route's limit
+// from the head, so a storefront request can't make it buffer more than 64 KiB.
+TEST_CASE("a body over its route's limit is refused from the head, not buffered") {
+  TestServer s;
+  const std::string publishable = s.create_key("shop", "publishable");
+  struct Case {
+    const char* route;
+    std::string key;
+    size_t length;
+    size_t limit;
+  };
+  for (const Case& c : {Case{"/api/v1/back-in-stock", publishable, 200'000, 64 * 1024},
+                        Case{"/api/v1/webhooks", s.secret, 20'000, 16 * 1024},
+                        Case{"/api/v1/products", s.secret, 2'000'000, 1024 * 1024}}) {
+    INFO(c.route);
+    RawConnection conn(s.server.host(), s.server.port());
+    const auto start = Clock::now();
+    conn.send(std::string("POST ") + c.route + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+              c.key + "\r\nContent-Type: application/json\r\nContent-Length: " +
+              std::to_string(c.length) + "\r\n\r\n");
+    const RawResponse r = conn.read_response(3s);
+    CHECK(r.status == 413);
+    CHECK(ms_since(start) < 1000);  // nothing of the body was sent: answered from the head
+    CHECK(json::parse(r.body, nullptr, false).value("error", "").find(std::to_string(c.limit)) !=
+          std::string::npos);
+  }
+}
