@@ -39,6 +39,7 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"invalid_locale", "Must be a language tag, like en or de-CH."},
     {"unknown_parameter", "Unknown query parameter."},
     {"invalid_timestamp", "Must be an ISO 8601 date and time, like 2026-11-30T12:00:00Z."},
+    {"invisible_character", "Must not contain invisible formatting characters."},
 };
 
 struct ApiCodeInfo {
@@ -157,15 +158,57 @@ ApiError too_many_header_lines(size_t limit) {
 }
 
 ApiError ambiguous_framing(Framing framing) {
-  return make_error(ApiCode::bad_request,
-                    framing == Framing::conflicting_lengths
-                        ? "Conflicting Content-Length headers."
-                        : "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+  switch (framing) {
+    case Framing::conflicting_lengths:
+      return make_error(ApiCode::bad_request, "Conflicting Content-Length headers.");
+    case Framing::length_and_chunked:
+      return make_error(ApiCode::bad_request,
+                        "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+    case Framing::invalid_length:
+      return make_error(ApiCode::bad_request, "Content-Length must be one decimal number.");
+    case Framing::unsupported_coding:
+      return make_error(ApiCode::bad_request,
+                        "Only 'Transfer-Encoding: chunked' is supported, on its own.");
+    case Framing::malformed_chunk:
+      return make_error(ApiCode::bad_request, "Malformed chunked body.");
+  }
+  return make_error(ApiCode::bad_request);
+}
+
+ApiError unsupported_content_encoding(std::string_view encoding) {
+  std::string shown;
+  for (char c : encoding.substr(0, 40))
+    shown += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) ? '?' : c;
+  return make_error(ApiCode::unsupported_media_type,
+                    "Send the body uncompressed: Content-Encoding '" + shown + "' is not accepted.");
 }
 
 ApiError rate_limited(int64_t retry_after_seconds) {
   return make_error(ApiCode::rate_limited, "Too many requests. Retry in " +
                                                std::to_string(retry_after_seconds) + " seconds.");
+}
+
+ApiError unavailable(Unavailable why) {
+  switch (why) {
+    case Unavailable::shutting_down: return make_error(ApiCode::unavailable);
+    case Unavailable::disk_full:
+      return make_error(ApiCode::unavailable,
+                        "The server's disk is full: nothing was stored. Retry later.");
+    case Unavailable::database_replaced:
+      return make_error(ApiCode::unavailable,
+                        "The database file was deleted or replaced while the server ran: nothing "
+                        "more is answered until it is restarted.");
+  }
+  return make_error(ApiCode::unavailable);
+}
+
+int64_t retry_after_seconds(Unavailable why) {
+  switch (why) {
+    case Unavailable::shutting_down: return 1;
+    case Unavailable::disk_full: return 30;
+    case Unavailable::database_replaced: return 300;
+  }
+  return 1;
 }
 
 ApiError unauthorized(KeyProblem problem) {

@@ -36,6 +36,7 @@ enum class FieldCode {
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
   unknown_parameter,        ///< `GET /api/v1/products?serach=x`: a query parameter the route lacks
   invalid_timestamp,        ///< `"providerCreatedAt": "yesterday"`: not ISO 8601 date and time
+  invisible_character,      ///< `"firstName": "Ann\u202E"`: bidi override or invisible formatting
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
@@ -124,10 +125,25 @@ ApiError too_many_header_lines(size_t limit);
 enum class Framing {
   conflicting_lengths,  ///< `Content-Length: 5` and `Content-Length: 6`
   length_and_chunked,   ///< `Content-Length` together with `Transfer-Encoding`
+  invalid_length,       ///< `Content-Length: 0x38`, `+5`, `5, 5`: not one decimal number
+  unsupported_coding,   ///< `Transfer-Encoding: gzip, chunked`: only `chunked` alone is read
+  malformed_chunk,      ///< `zz\r\n` as a chunk size, a chunk longer than declared
 };
 ApiError ambiguous_framing(Framing framing);
+/// 415: "Send the body uncompressed: Content-Encoding gzip is not accepted." (no body is ever
+/// inflated: a small compressed body can expand to gigabytes).
+ApiError unsupported_content_encoding(std::string_view encoding);
 /// "Too many requests. Retry in 30 seconds." (`Retry-After` carries the same number).
 ApiError rate_limited(int64_t retry_after_seconds);
+/// Why the store can't take requests now (503 `unavailable`, with `Retry-After`).
+enum class Unavailable {
+  shutting_down,      ///< SIGTERM: requests under way finish, new ones are refused
+  disk_full,          ///< the database's disk is full: nothing was stored; space must be freed
+  database_replaced,  ///< the database file was deleted or replaced under the running server
+};
+ApiError unavailable(Unavailable why);
+/// Seconds a client should wait before it retries (`Retry-After`).
+int64_t retry_after_seconds(Unavailable why);
 /// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing
 /// about a guess is told.
 enum class KeyProblem { missing, invalid };

@@ -15,6 +15,10 @@ bool check_text(std::string_view text, const TextRule& rule, const std::string& 
     problems.add(path, FieldCode::control_character);
     return false;
   }
+  if (rule.refuse_invisible && has_invisible_chars(text)) {
+    problems.add(path, FieldCode::invisible_character);
+    return false;
+  }
   if (char_count(text) > rule.max_chars) {
     problems.add(path, FieldCode::too_long, static_cast<int64_t>(rule.max_chars));
     return false;

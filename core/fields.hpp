@@ -56,11 +56,13 @@ struct Patch {
 struct TextRule {
   size_t max_chars;
   bool allow_line_breaks = false;  ///< descriptions may hold tab, LF, CR
+  bool refuse_invisible = false;   ///< names and titles: no bidi or invisible formatting
 };
 
 constexpr TextRule kIdRule{kMaxIdChars};
-constexpr TextRule kNameRule{kMaxNameChars};
-constexpr TextRule kTitleRule{kMaxTitleChars};
+/// Names and titles reach people (e-mails, dashboards): nothing in them may hide or reorder text.
+constexpr TextRule kNameRule{kMaxNameChars, false, true};
+constexpr TextRule kTitleRule{kMaxTitleChars, false, true};
 
 /// Checks an already trimmed text; adds a problem and returns false if it breaks `rule`.
 /// Empty text is the caller's business.

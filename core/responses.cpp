@@ -21,12 +21,13 @@ Json nullable_time(const std::optional<int64_t>& ms) {
 
 }  // namespace
 
-std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids) {
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
+                                   Trust trust) {
   Json out = success();
   out["subscriberId"] = ids.format(IdKind::subscriber, outcome.subscriber_id);
   out["requestId"] = ids.format(IdKind::request, outcome.request_id);
   out["status"] = request_status_name(outcome.status);
-  out["created"] = outcome.created;
+  if (trust == Trust::secret) out["created"] = outcome.created;
   return dump(out);
 }
 

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "core/query.hpp"
 #include "core/request_status.hpp"
+#include "core/subscriber.hpp"
 
 namespace stockbell {
 
@@ -20,7 +21,11 @@ struct RegisterOutcome {
   RequestStatus status = RequestStatus::waiting;
   bool created = false;
 };
-std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids);
+/// `{"success","subscriberId","requestId","status","created"}`. For a publishable key (anyone on
+/// the storefront) there is no `created`: a page must not learn whether an address was already
+/// waiting (SPEC §5), and a repeat answers the status a new request gets.
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
+                                   Trust trust = Trust::secret);
 
 /// A stored back-in-stock request, as the store reads it: listed by `GET /api/v1/back-in-stock`
 /// and returned by its `DELETE`. Times are Unix milliseconds.

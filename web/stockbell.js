@@ -329,7 +329,7 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
                                  created: res.created});
         }
         if (gen !== this._gen) return;
-        if (res.success) this._done(res.created);
+        if (res.success) this._done(res.created !== false);  // a publishable key never says
         else this._fail(res, res.status);
       } finally {
         this._busy = false;

@@ -25,6 +25,17 @@ TEST_CASE("register response of a repeated request: same ids, created false") {
             R"(","status":"waiting","created":false})");
 }
 
+TEST_CASE("register response to a publishable key: no created, new or not (golden)") {
+  RegisterOutcome fresh{row_of(IdKind::subscriber, "sub_1abcdefghjkmn"),
+                        row_of(IdKind::request, "bisr_0zyxwvtsrqpnm"), RequestStatus::waiting, true};
+  RegisterOutcome again = fresh;
+  again.created = false;
+  stockbell::test::check_golden("register_response_storefront.json",
+                                register_response_json(fresh, kTestIds, Trust::publishable));
+  CHECK(register_response_json(again, kTestIds, Trust::publishable) ==
+        register_response_json(fresh, kTestIds, Trust::publishable));
+}
+
 TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absent as null") {
   RequestRecord r;
   r.id = 1;
