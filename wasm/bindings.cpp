@@ -11,12 +11,13 @@
 
 namespace {
 
-std::string validate_back_in_stock(const std::string& body) {
-  return stockbell::validate_back_in_stock_json(body);
+// `language`: the page's language file (i18n/<lang>.json) as text; "" for English.
+std::string validate_back_in_stock(const std::string& body, const std::string& language) {
+  return stockbell::validate_back_in_stock_json(body, language);
 }
 
-std::string validate_product_upsert(const std::string& body) {
-  return stockbell::validate_product_upsert_json(body);
+std::string validate_product_upsert(const std::string& body, const std::string& language) {
+  return stockbell::validate_product_upsert_json(body, language);
 }
 
 std::string version() { return STOCKBELL_VERSION; }
