@@ -6,14 +6,14 @@
 //
 //   <out>/stockbell.js            the loader (web/stockbell.js, minified), the one script tag
 //   <out>/stockbell-core.js|.wasm the core: Emscripten's loader (minified) and the module
-//   <out>/i18n/<lang>.json        one language's words: {field, expected, widget} of
+//   <out>/i18n/<lang>.json        one language's words: {widget, field, expected} of
 //                                 core/i18n/messages.json (generated, never copied by hand)
 //   <out>/*.br, *.gz              each of those precompressed (brotli 11, gzip 9) for the server
 //   <npm>/                        the npm package (web/package/ + the files above, no .br/.gz)
 //
 // The loader asks for the others as FILE?v=<first 12 hex digits of the file's SHA-256>, so a
 // versioned URL always names exactly one content and the server can let browsers keep it for a
-// year (server/http/static_files.hpp). English is built into the loader.
+// year (server/http/static_files.hpp). The button's words are built into the loader.
 
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -36,8 +36,11 @@ const esbuild = flag('--esbuild'), version = flag('--version');
 export const contentVersion = (bytes) =>
   crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 
-const minify = (code) =>
-  execFileSync(esbuild, ['--minify', '--target=es2017', '--charset=utf8', '--log-level=warning'],
+// `mangle`: property names starting with `_` are the loader's own (methods and fields of its
+// element), shortened too.
+const minify = (code, mangle) =>
+  execFileSync(esbuild, ['--minify', '--target=es2017', '--charset=utf8', '--log-level=warning',
+                         ...(mangle ? ['--mangle-props=^_[a-z]'] : [])],
                {input: code, maxBuffer: 64 << 20}).toString();
 
 function write(file, bytes) {
@@ -54,7 +57,7 @@ for (const [lang, table] of Object.entries(messages)) {
   // with (the `page` words belong to the server's pages).
   const text = JSON.stringify({widget: table.widget, field: table.field, expected: table.expected});
   write(path.join(out, 'i18n', lang + '.json'), text);
-  if (lang !== 'en') languages[lang] = contentVersion(text);
+  languages[lang] = contentVersion(text);
 }
 
 // ---- the core ------------------------------------------------------------------------------
@@ -64,12 +67,14 @@ write(path.join(out, 'stockbell-core.js'), coreJs);
 write(path.join(out, 'stockbell-core.wasm'), coreWasm);
 
 // ---- the loader ----------------------------------------------------------------------------
-const build = {core: contentVersion(coreJs), wasm: contentVersion(coreWasm), languages,
-               en: messages.en.widget};
+// The button's words in every language are built in, so the button never waits for a file.
+const buttons = Object.fromEntries(Object.keys(languages).map((lang) => [lang, messages[lang].widget.button]));
+const build = {core: contentVersion(coreJs), wasm: contentVersion(coreWasm), languages, buttons};
 const source = fs.readFileSync(path.join(here, 'stockbell.js'), 'utf8');
-if (!source.includes('__STOCKBELL_BUILD__')) throw new Error('web/stockbell.js lost __STOCKBELL_BUILD__');
+const slot = 'const BUILD = __STOCKBELL_BUILD__;';
+if (!source.includes(slot)) throw new Error(`web/stockbell.js lost '${slot}'`);
 const loader = `/*! Stockbell widget ${version} */\n` +
-  minify(source.replace('__STOCKBELL_BUILD__', JSON.stringify(build)));
+  minify(source.replace(slot, `const BUILD = ${JSON.stringify(build)};`), true);
 write(path.join(out, 'stockbell.js'), loader);
 
 // ---- precompressed copies, for the server to pick by Accept-Encoding --------------------------

@@ -6,14 +6,16 @@
 // (~5 KB on the wire). The heavy part, the core compiled to WebAssembly (stockbell-core.js + .wasm,
 // which validates a request with the server's own rules and words), loads when the shopper opens
 // the form or when the browser is idle, whichever comes first. Words come from the core's message
-// table (core/i18n/messages.json): English is built in, another language is one small file,
-// i18n/<lang>.json, fetched only for the page's language. web/build.mjs fills in __STOCKBELL_BUILD__
-// (the content hashes that version the URLs, and the English words) and minifies this file.
+// table (core/i18n/messages.json): the button's words in every language are built in, all the
+// others are one small file per language, i18n/<lang>.json, fetched with the core and only for
+// the page's language. web/build.mjs fills in __STOCKBELL_BUILD__ (the content hashes that
+// version the URLs, and the button's words) and minifies this file.
 (() => {
   'use strict';
   if (typeof customElements == 'undefined' || customElements.get('stockbell-notify')) return;
 
-  const BUILD = __STOCKBELL_BUILD__;  // {core, wasm, languages: {de: hash, ...}, en: {widget words}}
+  // {core, wasm, languages: {en: hash, de: hash, ...}, buttons: {en: words, de: words, ...}}
+  const BUILD = __STOCKBELL_BUILD__;
   // Configured by the script tag's data-* (data-key, data-api, data-strings), or, when the file
   // comes from the npm package inside a bundle, by window.StockbellConfig {key, api, assets}.
   const script = [document.currentScript, document.querySelector('script[src*="stockbell.js"]')]
@@ -38,17 +40,21 @@
     told[code + message] = 1;
     (warn ? console.warn : console.error)('stockbell: ' + message);
   }
-  const keyFix = 'create one with `stockbell keys create --db stockbell.db --store <store> --kind ' +
-    'publishable --origin ' + location.origin + '` and put it in the script tag\'s data-key';
+  // The fix of every key problem; a key's origins are set when it is created.
+  const keyFix = 'create a key with `stockbell keys create --db stockbell.db --store <store> --kind ' +
+    'publishable --origin ' + location.origin + '` and put it in the script tag\'s data-key.';
 
-  // ---- the page's language: English built in, the others one file each, fetched once ---------
-  const languages = {en: Promise.resolve({widget: BUILD.en, text: ''})};
+  // ---- the page's language: one file each, fetched once; English when it fails -----------------
+  const languages = {}, loaded = {};
   function language(lang) {
     if (!languages[lang]) {
       languages[lang] = fetch(fileUrl('i18n/' + lang + '.json', BUILD.languages[lang]))
         .then((res) => res.ok ? res.text() : Promise.reject(res.status))
-        .then((text) => Object.assign(JSON.parse(text), {text}))
-        .catch(() => { delete languages[lang]; return languages.en; });  // asked again next time
+        .then((text) => (loaded[lang] = Object.assign(JSON.parse(text), {text})))
+        .catch(() => {
+          delete languages[lang];  // asked again next time
+          return lang === 'en' ? null : language('en');
+        });
     }
     return languages[lang];
   }
@@ -76,6 +82,7 @@
     return core;
   }
   const whenIdle = (fn) => (window.requestIdleCallback || setTimeout)(fn, {timeout: 4000});
+  const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   // The core's verdict on a body in the page's language; null when the core is not there in time
   // (then the server validates).
@@ -99,64 +106,61 @@
     }));
   }
 
-  // A fetch that threw: the shopper's connection, or a browser refusing the answer. The widget
-  // files are served to every origin, so if they answer, the API refused this page's origin
-  // (CORS) — which the browser hides from scripts.
+  // A fetch that threw: the shopper's connection, or a browser refusing the answer. The API's
+  // server serves the widget files to every origin, so if it answers for one of them, it refused
+  // this page's origin (CORS), which the browser hides from scripts.
   function refusedOrigin() {
-    return fetch(fileUrl('stockbell-core.js', BUILD.core), {method: 'HEAD', credentials: 'omit'})
+    return fetch(api + '/widget/stockbell.js', {method: 'HEAD', cache: 'no-store', credentials: 'omit'})
       .then(() => true, () => false);
   }
 
   // ---- looks --------------------------------------------------------------------------------
-  const LIGHT = '--bg:#fff;--fg:#111827;--mut:#4b5563;--line:#6b7280;--err:#b91c1c;--ok:#166534;' +
-    '--acc:#1d4ed8;--acct:#fff;';
+  // Each colour is --stockbell-<name> when the page sets it, else the theme's (light, or dark when
+  // the shopper prefers it and the element is not theme="light").
   const DARK = '--bg:#1f2937;--fg:#f9fafb;--mut:#d1d5db;--line:#9ca3af;--err:#fca5a5;--ok:#86efac;' +
-    '--acc:#93c5fd;--acct:#111827;';
-  const v = (name, fallback) => 'var(--stockbell-' + name + ',var(--' + fallback + '))';
+    '--acc:#93c5fd;--acct:#111827}';
   const CSS =
-    ':host{display:block;margin:var(--stockbell-margin,1rem 0);' + LIGHT +
-    'font-family:var(--stockbell-font,inherit);color:var(--stockbell-text,inherit);' +
-    '--a:' + v('accent', 'acc') + ';--g:var(--stockbell-gap,.75rem)}' +
-    ':host([theme=dark]){' + DARK + '}' +
-    '@media (prefers-color-scheme:dark){:host(:not([theme=light])){' + DARK + '}}' +
-    '[hidden]{display:none!important}p,h2{margin:0}' +
-    'button,input{font:inherit;font-size:var(--stockbell-font-size,1em);box-sizing:border-box}' +
-    'button{min-height:2.75em;padding:.5em 1.1em;border-radius:var(--stockbell-radius,6px);' +
-    'cursor:pointer;border:2px solid var(--a);background:var(--a);color:' + v('accent-text', 'acct') +
-    ';font-weight:600;display:inline-flex;align-items:center;justify-content:center;gap:.5em}' +
-    'button:hover{filter:brightness(1.1)}#cancel,#x{background:transparent;color:inherit;' +
-    'border-color:' + v('border', 'line') + '}' +
-    ':focus-visible{outline:3px solid ' + v('focus', 'acc') + ';outline-offset:2px}' +
-    '#panel{display:grid;gap:var(--g);max-width:var(--stockbell-max-width,28rem)}' +
-    'form{display:grid;gap:.5rem}label{font-weight:600}#intro{margin-bottom:.25rem}' +
-    'input[type=email]{width:100%;min-height:2.75em;padding:.5em .75em;' +
-    'border-radius:var(--stockbell-radius,6px);border:1px solid ' + v('border', 'line') +
-    ';background:' + v('field-bg', 'bg') + ';color:' + v('field-text', 'fg') + '}' +
-    'input[aria-invalid=true]{border:2px solid ' + v('error', 'err') + '}' +
-    '#err,.error #status{color:' + v('error', 'err') + '}#err:empty{display:none}' +
-    '#cl{display:flex;gap:.5em;align-items:flex-start;font-weight:400;font-size:.9em}' +
-    '#cl input{margin:.2em 0 0;width:1.1em;height:1.1em;accent-color:var(--a)}' +
+    ':host{display:block;--bg:#fff;--fg:#111827;--mut:#4b5563;--line:#6b7280;--err:#b91c1c;' +
+    '--ok:#166534;--acc:#1d4ed8;--acct:#fff}:host([theme=dark]){' + DARK +
+    '@media (prefers-color-scheme:dark){:host(:not([theme=light])){' + DARK + '}' +
+    '*{--a:var(--stockbell-accent,var(--acc));--b:var(--stockbell-border,var(--line));' +
+    '--r:var(--stockbell-radius,6px);box-sizing:border-box}' +
+    '[hidden]{display:none!important}p,h2{margin:0}#w{margin:var(--stockbell-margin,1rem 0)}' +
+    'button,input{font:inherit}button{min-height:2.75em;padding:.5em 1.1em;border-radius:var(--r);' +
+    'cursor:pointer;border:2px solid var(--a);background:var(--a);font-weight:600;' +
+    'color:var(--stockbell-accent-text,var(--acct));display:inline-flex;align-items:center;gap:.5em}' +
+    'button:hover{filter:brightness(1.1)}#cancel,#x{background:0 0;color:inherit;border-color:var(--b)}' +
+    ':focus-visible{outline:3px solid var(--stockbell-focus,var(--a));outline-offset:2px}' +
+    '#panel{display:grid;gap:var(--stockbell-gap,.75rem);max-width:var(--stockbell-max-width,28rem)}' +
+    'form{display:grid;gap:.5rem}label{font-weight:600}' +
+    '#email{width:100%;min-height:2.75em;padding:.5em .75em;border-radius:var(--r);' +
+    'border:1px solid var(--b);background:var(--stockbell-field-bg,var(--bg));' +
+    'color:var(--stockbell-field-text,var(--fg))}' +
+    '[aria-invalid=true]{border:2px solid var(--stockbell-error,var(--err))!important}' +
+    '#err,.error #status{color:var(--stockbell-error,var(--err))}#err:empty,#msg:empty{display:none}' +
+    '#cl{display:flex;gap:.5em;font-weight:400;font-size:.9em}' +
+    '#consent{margin:.2em 0 0;width:1.1em;height:1.1em;accent-color:var(--a)}' +
     '.row{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.25rem}' +
-    '#status{display:flex;gap:.6em;align-items:flex-start}#status:empty,#msg:empty{display:none}' +
-    '#status:focus{outline:0}.done #status{color:' + v('success', 'ok') + ';font-weight:600}' +
-    '#mark{flex:none;width:1.5em;height:1.5em}:not(.done)>#panel #mark{display:none}' +
-    '.spin{width:1em;height:1em;border:2px solid currentColor;border-right-color:transparent;' +
-    'border-radius:50%;animation:r .8s linear infinite;display:none}.busy .spin{display:inline-block}' +
-    '.busy button,.busy input{opacity:.7;cursor:progress}@keyframes r{to{transform:rotate(1turn)}}' +
+    '#status{display:flex;gap:.6em;overflow-wrap:anywhere}#status:focus{outline:0}' +
+    '.done #status{color:var(--stockbell-success,var(--ok));font-weight:600}' +
+    '#mark{flex:none;width:1.5em;height:1.5em}#w:not(.done) #mark{display:none}' +
+    '.spin{width:1em;height:1em;border:2px solid;border-right-color:transparent;border-radius:50%;' +
+    'animation:r .8s linear infinite;display:none}.busy .spin{display:block}' +
+    '.busy #panel button,.busy input{opacity:.7;cursor:progress}@keyframes r{to{transform:rotate(1turn)}}' +
     '@media (prefers-reduced-motion:reduce){.spin{animation-duration:3s}}' +
-    'dialog{border:0;padding:0;border-radius:var(--stockbell-dialog-radius,12px);max-width:' +
-    'min(32rem,calc(100vw - 2rem));width:100%;box-sizing:border-box;color:' + v('dialog-text', 'fg') +
-    ';background:' + v('dialog-bg', 'bg') + ';box-shadow:0 10px 40px rgb(0 0 0/.35)}' +
-    'dialog::backdrop{background:var(--stockbell-backdrop,rgb(17 24 39/.6))}' +
-    '#box{padding:1.25rem;display:grid;gap:var(--g)}.head{display:flex;align-items:center;' +
-    'justify-content:space-between;gap:1rem}h2{font-size:1.2em}#x{min-height:2.5em;padding:0 .8em}' +
-    '#prod{display:flex;gap:.75rem;align-items:center}#img{width:4rem;height:4rem;' +
-    'object-fit:cover;border-radius:8px}#prod p{display:grid}#vt,#so{color:' + v('muted', 'mut') + '}' +
-    '.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}';
+    'dialog{border:0;padding:0;border-radius:var(--stockbell-dialog-radius,12px);' +
+    'width:min(32rem,100vw - 2rem);color:var(--stockbell-dialog-text,var(--fg));' +
+    'background:var(--stockbell-dialog-bg,var(--bg));box-shadow:0 10px 40px #0006}' +
+    'dialog::backdrop{background:var(--stockbell-backdrop,#111827a0)}' +
+    '#box{padding:1.25rem}#box,#prod p{display:grid;gap:var(--stockbell-gap,.75rem)}#prod p{gap:0}' +
+    '.head,#prod{display:flex;align-items:center;gap:.75rem}h2{font-size:1.2em;flex:1}' +
+    '#x{min-height:2.5em;padding:0 .8em}#img{width:4rem;height:4rem;object-fit:cover;border-radius:8px}' +
+    '#vt,#so{color:var(--stockbell-muted,var(--mut))}' +
+    '.hp{position:absolute;left:-1e4px;width:1px;height:1px;overflow:hidden}';
 
   const MARK = '<svg id="mark" part="mark" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" ' +
-    'cy="12" r="11" fill="currentColor"/><path d="M7 12.5l3.2 3.2L17 9" fill="none" stroke="' +
-    'var(--stockbell-mark-check,#fff)" stroke-width="2.4"/></svg>';
+    'cy="12" r="11" fill="currentColor"/><path d="M7 12.5l3.2 3.2L17 9" fill="none" stroke-width="3" ' +
+    'stroke="var(--stockbell-mark-check,#fff)"/></svg>';
   const HTML =
     '<div id="w" part="widget" hidden>' +
     '<button id="open" part="button" type="button"></button>' +
@@ -196,7 +200,7 @@
       root.innerHTML = '<style>' + CSS + '</style>' + HTML;  // constants only: never page data
       const $ = (this.$ = (id) => root.getElementById(id));
       this._gen = 0;
-      this._lang = {widget: BUILD.en, text: ''};
+      this._lang = {widget: {}};
       $('open').onclick = () => this._open();
       $('cancel').onclick = $('x').onclick = () => this._close();
       $('form').onsubmit = (e) => this._submit(e);
@@ -241,6 +245,7 @@
         for (const k in layer) if (typeof layer[k] == 'string') out[k] = layer[k];
         Object.assign(out.errors, layer.errors);
       };
+      out.button = BUILD.buttons[lang];  // built in: the button never waits for a file
       add(this._lang.widget);
       [scriptStrings, window.StockbellStrings, this._strings].forEach((layer) => {
         add(layer);
@@ -251,8 +256,9 @@
 
     _texts() {
       const t = this._t(), $ = this.$, title = this.getAttribute('product-title') || '';
-      const variant = this.getAttribute('variant-title') || '', image = this.getAttribute('image');
       $('open').textContent = t.button;
+      if (!t.label) return;  // the words have not come yet: only the button is shown
+      const variant = this.getAttribute('variant-title') || '', image = this.getAttribute('image');
       $('intro').textContent = fill(t.intro, {item: [title, variant].filter(Boolean).join(' – ') || t.item});
       $('label').textContent = t.label;
       $('email').placeholder = t.emailPlaceholder || '';
@@ -311,16 +317,14 @@
         this._place();
         this._show(false);
       }
-      const words = language(this._code);
-      if (!key) return diagnose(this, 'missing_key', 'the script tag has no data-key: ' + keyFix + '.');
+      if (!key) return diagnose(this, 'missing_key', 'the script tag has no data-key: ' + keyFix);
       if (/^sk_/.test(key)) {
-        return diagnose(this, 'secret_key', 'data-key holds a secret key (sk_...): it must never be ' +
-          'in a web page. Revoke it (`stockbell keys revoke`) and use a publishable key: ' + keyFix + '.');
+        return diagnose(this, 'secret_key', 'data-key is a secret key, which must never be in a ' +
+          'page: revoke it (`stockbell keys revoke`), then ' + keyFix);
       }
       if (!target.productId) {
-        return diagnose(this, 'missing_product_id', '<stockbell-notify> has no product-id ' +
-          'attribute: set product-id="..." (and variant-id="..." for a variant) to the ids the ' +
-          'store pushes to /api/v1/products.');
+        return diagnose(this, 'missing_product_id', '<stockbell-notify> has no product-id: set it ' +
+          '(and variant-id for a variant) to the ids the store pushes to /api/v1/products.');
       }
       let answer;
       if (known === 'true' || known === 'false') {
@@ -333,18 +337,16 @@
           if (answer.code === 'network' && await refusedOrigin()) answer = {http: 403, cors: 1};
         }
       }
-      this._lang = await words;
       if (gen !== this._gen) return;  // the shopper picked another variant meanwhile
+      this._lang = loaded[this._code] || {widget: {}};
       if (answer.http === 401) {
-        return diagnose(this, 'invalid_key', 'the key ' + shownKey + ' was refused (401): it is ' +
-          'unknown or revoked. ' + keyFix[0].toUpperCase() + keyFix.slice(1) + '.', 401);
+        return diagnose(this, 'invalid_key', 'the key ' + shownKey + ' is unknown or revoked (401): ' +
+          keyFix, 401);
       }
       if (answer.http === 403) {
-        return diagnose(this, 'origin_not_allowed', (answer.cors ? 'the API refused this page\'s ' +
-          'origin ' + location.origin + ' (blocked by CORS): the key ' + shownKey + ' does not list ' +
-          'it, or the key is revoked.' : 'this page\'s origin ' + location.origin + ' is not ' +
-          'allowed for the key ' + shownKey + '.') + ' A key\'s origins are set when it is ' +
-          'created: ' + keyFix + '.', 403);
+        return diagnose(this, 'origin_not_allowed', 'the key ' + shownKey + ' does not allow this ' +
+          'page\'s origin ' + location.origin + (answer.cors ? ' (CORS refused it; or the key is ' +
+          'revoked): ' : ' (403): ') + keyFix, 403);
       }
       if (!answer.success && !('inStock' in answer)) {
         // Down, throttled or offline: try again later, sooner when the connection comes back.
@@ -370,7 +372,7 @@
     _show(soldOut) {
       const $ = this.$;
       $('w').hidden = !soldOut;
-      if (soldOut) whenIdle(loadCore);
+      if (soldOut) whenIdle(() => this._load());
       this._say('', '');
       this._fieldError('');
       if (!soldOut && $('dlg').open) $('dlg').close();
@@ -399,9 +401,18 @@
       }
     }
 
-    _open() {
-      const $ = this.$;
+    // The core, and the words of the page's language when it is not English.
+    _load() {
       loadCore();
+      return language(this._code).then((lang) => { if (lang) this._lang = lang; return lang; });
+    }
+
+    async _open() {
+      const $ = this.$;
+      // The words not here yet (a click before the first idle moment): wait for them, at most 3 s.
+      if (!(await Promise.race([this._load(), later(3000)]))) {
+        return diagnose(this, 'words_unavailable', 'no words from ' + fileUrl('i18n/', '') + '.');
+      }
       this._failed = false;
       this._say('', '');
       this._texts();
@@ -429,8 +440,8 @@
     // A field problem in the page's language: the core's words already are; the server's are
     // English, so they are worded again from the language's table by code.
     _fieldText(d, t) {
-      const template = t.errors[d.code] || (this._lang.field || {})[d.code];
-      return template && !d.worded ? fill(template, d) : d.message;
+      const template = t.errors[d.code] || (!d.worded && (this._lang.field || {})[d.code]);
+      return template ? fill(template, d) : d.message;
     }
 
     // An error envelope (README "Errors"), from the core or the server. The e-mail's problem goes
@@ -477,12 +488,7 @@
       for (const k in titles) if (this.getAttribute(titles[k])) body[k] = this.getAttribute(titles[k]);
       body.customer = {email};
 
-      this._busy = true;
-      this._texts();
-      this.$('w').classList.add('busy');
-      $('form').setAttribute('aria-busy', 'true');
-      for (const id of ['send', 'cancel', 'x']) $(id).setAttribute('aria-disabled', 'true');
-      $('email').readOnly = $('consent').disabled = true;
+      this._hold(true);
       try {
         const verdict = await validate(body, this._lang);
         if (gen !== this._gen) return;
@@ -515,13 +521,19 @@
         this._failed = false;
         this._done(text);
       } finally {
-        this._busy = false;
-        this.$('w').classList.remove('busy');
-        $('form').removeAttribute('aria-busy');
-        for (const id of ['send', 'cancel', 'x']) $(id).removeAttribute('aria-disabled');
-        $('email').readOnly = $('consent').disabled = false;
-        this._texts();
+        this._hold(false);
       }
+    }
+
+    // Sending: a spinner, the controls disabled (the focus stays where it is).
+    _hold(busy) {
+      const $ = this.$;
+      this._busy = busy;
+      $('w').classList.toggle('busy', busy);
+      $('form').setAttribute('aria-busy', busy);
+      for (const id of ['send', 'cancel', 'x']) $(id).setAttribute('aria-disabled', busy);
+      $('email').readOnly = $('consent').disabled = busy;
+      this._texts();
     }
   }
 

@@ -44,8 +44,12 @@ test('the audit sees into the widget\'s shadow DOM (it can fail)', async () => {
   const w = widget(page, PROTEIN);
   await w.button.click();
   await w.input.waitFor();
-  // Break the input's label inside the shadow root: axe must notice.
-  await w.host.evaluate((el) => { el.shadowRoot.getElementById('label').remove(); });
+  // Break the input's label inside the shadow root (and its placeholder, which axe would take
+  // for a name): axe must notice.
+  await w.host.evaluate((el) => {
+    el.shadowRoot.getElementById('label').remove();
+    el.shadowRoot.getElementById('email').removeAttribute('placeholder');
+  });
   const violations = await audit(page);
   const label = violations.find((v) => v.rule === 'label');
   assert.ok(label, `expected a 'label' violation, got ${JSON.stringify(violations)}`);
@@ -110,16 +114,16 @@ for (const mode of ['inline', 'dialog']) {
       await w.host.getByRole('button', {name: 'Sending…'}).waitFor();
       await check('sending');
       release();
-      await page.unroute('**/api/v1/back-in-stock');
-
       if (mode === 'inline') {
         await waitEvent(page, since, 'success');
+        await page.unroute('**/api/v1/back-in-stock');
         await check('done');
       } else {
         // The store's server on this branch does not take consentText yet (the e-mail work adds
         // it): the widget sent it, and shows the shopper "not available" for the 400.
         // TODO(lead): after feat/mail is merged this is a success; then check('done') here too.
         await waitEvent(page, since, 'error');
+        await page.unroute('**/api/v1/back-in-stock');
         await check('refused');
       }
 
@@ -190,7 +194,7 @@ test('the dialog by keyboard: named, focus inside and going round, Escape and th
   // A click on the backdrop closes it too; a click inside does not.
   await page.keyboard.press('Enter');
   await dialog.waitFor();
-  await w.host.getByText('Whey Protein, 1 kg').click();
+  await w.host.locator('#pt').click();
   assert.equal(await dialog.isVisible(), true);
   await page.mouse.click(5, 5);
   await dialog.waitFor({state: 'hidden'});

@@ -258,13 +258,14 @@ export const freshEmail = (tag) =>
 
 /// Records every request of `page` as Chromium's network stack saw it (DevTools protocol):
 /// `{url, method, status, encoding, bytes, start, end}`, `bytes` being what came over the wire
-/// for the response (headers and encoded body), `start`/`end` in ms of the page's monotonic clock.
+/// for the response (headers and encoded body), `start` the wall-clock ms it was sent (compare
+/// with `performance.timeOrigin + performance.now()` in the page), `end` a monotonic ms.
 export async function recordWire(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   const requests = new Map();
   cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, {
-    url: e.request.url, method: e.request.method, start: e.timestamp * 1000,
+    url: e.request.url, method: e.request.method, start: e.wallTime * 1000,
   }));
   cdp.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
@@ -282,8 +283,6 @@ export async function recordWire(page) {
     /// The finished requests whose URL matches `pattern`, in the order they started.
     finished: (pattern = /./) => [...requests.values()].filter((r) => r.end && pattern.test(r.url))
       .sort((a, b) => a.start - b.start),
-    /// Chromium's own clock now (the timestamps' clock), in ms.
-    now: async () => (await cdp.send('Runtime.evaluate', {expression: 'performance.now() + performance.timeOrigin'})),
   };
 }
 
@@ -297,11 +296,11 @@ export async function throttle(cdp) {
 }
 
 /// The widget's files and API calls among recorded requests, by what they are for: `before` the
-/// shopper interacts (the loader, the availability check, the language file) and `deferred` (the
-/// core, fetched on the first idle moment or click).
+/// shopper interacts (the loader, the availability check) and `deferred` (the core and the
+/// language's words, fetched on the first idle moment or click).
 export function widgetTraffic(finished) {
   const widgetFiles = finished.filter((r) => /\/widget\/|\/api\/v1\/storefront\//.test(r.url));
-  const deferred = widgetFiles.filter((r) => /stockbell-core\./.test(r.url));
+  const deferred = widgetFiles.filter((r) => /stockbell-core\.|\/i18n\//.test(r.url));
   const before = widgetFiles.filter((r) => !deferred.includes(r));
   const sum = (list) => list.reduce((n, r) => n + r.bytes, 0);
   return {before, deferred, beforeBytes: sum(before), deferredBytes: sum(deferred),
