@@ -10,7 +10,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, loadShippedModule, assertShippedModuleExists } from './shipped_module.mjs';
+import { root, loadShippedModule, loadTestModule, assertShippedModuleExists } from './shipped_module.mjs';
 
 const versionHeader =
   process.env.STOCKBELL_VERSION_HEADER ?? path.join(root, 'core', 'version.hpp');
@@ -70,12 +70,18 @@ test('a 64 KiB body still reports its problem at the end', () => {
   assert.match(outcome.error.error, new RegExp(`column ${kRequestLimit}:`));
 });
 
-test('a 1 MiB upsert of 100 products is read whole', () => {
+test('the shipped module validates requests only: no upsert validation in a storefront', () => {
+  assert.equal(typeof core.validateBackInStock, 'function');
+  assert.equal(core.validateProductUpsert, undefined);
+});
+
+test('a 1 MiB upsert of 100 products is read whole (test module)', async () => {
+  const testCore = await loadTestModule();
   const products = [];
   for (let i = 0; i < 100; i++)
     products.push({ productId: `P${i}`, title: `Product ${i}`, description: 'ß'.repeat(5000) });
   const body = padTo(JSON.stringify({ products }), kUpsertLimit);
-  const outcome = JSON.parse(core.validateProductUpsert(body, ''));
+  const outcome = JSON.parse(testCore.validateProductUpsert(body, ''));
   assert.equal(outcome.ok, true, JSON.stringify(outcome.error));
   assert.equal(outcome.upsert.products.length, 100);
   assert.equal(outcome.upsert.products[99].productId, 'P99');

@@ -27,3 +27,16 @@ export async function loadShippedModule() {
   assert.equal(typeof factory, 'function', `${js} does not export the module factory`);
   return factory({ wasmBinary: fs.readFileSync(wasm) });
 }
+
+// The test module: the same core built the same way, plus validateProductUpsert, which the shipped
+// module leaves out (wasm/bindings.cpp). STOCKBELL_TEST_MODULE_DIR; default build-wasm/wasm/test-module.
+export const testModuleDir =
+  process.env.STOCKBELL_TEST_MODULE_DIR ?? path.join(root, 'build-wasm', 'wasm', 'test-module');
+
+export async function loadTestModule() {
+  const testJs = path.join(testModuleDir, 'stockbell-core.js');
+  const testWasm = path.join(testModuleDir, 'stockbell-core.wasm');
+  for (const file of [testJs, testWasm])
+    assert.ok(fs.existsSync(file), `missing ${file}: build it with 'cmake --build build-wasm'`);
+  return createRequire(import.meta.url)(testJs)({ wasmBinary: fs.readFileSync(testWasm) });
+}
