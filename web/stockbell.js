@@ -372,7 +372,8 @@
     _show(soldOut) {
       const $ = this.$;
       $('w').hidden = !soldOut;
-      if (soldOut) whenIdle(() => this._load());
+      // The words at once (small, and the form needs them), the core when the browser is idle.
+      if (soldOut) language(this._code) && whenIdle(() => this._load());
       this._say('', '');
       this._fieldError('');
       if (!soldOut && $('dlg').open) $('dlg').close();
