@@ -120,13 +120,15 @@
   const DARK = '--bg:#1f2937;--fg:#f9fafb;--mut:#d1d5db;--line:#9ca3af;--err:#fca5a5;--ok:#86efac;' +
     '--acc:#93c5fd;--acct:#111827}';
   const CSS =
-    ':host{display:block;--bg:#fff;--fg:#111827;--mut:#4b5563;--line:#6b7280;--err:#b91c1c;' +
+    ':host{display:block;font-family:var(--stockbell-font,inherit);color:var(--stockbell-text,inherit);' +
+    '--bg:#fff;--fg:#111827;--mut:#4b5563;--line:#6b7280;--err:#b91c1c;' +
     '--ok:#166534;--acc:#1d4ed8;--acct:#fff}:host([theme=dark]){' + DARK +
     '@media (prefers-color-scheme:dark){:host(:not([theme=light])){' + DARK + '}' +
     '*{--a:var(--stockbell-accent,var(--acc));--b:var(--stockbell-border,var(--line));' +
     '--r:var(--stockbell-radius,6px);box-sizing:border-box}' +
     '[hidden]{display:none!important}p,h2{margin:0}#w{margin:var(--stockbell-margin,1rem 0)}' +
-    'button,input{font:inherit}button{min-height:2.75em;padding:.5em 1.1em;border-radius:var(--r);' +
+    'button,input{font:inherit;font-size:var(--stockbell-font-size,1em)}' +
+    'button{min-height:2.75em;padding:.5em 1.1em;border-radius:var(--r);' +
     'cursor:pointer;border:2px solid var(--a);background:var(--a);font-weight:600;' +
     'color:var(--stockbell-accent-text,var(--acct));display:inline-flex;align-items:center;gap:.5em}' +
     'button:hover{filter:brightness(1.1)}#cancel,#x{background:0 0;color:inherit;border-color:var(--b)}' +
@@ -160,7 +162,7 @@
 
   const MARK = '<svg id="mark" part="mark" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" ' +
     'cy="12" r="11" fill="currentColor"/><path d="M7 12.5l3.2 3.2L17 9" fill="none" stroke-width="3" ' +
-    'stroke="var(--stockbell-mark-check,#fff)"/></svg>';
+    'stroke="var(--stockbell-mark-check,var(--bg))"/></svg>';
   const HTML =
     '<div id="w" part="widget" hidden>' +
     '<button id="open" part="button" type="button"></button>' +
