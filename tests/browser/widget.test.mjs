@@ -353,6 +353,28 @@ test('a network failure is reported, and the shopper can retry', async () => {
   await page.close();
 });
 
+test('offline: said in plain words, and the form waits with the address for another try', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const w = await openVanillaForm(page);
+  const email = freshEmail('offline');
+  await w.input.fill(email);
+  await browser.context.setOffline(true);
+  try {
+    const since = await eventCount(page);
+    await w.submit.click();
+    const error = await waitEvent(page, since, 'error', {code: 'offline'});
+    assert.equal(error.detail.status, 0);
+    assert.equal(await w.status.textContent(),
+                 'You appear to be offline. Check your connection and try again.');
+    assert.equal(await w.input.inputValue(), email);
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  await w.host.getByRole('button', {name: 'Try again'}).click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  await page.close();
+});
+
 test('strings are overridable per page and per element, error messages by code', async () => {
   const key = await publishableKey(server.url);
   const strings = JSON.stringify({button: 'Benachrichtigen', label: 'E-Mail-Adresse',

@@ -80,7 +80,7 @@ export interface StockbellSuccessDetail {
 /** Developer problems (the widget stays hidden or says "not available" to shoppers). */
 export type StockbellDiagnosticCode =
   | 'missing_key' | 'secret_key' | 'missing_product_id' | 'invalid_key' | 'origin_not_allowed'
-  | 'availability_failed';
+  | 'availability_failed' | 'words_unavailable';
 /** Shopper-side problems of a submission. */
 export type StockbellSubmitErrorCode =
   | 'network' | 'offline' | 'rate_limited' | 'internal' | 'unavailable' | 'request_timeout'
