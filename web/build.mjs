@@ -8,12 +8,13 @@
 //   <out>/stockbell-core.js|.wasm the core: Emscripten's loader (minified) and the module
 //   <out>/i18n/<lang>.json        one language's words: {widget, field, expected} of
 //                                 core/i18n/messages.json (generated, never copied by hand)
+//   <out>/console.json            the console's lines for developers (core/i18n/console.json)
 //   <out>/*.br, *.gz              each of those precompressed (brotli 11, gzip 9) for the server
 //   <npm>/                        the npm package (web/package/ + the files above, no .br/.gz)
 //
 // The loader asks for the others as FILE?v=<first 12 hex digits of the file's SHA-256>, so a
 // versioned URL always names exactly one content and the server can let browsers keep it for a
-// year (server/http/static_files.hpp). The button's words are built into the loader.
+// year (server/http/static_files.hpp). The words of the button and the form are built into the loader.
 
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -67,14 +68,21 @@ write(path.join(out, 'stockbell-core.js'), coreJs);
 write(path.join(out, 'stockbell-core.wasm'), coreWasm);
 
 // ---- the loader ----------------------------------------------------------------------------
-// The button's words in every language are built in, so the button never waits for a file.
-const buttons = Object.fromEntries(Object.keys(languages).map((lang) => [lang, messages[lang].widget.button]));
-const build = {core: contentVersion(coreJs), wasm: contentVersion(coreWasm), languages, buttons};
+// The words of the button and the form in every language are built in, so neither waits for a
+// file (a click the moment the button shows opens the form at once).
+// (The introduction and the placeholder follow with the file.)
+const kFormWords = ['button', 'label', 'submit', 'cancel', 'close', 'dialogTitle', 'soldOut'];
+const form = Object.fromEntries(Object.keys(languages).map((lang) =>
+  [lang, Object.fromEntries(kFormWords.map((key) => [key, messages[lang].widget[key]]))]));
+// The console's lines for developers: fetched by the loader only when something is wrong.
+const consoleLines = JSON.stringify(JSON.parse(fs.readFileSync(path.join(root, 'core', 'i18n', 'console.json'), 'utf8')));
+write(path.join(out, 'console.json'), consoleLines);
+const build = {core: contentVersion(coreJs), wasm: contentVersion(coreWasm),
+               console: contentVersion(consoleLines), languages, form};
 const source = fs.readFileSync(path.join(here, 'stockbell.js'), 'utf8');
 const slot = 'const BUILD = __STOCKBELL_BUILD__;';
 if (!source.includes(slot)) throw new Error(`web/stockbell.js lost '${slot}'`);
-const loader = `/*! Stockbell widget ${version} */\n` +
-  minify(source.replace(slot, `const BUILD = ${JSON.stringify(build)};`), true);
+const loader = minify(source.replace(slot, `const BUILD = ${JSON.stringify(build)};`), true);
 write(path.join(out, 'stockbell.js'), loader);
 
 // ---- precompressed copies, for the server to pick by Accept-Encoding --------------------------

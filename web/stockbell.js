@@ -6,15 +6,17 @@
 // (~5 KB on the wire). The heavy part, the core compiled to WebAssembly (stockbell-core.js + .wasm,
 // which validates a request with the server's own rules and words), loads when the shopper opens
 // the form or when the browser is idle, whichever comes first. Words come from the core's message
-// table (core/i18n/messages.json): the button's words in every language are built in, all the
-// others are one small file per language, i18n/<lang>.json, fetched with the core and only for
-// the page's language. web/build.mjs fills in __STOCKBELL_BUILD__ (the content hashes that
-// version the URLs, and the button's words) and minifies this file.
+// table (core/i18n/messages.json): the words of the button and the form in every language are
+// built in, all the others are one small file per language, i18n/<lang>.json, fetched when the
+// button shows and only for the page's language. The console's lines for developers
+// (core/i18n/console.json) are fetched only when something is wrong. web/build.mjs fills in
+// __STOCKBELL_BUILD__ (the content hashes that version the URLs, and the built-in words) and
+// minifies this file.
 (() => {
   'use strict';
   if (typeof customElements == 'undefined' || customElements.get('stockbell-notify')) return;
 
-  // {core, wasm, languages: {en: hash, de: hash, ...}, buttons: {en: words, de: words, ...}}
+  // {core, wasm, console, languages: {en: hash, ...}, form: {en: {button, label, ...}, de: ...}}
   const BUILD = __STOCKBELL_BUILD__;
   // Configured by the script tag's data-* (data-key, data-api, data-strings), or, when the file
   // comes from the npm package inside a bundle, by window.StockbellConfig {key, api, assets}.
@@ -33,16 +35,24 @@
     values && values[name] != null ? values[name] : all);
 
   // ---- developer diagnostics: one console line with the fix, once per page and problem --------
+  // The lines are fetched the first time one is needed (a page without problems never pays for
+  // them); `line` names one of core/i18n/console.json, `values` fill it.
   const told = {};
-  function diagnose(element, code, message, status, warn) {
-    element._emit('error', {code, message, status: status || 0});
-    if (told[code + message]) return;
-    told[code + message] = 1;
-    (warn ? console.warn : console.error)('stockbell: ' + message);
+  let lines;
+  function diagnose(element, code, values, status, warn, line) {
+    lines = lines || fetch(fileUrl('console.json', BUILD.console)).then((res) => res.json())
+      .catch(() => ({}));
+    lines.then((text) => {
+      values.fix = fill(text.fix, {origin: location.origin});
+      values.origin = location.origin;
+      values.key = shownKey;
+      const message = fill(text[line || code] || code, values);
+      element._emit('error', {code, message, status: status || 0});
+      if (told[code + message]) return;
+      told[code + message] = 1;
+      (warn ? console.warn : console.error)('stockbell: ' + message);
+    });
   }
-  // The fix of every key problem; a key's origins are set when it is created.
-  const keyFix = 'create a key with `stockbell keys create --db stockbell.db --store <store> --kind ' +
-    'publishable --origin ' + location.origin + '` and put it in the script tag\'s data-key.';
 
   // ---- the page's language: one file each, fetched once; English when it fails -----------------
   const languages = {}, loaded = {};
@@ -247,7 +257,7 @@
         for (const k in layer) if (typeof layer[k] == 'string') out[k] = layer[k];
         Object.assign(out.errors, layer.errors);
       };
-      out.button = BUILD.buttons[lang];  // built in: the button never waits for a file
+      add(BUILD.form[lang]);  // built in: the button and the form never wait for a file
       add(this._lang.widget);
       [scriptStrings, window.StockbellStrings, this._strings].forEach((layer) => {
         add(layer);
@@ -259,9 +269,10 @@
     _texts() {
       const t = this._t(), $ = this.$, title = this.getAttribute('product-title') || '';
       $('open').textContent = t.button;
-      if (!t.label) return;  // the words have not come yet: only the button is shown
+      if (!t.label) return;  // no words at all: only the button is shown
       const variant = this.getAttribute('variant-title') || '', image = this.getAttribute('image');
-      $('intro').textContent = fill(t.intro, {item: [title, variant].filter(Boolean).join(' – ') || t.item});
+      const item = [title, variant].filter(Boolean).join(' – ') || t.item;
+      $('intro').textContent = t.intro ? fill(t.intro, {item}) : '';
       $('label').textContent = t.label;
       $('email').placeholder = t.emailPlaceholder || '';
       $('sendt').textContent = this._busy ? t.sending : this._failed ? t.retry : t.submit;
@@ -275,8 +286,8 @@
       $('img').hidden = !image;
       if (image) $('img').src = image;
       $('cl').hidden = !this.hasAttribute('consent');
-      $('ct').textContent = t.consent;
-      $('hpl').textContent = t.honeypot;
+      $('ct').textContent = t.consent || '';
+      $('hpl').textContent = t.honeypot || '';
     }
 
     _emit(type, detail) {
@@ -319,15 +330,9 @@
         this._place();
         this._show(false);
       }
-      if (!key) return diagnose(this, 'missing_key', 'the script tag has no data-key: ' + keyFix);
-      if (/^sk_/.test(key)) {
-        return diagnose(this, 'secret_key', 'data-key is a secret key, which must never be in a ' +
-          'page: revoke it (`stockbell keys revoke`), then ' + keyFix);
-      }
-      if (!target.productId) {
-        return diagnose(this, 'missing_product_id', '<stockbell-notify> has no product-id: set it ' +
-          '(and variant-id for a variant) to the ids the store pushes to /api/v1/products.');
-      }
+      if (!key) return diagnose(this, 'missing_key', {});
+      if (/^sk_/.test(key)) return diagnose(this, 'secret_key', {});
+      if (!target.productId) return diagnose(this, 'missing_product_id', {});
       let answer;
       if (known === 'true' || known === 'false') {
         answer = {inStock: known === 'true', known: true};
@@ -342,20 +347,18 @@
       if (gen !== this._gen) return;  // the shopper picked another variant meanwhile
       this._lang = loaded[this._code] || {widget: {}};
       if (answer.http === 401) {
-        return diagnose(this, 'invalid_key', 'the key ' + shownKey + ' is unknown or revoked (401): ' +
-          keyFix, 401);
+        return diagnose(this, 'invalid_key', {}, 401);
       }
       if (answer.http === 403) {
-        return diagnose(this, 'origin_not_allowed', 'the key ' + shownKey + ' does not allow this ' +
-          'page\'s origin ' + location.origin + (answer.cors ? ' (CORS refused it; or the key is ' +
-          'revoked): ' : ' (403): ') + keyFix, 403);
+        return diagnose(this, 'origin_not_allowed', {}, 403, 0,
+                        answer.cors ? 'origin_not_allowed_cors' : 0);
       }
       if (!answer.success && !('inStock' in answer)) {
         // Down, throttled or offline: try again later, sooner when the connection comes back.
         const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
-        diagnose(this, 'availability_failed', 'the availability check failed (' +
-          (answer.http ? 'HTTP ' + answer.http + ' ' + (answer.code || '') : answer.code) +
-          ' from ' + api + '); retrying in ' + Math.round(delay / 1000) + ' s.', answer.http, 1);
+        diagnose(this, 'availability_failed', {api, seconds: Math.round(delay / 1000),
+          what: answer.http ? 'HTTP ' + answer.http + ' ' + (answer.code || '') : answer.code},
+          answer.http, 1);
         const again = () => {
           removeEventListener('online', again);
           clearTimeout(this._retry);
@@ -407,15 +410,28 @@
     // The core, and the words of the page's language when it is not English.
     _load() {
       loadCore();
-      return language(this._code).then((lang) => { if (lang) this._lang = lang; return lang; });
+      return language(this._code).then((lang) => {
+        if (lang && lang !== this._lang) {
+          this._lang = lang;
+          this._texts();
+        }
+        return lang;
+      });
+    }
+
+    // The language's file: the form is built in, but the consent's words and everything said
+    // after sending are in it. Waits at most 3 s; false (and a console line) if it never came.
+    async _words() {
+      if (await Promise.race([this._load(), later(3000)])) return true;
+      diagnose(this, 'words_unavailable', {url: fileUrl('i18n/', '')});
     }
 
     async _open() {
       const $ = this.$;
-      // The words not here yet (a click before the first idle moment): wait for them, at most 3 s.
-      if (!(await Promise.race([this._load(), later(3000)]))) {
-        return diagnose(this, 'words_unavailable', 'no words from ' + fileUrl('i18n/', '') + '.');
-      }
+      const words = this._words();
+      // A click before the file came (the moment the button showed) opens the form at once,
+      // unless the consent's words are needed.
+      if (this.hasAttribute('consent') && !(await words)) return;
       this._failed = false;
       this._say('', '');
       this._texts();
@@ -461,14 +477,14 @@
         return this._emit('error', {code: field.code, message: text, status: status || 0});
       }
       const code = body.code;
-      const say = code === 'offline' ? 'offline' : code === 'network' ? 'network' :
-        code === 'rate_limited' ? 'rateLimited' :
-        /^(validation_failed|unauthorized|forbidden|not_found|unsupported_media_type)$/.test(code)
-          ? 'unavailable' : 'serverError';
+      // No answer: the connection; 429: later; 5xx and 408: the server's trouble; any other 4xx:
+      // the store's setup (the developer reads why on the console).
+      const say = !status ? code : status === 429 ? 'rateLimited' :
+        status >= 500 || status === 408 ? 'serverError' : 'unavailable';
       const text = t.errors[code] ? fill(t.errors[code], body) : t[say];
       if (say === 'unavailable') {
-        diagnose(this, (details[0] || body).code, 'the server refused the request (' + status +
-          ' ' + code + '): ' + body.error, status);
+        diagnose(this, (details[0] || body).code, {status, code, error: body.error}, status, 0,
+                 'refused');
       } else {
         this._emit('error', {code, message: text, status: status || 0});
       }
@@ -483,6 +499,7 @@
       const gen = this._gen, $ = this.$, email = $('email').value.trim();
       this._fieldError('');
       this._say('', '');
+      if (!(await this._words())) return;
       if ($('hp').value) return this._done(this._t().done);  // a bot: pretend, send nothing
       const consent = !$('cl').hidden;
       if (consent && !$('consent').reportValidity()) return;

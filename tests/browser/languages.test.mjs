@@ -118,12 +118,31 @@ test('a store overrides words for one language and for all', async () => {
   await page.close();
 });
 
-test('a language file that cannot load leaves the form in English, not broken', async () => {
+test('a language file that cannot load: the widget takes the English one, not broken', async () => {
   const {page, host} = await open('de', '',
     (p) => p.route('**/i18n/de.json*', (route) => route.fulfill({status: 404})));
-  await host.getByRole('button', {name: messages.de.widget.button, exact: true}).click();  // built in
+  await host.getByRole('button', {name: messages.en.widget.button, exact: true}).click();
   await host.getByLabel(messages.en.widget.label, {exact: true}).fill('a@b.');
   await host.getByRole('button', {name: messages.en.widget.submit, exact: true}).click();
   await host.locator('#err').filter({hasText: messages.en.field.invalid_email}).waitFor();
+  await page.close();
+});
+
+test('a click the moment the button shows opens the form at once, the words following', async () => {
+  // The page's language file is held back: the form opens with the built-in words.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const {page, host} = await open('fr', '', (p) => p.route('**/i18n/fr.json*', async (route) => {
+    await held;
+    await route.continue();
+  }));
+  await host.getByRole('button', {name: messages.fr.widget.button, exact: true}).click();
+  const input = host.getByLabel(messages.fr.widget.label, {exact: true});
+  await input.waitFor();
+  assert.equal(await host.locator('#intro').textContent(), '');
+  release();
+  await host.locator('#intro').filter({hasText: fill(messages.fr.widget.intro, {item: 'Whey'})}).waitFor();
+  assert.equal(await input.getAttribute('placeholder'), messages.fr.widget.emailPlaceholder);
+  await page.unroute('**/i18n/fr.json*');
   await page.close();
 });
