@@ -103,6 +103,77 @@ std::string field_message(FieldCode code, std::optional<int64_t> limit, std::str
   return text;
 }
 
+MessageTable MessageTable::from_json(std::string_view language_json) {
+  MessageTable table;
+  JsonParseFailure failure;
+  const std::optional<Json> json = parse_json(language_json, failure);
+  if (!json || !json->is_object()) return table;
+  if (const Json* field = json->find("field"); field != nullptr && field->is_object()) {
+    table.field_.resize(std::size(kFieldCodes));
+    for (size_t i = 0; i < std::size(kFieldCodes); ++i)
+      if (const Json* text = field->find(kFieldCodes[i].name); text != nullptr && text->is_string())
+        table.field_[i] = text->as_string();
+  }
+  if (const Json* expected = json->find("expected"); expected != nullptr && expected->is_object())
+    for (const auto& [phrase, text] : expected->members())
+      if (text.is_string()) table.expected_.emplace_back(phrase, text.as_string());
+  return table;
+}
+
+std::string MessageTable::field_message(FieldCode code, std::optional<int64_t> limit,
+                                        std::string_view expected) const {
+  const size_t index = static_cast<size_t>(code);
+  if (index >= field_.size() || field_[index].empty())
+    return stockbell::field_message(code, limit, expected);
+  std::string text = field_[index];
+  if (limit) replace_all(text, "{limit}", std::to_string(*limit));
+  std::string value(expected);
+  const auto phrase = [&](std::string_view english) -> const std::string* {
+    for (const auto& [from, to] : expected_)
+      if (from == english) return &to;
+    return nullptr;
+  };
+  if (const std::string* said = phrase(expected)) {
+    value = *said;
+  } else if (const size_t at = value.find(" and "); at != std::string::npos) {
+    // A range from the core ("0 and 10"): its numbers in the language's "{min} and {max}".
+    if (const std::string* range = phrase("{min} and {max}")) {
+      std::string worded = *range;
+      replace_all(worded, "{min}", value.substr(0, at));
+      replace_all(worded, "{max}", value.substr(at + 5));
+      value = worded;
+    }
+  }
+  replace_all(text, "{expected}", value);
+  return text;
+}
+
+// What filled `{expected}` in an English message of `code`: the text between the template's parts
+// around it ("Must be a string." → "a string"); empty when the template has none.
+static std::string expected_in(FieldCode code, std::optional<int64_t> limit, const std::string& message) {
+  const std::string text = field_message(code, limit, "\x01");
+  const size_t at = text.find('\x01');
+  if (at == std::string::npos) return {};
+  const size_t suffix = text.size() - at - 1;
+  if (message.size() < at + suffix || message.compare(0, at, text, 0, at) != 0 ||
+      message.compare(message.size() - suffix, suffix, text, at + 1) != 0)
+    return {};
+  return message.substr(at, message.size() - at - suffix);
+}
+
+void MessageTable::reword(ApiError& error) const {
+  for (size_t i = 0; i < error.details.size(); ++i) {
+    FieldError& d = error.details[i];
+    std::string worded = field_message(d.code, d.limit, expected_in(d.code, d.limit, d.message));
+    if (i == 0) {
+      const std::string before = ": " + d.message;
+      if (const size_t at = error.message.find(before); at != std::string::npos)
+        error.message.replace(at + 2, d.message.size(), worded);
+    }
+    d.message = std::move(worded);
+  }
+}
+
 ApiError make_error(ApiCode code, std::string message) {
   if (message.empty()) message = std::string(default_message(code));
   return ApiError{code, std::move(message), {}};

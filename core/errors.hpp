@@ -87,6 +87,30 @@ struct ApiError {
 std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nullopt,
                           std::string_view expected = {});
 
+/// The field messages of one language, injected at run time: the widget downloads its page's
+/// language (build-wasm/web/widget/i18n/<lang>.json, generated from core/i18n/messages.json) and
+/// hands it to the core, so the module carries no translations (four languages would add ~7 KB
+/// to it). The JSON is a language's object of messages.json: `field` maps each FieldCode name to
+/// its template, `expected` maps the core's English `{expected}` phrases ("a string") to the
+/// language's, and its entry "{min} and {max}" words a range. Anything missing stays English.
+class MessageTable {
+ public:
+  /// English: the core's own words.
+  MessageTable() = default;
+  /// The table in `language_json`; English for whatever it lacks (also when it is not JSON).
+  static MessageTable from_json(std::string_view language_json);
+
+  std::string field_message(FieldCode code, std::optional<int64_t> limit,
+                            std::string_view expected) const;
+  /// Words every detail of `error`, and the first one inside its summary, in this language. The
+  /// `{expected}` of a detail is read back from its English message.
+  void reword(ApiError& error) const;
+
+ private:
+  std::vector<std::string> field_;  ///< by FieldCode; empty: English
+  std::vector<std::pair<std::string, std::string>> expected_;
+};
+
 /// The default message for an API error without a more specific one.
 std::string_view default_message(ApiCode code);
 

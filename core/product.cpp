@@ -266,8 +266,14 @@ Json product_upsert_json(const ProductUpsert& upsert) {
   return out;
 }
 
-std::string validate_product_upsert_json(std::string_view body) {
-  return validation_outcome_json(parse_product_upsert(body), product_upsert_json, "upsert");
+std::string validate_product_upsert_json(std::string_view body, std::string_view language) {
+  Result<ProductUpsert> result = parse_product_upsert(body);
+  if (!result.ok() && !language.empty()) {
+    ApiError error = result.error();
+    MessageTable::from_json(language).reword(error);
+    result = Result<ProductUpsert>(std::move(error));
+  }
+  return validation_outcome_json(result, product_upsert_json, "upsert");
 }
 
 Product apply_patch(const Product* stored, const ProductPatch& patch) {

@@ -94,7 +94,8 @@ Result<ProductUpsert> read_product_upsert(const Json& document);
 Json product_upsert_json(const ProductUpsert& upsert);
 
 /// `{"ok":true,"upsert":{...}}` or `{"ok":false,"status":400,"error":{...}}` (see back_in_stock.hpp).
-std::string validate_product_upsert_json(std::string_view body);
+/// `language`: as for validate_back_in_stock_json.
+std::string validate_product_upsert_json(std::string_view body, std::string_view language = {});
 
 /// Applies a patch onto the stored product (nullptr: a new product). Omitted fields keep their
 /// stored values, null clears them. When the patch has `variants`, the stored list is replaced:

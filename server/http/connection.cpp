@@ -818,6 +818,10 @@ int HttpServer::bind_and_listen(const std::string& host, int port) {
   int bound = 0;
   address_of(addr, bound);
   impl_->listener = fd;
+  // httplib's process_request streams a content provider's body only while svr_sock_ is valid
+  // (INVALID_SOCKET reads as "shutting down": the static files' bodies came out empty). This
+  // front owns the listener, so httplib's own socket stays unset unless it is named here.
+  svr_sock_ = fd;
   impl_->epoll = ::epoll_create1(EPOLL_CLOEXEC);
   impl_->wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};

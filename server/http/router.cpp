@@ -92,7 +92,7 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       store_limiter_(BucketPolicy{static_cast<double>(config.rate_store_per_minute),
                                   static_cast<double>(config.rate_store_per_minute)}) {
   trusted_proxies_ = parse_cidr_list(config.trusted_proxies);
-  if (const StaticFile* demo = files_.find("/demo/index.html")) demo_csp_ = page_csp(demo->body);
+  if (const StaticFile* demo = files_.find("/demo/index.html")) demo_csp_ = page_csp(demo->identity.bytes);
   using H = Router;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
@@ -327,25 +327,44 @@ void Router::serve_static(const httplib::Request& req, httplib::Response& res,
     send_error(res, method_not_allowed());
     return;
   }
-  res.set_header("ETag", file->etag);
+  // Precompressed at build time (web/build.mjs): brotli or gzip as the client accepts, never
+  // compressed per request. Every answer names Accept-Encoding in Vary, so a cache between
+  // keeps one copy per coding.
+  const ContentCoding coding = choose_coding(req.get_header_value("Accept-Encoding"),
+                                             file->br.has_value(), file->gzip.has_value());
+  const StaticFile::Body& body = *file->body(coding);
+  res.set_header("ETag", body.etag);
+  res.set_header("Vary", "Accept-Encoding");
   if (demo_page || demo_asset) {
     res.set_header("Cache-Control", "no-store");  // the demo page carries this run's key
     // Nobody frames the demo page (clickjacking) and it runs only its own code.
     res.set_header("Content-Security-Policy", demo_csp_);
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
-  }
-  else if (req.has_param("v"))
-    res.set_header("Cache-Control", "public, max-age=31536000, immutable");  // versioned URL
+  } else if (req.has_param("v") && req.get_param_value("v") == file->version)
+    // A versioned URL names exactly this content (the loader asks for FILE?v=<its hash>).
+    res.set_header("Cache-Control", "public, max-age=31536000, immutable");
   else
+    // The loader's own URL never changes: browsers check it again after 5 minutes.
     res.set_header("Cache-Control", "public, max-age=300, stale-while-revalidate=86400");
   if (widget) res.set_header("Access-Control-Allow-Origin", "*");  // public, credential-free files
-  if (req.get_header_value("If-None-Match") == file->etag) {
+  if (etag_matches(req.get_header_value("If-None-Match"), body.etag)) {
     res.status = 304;
     return;
   }
   res.status = 200;
-  res.set_content(file->body, file->content_type);
+  if (coding != ContentCoding::identity)
+    res.set_header("Content-Encoding", coding == ContentCoding::br ? "br" : "gzip");
+  // A provider of known length: httplib compresses a plain body itself when the client accepts
+  // gzip (reading Accept-Encoding loosely, q=0 included), which would compress a precompressed
+  // copy twice. The files live as long as the router.
+  const std::string* bytes = &body.bytes;
+  if (bytes->empty()) return res.set_content(std::string(), file->content_type);
+  res.set_content_provider(bytes->size(), file->content_type,
+                           [bytes](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(bytes->data() + offset, length);
+                             return true;
+                           });
 }
 
 }  // namespace stockbell::server
