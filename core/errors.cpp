@@ -40,6 +40,10 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"unknown_parameter", "Unknown query parameter."},
     {"invalid_timestamp", "Must be an ISO 8601 date and time, like 2026-11-30T12:00:00Z."},
     {"invisible_character", "Must not contain invisible formatting characters."},
+    {"invalid_amount",
+     "Must be a decimal amount like 19.99, with no more decimal places than the currency has."},
+    {"not_in_catalog", "No such product or variant in the catalog."},
+    {"invalid_shop_domain", "Must be a Shopify shop domain, like my-shop.myshopify.com."},
 };
 
 struct ApiCodeInfo {
@@ -188,6 +192,8 @@ ApiError not_found(Resource resource) {
       return make_error(ApiCode::not_found, "No back-in-stock request with that id.");
     case Resource::webhook: return make_error(ApiCode::not_found, "No webhook endpoint with that id.");
     case Resource::delivery: return make_error(ApiCode::not_found, "No such delivery.");
+    case Resource::integration:
+      return make_error(ApiCode::not_found, "No store platform is connected here.");
   }
   return make_error(ApiCode::not_found);
 }
@@ -298,6 +304,10 @@ ApiError forbidden(Refusal refusal) {
       return make_error(ApiCode::forbidden, "This key is not allowed from this origin.");
     case Refusal::origin_not_allowed:
       return make_error(ApiCode::forbidden, "This origin is not allowed.");
+    case Refusal::store_not_connected:
+      return make_error(ApiCode::forbidden, "This store is not connected to Stockbell.");
+    case Refusal::origin_not_for_store:
+      return make_error(ApiCode::forbidden, "Requests for this store must come from its own pages.");
   }
   return make_error(ApiCode::forbidden);
 }
@@ -305,6 +315,28 @@ ApiError forbidden(Refusal refusal) {
 ApiError already_notified() {
   return make_error(ApiCode::conflict,
                     "The request was already notified and can no longer be cancelled.");
+}
+
+ApiError already_connected() {
+  return make_error(ApiCode::conflict, "This storeUrl is connected to another Stockbell store.");
+}
+
+ApiError bad_signature(SignatureProblem problem, std::string_view header) {
+  return make_error(ApiCode::unauthorized,
+                    problem == SignatureProblem::missing
+                        ? "Missing " + std::string(header) + " signature."
+                        : "The " + std::string(header) + " signature does not match this body.");
+}
+
+ApiError unknown_items(std::vector<FieldError> details) {
+  std::string message = "Not in the catalog: ";
+  for (size_t i = 0; i < details.size() && i < 5; ++i) {
+    if (i > 0) message += ", ";
+    message += details[i].field;
+  }
+  if (details.size() > 5) message += " (and " + std::to_string(details.size() - 5) + " more)";
+  message += ". Nothing was changed.";
+  return ApiError{ApiCode::not_found, std::move(message), std::move(details)};
 }
 
 std::string invalid_json_message(const JsonParseFailure& failure) {

@@ -35,8 +35,11 @@ enum class FieldCode {
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
   unknown_parameter,        ///< `GET /api/v1/products?serach=x`: a query parameter the route lacks
-  invalid_timestamp,        ///< `"providerCreatedAt": "yesterday"`: not ISO 8601 date and time
+  invalid_timestamp,        ///< `"providerCreatedAt"`/`"orderedAt": "yesterday"`: not RFC 3339
   invisible_character,      ///< `"firstName": "Ann\u202E"`: bidi override or invisible formatting
+  invalid_amount,           ///< `"price": "19.995"` in a USD payload: finer than the minor unit
+  not_in_catalog,           ///< an inventory item whose product or variant the catalog lacks
+  invalid_shop_domain,      ///< `"shopDomain": "shop.example"`: not `name.myshopify.com`
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
@@ -126,6 +129,8 @@ enum class Resource {
   request,   ///< `DELETE /api/v1/back-in-stock/bisr_...` of another store
   webhook,   ///< `GET /api/v1/webhooks/we_...` that does not exist
   delivery,  ///< `POST .../deliveries/whd_.../retry` for a delivery of another endpoint
+  integration,  ///< `DELETE /api/v1/integrations/shopify` when no Shopify store is connected,
+                ///< or a platform webhook to an address no connection has
 };
 ApiError not_found(Resource resource);
 /// `GET /api/v2/x` → "No such endpoint: GET /api/v2/x."
@@ -177,10 +182,24 @@ enum class Refusal {
   publishable_key,      ///< a publishable key on a secret route
   origin_not_for_key,   ///< a publishable key used from an origin it does not list
   origin_not_allowed,   ///< a CORS preflight from an origin no key lists
+  store_not_connected,  ///< the WooCommerce capture for a `storeUrl` no store connected
+  origin_not_for_store, ///< the WooCommerce capture from a page of another site
 };
 ApiError forbidden(Refusal refusal);
 /// Cancelling a request that was already notified.
 ApiError already_notified();
+/// A WooCommerce `storeUrl` another Stockbell store has connected already (409).
+ApiError already_connected();
+/// What is wrong with a store platform's webhook signature (401; nothing was changed).
+enum class SignatureProblem {
+  missing,   ///< no `X-Shopify-Hmac-Sha256` / `X-WC-Webhook-Signature` header
+  mismatch,  ///< the HMAC of the raw body under the connection's secret differs
+};
+/// "The X-Shopify-Hmac-Sha256 signature does not match this body." (`header` names the header.)
+ApiError bad_signature(SignatureProblem problem, std::string_view header);
+/// `POST /api/v1/inventory` naming items the catalog lacks (404): every one in `details`
+/// (`items[3].variantId` not_in_catalog); nothing was changed.
+ApiError unknown_items(std::vector<FieldError> details);
 /// `validation_failed` with a summary message naming the first problem and how many follow.
 /// `found` counts problems not kept in `details` too (see Problems::kMaxProblems).
 ApiError validation_error(std::vector<FieldError> details, size_t found = 0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/currency.hpp"
+#include "core/email.hpp"
 #include "core/text.hpp"
 #include "core/timestamp.hpp"
 #include "core/url.hpp"
@@ -167,6 +168,33 @@ Patch<bool> ObjectReader::patch_bool(std::string_view key) {
     return {};
   }
   return Patch<bool>::of(value->as_bool());
+}
+
+std::optional<std::string> ObjectReader::required_email(std::string_view key) {
+  const Json* value = member(key);
+  const std::string path = field(key);
+  if (value == nullptr || value->is_null()) {
+    problems_.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    problems_.add(path, FieldCode::invalid_type, std::nullopt, "a string");
+    return std::nullopt;
+  }
+  const std::string_view email = trim(value->as_string());
+  if (email.empty()) {
+    problems_.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (char_count(email) > kMaxEmailLength) {
+    problems_.add(path, FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
+    return std::nullopt;
+  }
+  if (!is_valid_email(email)) {
+    problems_.add(path, FieldCode::invalid_email);
+    return std::nullopt;
+  }
+  return email_identity(email);
 }
 
 void ObjectReader::reject_unknown() {

@@ -91,6 +91,9 @@ class ObjectReader {
   /// A partial-update whole number in [min, max]; `12.0` is accepted as 12.
   Patch<int64_t> patch_integer(std::string_view key, int64_t min, int64_t max);
   Patch<bool> patch_bool(std::string_view key);
+  /// A required e-mail address (core/email.hpp): trimmed, at most kMaxEmailLength, valid by the
+  /// WHATWG grammar; returned as its identity (lower case). Missing, null or blank → `required`.
+  std::optional<std::string> required_email(std::string_view key);
   /// The raw member (marked known), or nullptr when missing.
   const Json* member(std::string_view key);
 

@@ -14,6 +14,11 @@ constexpr size_t kMaxRequestBodyBytes = 64 * 1024;   ///< `POST /api/v1/back-in-
 constexpr size_t kMaxUpsertBodyBytes = 1024 * 1024;  ///< `POST /api/v1/products`
 constexpr size_t kMaxWebhookBodyBytes = 16 * 1024;   ///< `POST|PATCH /api/v1/webhooks...`
 constexpr size_t kMaxSettingsBodyBytes = 16 * 1024;  ///< `PATCH /api/v1/settings`
+constexpr size_t kMaxInventoryBodyBytes = 1024 * 1024;   ///< `POST /api/v1/inventory`
+constexpr size_t kMaxOrderBodyBytes = 256 * 1024;        ///< `POST /api/v1/orders`
+constexpr size_t kMaxIntegrationBodyBytes = 16 * 1024;   ///< `PUT /api/v1/integrations/...`
+/// A store platform's webhook delivery (a Shopify product with 100 variants is ~200 KB).
+constexpr size_t kMaxPlatformBodyBytes = 1024 * 1024;
 /// The largest body any route takes: what the connection layer reads at most.
 constexpr size_t kMaxBodyBytes = kMaxUpsertBodyBytes;
 

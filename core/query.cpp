@@ -165,8 +165,7 @@ Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
   if (const std::string* type = find_param(params, "type")) {
     query.type = parse_event_type(trim(*type));
     if (!query.type)
-      problems.add("type", FieldCode::invalid_value, std::nullopt,
-                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock");
+      problems.add("type", FieldCode::invalid_value, std::nullopt, event_type_names());
   }
   if (const std::string* after = find_param(params, "after")) {
     const std::string_view text = trim(*after);
@@ -210,6 +209,29 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
   }
   if (!problems.empty()) return validation_error(problems);
   return query;
+}
+
+Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& params) {
+  Problems problems;
+  ConversionStatsQuery query;
+  reject_unknown_params(params, {"days", "limit"}, problems);
+  if (auto days = read_int(params, "days", 1, kMaxStatsDays, problems)) query.days = *days;
+  if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) query.limit = *limit;
+  if (!problems.empty()) return validation_error(problems);
+  return query;
+}
+
+Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& params) {
+  Problems problems;
+  reject_unknown_params(params, {"includeInactive"}, problems);
+  if (const std::string* value = find_param(params, "includeInactive")) {
+    const std::string_view text = trim(*value);
+    if (text != "true" && text != "false")
+      problems.add("includeInactive", FieldCode::invalid_value, std::nullopt,
+                   "true, false");
+  }
+  if (!problems.empty()) return validation_error(problems);
+  return IntegrationListQuery{};
 }
 
 Json pagination_json(size_t count, const Page& page, int64_t total) {

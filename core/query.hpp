@@ -81,6 +81,23 @@ struct DeliveryListQuery {
 };
 Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params);
 
+/// `GET /api/v1/stats/conversions?days=&limit=`: the last `days` days (1..365, default 30),
+/// the `limit` products with most revenue (1..100, default 10).
+constexpr int64_t kDefaultStatsDays = 30;
+constexpr int64_t kMaxStatsDays = 365;
+constexpr int64_t kDefaultStatsProducts = 10;
+struct ConversionStatsQuery {
+  int64_t days = kDefaultStatsDays;
+  int64_t limit = kDefaultStatsProducts;
+};
+Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& params);
+
+/// `GET /api/v1/integrations?includeInactive=true|false` (Sequenzy's list_integrations sends
+/// it): a disconnected integration is deleted, so there is never an inactive one to include and
+/// both values list the same connections.
+struct IntegrationListQuery {};
+Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& params);
+
 /// `{"count","hasMore","limit","offset","total"}`.
 Json pagination_json(size_t count, const Page& page, int64_t total);
 

@@ -44,6 +44,10 @@ Json request_json(const RequestRecord& r, const IdCodec& ids) {
   out["createdAt"] = format_timestamp(r.created_at);
   out["notifiedAt"] = nullable_time(r.notified_at);
   out["cancelledAt"] = nullable_time(r.cancelled_at);
+  out["orderId"] = nullable_text(r.order_id);
+  out["convertedAt"] = nullable_time(r.converted_at);
+  out["revenueCents"] = r.revenue_cents ? Json(*r.revenue_cents) : Json(nullptr);
+  out["revenueCurrency"] = nullable_text(r.revenue_currency);
   return out;
 }
 
@@ -70,6 +74,14 @@ std::string deleted_response_json(const char* key, const std::string& id) {
   Json out = success();
   out["deleted"] = true;
   out[key] = id;
+  return dump(out);
+}
+
+std::string inventory_response_json(size_t updated, int64_t events_triggered, Json items) {
+  Json out = success();
+  out["updated"] = updated;
+  out["backInStockEventsTriggered"] = events_triggered;
+  out["items"] = std::move(items);
   return dump(out);
 }
 

@@ -42,6 +42,12 @@ struct RequestRecord {
   int64_t created_at = 0;
   std::optional<int64_t> notified_at;
   std::optional<int64_t> cancelled_at;
+  /// The order that bought the item (`purchased`) or converted the notification; none once a
+  /// conversion was reversed (refund, cancellation).
+  std::optional<std::string> order_id;
+  std::optional<int64_t> converted_at;  ///< when the converting purchase was made
+  std::optional<int64_t> revenue_cents;
+  std::optional<std::string> revenue_currency;
 };
 Json request_json(const RequestRecord& request, const IdCodec& ids);
 
@@ -57,6 +63,9 @@ std::string upsert_response_json(size_t created, size_t updated, int64_t events_
 /// `{"success":true,"deleted":true,"<key>":<id>}`: what was deleted, named as the client named
 /// it (`productId`) or as Stockbell made it (`webhookId`).
 std::string deleted_response_json(const char* key, const std::string& id);
+
+/// `POST /api/v1/inventory` → `{"success":true,"updated","backInStockEventsTriggered","items"}`.
+std::string inventory_response_json(size_t updated, int64_t events_triggered, Json items);
 
 /// `{"success":true,"events":[...],"nextCursor","hasMore"}`.
 std::string events_response_json(Json events, const std::optional<std::string>& next_cursor,

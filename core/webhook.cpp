@@ -44,8 +44,7 @@ Patch<EventMask> read_events(ObjectReader& reader) {
     }
     std::optional<EventType> type = parse_event_type(name);
     if (!type) {
-      problems.add(item_path, FieldCode::invalid_value, std::nullopt,
-                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, *");
+      problems.add(item_path, FieldCode::invalid_value, std::nullopt, event_type_names() + ", *");
       ok = false;
       continue;
     }
@@ -117,12 +116,20 @@ Json nullable_time(const std::optional<int64_t>& ms) {
 }  // namespace
 
 EventMask event_bit(EventType type) {
-  return type == EventType::back_in_stock_requested ? 1u : 2u;
+  switch (type) {
+    case EventType::back_in_stock_requested: return 1u;
+    case EventType::back_in_stock: return 2u;
+    case EventType::order_placed: return 4u;
+    case EventType::order_cancelled: return 8u;
+    case EventType::order_fulfilled: return 16u;
+    case EventType::order_refunded: return 32u;
+  }
+  return 0u;
 }
 
 std::vector<EventType> event_types_of(EventMask mask) {
   std::vector<EventType> types;
-  for (EventType t : {EventType::back_in_stock_requested, EventType::back_in_stock})
+  for (EventType t : all_event_types())
     if (mask & event_bit(t)) types.push_back(t);
   return types;
 }

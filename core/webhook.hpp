@@ -20,9 +20,11 @@ constexpr size_t kMaxWebhookDescriptionChars = 500;
 constexpr size_t kMaxWebhooksPerStore = 20;
 
 /// Event types as a bit set: bit 0 `ecommerce.back_in_stock_requested`, bit 1
-/// `ecommerce.back_in_stock`.
+/// `ecommerce.back_in_stock`, bits 2–5 `ecommerce.order_placed|cancelled|fulfilled|refunded`.
+/// `*` (and the default) stores every type known at that moment: an endpoint created before a
+/// type existed keeps its mask and does not start receiving the new type (PATCH `["*"]` to).
 using EventMask = uint32_t;
-constexpr EventMask kAllEvents = 0b11;
+constexpr EventMask kAllEvents = 0b111111;
 EventMask event_bit(EventType type);
 std::vector<EventType> event_types_of(EventMask mask);
 

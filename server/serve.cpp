@@ -17,12 +17,16 @@
 #include "server/app/catalog.hpp"
 #include "server/app/demo.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/orders.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
+#include "server/app/stats.hpp"
 #include "server/app/status.hpp"
 #include "server/http/connection.hpp"
 #include "server/http/router.hpp"
 #include "server/http/transport.hpp"
+#include "server/platforms/integrations.hpp"
+#include "server/platforms/receiver.hpp"
 #include "server/store/storage.hpp"
 #include "server/webhooks/dispatcher.hpp"
 #include "server/webhooks/webhook_service.hpp"
@@ -62,6 +66,10 @@ int serve(const ServeConfig& config) {
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
   SettingsService settings(*storage);
+  OrderService orders(*storage);
+  StatsService conversion_stats(*storage);
+  IntegrationService integrations(*storage);
+  PlatformReceiver platforms(*storage, integrations);
   WebhookDispatcher::Options dispatch;
   dispatch.timeout_ms = config.webhook_timeout_ms;
   dispatch.public_only = config.webhooks_public_only;
@@ -116,7 +124,9 @@ int serve(const ServeConfig& config) {
     demo_secret = demo.secret;
   }
 
-  Router router(config, UseCases{keys, requests, catalog, webhooks, settings, status, storage->ids()},
+  Router router(config,
+                UseCases{keys, requests, catalog, webhooks, settings, status, orders, conversion_stats,
+                         integrations, platforms, storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 

@@ -20,4 +20,9 @@ int64_t notify_in_stock(WriteTx& tx, int64_t store_id, const Product& product, i
 void record_requested(WriteTx& tx, int64_t store_id, int64_t request_id, int64_t snapshot_id,
                       int64_t now);
 
+/// Records `ecommerce.order_<status>` of the order (row `order_row`) as it is now, unless the
+/// order has that event already, and queues its webhook deliveries. True if it was recorded.
+bool record_order_event(WriteTx& tx, int64_t store_id, int64_t order_row, const Order& order,
+                        int64_t now);
+
 }  // namespace stockbell::server

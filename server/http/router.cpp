@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/email.hpp"
 #include "core/limits.hpp"
 #include "core/url.hpp"
 #include "server/http/connection.hpp"
@@ -123,6 +124,19 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       {"GET", {"api", "v1", "settings"}, Access::secret, &H::get_settings},
       {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings,
        kMaxSettingsBodyBytes},
+      {"POST", {"api", "v1", "inventory"}, Access::secret, &H::update_inventory},
+      {"POST", {"api", "v1", "orders"}, Access::secret, &H::push_order},
+      {"GET", {"api", "v1", "stats", "conversions"}, Access::secret, &H::conversion_stats},
+      {"GET", {"api", "v1", "integrations"}, Access::secret, &H::list_integrations},
+      {"DELETE", {"api", "v1", "integrations", "{}"}, Access::secret, &H::disconnect_integration},
+      {"PUT", {"api", "v1", "integrations", "shopify"}, Access::secret, &H::connect_shopify},
+      {"PUT", {"api", "v1", "integrations", "woocommerce"}, Access::secret, &H::connect_woocommerce},
+      {"POST", {"api", "v1", "integrations", "shopify", "webhook", "{}"}, Access::platform,
+       &H::shopify_webhook},
+      {"POST", {"api", "v1", "integrations", "woocommerce", "webhook", "{}"}, Access::platform,
+       &H::woocommerce_webhook},
+      {"POST", {"api", "woocommerce", "back-in-stock", "subscribe"}, Access::platform,
+       &H::woocommerce_subscribe, kMaxRequestBodyBytes},
   };
 }
 
@@ -160,7 +174,8 @@ bool Router::refuse_before_body(const httplib::Request& head, httplib::Response&
     if (method == r.method && route_matches(r, *segments)) route = &r;
   if (route == nullptr) return false;
   body_limit = route->body_limit;
-  if (route->access == Access::open) return false;
+  // A platform's webhook proves itself by a signature over the body, which must be read first.
+  if (route->access == Access::open || route->access == Access::platform) return false;
   std::optional<std::string> origin;
   if (head.has_header("Origin")) origin = normalize_origin(head.get_header_value("Origin"));
   refusal.set_header("X-Content-Type-Options", "nosniff");
@@ -174,7 +189,9 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     send_error(res, malformed_path());
     return;
   }
-  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" && (*segments)[1] == "v1") ||
+  // `/api/woocommerce/...`: Sequenzy's WooCommerce storefront capture.
+  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
+                    ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
                    (segments->size() == 1 && (*segments)[0] == "healthz");
   if (api) {
     dispatch_api(req, res, *segments);
@@ -218,6 +235,20 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
       preflight(res, *origin);
       return;
     }
+    // The WooCommerce capture: only a connected store's own origin is offered CORS.
+    if (segments.size() >= 2 && segments[1] == "woocommerce" && origin) {
+      if (!use_.integrations.by_origin(Platform::woocommerce, *origin)) {
+        send_error(res, forbidden(Refusal::origin_not_allowed));
+        return;
+      }
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Origin", *origin);
+      res.set_header("Access-Control-Allow-Methods", "POST");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type");
+      res.set_header("Access-Control-Max-Age", "600");
+      res.set_header("Vary", "Origin");
+      return;
+    }
   }
   const Route* route = nullptr;
   std::string allowed;
@@ -231,7 +262,7 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
     return;
   }
   std::optional<Principal> principal;
-  if (route->access != Access::open) {
+  if (route->access != Access::open && route->access != Access::platform) {
     principal = authorize(req, res, route->access, origin);
     if (!principal) return;
   }
@@ -242,10 +273,7 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
   }
   RouteContext ctx{req, res, {}, principal.value_or(Principal{}), {}};
   if (principal && principal->kind == KeyKind::publishable) {
-    std::vector<std::string> forwarded;
-    for (size_t i = 0, n = req.get_header_value_count("X-Forwarded-For"); i < n; ++i)
-      forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
-    ctx.client = client_address(req.remote_addr, forwarded, trusted_proxies_);
+    ctx.client = client_of(req);
     if (!within_limit(ip_limiter_,
                       std::to_string(principal->store_id) + "|" + client_bucket(ctx.client), res))
       return;
@@ -253,6 +281,20 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
   for (size_t i = 0; i < segments.size(); ++i)
     if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
   (this->*(route->handler))(ctx);
+}
+
+std::string Router::client_of(const httplib::Request& req) const {
+  std::vector<std::string> forwarded;
+  for (size_t i = 0, n = req.get_header_value_count("X-Forwarded-For"); i < n; ++i)
+    forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
+  return client_address(req.remote_addr, forwarded, trusted_proxies_);
+}
+
+bool Router::within_registration_limits(int64_t store_id, const std::string& email,
+                                        httplib::Response& res) {
+  const std::string store = std::to_string(store_id);
+  return within_limit(email_limiter_, store + "|" + email_mailbox_key(email), res) &&
+         within_limit(store_limiter_, store, res);
 }
 
 bool Router::within_limit(RateLimiter& limiter, const std::string& key,

@@ -14,12 +14,16 @@
 #include "core/limits.hpp"
 #include "server/app/catalog.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/orders.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
+#include "server/app/stats.hpp"
 #include "server/app/status.hpp"
 #include "server/config.hpp"
 #include "server/http/rate_limit.hpp"
 #include "server/http/static_files.hpp"
+#include "server/platforms/integrations.hpp"
+#include "server/platforms/receiver.hpp"
 #include "server/webhooks/webhook_service.hpp"
 
 namespace stockbell::server {
@@ -29,6 +33,8 @@ enum class Access {
   open,        ///< no key (health check)
   storefront,  ///< a publishable or a secret key
   secret,      ///< a secret key only
+  platform,    ///< no key: a store platform's signed webhook, or the WooCommerce storefront
+               ///< capture (the connected store's origin); the handler authenticates
 };
 
 struct RouteContext {
@@ -60,6 +66,10 @@ struct UseCases {
   WebhookService& webhooks;
   SettingsService& settings;
   StatusService& status;
+  OrderService& orders;
+  StatsService& stats;
+  IntegrationService& integrations;
+  PlatformReceiver& platforms;
   const IdCodec& ids;
 };
 
@@ -106,6 +116,22 @@ class Router {
   void resend_delivery(RouteContext& ctx);
   void get_settings(RouteContext& ctx);
   void update_settings(RouteContext& ctx);
+  // routes_orders.cpp, routes_platforms.cpp
+  void update_inventory(RouteContext& ctx);
+  void push_order(RouteContext& ctx);
+  void conversion_stats(RouteContext& ctx);
+  void list_integrations(RouteContext& ctx);
+  void connect_shopify(RouteContext& ctx);
+  void connect_woocommerce(RouteContext& ctx);
+  void disconnect_integration(RouteContext& ctx);
+  void shopify_webhook(RouteContext& ctx);
+  void woocommerce_webhook(RouteContext& ctx);
+  void woocommerce_subscribe(RouteContext& ctx);
+  void platform_webhook(RouteContext& ctx, Platform platform);
+  void connect_integration(RouteContext& ctx, Platform platform);
+  /// The address this server is reached at, for URLs to paste elsewhere: `http://` + the
+  /// request's Host (`https://` when a trusted proxy says X-Forwarded-Proto: https).
+  std::string public_base(const httplib::Request& req) const;
 
   /// route_api, with machinery failures (the key lookup's too) answered 503/500.
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
@@ -120,6 +146,12 @@ class Router {
   bool accept_json_body(RouteContext& ctx, size_t limit);
   /// 429 with Retry-After if the storefront bucket for `key` is empty.
   bool within_limit(RateLimiter& limiter, const std::string& key, httplib::Response& res);
+  /// The shopper's address: the peer, or what a trusted proxy's X-Forwarded-For lines name.
+  std::string client_of(const httplib::Request& req) const;
+  /// A storefront registration's limits beyond the per-address one: per mailbox (`ann+1@`,
+  /// `a.nn@gmail.com` are one person's), then per store. False: answered 429.
+  bool within_registration_limits(int64_t store_id, const std::string& email,
+                                  httplib::Response& res);
 
   const ServeConfig& config_;
   UseCases use_;

@@ -16,12 +16,8 @@ void Router::register_request(RouteContext& ctx) {
   if (!request.ok()) return send_error(ctx.res, request.error());
   const Trust trust =
       ctx.principal.kind == KeyKind::secret ? Trust::secret : Trust::publishable;
-  // Storefront limits: per mailbox (`ann+1@`, `a.nn@gmail.com` are one person's), then per store.
-  const std::string store = std::to_string(ctx.principal.store_id);
   if (trust == Trust::publishable &&
-      (!within_limit(email_limiter_,
-                     store + "|" + email_mailbox_key(request.value().customer.email), ctx.res) ||
-       !within_limit(store_limiter_, store, ctx.res)))
+      !within_registration_limits(ctx.principal.store_id, request.value().customer.email, ctx.res))
     return;
   const RegisterOutcome outcome =
       use_.requests.register_request(ctx.principal.store_id, trust, request.value());

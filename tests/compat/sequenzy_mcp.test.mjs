@@ -26,7 +26,7 @@ const PINNED_VERSION = '0.0.176';
 const SUPPORTED = [
   'list_products', 'upsert_products', 'delete_product',
   'list_webhooks', 'create_webhook', 'update_webhook', 'delete_webhook',
-  'list_webhook_deliveries', 'replay_webhook_delivery',
+  'list_webhook_deliveries', 'replay_webhook_delivery', 'list_integrations',
 ];
 // Commerce tools for features Stockbell does not have: a clean 404 or 405.
 const UNSUPPORTED = [
@@ -36,14 +36,18 @@ const UNSUPPORTED = [
   'remove_subscriber', 'search_subscribers', 'get_subscriber_activity', 'create_subscriber_import',
   'get_subscriber_import', 'bulk_add_subscriber_tags', 'bulk_remove_subscriber_tags',
   'preview_cart_items', 'get_shopify_automation_settings', 'update_shopify_automation_settings',
-  'get_sync_rules', 'update_sync_rules', 'get_integration_guide', 'list_integrations',
+  'get_sync_rules', 'update_sync_rules', 'get_integration_guide',
   'list_web_tracking_keys', 'get_web_tracking_key', 'create_web_tracking_key',
   'update_web_tracking_key', 'delete_web_tracking_key', 'get_integration_pixel',
   'activate_integration_pixel',
 ];
 
 const COMPANY = 'comp_stockbell';  // every tool takes companyId (sent as X-Company-Id): ignored
-const STOCKBELL_EVENTS = 'ecommerce.back_in_stock_requested, ecommerce.back_in_stock, *';
+const EVENT_TYPES = [
+  'ecommerce.back_in_stock_requested', 'ecommerce.back_in_stock', 'ecommerce.order_placed',
+  'ecommerce.order_cancelled', 'ecommerce.order_fulfilled', 'ecommerce.order_refunded',
+];
+const STOCKBELL_EVENTS = [...EVENT_TYPES, '*'].join(', ');
 
 let server;
 let mcp;
@@ -239,7 +243,7 @@ test('webhooks: create, list, update, deliveries, replay and delete with every d
   assert.deepEqual((await ok('list_webhooks', { companyId: COMPANY })).webhooks, []);
   const created = (await ok('create_webhook', { companyId: COMPANY, name: 'Stockbell', url: 'http://127.0.0.1:9/hook' })).webhook;
   assert.equal(created.name, 'Stockbell');
-  assert.deepEqual(created.events, ['ecommerce.back_in_stock_requested', 'ecommerce.back_in_stock']);
+  assert.deepEqual(created.events, EVENT_TYPES);
   assert.match(created.secret, /^whsec_/);
   const stored = (await server.api('GET', `/api/v1/webhooks/${created.id}`)).body.webhook;
   assert.equal(stored.description, 'Stockbell');
@@ -262,7 +266,7 @@ test('webhooks: create, list, update, deliveries, replay and delete with every d
   const badEvents = await fails('update_webhook', { webhookId: created.id, events: ['email.sent'] }, [400]);
   assert.ok(badEvents[0].message.includes(STOCKBELL_EVENTS));
   now = (await server.api('GET', `/api/v1/webhooks/${created.id}`)).body.webhook;
-  assert.deepEqual(now.events, ['ecommerce.back_in_stock_requested', 'ecommerce.back_in_stock']);
+  assert.deepEqual(now.events, EVENT_TYPES);
 
   // An event for the endpoint: a new waiting request.
   assert.equal((await server.api('POST', '/api/v1/back-in-stock',
@@ -309,7 +313,6 @@ test('commerce tools for features Stockbell does not have fail cleanly: 404/405 
     get_sync_rules: {},
     update_sync_rules: { syncRules: [{ triggerEvent: 'ecommerce.order_placed', actions: { addTags: ['buyer'], removeTags: [] } }] },
     get_integration_guide: {},
-    list_integrations: {},
     list_web_tracking_keys: {},
     get_web_tracking_key: { id: 'wtk_1' },
     create_web_tracking_key: { name: 'Storefront' },
@@ -332,6 +335,21 @@ test('commerce tools for features Stockbell does not have fail cleanly: 404/405 
   assert.equal(await snapshot(), before, 'the failed calls changed nothing');
   // test_webhook is called in the webhooks test; together, every unsupported commerce tool.
   assert.deepEqual([...Object.keys(calls), 'test_webhook'].sort(), [...UNSUPPORTED].sort());
+});
+
+test('integrations: the store platforms connected (Shopify, WooCommerce), with every declared field', async () => {
+  assert.deepEqual((await ok('list_integrations', { companyId: COMPANY })).integrations, []);
+  const connected = await server.api('PUT', '/api/v1/integrations/shopify',
+                                     { shopDomain: 'compat-shop.myshopify.com', webhookSecret: 'compat-secret' });
+  assert.equal(connected.status, 200);
+  // includeInactive: a disconnected integration is deleted, so both values list the same.
+  for (const includeInactive of [true, false]) {
+    const listed = (await ok('list_integrations', { companyId: COMPANY, includeInactive })).integrations;
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].platform, 'shopify');
+    assert.equal(JSON.stringify(listed).includes('compat-secret'), false, 'never a secret');
+  }
+  assert.equal((await server.api('DELETE', '/api/v1/integrations/shopify')).status, 200);
 });
 
 test('coverage: every supported tool got every field it declares; nothing answered 5xx', () => {

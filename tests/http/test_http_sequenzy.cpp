@@ -48,6 +48,8 @@ TEST_CASE("every list route refuses a query parameter it does not know") {
       {"/api/v1/events", "limit=5&type=ecommerce.back_in_stock"},
       {"/api/v1/webhooks", ""},
       {"/api/v1/webhooks/" + hook + "/deliveries", "limit=5&offset=0&status=failed"},
+      {"/api/v1/integrations", "includeInactive=true"},
+      {"/api/v1/stats/conversions", "days=7&limit=5"},
   };
   for (const List& list : lists) {
     for (const std::string& prefix : {std::string(""), std::string("/v1")}) {
@@ -64,7 +66,7 @@ TEST_CASE("every list route refuses a query parameter it does not know") {
       CHECK_ERROR(r, 400, "validation_failed");
       CHECK(detail_code(r.json(), "_") == "unknown_parameter");
       CHECK(detail_code(r.json(), "page") == "unknown_parameter");
-      if (list.path == "/api/v1/webhooks")
+      if (list.path == "/api/v1/webhooks" || list.path == "/api/v1/integrations")
         CHECK(detail_code(r.json(), "limit") == "unknown_parameter");
       else
         CHECK(detail_fields(r.json()).size() == 2);
@@ -258,7 +260,9 @@ TEST_CASE("webhooks as a Sequenzy client creates and changes them") {
     CHECK(w["status"] == "enabled");
     CHECK(w["enabled"] == true);
     CHECK(w["events"] ==
-          json::array({"ecommerce.back_in_stock_requested", "ecommerce.back_in_stock"}));
+          json::array({"ecommerce.back_in_stock_requested", "ecommerce.back_in_stock",
+                       "ecommerce.order_placed", "ecommerce.order_cancelled",
+                       "ecommerce.order_fulfilled", "ecommerce.order_refunded"}));
     CHECK(w["secret"].is_string());
   }
 
@@ -268,7 +272,9 @@ TEST_CASE("webhooks as a Sequenzy client creates and changes them") {
                              {"url", "https://hooks.example/x"},
                              {"events", {"subscriber.created", "email.sent"}}});
     CHECK_ERROR(r, 400, "validation_failed");
-    const std::string ours = "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, *";
+    const std::string ours =
+        "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, ecommerce.order_placed, "
+        "ecommerce.order_cancelled, ecommerce.order_fulfilled, ecommerce.order_refunded, *";
     CHECK(r.json()["error"].get<std::string>().find(ours) != std::string::npos);
     CHECK(detail_code(r.json(), "events[0]") == "invalid_value");
     CHECK(detail_code(r.json(), "events[1]") == "invalid_value");

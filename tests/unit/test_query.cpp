@@ -181,3 +181,27 @@ TEST_CASE("pagination JSON: fixed key order, hasMore when items remain") {
   CHECK(dump(pagination_json(0, Page{50, 100}, 3)) ==
         R"({"count":0,"hasMore":false,"limit":50,"offset":100,"total":3})");
 }
+
+TEST_CASE("conversion stats: days 1..365 (default 30), limit 1..100 (default 10)") {
+  const ConversionStatsQuery defaults = value_of(parse_conversion_stats_query({}));
+  CHECK(defaults.days == 30);
+  CHECK(defaults.limit == 10);
+  const ConversionStatsQuery q = value_of(parse_conversion_stats_query({{"days", "7"}, {"limit", "100"}}));
+  CHECK(q.days == 7);
+  CHECK(q.limit == 100);
+  // A stats route is a list like the others: a parameter it does not know is an error.
+  CHECK(problem_list(parse_conversion_stats_query({{"days", "7"}, {"x", "1"}})) ==
+        "x:unknown_parameter");
+  CHECK(problem_list(parse_conversion_stats_query({{"days", "0"}, {"limit", "x"}})) ==
+        "days:out_of_range, limit:not_integer");
+  CHECK(problem_list(parse_conversion_stats_query({{"days", "366"}})) == "days:out_of_range");
+}
+
+TEST_CASE("integrations: includeInactive true or false, nothing else") {
+  CHECK(parse_integration_list_query({}).ok());
+  CHECK(parse_integration_list_query({{"includeInactive", "true"}}).ok());
+  CHECK(parse_integration_list_query({{"includeInactive", "false"}}).ok());
+  CHECK(problem_list(parse_integration_list_query({{"includeInactive", "yes"}})) ==
+        "includeInactive:invalid_value");
+  CHECK(problem_list(parse_integration_list_query({{"limit", "1"}})) == "limit:unknown_parameter");
+}

@@ -53,7 +53,21 @@ TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absen
             R"("variantTitle":null,"status":"notified","subscriberId":")" +
             kTestIds.format(IdKind::subscriber, 1) + R"(","email":"a@b",)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","notifiedAt":"2024-02-29T12:34:56.789Z",)"
-        R"("cancelledAt":null})");
+        R"("cancelledAt":null,"orderId":null,"convertedAt":null,"revenueCents":null,)"
+        R"("revenueCurrency":null})");
+  // A conversion: the order, when, and the item's revenue in the order's currency.
+  r.order_id = "1001";
+  r.converted_at = 1795822665123;
+  r.revenue_cents = 8900;
+  r.revenue_currency = "USD";
+  const std::string converted = dump(request_json(r, kTestIds));
+  CHECK(converted.find(R"("orderId":"1001","convertedAt":"2026-11-27T23:37:45.123Z",)"
+                       R"("revenueCents":8900,"revenueCurrency":"USD"})") != std::string::npos);
+}
+
+TEST_CASE("inventory response") {
+  CHECK(inventory_response_json(1, 2, Json::array()) ==
+        R"({"success":true,"updated":1,"backInStockEventsTriggered":2,"items":[]})");
 }
 
 TEST_CASE("list response: items then pagination") {

@@ -15,8 +15,15 @@ using stockbell::test::repeat;
 TEST_CASE("event masks") {
   CHECK(event_bit(EventType::back_in_stock_requested) == 1);
   CHECK(event_bit(EventType::back_in_stock) == 2);
-  CHECK(event_types_of(kAllEvents) ==
+  CHECK(event_bit(EventType::order_placed) == 4);
+  CHECK(event_bit(EventType::order_cancelled) == 8);
+  CHECK(event_bit(EventType::order_fulfilled) == 16);
+  CHECK(event_bit(EventType::order_refunded) == 32);
+  CHECK(event_types_of(kAllEvents) == all_event_types());
+  CHECK(event_types_of(3) ==
         std::vector<EventType>{EventType::back_in_stock_requested, EventType::back_in_stock});
+  CHECK(event_types_of(4 | 32) ==
+        std::vector<EventType>{EventType::order_placed, EventType::order_refunded});
   CHECK(event_types_of(2) == std::vector<EventType>{EventType::back_in_stock});
   CHECK(event_types_of(0).empty());
 }
@@ -57,6 +64,10 @@ TEST_CASE("events: type names or *, at least one") {
   CHECK(null_events.value().events.value == kAllEvents);
   CHECK(problem_list(parse_webhook_create(R"({"url":"https://h.example","events":[]})")) ==
         "events:too_few_items");
+  auto orders = parse_webhook_create(
+      R"({"url":"https://h.example","events":["ecommerce.order_placed","ecommerce.order_refunded"]})");
+  REQUIRE_OK(orders);
+  CHECK(orders.value().events.value == (4u | 32u));
   CHECK(problem_list(parse_webhook_create(
             R"({"url":"https://h.example","events":["ecommerce.back_in_stock","order.paid",5]})")) ==
         "events[1]:invalid_value, events[2]:invalid_type");
@@ -157,11 +168,12 @@ TEST_CASE("Sequenzy's event types are refused with the list of Stockbell's") {
   auto r = parse_webhook_create(
       R"({"name":"Stockbell","url":"https://h.example","events":["subscriber.created","email.sent"]})");
   CHECK(problem_list(r) == "events[0]:invalid_value, events[1]:invalid_value");
-  CHECK(r.error().details[0].message ==
-        "Must be one of: ecommerce.back_in_stock_requested, ecommerce.back_in_stock, *.");
+  const std::string types =
+      "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, ecommerce.order_placed, "
+      "ecommerce.order_cancelled, ecommerce.order_fulfilled, ecommerce.order_refunded, *";
+  CHECK(r.error().details[0].message == "Must be one of: " + types + ".");
   CHECK(r.error().message ==
-        "Validation failed: events[0]: Must be one of: ecommerce.back_in_stock_requested, "
-        "ecommerce.back_in_stock, *. (and 1 more)");
+        "Validation failed: events[0]: Must be one of: " + types + ". (and 1 more)");
 }
 
 TEST_CASE("delivery JSON: fixed key order, attempt log oldest first") {
