@@ -76,9 +76,14 @@ Json back_in_stock_request_json(const BackInStockRequest& request) {
   return out;
 }
 
-std::string validate_back_in_stock_json(std::string_view body) {
-  return validation_outcome_json(parse_back_in_stock_request(body), back_in_stock_request_json,
-                                 "request");
+std::string validate_back_in_stock_json(std::string_view body, std::string_view language) {
+  Result<BackInStockRequest> result = parse_back_in_stock_request(body);
+  if (!result.ok() && !language.empty()) {
+    ApiError error = result.error();
+    MessageTable::from_json(language).reword(error);
+    result = Result<BackInStockRequest>(std::move(error));
+  }
+  return validation_outcome_json(result, back_in_stock_request_json, "request");
 }
 
 }  // namespace stockbell

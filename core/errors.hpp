@@ -34,7 +34,9 @@ enum class FieldCode {
   invalid_origin,           ///< `--origin shop.example` (no scheme)
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
-  invalid_timestamp,        ///< `"orderedAt": "yesterday"`: not an RFC 3339 date and time
+  unknown_parameter,        ///< `GET /api/v1/products?serach=x`: a query parameter the route lacks
+  invalid_timestamp,        ///< `"providerCreatedAt"`/`"orderedAt": "yesterday"`: not RFC 3339
+  invisible_character,      ///< `"firstName": "Ann\u202E"`: bidi override or invisible formatting
   invalid_amount,           ///< `"price": "19.995"` in a USD payload: finer than the minor unit
   not_in_catalog,           ///< an inventory item whose product or variant the catalog lacks
   invalid_shop_domain,      ///< `"shopDomain": "shop.example"`: not `name.myshopify.com`
@@ -88,6 +90,30 @@ struct ApiError {
 std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nullopt,
                           std::string_view expected = {});
 
+/// The field messages of one language, injected at run time: the widget downloads its page's
+/// language (build-wasm/web/widget/i18n/<lang>.json, generated from core/i18n/messages.json) and
+/// hands it to the core, so the module carries no translations (four languages would add ~7 KB
+/// to it). The JSON is a language's object of messages.json: `field` maps each FieldCode name to
+/// its template, `expected` maps the core's English `{expected}` phrases ("a string") to the
+/// language's, and its entry "{min} and {max}" words a range. Anything missing stays English.
+class MessageTable {
+ public:
+  /// English: the core's own words.
+  MessageTable() = default;
+  /// The table in `language_json`; English for whatever it lacks (also when it is not JSON).
+  static MessageTable from_json(std::string_view language_json);
+
+  std::string field_message(FieldCode code, std::optional<int64_t> limit,
+                            std::string_view expected) const;
+  /// Words every detail of `error`, and the first one inside its summary, in this language. The
+  /// `{expected}` of a detail is read back from its English message.
+  void reword(ApiError& error) const;
+
+ private:
+  std::vector<std::string> field_;  ///< by FieldCode; empty: English
+  std::vector<std::pair<std::string, std::string>> expected_;
+};
+
 /// The default message for an API error without a more specific one.
 std::string_view default_message(ApiCode code);
 
@@ -128,10 +154,25 @@ ApiError too_many_header_lines(size_t limit);
 enum class Framing {
   conflicting_lengths,  ///< `Content-Length: 5` and `Content-Length: 6`
   length_and_chunked,   ///< `Content-Length` together with `Transfer-Encoding`
+  invalid_length,       ///< `Content-Length: 0x38`, `+5`, `5, 5`: not one decimal number
+  unsupported_coding,   ///< `Transfer-Encoding: gzip, chunked`: only `chunked` alone is read
+  malformed_chunk,      ///< `zz\r\n` as a chunk size, a chunk longer than declared
 };
 ApiError ambiguous_framing(Framing framing);
+/// 415: "Send the body uncompressed: Content-Encoding gzip is not accepted." (no body is ever
+/// inflated: a small compressed body can expand to gigabytes).
+ApiError unsupported_content_encoding(std::string_view encoding);
 /// "Too many requests. Retry in 30 seconds." (`Retry-After` carries the same number).
 ApiError rate_limited(int64_t retry_after_seconds);
+/// Why the store can't take requests now (503 `unavailable`, with `Retry-After`).
+enum class Unavailable {
+  shutting_down,      ///< SIGTERM: requests under way finish, new ones are refused
+  disk_full,          ///< the database's disk is full: nothing was stored; space must be freed
+  database_replaced,  ///< the database file was deleted or replaced under the running server
+};
+ApiError unavailable(Unavailable why);
+/// Seconds a client should wait before it retries (`Retry-After`).
+int64_t retry_after_seconds(Unavailable why);
 /// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing
 /// about a guess is told.
 enum class KeyProblem { missing, invalid };

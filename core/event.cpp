@@ -99,6 +99,10 @@ Json event_json(const EventRecord& e, const IdCodec& ids) {
   Json product;
   product["productId"] = e.product_id;
   product["variantId"] = e.variant_id;
+  // Sequenzy's names for the same ids (its automations match on `product.providerVariantId`):
+  // every product is pushed through this API, so the store's ids are the provider's.
+  product["providerProductId"] = e.product_id;
+  product["providerVariantId"] = e.variant_id;
   product["productTitle"] =
       nullable(e.request_product_title ? e.request_product_title : e.catalog.product_title);
   product["variantTitle"] =

@@ -87,6 +87,8 @@ struct EventRecord {
 
 /// Back-in-stock events: `{"id","type","createdAt","subscriber":{...},"product":{...},
 /// "request":{...}}`; order events: order_event_json. Fixed key order, absent values as null.
+/// `product` carries the ids twice: `productId`/`variantId` and Sequenzy's
+/// `providerProductId`/`providerVariantId`.
 Json event_json(const EventRecord& event, const IdCodec& ids);
 /// `{"id","type","createdAt","order":{...}}` with core/order.hpp's order_api_json.
 Json order_event_json(const EventRecord& event, const IdCodec& ids);

@@ -5,6 +5,7 @@
 #include "core/currency.hpp"
 #include "core/email.hpp"
 #include "core/text.hpp"
+#include "core/timestamp.hpp"
 #include "core/url.hpp"
 
 namespace stockbell {
@@ -13,6 +14,10 @@ bool check_text(std::string_view text, const TextRule& rule, const std::string& 
                 Problems& problems) {
   if (has_control_chars(text, rule.allow_line_breaks)) {
     problems.add(path, FieldCode::control_character);
+    return false;
+  }
+  if (rule.refuse_invisible && has_invisible_chars(text)) {
+    problems.add(path, FieldCode::invisible_character);
     return false;
   }
   if (char_count(text) > rule.max_chars) {
@@ -112,6 +117,24 @@ Patch<std::string> ObjectReader::patch_currency(std::string_view key) {
     return {};
   }
   return Patch<std::string>::of(std::move(code));
+}
+
+Patch<int64_t> ObjectReader::patch_timestamp(std::string_view key) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<int64_t>::null_patch();
+  if (!value->is_string()) {
+    problems_.add(field(key), FieldCode::invalid_type, std::nullopt, "a string or null");
+    return {};
+  }
+  const std::string_view text = trim(value->as_string());
+  if (text.empty()) return Patch<int64_t>::null_patch();
+  const std::optional<int64_t> ms = parse_timestamp(text);
+  if (!ms) {
+    problems_.add(field(key), FieldCode::invalid_timestamp);
+    return {};
+  }
+  return Patch<int64_t>::of(*ms);
 }
 
 Patch<int64_t> ObjectReader::patch_integer(std::string_view key, int64_t min, int64_t max) {

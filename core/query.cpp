@@ -1,5 +1,7 @@
 #include "core/query.hpp"
 
+#include <algorithm>
+
 #include "core/email.hpp"
 #include "core/fields.hpp"
 #include "core/text.hpp"
@@ -61,6 +63,36 @@ std::optional<std::string> read_id(const QueryParams& params, const char* name,
   return std::string(text);
 }
 
+// A parameter's name as a field path: as sent (at most 64 characters); bytes that are not UTF-8
+// percent-encoded, so the answer stays valid JSON.
+std::string parameter_field(std::string_view name) {
+  if (is_valid_utf8(name)) return truncate_chars(name, 64);
+  std::string out;
+  for (unsigned char c : name.substr(0, 64)) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      const char* hex = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Every parameter not in `known`, once per name, in the order given.
+void reject_unknown_params(const QueryParams& params, std::initializer_list<std::string_view> known,
+                           Problems& problems) {
+  std::vector<std::string_view> reported;
+  for (const auto& [key, value] : params) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    if (std::find(reported.begin(), reported.end(), key) != reported.end()) continue;
+    reported.push_back(key);
+    problems.add(parameter_field(key), FieldCode::unknown_parameter);
+  }
+}
+
 Page read_page(const QueryParams& params, Problems& problems) {
   Page page;
   if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) page.limit = *limit;
@@ -70,15 +102,28 @@ Page read_page(const QueryParams& params, Problems& problems) {
 
 }  // namespace
 
+const char* const kProviderNames[5] = {"api", "manual", "shopify", "stripe", "woocommerce"};
+
 Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
   Problems problems;
   ProductListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "search", "provider"}, problems);
   query.page = read_page(params, problems);
   if (const std::string* search = find_param(params, "search")) {
     const std::string_view text = trim(*search);
     if (is_text(text, "search", problems) && check_text(text, kTitleRule, "search", problems) &&
         !text.empty()) {
       query.search = std::string(text);
+    }
+  }
+  if (const std::string* provider = find_param(params, "provider")) {
+    const std::string_view name = trim(*provider);
+    for (const char* known : kProviderNames)
+      if (name == known) query.provider = std::string(name);
+    if (!query.provider) {
+      std::string names;
+      for (const char* known : kProviderNames) names += (names.empty() ? "" : ", ") + std::string(known);
+      problems.add("provider", FieldCode::invalid_value, std::nullopt, names);
     }
   }
   if (!problems.empty()) return validation_error(problems);
@@ -88,6 +133,8 @@ Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
 Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
   Problems problems;
   RequestListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "productId", "variantId", "status", "email"},
+                        problems);
   query.page = read_page(params, problems);
   query.product_id = read_id(params, "productId", problems);
   query.variant_id = read_id(params, "variantId", problems);
@@ -113,6 +160,7 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
 Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
   Problems problems;
   EventListQuery query;
+  reject_unknown_params(params, {"limit", "type", "after"}, problems);
   if (auto limit = read_int(params, "limit", 1, kMaxEventLimit, problems)) query.limit = *limit;
   if (const std::string* type = find_param(params, "type")) {
     query.type = parse_event_type(trim(*type));
@@ -125,6 +173,13 @@ Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
   }
   if (!problems.empty()) return validation_error(problems);
   return query;
+}
+
+Result<WebhookListQuery> parse_webhook_list_query(const QueryParams& params) {
+  Problems problems;
+  reject_unknown_params(params, {}, problems);
+  if (!problems.empty()) return validation_error(problems);
+  return WebhookListQuery{};
 }
 
 Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
@@ -143,6 +198,7 @@ Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
 Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
   Problems problems;
   DeliveryListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "status"}, problems);
   query.page = read_page(params, problems);
   if (const std::string* status = find_param(params, "status")) {
     const std::string_view name = trim(*status);
@@ -158,10 +214,24 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
 Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& params) {
   Problems problems;
   ConversionStatsQuery query;
+  reject_unknown_params(params, {"days", "limit"}, problems);
   if (auto days = read_int(params, "days", 1, kMaxStatsDays, problems)) query.days = *days;
   if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) query.limit = *limit;
   if (!problems.empty()) return validation_error(problems);
   return query;
+}
+
+Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& params) {
+  Problems problems;
+  reject_unknown_params(params, {"includeInactive"}, problems);
+  if (const std::string* value = find_param(params, "includeInactive")) {
+    const std::string_view text = trim(*value);
+    if (text != "true" && text != "false")
+      problems.add("includeInactive", FieldCode::invalid_value, std::nullopt,
+                   "true, false");
+  }
+  if (!problems.empty()) return validation_error(problems);
+  return IntegrationListQuery{};
 }
 
 Json pagination_json(size_t count, const Page& page, int64_t total) {

@@ -21,12 +21,13 @@ Json nullable_time(const std::optional<int64_t>& ms) {
 
 }  // namespace
 
-std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids) {
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
+                                   Trust trust) {
   Json out = success();
   out["subscriberId"] = ids.format(IdKind::subscriber, outcome.subscriber_id);
   out["requestId"] = ids.format(IdKind::request, outcome.request_id);
   out["status"] = request_status_name(outcome.status);
-  out["created"] = outcome.created;
+  if (trust == Trust::secret) out["created"] = outcome.created;
   out["position"] = outcome.position ? Json(*outcome.position) : Json(nullptr);
   return dump(out);
 }
@@ -60,11 +61,21 @@ std::string list_response_json(const char* key, Json items, size_t count, const 
   return dump(out);
 }
 
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products) {
+std::string upsert_response_json(size_t created, size_t updated, int64_t events_triggered,
+                                 Json products) {
   Json out = success();
-  out["upserted"] = upserted;
+  out["upserted"] = created + updated;
+  out["created"] = created;
+  out["updated"] = updated;
   out["backInStockEventsTriggered"] = events_triggered;
   out["products"] = std::move(products);
+  return dump(out);
+}
+
+std::string deleted_response_json(const char* key, const std::string& id) {
+  Json out = success();
+  out["deleted"] = true;
+  out[key] = id;
   return dump(out);
 }
 

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "core/query.hpp"
 #include "core/request_status.hpp"
+#include "core/subscriber.hpp"
 
 namespace stockbell {
 
@@ -23,7 +24,13 @@ struct RegisterOutcome {
   bool created = false;
   std::optional<int64_t> position;
 };
-std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids);
+/// `{"success","subscriberId","requestId","status","created","position"}`. For a publishable key
+/// (anyone on the storefront) there is no `created`: a page must not learn whether an address
+/// was already waiting (SPEC §5), and a repeat answers the status a new request gets.
+/// `position` is the place in line (1 = next) while waiting, else null; through a publishable
+/// key it is the back of the line, where a new request lands (server/app/requests.cpp).
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
+                                   Trust trust = Trust::secret);
 
 /// A stored back-in-stock request, as the store reads it: listed by `GET /api/v1/back-in-stock`
 /// and returned by its `DELETE`. Times are Unix milliseconds.
@@ -55,8 +62,14 @@ Json request_json(const RequestRecord& request, const IdCodec& ids);
 std::string list_response_json(const char* key, Json items, size_t count, const Page& page,
                                int64_t total);
 
-/// `{"success":true,"upserted","backInStockEventsTriggered","products"}`.
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products);
+/// `{"success":true,"upserted","created","updated","backInStockEventsTriggered","products"}`:
+/// `upserted` is `created + updated` (Sequenzy's answer names the two counts).
+std::string upsert_response_json(size_t created, size_t updated, int64_t events_triggered,
+                                 Json products);
+
+/// `{"success":true,"deleted":true,"<key>":<id>}`: what was deleted, named as the client named
+/// it (`productId`) or as Stockbell made it (`webhookId`).
+std::string deleted_response_json(const char* key, const std::string& id);
 
 /// `POST /api/v1/inventory` → `{"success":true,"updated","backInStockEventsTriggered","items"}`.
 std::string inventory_response_json(size_t updated, int64_t events_triggered, Json items);

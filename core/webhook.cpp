@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/text.hpp"
 #include "core/timestamp.hpp"
 
 namespace stockbell {
 namespace {
 
 constexpr TextRule kDescriptionRule{kMaxWebhookDescriptionChars};
+constexpr const char* kStatusEnabled = "enabled";
+constexpr const char* kStatusDisabled = "disabled";
 
 Patch<EventMask> read_events(ObjectReader& reader) {
   const Json* value = reader.member("events");
@@ -64,11 +67,37 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
   if ((create && url == nullptr) || patch.url.is_null()) problems.add("url", FieldCode::required);
   patch.events = read_events(reader);
   patch.description = reader.patch_text("description", kDescriptionRule);
+  // Sequenzy's `name` is the same label: either may be sent, both only if they agree.
+  const Patch<std::string> name = reader.patch_text("name", kDescriptionRule);
+  if (!name.absent()) {
+    if (patch.description.absent())
+      patch.description = name;
+    else if (name.state != patch.description.state || name.value != patch.description.value)
+      problems.add("name", FieldCode::invalid_value, std::nullopt,
+                   patch.description.has_value() ? quote(patch.description.value) : "null");
+  }
   if (const Json* enabled = reader.member("enabled")) {
     if (enabled->is_bool())
       patch.enabled = Patch<bool>::of(enabled->as_bool());
     else
       problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
+  }
+  // Sequenzy's `status` says the same as `enabled`: either may be sent, both only if they agree.
+  if (const Json* status = reader.member("status")) {
+    std::optional<bool> on;
+    if (!status->is_string())
+      problems.add("status", FieldCode::invalid_type, std::nullopt, "a string");
+    else if (trim(status->as_string()) == kStatusEnabled)
+      on = true;
+    else if (trim(status->as_string()) == kStatusDisabled)
+      on = false;
+    else
+      problems.add("status", FieldCode::invalid_value, std::nullopt, "enabled, disabled");
+    if (on && patch.enabled.has_value() && patch.enabled.value != *on)
+      problems.add("status", FieldCode::invalid_value, std::nullopt,
+                   patch.enabled.value ? kStatusEnabled : kStatusDisabled);
+    else if (on)
+      patch.enabled = Patch<bool>::of(*on);
   }
   reader.reject_unknown();
   if (!problems.empty()) return validation_error(problems);
@@ -116,11 +145,13 @@ Json webhook_json(const WebhookRecord& w, const IdCodec& ids,
   Json out;
   out["id"] = ids.format(IdKind::webhook, w.id);
   out["url"] = w.url;
+  out["name"] = nullable(w.description);
   out["description"] = nullable(w.description);
   Json events = Json::array();
   for (EventType t : event_types_of(w.events)) events.push_back(event_type_name(t));
   out["events"] = std::move(events);
   out["enabled"] = w.enabled;
+  out["status"] = w.enabled ? kStatusEnabled : kStatusDisabled;
   out["createdAt"] = format_timestamp(w.created_at);
   out["updatedAt"] = format_timestamp(w.updated_at);
   if (secret) out["secret"] = *secret;

@@ -9,7 +9,7 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emcc finds acorn there
 # Debian packages the build and the tests need.
 PACKAGES=(cmake make g++ pkg-config
           nlohmann-json3-dev libcpp-httplib-dev doctest-dev libsqlite3-dev libssl-dev
-          zlib1g-dev libbrotli-dev emscripten nodejs)
+          zlib1g-dev libbrotli-dev emscripten nodejs esbuild)
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev wrk)
 
 as_root() {

@@ -67,6 +67,7 @@ CatalogService::UpsertOutcome CatalogService::upsert_products(int64_t store_id,
     out.products.reserve(upsert.products.size());
     for (const ProductPatch& patch : upsert.products) {
       std::optional<ProductRecord> stored = tx.find_product(store_id, patch.product_id);
+      if (!stored) ++out.created;
       const Product merged = apply_patch(stored ? &stored->product : nullptr, patch);
       out.products.push_back(tx.save_product(store_id, merged, now));
     }
@@ -97,6 +98,7 @@ Result<std::string> CatalogService::delete_product(int64_t store_id,
 
 CatalogService::ProductPage CatalogService::list_products(int64_t store_id,
                                                           const ProductListQuery& query) {
+  if (query.provider && *query.provider != kProductProvider) return {};
   return storage_.read([&](ReadTx& tx) {
     return ProductPage{tx.list_products(store_id, query), tx.count_products(store_id, query)};
   });

@@ -37,6 +37,7 @@ class CatalogService {
   /// in one transaction.
   struct UpsertOutcome {
     std::vector<ProductRecord> products;
+    size_t created = 0;  ///< products that were new; the others were updated
     int64_t events_triggered = 0;
   };
   UpsertOutcome upsert_products(int64_t store_id, const ProductUpsert& upsert);
@@ -56,6 +57,7 @@ class CatalogService {
     std::vector<ProductRecord> rows;
     int64_t total = 0;
   };
+  /// A provider other than kProductProvider matches no product: the page is empty.
   ProductPage list_products(int64_t store_id, const ProductListQuery& query);
 
   struct Availability {

@@ -1,6 +1,7 @@
 #include "server/app/requests.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "server/app/clock.hpp"
@@ -16,6 +17,22 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
     const Customer& customer = request.customer;
     RegisterOutcome out;
     std::optional<SubscriberRecord> subscriber = tx.find_subscriber(store_id, customer.email);
+    target = tx.target_id(store_id, request.product_id, request.variant_id);
+    // A subscriber created just now has no requests yet.
+    if (std::optional<RequestRecord> waiting =
+            subscriber ? tx.find_waiting_request(target, subscriber->id) : std::nullopt) {
+      out.subscriber_id = subscriber->id;
+      out.request_id = waiting->id;
+      // A repeat changes nothing stored through a publishable key (anyone on the storefront may
+      // send one for any address: it must not retitle someone's notification or claim their
+      // name); the store's own backend refreshes the snapshots and the subscriber.
+      if (trust == Trust::publishable) return out;
+      const SubscriberProfile updated = apply_customer(subscriber->profile, customer, trust);
+      if (!(updated == subscriber->profile)) tx.update_subscriber(subscriber->id, updated, now);
+      if (request.product_title || request.variant_title)
+        tx.update_request_titles(waiting->id, request.product_title, request.variant_title);
+      return out;
+    }
     if (subscriber) {
       out.subscriber_id = subscriber->id;
       const SubscriberProfile updated = apply_customer(subscriber->profile, customer, trust);
@@ -23,15 +40,6 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
     } else {
       out.subscriber_id = tx.insert_subscriber(
           store_id, customer.email, apply_customer(SubscriberProfile{}, customer, trust), now);
-    }
-    target = tx.target_id(store_id, request.product_id, request.variant_id);
-    // A subscriber created just now has no requests yet.
-    if (std::optional<RequestRecord> waiting =
-            subscriber ? tx.find_waiting_request(target, out.subscriber_id) : std::nullopt) {
-      out.request_id = waiting->id;
-      if (request.product_title || request.variant_title)
-        tx.update_request_titles(waiting->id, request.product_title, request.variant_title);
-      return out;
     }
     out.request_id = tx.insert_request(target, out.subscriber_id, request.product_title,
                                        request.variant_title, now);
@@ -42,11 +50,15 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
     return out;
   });
   // The place in line is counted on a reader, not in the writer's transaction: a long line
-  // costs this request a walk over its index, never the other writes.
+  // costs this request a walk over its index, never the other writes. Through a publishable key
+  // it is the back of the line, which is where a new request lands: a repeat must not tell a
+  // storefront page that the address was already waiting further ahead (SPEC §5).
+  const int64_t counted_up_to = trust == Trust::publishable
+                                    ? std::numeric_limits<int64_t>::max()
+                                    : outcome.request_id;
   if (outcome.status == RequestStatus::waiting)
-    outcome.position = storage_.read([&](ReadTx& tx) {
-      return tx.waiting_positions(target, {outcome.request_id}).front();
-    });
+    outcome.position = storage_.read(
+        [&](ReadTx& tx) { return tx.waiting_positions(target, {counted_up_to}).front(); });
   return outcome;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/limits.hpp"
 #include "server/app/catalog.hpp"
 #include "server/app/keys.hpp"
 #include "server/app/orders.hpp"
@@ -52,6 +53,9 @@ struct Route {
   std::vector<std::string> pattern;  ///< path segments; "{}" matches any one segment
   Access access;
   RouteHandler handler;
+  /// The largest body the route reads (core/limits.hpp): the connection front refuses a larger
+  /// declared or chunked body with 413 before buffering it. The handler checks it too.
+  size_t body_limit = kMaxBodyBytes;
 };
 
 /// The use cases the routes call.
@@ -75,6 +79,11 @@ class Router {
 
   /// Every request goes through here.
   void handle(const httplib::Request& req, httplib::Response& res);
+  /// The connection front's check of a head whose body is not read yet: true (and the answer in
+  /// `refusal`) if the route needs a key and the head's key is refused (401/403). Otherwise
+  /// `body_limit` is the matched route's (unchanged when no route matches).
+  bool refuse_before_body(const httplib::Request& head, httplib::Response& refusal,
+                          size_t& body_limit);
   /// Fills the body of an error status httplib produced itself (400, 413, 414, ...).
   void render_transport_error(const httplib::Request& req, httplib::Response& res);
 
@@ -124,8 +133,11 @@ class Router {
   /// request's Host (`https://` when a trusted proxy says X-Forwarded-Proto: https).
   std::string public_base(const httplib::Request& req) const;
 
+  /// route_api, with machinery failures (the key lookup's too) answered 503/500.
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
                     const std::vector<std::string>& segments);
+  void route_api(const httplib::Request& req, httplib::Response& res,
+                 const std::vector<std::string>& segments);
   void serve_static(const httplib::Request& req, httplib::Response& res, const std::string& path);
   void preflight(httplib::Response& res, const std::string& origin);
   std::optional<Principal> authorize(const httplib::Request& req, httplib::Response& res,
@@ -134,6 +146,12 @@ class Router {
   bool accept_json_body(RouteContext& ctx, size_t limit);
   /// 429 with Retry-After if the storefront bucket for `key` is empty.
   bool within_limit(RateLimiter& limiter, const std::string& key, httplib::Response& res);
+  /// The shopper's address: the peer, or what a trusted proxy's X-Forwarded-For lines name.
+  std::string client_of(const httplib::Request& req) const;
+  /// A storefront registration's limits beyond the per-address one: per mailbox (`ann+1@`,
+  /// `a.nn@gmail.com` are one person's), then per store. False: answered 429.
+  bool within_registration_limits(int64_t store_id, const std::string& email,
+                                  httplib::Response& res);
 
   const ServeConfig& config_;
   UseCases use_;
@@ -141,8 +159,14 @@ class Router {
   std::vector<Route> routes_;
   RateLimiter ip_limiter_;
   RateLimiter email_limiter_;
+  RateLimiter store_limiter_;
   std::vector<Cidr> trusted_proxies_;
+  std::string demo_csp_;  ///< the demo page's Content-Security-Policy (its inline script by hash)
 };
+
+/// The Content-Security-Policy of a page: its own origin only, its inline `<script>` blocks by
+/// SHA-256, WebAssembly compilation (the widget's core), no framing, no plugins, no `<base>`.
+std::string page_csp(const std::string& html);
 
 /// The query parameters of a request, in order, for core's query parsers.
 QueryParams query_params(const httplib::Request& req);

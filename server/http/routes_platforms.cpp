@@ -6,6 +6,7 @@
 #include "core/back_in_stock.hpp"
 #include "core/integration.hpp"
 #include "core/limits.hpp"
+#include "core/query.hpp"
 #include "core/responses.hpp"
 #include "core/url.hpp"
 #include "server/http/log.hpp"
@@ -41,6 +42,8 @@ std::string Router::public_base(const httplib::Request& req) const {
 }
 
 void Router::list_integrations(RouteContext& ctx) {
+  Result<IntegrationListQuery> query = parse_integration_list_query(query_params(ctx.req));
+  if (!query.ok()) return send_error(ctx.res, query.error());
   Json items = Json::array();
   const std::string base = public_base(ctx.req);
   for (const IntegrationRecord& r : use_.integrations.list(ctx.principal.store_id))
@@ -125,11 +128,11 @@ void Router::woocommerce_subscribe(RouteContext& ctx) {
   ctx.res.set_header("Access-Control-Allow-Origin", *origin);
   ctx.res.set_header("Vary", "Origin");
   // The same limits as publishable-key traffic: per client address and per e-mail, per store.
-  const std::string client = client_address(
-      ctx.req.remote_addr, ctx.req.get_header_value("X-Forwarded-For"), trusted_proxies_);
-  const std::string store_key = std::to_string(store->store_id) + "|";
-  if (!within_limit(ip_limiter_, store_key + client, ctx.res)) return;
-  if (!within_limit(email_limiter_, store_key + w.email, ctx.res)) return;
+  const std::string client = client_of(ctx.req);
+  if (!within_limit(ip_limiter_, std::to_string(store->store_id) + "|" + client_bucket(client),
+                    ctx.res) ||
+      !within_registration_limits(store->store_id, w.email, ctx.res))
+    return;
   BackInStockRequest request;
   request.product_id = w.product_id;
   request.variant_id = w.variant_id;
@@ -138,7 +141,7 @@ void Router::woocommerce_subscribe(RouteContext& ctx) {
   request.customer.email = w.email;
   const RegisterOutcome outcome =
       use_.requests.register_request(store->store_id, Trust::publishable, request);
-  send_json(ctx.res, 200, register_response_json(outcome, use_.ids));
+  send_json(ctx.res, 200, register_response_json(outcome, use_.ids, Trust::publishable));
 }
 
 }  // namespace stockbell::server

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/api_key.hpp"
+#include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/ids.hpp"
 #include "core/integration.hpp"
@@ -42,10 +43,19 @@
 
 namespace stockbell::server {
 
-/// Thrown by read()/write() once the storage is stopping: the API answers 503 `unavailable`.
+/// Thrown by read()/write() when the store can't take them: it is stopping, its disk is full, or
+/// its file was replaced under it. The API answers 503 `unavailable` with the reason.
 class StorageUnavailable : public std::runtime_error {
  public:
-  StorageUnavailable() : std::runtime_error("the store is shutting down") {}
+  explicit StorageUnavailable(Unavailable why = Unavailable::shutting_down)
+      : std::runtime_error(why == Unavailable::shutting_down ? "the store is shutting down"
+                           : why == Unavailable::disk_full    ? "the disk is full"
+                                                              : "the database file was replaced"),
+        why_(why) {}
+  Unavailable why() const { return why_; }
+
+ private:
+  Unavailable why_;
 };
 
 using KeyHash = std::array<unsigned char, 32>;
@@ -108,6 +118,7 @@ struct DueDelivery {
   std::string url;
   std::string secret;
   std::optional<std::string> previous_secret;  ///< only while its grace period runs
+  int64_t store_id = 0;  ///< whose endpoint: the senders are shared fairly between stores
 };
 
 /// The result of one delivery attempt: logged, and the delivery updated.
@@ -398,6 +409,9 @@ class Storage {
   virtual WriteStats write_stats() const = 0;
   /// Finishes the writes under way, then refuses new ones (StorageUnavailable).
   virtual void stop() = 0;
+  /// Why the store can't take requests now, if it can't (`/healthz`): its disk is full (until
+  /// a write succeeds or space returns) or its file was replaced (until a restart).
+  virtual std::optional<Unavailable> problem() = 0;
 
  protected:
   virtual void run_read(const std::function<void(ReadTx&)>& job) = 0;

@@ -137,6 +137,8 @@ TEST_CASE("an event carries subscriber, product and request, absent values as nu
                                 {"externalId", nullptr}});
   CHECK(e["product"] == json{{"productId", "SKU-1"},
                              {"variantId", "SKU-1-RED"},
+                             {"providerProductId", "SKU-1"},
+                             {"providerVariantId", "SKU-1-RED"},
                              {"productTitle", "Request's own title"},
                              {"variantTitle", nullptr},
                              {"url", nullptr},

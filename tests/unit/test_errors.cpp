@@ -55,6 +55,7 @@ TEST_CASE("field codes: the names clients switch on") {
       {FieldCode::duplicate_id, "duplicate_id"},
       {FieldCode::invalid_value, "invalid_value"},
       {FieldCode::invalid_origin, "invalid_origin"},
+      {FieldCode::unknown_parameter, "unknown_parameter"},
       {FieldCode::invalid_timestamp, "invalid_timestamp"},
       {FieldCode::invalid_amount, "invalid_amount"},
       {FieldCode::not_in_catalog, "not_in_catalog"},

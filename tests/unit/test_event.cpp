@@ -118,6 +118,18 @@ TEST_CASE("ecommerce.back_in_stock event JSON (golden)") {
   CHECK(json.find("\"createdAt\":\"2026-12-01T00:00:00.000Z\"") != std::string::npos);
 }
 
+TEST_CASE("the product block names the ids twice: ours and Sequenzy's provider ids") {
+  EventRecord e = requested_event();
+  Json j = event_json(e, kTestIds);
+  CHECK(j["product"]["providerProductId"] == "LS-100");
+  CHECK(j["product"]["providerVariantId"] == "LS-100-M");
+  // Beside ours, in this order.
+  const std::string text = dump(j["product"]);
+  CHECK(text.rfind(R"({"productId":"LS-100","variantId":"LS-100-M","providerProductId":"LS-100","providerVariantId":"LS-100-M",)", 0) == 0);
+  e.variant_id = "LS-100";  // a product-level request
+  CHECK(event_json(e, kTestIds)["product"]["providerVariantId"] == "LS-100");
+}
+
 TEST_CASE("order event types: names, statuses") {
   CHECK(all_event_types().size() == 6);
   CHECK(event_type_name(EventType::order_placed) == "ecommerce.order_placed");

@@ -29,6 +29,18 @@ TEST_CASE("register response of a repeated request: same ids, created false") {
         std::string::npos);
 }
 
+TEST_CASE("register response to a publishable key: no created, new or not (golden)") {
+  RegisterOutcome fresh{row_of(IdKind::subscriber, "sub_1abcdefghjkmn"),
+                        row_of(IdKind::request, "bisr_0zyxwvtsrqpnm"), RequestStatus::waiting, true,
+                        12};
+  RegisterOutcome again = fresh;
+  again.created = false;
+  stockbell::test::check_golden("register_response_storefront.json",
+                                register_response_json(fresh, kTestIds, Trust::publishable));
+  CHECK(register_response_json(again, kTestIds, Trust::publishable) ==
+        register_response_json(fresh, kTestIds, Trust::publishable));
+}
+
 TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absent as null") {
   RequestRecord r;
   r.id = 1;
@@ -68,9 +80,18 @@ TEST_CASE("list response: items then pagination") {
         R"({"success":true,"requests":[1,2],"pagination":{"count":2,"hasMore":true,"limit":2,"offset":0,"total":3}})");
 }
 
-TEST_CASE("upsert response") {
-  CHECK(upsert_response_json(2, 1, Json::array()) ==
-        R"({"success":true,"upserted":2,"backInStockEventsTriggered":1,"products":[]})");
+TEST_CASE("upsert response: upserted is created + updated") {
+  CHECK(upsert_response_json(2, 1, 4, Json::array()) ==
+        R"({"success":true,"upserted":3,"created":2,"updated":1,"backInStockEventsTriggered":4,"products":[]})");
+  CHECK(upsert_response_json(0, 0, 0, Json::array()) ==
+        R"({"success":true,"upserted":0,"created":0,"updated":0,"backInStockEventsTriggered":0,"products":[]})");
+}
+
+TEST_CASE("delete response: deleted, and what") {
+  CHECK(deleted_response_json("productId", "SKU 1/Blue") ==
+        R"({"success":true,"deleted":true,"productId":"SKU 1/Blue"})");
+  CHECK(deleted_response_json("webhookId", "we_1") ==
+        R"({"success":true,"deleted":true,"webhookId":"we_1"})");
 }
 
 TEST_CASE("events response: nextCursor null when there is none") {
