@@ -80,6 +80,7 @@ export async function startServer(args = []) {
   });
   return {
     ...started,
+    db: path.join(dir, 'demo.db'),
     /// A call to the API, as a store's backend would make it (secret key unless told otherwise).
     async api(method, route, body, key = started.secret) {
       const res = await fetch(started.url + route, {
