@@ -327,19 +327,14 @@ bool Router::accept_json_body(RouteContext& ctx, size_t limit) {
 
 void Router::serve_static(const httplib::Request& req, httplib::Response& res,
                            const std::string& path) {
-  if (path == "/dashboard") {  // the page's relative asset URLs need the slash
-    res.status = 308;
-    res.set_header("Location", "/dashboard/");
-    return;
-  }
   const bool demo_page = path == "/" && config_.demo;
-  const bool dashboard_page = path == "/dashboard/";
+  const bool dashboard_page = path == "/dashboard";  // also `/dashboard/` (same segments)
   const StaticFile* file = files_.find(demo_page         ? "/demo/index.html"
                                        : dashboard_page ? "/dashboard/index.html"
                                                         : path);
   const bool widget = path.rfind("/widget/", 0) == 0;
   const bool demo_asset = path.rfind("/demo/", 0) == 0 && config_.demo;
-  const bool dashboard = path.rfind("/dashboard/", 0) == 0;
+  const bool dashboard = dashboard_page || path.rfind("/dashboard/", 0) == 0;
   if (dashboard) set_page_headers(res);
   if (file == nullptr || !(widget || demo_page || demo_asset || dashboard)) {
     send_error(res, no_such_file(path));

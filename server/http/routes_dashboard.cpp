@@ -57,7 +57,7 @@ void Router::sign_in(RouteContext& ctx) {
                                        "; Path=/; Max-Age=" +
                                        std::to_string(kSessionMaxMs / 1000) +
                                        "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
-  ctx.res.set_header("Location", "/dashboard/");
+  ctx.res.set_header("Location", "/dashboard");
 }
 
 void Router::get_session(RouteContext& ctx) {

@@ -404,7 +404,8 @@ void downgrade(const std::string& db, int64_t version) {
   old.exec(
       "PRAGMA foreign_keys = OFF;"
       "DROP TRIGGER requests_counted; DROP TRIGGER requests_start_waiting;"
-      "DROP TRIGGER requests_stop_waiting; DROP INDEX requests_notified;"
+      "DROP TRIGGER requests_stop_waiting; DROP TRIGGER requests_titled;"
+      "DROP INDEX requests_notified;"
       "DROP TABLE activity; DROP TABLE demand; DROP TABLE sessions; DROP TABLE sign_in_links;"
       "DROP TABLE inventory_levels; DROP TABLE inventory_tracking; DROP TABLE platform_items;"
       "DROP TABLE platform_versions; DROP TABLE platform_deliveries; DROP TABLE integrations;"

@@ -44,7 +44,7 @@ std::string cookie_of(const HttpResponse& r) {
 std::string sign_in(const Api& anonymous, const std::string& target) {
   const HttpResponse r = anonymous.get(target);
   REQUIRE_STATUS(r, 303);
-  CHECK(r.header("Location") == "/dashboard/");
+  CHECK(r.header("Location") == "/dashboard");
   const std::string cookie = cookie_of(r);
   REQUIRE(cookie.rfind("stockbell_session=sbs_", 0) == 0);
   return cookie;
@@ -94,7 +94,7 @@ TEST_CASE("the CLI's link signs in once: an HttpOnly, SameSite=Strict cookie, th
 
   const HttpResponse r = anonymous.get(target);
   REQUIRE_STATUS(r, 303);
-  CHECK(r.header("Location") == "/dashboard/");
+  CHECK(r.header("Location") == "/dashboard");
   const std::string set_cookie = r.header("Set-Cookie");
   INFO(set_cookie);
   CHECK(set_cookie.find("; HttpOnly") != std::string::npos);
@@ -255,8 +255,10 @@ TEST_CASE("stats/demand ranks what shoppers wait for; CSV exports are RFC 4180 a
   wait("MUG", std::nullopt, "a@shop.example");
   const std::string cancel_me = wait("SHIRT", "SHIRT-M", "b@shop.example");
   wait("SHIRT", "SHIRT-M", "c@shop.example");
-  wait("GHOST", std::nullopt, "a@shop.example");  // not in the catalog
-  wait("GHOST", std::nullopt, "b@shop.example");
+  wait("GHOST", std::nullopt, "a@shop.example");  // not in the catalog: the request's title
+  json titled = request_body("GHOST", std::nullopt, "b@shop.example");
+  titled["productTitle"] = "Ghost hoodie";
+  REQUIRE_STATUS(api.register_request(titled), 200);
   wait("SHIRT", "SHIRT-L", "d@shop.example");
 
   json demand = api.get("/api/v1/stats/demand").json();
@@ -270,6 +272,7 @@ TEST_CASE("stats/demand ranks what shoppers wait for; CSV exports are RFC 4180 a
   CHECK(demand["demand"][0]["stock"] == "out_of_stock");
   CHECK(demand["demand"][1]["productId"] == "GHOST");
   CHECK(demand["demand"][1]["stock"] == "unknown");
+  CHECK(demand["demand"][1]["productTitle"] == "Ghost hoodie");
   // Ties: the oldest wait first (MUG's request came before SHIRT-L's).
   CHECK(demand["demand"][2]["productId"] == "MUG");
   CHECK(demand["demand"][3]["variantId"] == "SHIRT-L");
@@ -304,7 +307,7 @@ TEST_CASE("stats/demand ranks what shoppers wait for; CSV exports are RFC 4180 a
                        "shirt\"\")\",M,2,",
                        0) == 0);
   CHECK(lines[1].substr(lines[1].size() - 15) == ",out_of_stock,0");
-  CHECK(lines[2].rfind("GHOST,GHOST,,,2,", 0) == 0);
+  CHECK(lines[2].rfind("GHOST,GHOST,Ghost hoodie,,2,", 0) == 0);
 
   // The MUG restock shows in its notified count while it waits no more; in the timeline too.
   const json timeline = api.get("/api/v1/stats/timeline?days=7").json()["timeline"];

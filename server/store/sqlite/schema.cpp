@@ -400,12 +400,15 @@ CREATE TABLE sessions (
   ended_at     INTEGER
 ) WITHOUT ROWID;
 
--- `oldest_at`: created_at of the target's first (lowest id) waiting request.
+-- `oldest_at`: created_at of the target's first (lowest id) waiting request; the titles are the
+-- latest a request of the target sent (the catalog's, when it has the product, win).
 CREATE TABLE demand (
-  target_id INTEGER PRIMARY KEY REFERENCES targets(id),
-  store_id  INTEGER NOT NULL REFERENCES stores(id),
-  waiting   INTEGER NOT NULL,
-  oldest_at INTEGER
+  target_id     INTEGER PRIMARY KEY REFERENCES targets(id),
+  store_id      INTEGER NOT NULL REFERENCES stores(id),
+  waiting       INTEGER NOT NULL,
+  oldest_at     INTEGER,
+  product_title TEXT,
+  variant_title TEXT
 );
 CREATE INDEX demand_ranked ON demand(store_id, waiting DESC, oldest_at);
 CREATE TABLE activity (
@@ -418,8 +421,12 @@ CREATE TABLE activity (
 -- Notified requests per target and time ("notified in the last 30 days").
 CREATE INDEX requests_notified ON requests(target_id, notified_at) WHERE notified_at IS NOT NULL;
 
-INSERT INTO demand(target_id, store_id, waiting, oldest_at)
-  SELECT r.target_id, t.store_id, COUNT(*), MIN(r.created_at)
+INSERT INTO demand(target_id, store_id, waiting, oldest_at, product_title, variant_title)
+  SELECT r.target_id, t.store_id, COUNT(*), MIN(r.created_at),
+    (SELECT x.product_title FROM requests x WHERE x.target_id = r.target_id
+     AND x.product_title IS NOT NULL ORDER BY x.id DESC LIMIT 1),
+    (SELECT x.variant_title FROM requests x WHERE x.target_id = r.target_id
+     AND x.variant_title IS NOT NULL ORDER BY x.id DESC LIMIT 1)
   FROM requests r JOIN targets t ON t.id = r.target_id WHERE r.status = 0 GROUP BY r.target_id;
 INSERT INTO activity(store_id, bucket, kind, count)
   SELECT t.store_id, r.created_at / 900000, 0, COUNT(*)
@@ -437,12 +444,19 @@ CREATE TRIGGER requests_counted AFTER INSERT ON requests BEGIN
   INSERT INTO activity(store_id, bucket, kind, count)
     SELECT store_id, NEW.created_at / 900000, 0, 1 FROM targets WHERE id = NEW.target_id
     ON CONFLICT(store_id, bucket, kind) DO UPDATE SET count = count + 1;
-  INSERT INTO demand(target_id, store_id, waiting, oldest_at)
-    SELECT NEW.target_id, store_id, 1, NEW.created_at FROM targets
-    WHERE id = NEW.target_id AND NEW.status = 0
+  INSERT INTO demand(target_id, store_id, waiting, oldest_at, product_title, variant_title)
+    SELECT NEW.target_id, store_id, 1, NEW.created_at, NEW.product_title, NEW.variant_title
+    FROM targets WHERE id = NEW.target_id AND NEW.status = 0
     ON CONFLICT(target_id) DO UPDATE
       SET oldest_at = CASE WHEN waiting = 0 THEN NEW.created_at ELSE oldest_at END,
-          waiting = waiting + 1;
+          waiting = waiting + 1,
+          product_title = COALESCE(NEW.product_title, product_title),
+          variant_title = COALESCE(NEW.variant_title, variant_title);
+END;
+CREATE TRIGGER requests_titled AFTER UPDATE OF product_title, variant_title ON requests BEGIN
+  UPDATE demand SET product_title = COALESCE(NEW.product_title, product_title),
+                    variant_title = COALESCE(NEW.variant_title, variant_title)
+    WHERE target_id = NEW.target_id;
 END;
 CREATE TRIGGER requests_start_waiting AFTER UPDATE OF status ON requests
   WHEN NEW.status = 0 AND OLD.status <> 0 BEGIN

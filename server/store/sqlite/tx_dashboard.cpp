@@ -25,15 +25,11 @@ std::optional<SessionRecord> SqliteTx::find_session(const KeyHash& hash) {
 }
 
 std::vector<DemandRow> SqliteTx::demand_page(int64_t store_id, const Page& page) {
-  // demand_ranked (store_id, waiting DESC, oldest_at) gives the order; titles come from the
-  // target's latest request (the catalog's, when it has the product, replace them upstairs).
+  // demand_ranked (store_id, waiting DESC, oldest_at) gives the order; the titles are the
+  // requests' (the catalog's, when it has the product, replace them upstairs).
   Statement& st = db_.cached(
-      "SELECT d.target_id, t.product_id, t.variant_id, d.waiting, d.oldest_at,"
-      " (SELECT r.product_title FROM requests r WHERE r.target_id = d.target_id"
-      "  AND r.product_title IS NOT NULL ORDER BY r.id DESC LIMIT 1),"
-      " (SELECT r.variant_title FROM requests r WHERE r.target_id = d.target_id"
-      "  AND r.variant_title IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
-      " FROM demand d JOIN targets t ON t.id = d.target_id"
+      "SELECT d.target_id, t.product_id, t.variant_id, d.waiting, d.oldest_at, d.product_title,"
+      " d.variant_title FROM demand d JOIN targets t ON t.id = d.target_id"
       " WHERE d.store_id = ?1 AND d.waiting > 0"
       " ORDER BY d.waiting DESC, d.oldest_at LIMIT ?2 OFFSET ?3");
   st.bind(1, store_id).bind(2, page.limit).bind(3, page.offset);
