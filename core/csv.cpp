@@ -21,7 +21,9 @@ std::string csv_cell(std::string_view text) {
   return quoted;
 }
 
-std::string csv_number(int64_t value) { return std::to_string(value); }
+std::string csv_number(int64_t value) {
+  return std::to_string(value);
+}
 
 void CsvWriter::row(const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) {

@@ -6,7 +6,9 @@
 namespace stockbell {
 namespace {
 
-Json nullable(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
+Json nullable(const std::optional<std::string>& text) {
+  return text ? Json(*text) : Json(nullptr);
+}
 
 std::string time_cell(const std::optional<int64_t>& unix_ms) {
   return unix_ms ? format_timestamp(*unix_ms) : std::string();
@@ -16,9 +18,12 @@ std::string time_cell(const std::optional<int64_t>& unix_ms) {
 
 std::string_view stock_state_name(StockState state) {
   switch (state) {
-    case StockState::in_stock: return "in_stock";
-    case StockState::out_of_stock: return "out_of_stock";
-    case StockState::unknown: break;
+    case StockState::in_stock:
+      return "in_stock";
+    case StockState::out_of_stock:
+      return "out_of_stock";
+    case StockState::unknown:
+      break;
   }
   return "unknown";
 }

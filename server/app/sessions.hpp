@@ -1,7 +1,8 @@
 #pragma once
 // Signing in to the dashboard (README "Dashboard"), with no password to forget:
 //
-//   stockbell dashboard-url --db PATH --store STORE   → https://host/dashboard/sign-in?token=sbl_...
+//   stockbell dashboard-url --db PATH --store STORE
+//   → https://host/dashboard/sign-in?token=sbl_...
 //
 // The link works once, for 15 minutes (kSignInLinkTtlMs). Opening it starts a session: a random
 // `sbs_` token in an HttpOnly, SameSite=Strict cookie, which then acts like the store's secret key

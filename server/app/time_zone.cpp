@@ -11,7 +11,9 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 class Bytes {
  public:

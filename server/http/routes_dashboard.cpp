@@ -54,8 +54,7 @@ void Router::sign_in(RouteContext& ctx) {
   ctx.res.set_header("Cache-Control", "no-store");
   const bool https = public_base(ctx.req).rfind("https://", 0) == 0;
   ctx.res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + session.value() +
-                                       "; Path=/; Max-Age=" +
-                                       std::to_string(kSessionMaxMs / 1000) +
+                                       "; Path=/; Max-Age=" + std::to_string(kSessionMaxMs / 1000) +
                                        "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
   ctx.res.set_header("Location", "/dashboard");
 }

@@ -138,12 +138,15 @@ TEST_CASE("changes made with the cookie need the session's CSRF token; keys keep
   TestServer s;
   const Api api = s.api();
   const Api anonymous = s.api("");
-  const HttpResponse one = api.register_request(request_body("P-1", std::nullopt, "a@shop.example"));
-  const HttpResponse two = api.register_request(request_body("P-1", std::nullopt, "b@shop.example"));
+  const HttpResponse one =
+      api.register_request(request_body("P-1", std::nullopt, "a@shop.example"));
+  const HttpResponse two =
+      api.register_request(request_body("P-1", std::nullopt, "b@shop.example"));
   REQUIRE_STATUS(one, 200);
   REQUIRE_STATUS(two, 200);
   const std::string base = s.server.base_url();
-  const std::string cookie = sign_in(anonymous, target_of(dashboard_link(s.db, "shop", base), base));
+  const std::string cookie =
+      sign_in(anonymous, target_of(dashboard_link(s.db, "shop", base), base));
   const std::string csrf = csrf_of(anonymous, cookie);
   const std::string cancel = "/api/v1/back-in-stock/" + one.json()["requestId"].get<std::string>();
 
@@ -159,7 +162,8 @@ TEST_CASE("changes made with the cookie need the session's CSRF token; keys keep
   CHECK(api.get("/api/v1/settings").json()["settings"]["storeName"].is_null());
 
   // With the token the change is made.
-  const HttpResponse cancelled = anonymous.del(cancel, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  const HttpResponse cancelled =
+      anonymous.del(cancel, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   REQUIRE_STATUS(cancelled, 200);
   CHECK(cancelled.json()["request"]["status"] == "cancelled");
   CHECK_STATUS(anonymous.send("PATCH", "/api/v1/settings", R"({"storeName":"Linen"})",
@@ -177,7 +181,8 @@ TEST_CASE("changes made with the cookie need the session's CSRF token; keys keep
 
   // Sign-out ends the session (it needs the token too) and clears the cookie.
   CHECK_ERROR(anonymous.del("/api/v1/session", {{"Cookie", cookie}}), 403, "forbidden");
-  const HttpResponse out = anonymous.del("/api/v1/session", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  const HttpResponse out =
+      anonymous.del("/api/v1/session", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   REQUIRE_STATUS(out, 200);
   CHECK(out.header("Set-Cookie").find("Max-Age=0") != std::string::npos);
   CHECK_ERROR(anonymous.get("/api/v1/back-in-stock", {{"Cookie", cookie}}), 401, "unauthorized");
@@ -191,7 +196,8 @@ TEST_CASE("links last 15 minutes; sessions end after 12 idle hours, and 7 days a
   const std::string db = dir.file("stockbell.db");
   create_key(db, "shop", "secret");
   const TestClock clock(dir);
-  ServerProcess server(ServerProcess::Options{{"--db", db, "--port", "0"}, clock.env(), db + ".stderr"});
+  ServerProcess server(
+      ServerProcess::Options{{"--db", db, "--port", "0"}, clock.env(), db + ".stderr"});
   const Api anonymous(server.host(), server.port());
   const std::string base = server.base_url();
   const auto link = [&] { return target_of(dashboard_link(db, "shop", base, clock.env()), base); };
@@ -237,14 +243,14 @@ TEST_CASE("links last 15 minutes; sessions end after 12 idle hours, and 7 days a
 TEST_CASE("stats/demand ranks what shoppers wait for; CSV exports are RFC 4180 and defused") {
   TestServer s;
   const Api api = s.api();
-  REQUIRE_STATUS(api.upsert(json::array(
-                     {{{"productId", "SHIRT"},
-                       {"title", "=HYPERLINK(\"http://evil.example\",\"Linen, shirt\")"},
-                       {"variants",
-                        {{{"variantId", "SHIRT-M"}, {"title", "M"}, {"inStock", false}},
-                         {{"variantId", "SHIRT-L"}, {"title", "L"}, {"inStock", false}}}}},
-                      {{"productId", "MUG"}, {"title", "Mug"}, {"inStock", false}}})),
-                 200);
+  REQUIRE_STATUS(
+      api.upsert(json::array({{{"productId", "SHIRT"},
+                               {"title", "=HYPERLINK(\"http://evil.example\",\"Linen, shirt\")"},
+                               {"variants",
+                                {{{"variantId", "SHIRT-M"}, {"title", "M"}, {"inStock", false}},
+                                 {{"variantId", "SHIRT-L"}, {"title", "L"}, {"inStock", false}}}}},
+                              {{"productId", "MUG"}, {"title", "Mug"}, {"inStock", false}}})),
+      200);
   const auto wait = [&](const std::string& product, const std::optional<std::string>& variant,
                         const std::string& email) {
     const HttpResponse r = api.register_request(request_body(product, variant, email));
@@ -279,8 +285,8 @@ TEST_CASE("stats/demand ranks what shoppers wait for; CSV exports are RFC 4180 a
 
   // A cancel, and a restock, move the counters; the restocked target leaves the ranking.
   REQUIRE_STATUS(api.del("/api/v1/back-in-stock/" + cancel_me), 200);
-  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "MUG"}, {"title", "Mug"}, {"inStock", true}}})),
-                 200);
+  REQUIRE_STATUS(
+      api.upsert(json::array({{{"productId", "MUG"}, {"title", "Mug"}, {"inStock", true}}})), 200);
   demand = api.get("/api/v1/stats/demand?limit=2").json();
   REQUIRE(demand["demand"].size() == 2);
   CHECK(demand["waitingTotal"] == 5);
@@ -345,8 +351,9 @@ TEST_CASE("the requests CSV streams every match, in chunks, with the list's filt
         "id,email,productId,variantId,productTitle,variantTitle,status,createdAt,notifiedAt,"
         "cancelledAt");
   // Newest first: the first request is the last row.
-  CHECK(lines.back().find(",shopper0@shop.example,P-0,P-0,\"'+1 \"\"quoted\"\", =evil\",,waiting,") !=
-        std::string::npos);
+  CHECK(
+      lines.back().find(",shopper0@shop.example,P-0,P-0,\"'+1 \"\"quoted\"\", =evil\",,waiting,") !=
+      std::string::npos);
   const HttpResponse some = api.get("/api/v1/back-in-stock?format=csv&productId=P-1");
   REQUIRE_STATUS(some, 200);
   CHECK(csv_lines(some.body).size() == kRequests / 3 + 1);
@@ -360,7 +367,8 @@ TEST_CASE("timeline days follow the store's time zone; timeZone is validated") {
   const TestClock clock(dir);
   // The server lives at 2026-06-15T22:30:00Z: still the 15th in UTC, the 16th in Berlin (UTC+2).
   clock.set(1781562600000 - system_now_ms());
-  ServerProcess server(ServerProcess::Options{{"--db", db, "--port", "0"}, clock.env(), db + ".stderr"});
+  ServerProcess server(
+      ServerProcess::Options{{"--db", db, "--port", "0"}, clock.env(), db + ".stderr"});
   const Api api(server.host(), server.port(), key);
   REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@shop.example")), 200);
 

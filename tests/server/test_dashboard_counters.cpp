@@ -95,7 +95,8 @@ TEST_CASE("demand and activity counters match the requests after a random histor
       ++w.first;
       w.second = std::min(w.second, r.created);
     }
-  std::vector<std::pair<int64_t, std::pair<int64_t, int64_t>>> expected(waiting.begin(), waiting.end());
+  std::vector<std::pair<int64_t, std::pair<int64_t, int64_t>>> expected(waiting.begin(),
+                                                                        waiting.end());
   std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
     return a.second.first != b.second.first ? a.second.first > b.second.first
                                             : a.second.second < b.second.second;
@@ -117,7 +118,8 @@ TEST_CASE("demand and activity counters match the requests after a random histor
     }
     std::map<std::pair<Activity, int64_t>, int64_t> counted;
     int64_t counted_purchased = 0;
-    for (const ActivityCount& c : tx.activity_counts(store, 0, (start + 400 * day) / kActivityBucketMs)) {
+    for (const ActivityCount& c :
+         tx.activity_counts(store, 0, (start + 400 * day) / kActivityBucketMs)) {
       if (c.kind == Activity::purchased)
         counted_purchased += c.count;
       else

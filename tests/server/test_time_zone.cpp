@@ -31,7 +31,8 @@ TEST_CASE("names that are no zone, or no file of the zone directory, are refused
   TimeZones zones;
   CHECK(zones.exists("UTC"));
   CHECK(zones.exists("Europe/Berlin"));
-  for (const char* bad : {"Europe/Atlantis", "Europe", "../zoneinfo/UTC", "zone.tab", "", "/etc/passwd"})
+  for (const char* bad :
+       {"Europe/Atlantis", "Europe", "../zoneinfo/UTC", "zone.tab", "", "/etc/passwd"})
     CHECK_MESSAGE(!zones.exists(bad), bad);
   CHECK(TimeZone::parse("not a tzif file").get() == nullptr);
   CHECK(TimeZone::parse("TZif2").get() == nullptr);

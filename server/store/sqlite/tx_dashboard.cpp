@@ -60,9 +60,10 @@ std::pair<int64_t, int64_t> SqliteTx::demand_totals(int64_t store_id) {
 }
 
 int64_t SqliteTx::count_target_notified(int64_t target_id, int64_t since) {
-  return single_int(db_.cached("SELECT COUNT(*) FROM requests WHERE target_id = ? AND notified_at >= ?")
-                        .bind(1, target_id)
-                        .bind(2, since));
+  return single_int(
+      db_.cached("SELECT COUNT(*) FROM requests WHERE target_id = ? AND notified_at >= ?")
+          .bind(1, target_id)
+          .bind(2, since));
 }
 
 std::vector<ActivityCount> SqliteTx::activity_counts(int64_t store_id, int64_t first_bucket,
