@@ -188,3 +188,19 @@ test('sign-out ends the session; the page says how to sign in again', async () =
   assert.deepEqual(page.pageErrors.map(String), []);
   assert.deepEqual(foreign, [], 'the dashboard made a request to another site');
 });
+
+test('a store no one waits at yet says so, on the overview and on the demand page', async () => {
+  execFileSync(paths.bin, ['keys', 'create', '--db', server.db, '--store', 'quiet', '--kind', 'secret']);
+  const link = execFileSync(paths.bin, ['dashboard-url', '--db', server.db, '--store', 'quiet',
+                                        '--base-url', server.url], {encoding: 'utf8'}).trim();
+  await page.goto(link);
+  await page.waitForSelector('#waiting-now');
+  assert.equal(await page.textContent('#waiting-now'), '0');
+  assert.equal(await page.textContent('#store'), 'quiet');
+  await page.waitForSelector('text=No one is waiting yet.', {state: 'attached'});
+  await open('demand');
+  assert.match(await page.textContent('#page'), /No one is waiting yet\./);
+  assert.equal(await page.locator('.uplot').count(), 0);  // no empty chart
+  assert.deepEqual(await audit(), []);
+  await shoot('empty-demand');
+});
