@@ -65,9 +65,11 @@ int serve(const ServeConfig& config) {
   CatalogService catalog(*storage);
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
-  SettingsService settings(*storage);
+  TimeZones zones;
+  SettingsService settings(*storage, zones);
   OrderService orders(*storage);
-  StatsService conversion_stats(*storage);
+  StatsService conversion_stats(*storage, zones);
+  SessionService sessions(*storage);
   IntegrationService integrations(*storage);
   PlatformReceiver platforms(*storage, integrations);
   WebhookDispatcher::Options dispatch;
@@ -126,7 +128,7 @@ int serve(const ServeConfig& config) {
 
   Router router(config,
                 UseCases{keys, requests, catalog, webhooks, settings, status, orders, conversion_stats,
-                         integrations, platforms, storage->ids()},
+                         integrations, platforms, sessions, storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 
