@@ -44,6 +44,7 @@ constexpr FieldCodeInfo kFieldCodes[] = {
      "Must be a decimal amount like 19.99, with no more decimal places than the currency has."},
     {"not_in_catalog", "No such product or variant in the catalog."},
     {"invalid_shop_domain", "Must be a Shopify shop domain, like my-shop.myshopify.com."},
+    {"invalid_time_zone", "Must be a time zone name, like UTC or Europe/Berlin."},
 };
 
 struct ApiCodeInfo {
@@ -292,6 +293,8 @@ ApiError unauthorized(KeyProblem problem) {
   return make_error(ApiCode::unauthorized,
                     problem == KeyProblem::missing
                         ? "Missing API key. Send 'Authorization: Bearer <key>'."
+                    : problem == KeyProblem::session_ended
+                        ? "Your dashboard session has ended. Sign in again with a new link."
                         : "Invalid API key.");
 }
 
@@ -308,6 +311,13 @@ ApiError forbidden(Refusal refusal) {
       return make_error(ApiCode::forbidden, "This store is not connected to Stockbell.");
     case Refusal::origin_not_for_store:
       return make_error(ApiCode::forbidden, "Requests for this store must come from its own pages.");
+    case Refusal::csrf_token:
+      return make_error(ApiCode::forbidden,
+                        "Changes made with the dashboard's session need its X-CSRF-Token header.");
+    case Refusal::sign_in_link:
+      return make_error(ApiCode::forbidden,
+                        "This sign-in link was used already or has expired. Run stockbell "
+                        "dashboard-url for a new one.");
   }
   return make_error(ApiCode::forbidden);
 }

@@ -40,6 +40,7 @@ enum class FieldCode {
   invalid_amount,           ///< `"price": "19.995"` in a USD payload: finer than the minor unit
   not_in_catalog,           ///< an inventory item whose product or variant the catalog lacks
   invalid_shop_domain,      ///< `"shopDomain": "shop.example"`: not `name.myshopify.com`
+  invalid_time_zone,        ///< `"timeZone": "Europe/Atlantis"`: not an IANA time zone
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
@@ -175,7 +176,11 @@ ApiError unavailable(Unavailable why);
 int64_t retry_after_seconds(Unavailable why);
 /// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing
 /// about a guess is told.
-enum class KeyProblem { missing, invalid };
+enum class KeyProblem {
+  missing,         ///< no `Authorization` header and no dashboard session cookie
+  invalid,         ///< an unknown or malformed key
+  session_ended,   ///< a dashboard cookie whose session expired or was signed out
+};
 ApiError unauthorized(KeyProblem problem);
 /// Why a request with a valid key was refused with 403.
 enum class Refusal {
@@ -184,6 +189,8 @@ enum class Refusal {
   origin_not_allowed,   ///< a CORS preflight from an origin no key lists
   store_not_connected,  ///< the WooCommerce capture for a `storeUrl` no store connected
   origin_not_for_store, ///< the WooCommerce capture from a page of another site
+  csrf_token,           ///< a change made with the dashboard's cookie without its X-CSRF-Token
+  sign_in_link,         ///< a dashboard sign-in link used already, expired or unknown
 };
 ApiError forbidden(Refusal refusal);
 /// Cancelling a request that was already notified.

@@ -33,4 +33,12 @@ constexpr int64_t kSecretRotationGraceMs = 24 * 3600 * 1000;
 /// `stockbell keys revoke` stops working within this time.
 constexpr int64_t kKeyCacheTtlMs = 5'000;
 
+/// The dashboard (README "Dashboard"): a `stockbell dashboard-url` link works once, this long.
+constexpr int64_t kSignInLinkTtlMs = 15 * 60 * 1000;
+/// A dashboard session ends after this long without a request, and this long after sign-in.
+constexpr int64_t kSessionIdleMs = 12LL * 3600 * 1000;
+constexpr int64_t kSessionMaxMs = 7LL * 24 * 3600 * 1000;
+/// A session's last use is written at most this often (a page load makes several calls).
+constexpr int64_t kSessionTouchMs = 60 * 1000;
+
 }  // namespace stockbell

@@ -133,7 +133,7 @@ Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
 Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
   Problems problems;
   RequestListQuery query;
-  reject_unknown_params(params, {"limit", "offset", "productId", "variantId", "status", "email"},
+  reject_unknown_params(params, {"limit", "offset", "productId", "variantId", "status", "email", "format"},
                         problems);
   query.page = read_page(params, problems);
   query.product_id = read_id(params, "productId", problems);
@@ -232,6 +232,40 @@ Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& par
   }
   if (!problems.empty()) return validation_error(problems);
   return IntegrationListQuery{};
+}
+
+Result<ListFormat> parse_list_format(const QueryParams& params) {
+  const std::string* raw = find_param(params, "format");
+  if (raw == nullptr) return ListFormat::json;
+  const std::string_view text = trim(*raw);
+  if (text == "json") return ListFormat::json;
+  if (text == "csv") return ListFormat::csv;
+  Problems problems;
+  problems.add("format", FieldCode::invalid_value, std::nullopt, "json, csv");
+  return validation_error(problems);
+}
+
+Result<DemandQuery> parse_demand_query(const QueryParams& params) {
+  Problems problems;
+  DemandQuery query;
+  reject_unknown_params(params, {"limit", "offset", "format"}, problems);
+  query.page = read_page(params, problems);
+  Result<ListFormat> format = parse_list_format(params);
+  if (format.ok())
+    query.format = format.value();
+  else
+    problems.add("format", FieldCode::invalid_value, std::nullopt, "json, csv");
+  if (!problems.empty()) return validation_error(problems);
+  return query;
+}
+
+Result<TimelineQuery> parse_timeline_query(const QueryParams& params) {
+  Problems problems;
+  TimelineQuery query;
+  reject_unknown_params(params, {"days"}, problems);
+  if (auto days = read_int(params, "days", 1, kMaxTimelineDays, problems)) query.days = *days;
+  if (!problems.empty()) return validation_error(problems);
+  return query;
 }
 
 Json pagination_json(size_t count, const Page& page, int64_t total) {

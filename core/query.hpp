@@ -98,6 +98,27 @@ Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& par
 struct IntegrationListQuery {};
 Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& params);
 
+constexpr int64_t kDefaultTimelineDays = 30;
+constexpr int64_t kMaxTimelineDays = 365;
+
+/// How a list answers: `?format=json` (the default) or `?format=csv` (core/csv.hpp).
+enum class ListFormat { json, csv };
+/// `format` of a list route; `invalid_value` for anything but json or csv.
+Result<ListFormat> parse_list_format(const QueryParams& params);
+
+/// `GET /api/v1/stats/demand?limit=&offset=&format=`.
+struct DemandQuery {
+  Page page;
+  ListFormat format = ListFormat::json;
+};
+Result<DemandQuery> parse_demand_query(const QueryParams& params);
+
+/// `GET /api/v1/stats/timeline?days=` (1..365, default 30).
+struct TimelineQuery {
+  int64_t days = kDefaultTimelineDays;
+};
+Result<TimelineQuery> parse_timeline_query(const QueryParams& params);
+
 /// `{"count","hasMore","limit","offset","total"}`.
 Json pagination_json(size_t count, const Page& page, int64_t total);
 

@@ -106,11 +106,30 @@ Json nullable_mailbox(const std::optional<Mailbox>& mailbox) {
 
 }  // namespace
 
+bool is_time_zone_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxTimeZoneChars) return false;
+  size_t part = 0;  // characters of the current part
+  for (char c : name) {
+    const bool word = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '+' || c == '-';
+    if (c == '/') {
+      if (part == 0) return false;
+      part = 0;
+    } else if (word) {
+      ++part;
+    } else {
+      return false;
+    }
+  }
+  return part > 0 && name.front() != '-' && name.front() != '+';
+}
+
 std::string_view release_mode_name(ReleaseMode mode) {
   return mode == ReleaseMode::proportional ? "proportional" : "all";
 }
 
-Result<StoreSettings> apply_settings_patch(const StoreSettings& current, std::string_view body) {
+Result<StoreSettings> apply_settings_patch(const StoreSettings& current, std::string_view body,
+                                           const ZoneExists& zone_exists) {
   Result<Json> document = parse_body(body);
   if (!document.ok()) return document.error();
   Problems problems;
@@ -127,6 +146,14 @@ Result<StoreSettings> apply_settings_patch(const StoreSettings& current, std::st
         defaults.request_ttl_days);
   apply(reader.patch_integer("attributionWindowDays", 0, kMaxAttributionWindowDays),
         next.attribution_window_days, defaults.attribution_window_days);
+  const Patch<std::string> zone = reader.patch_text("timeZone", TextRule{kMaxTimeZoneChars});
+  if (zone.is_null()) next.time_zone = defaults.time_zone;
+  if (zone.has_value()) {
+    if (is_time_zone_name(zone.value) && (!zone_exists || zone_exists(zone.value)))
+      next.time_zone = zone.value;
+    else
+      problems.add(reader.field("timeZone"), FieldCode::invalid_time_zone);
+  }
   reader.reject_unknown();
   if (!problems.empty()) return validation_error(problems);
   return next;
@@ -149,6 +176,7 @@ Json settings_json(const StoreSettings& s) {
   out["release"] = std::move(release);
   out["requestTtlDays"] = s.request_ttl_days;
   out["attributionWindowDays"] = s.attribution_window_days;
+  out["timeZone"] = s.time_zone;
   return out;
 }
 

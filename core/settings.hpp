@@ -5,7 +5,7 @@
 //    "email": {"enabled": true, "from": "Linen & Co <shop@linen.example>", "replyTo": null,
 //              "doubleOptIn": false, "defaultLocale": "en"},
 //    "release": {"mode": "all", "perUnit": 1, "batchIntervalSeconds": 900},
-//    "requestTtlDays": 0, "attributionWindowDays": 7}
+//    "requestTtlDays": 0, "attributionWindowDays": 7, "timeZone": "UTC"}
 //
 // A PATCH is a merge: an omitted member keeps its value, `null` puts the default back, nested
 // objects merge member by member. Every problem is reported with its path (`email.from`,
@@ -13,6 +13,7 @@
 // body is valid.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ constexpr int64_t kMinBatchIntervalSeconds = 1;
 constexpr int64_t kMaxBatchIntervalSeconds = 86'400;
 constexpr int64_t kMaxRequestTtlDays = 3'650;
 constexpr int64_t kMaxAttributionWindowDays = 365;
+constexpr size_t kMaxTimeZoneChars = 64;
 
 /// How a restock releases the waiting requests of a target.
 enum class ReleaseMode {
@@ -65,15 +67,27 @@ struct StoreSettings {
   ReleasePolicy release;
   int64_t request_ttl_days = 0;         ///< 0: waiting requests never expire
   int64_t attribution_window_days = 7;  ///< a purchase this long after a notification converts
+  std::string time_zone = "UTC";  ///< IANA name; the dashboard's days (`stats/timeline`) are its
   bool operator==(const StoreSettings& o) const {
     return store_name == o.store_name && email == o.email && release == o.release &&
            request_ttl_days == o.request_ttl_days &&
-           attribution_window_days == o.attribution_window_days;
+           attribution_window_days == o.attribution_window_days && time_zone == o.time_zone;
   }
 };
 
+/// True if `name` is spelt like an IANA time zone name: `UTC`, `Europe/Berlin`,
+/// `America/Argentina/Buenos_Aires`, `Etc/GMT+5` (letters, digits, `_ + -`, `/` between parts;
+/// no `.`, so never a path outside the zone database). Whether the zone exists is the host's
+/// question (core has no zone database).
+bool is_time_zone_name(std::string_view name);
+
+/// Tells whether a time zone exists (the server reads its zone database).
+using ZoneExists = std::function<bool(std::string_view)>;
+
 /// The settings after applying a PATCH body onto `current`; the error lists every problem.
-Result<StoreSettings> apply_settings_patch(const StoreSettings& current, std::string_view body);
+/// `zone_exists`, when given, is asked about a well-spelt `timeZone` (`invalid_time_zone` if not).
+Result<StoreSettings> apply_settings_patch(const StoreSettings& current, std::string_view body,
+                                           const ZoneExists& zone_exists = {});
 
 /// The settings as the API shows them and as they are stored: every member, fixed key order.
 Json settings_json(const StoreSettings& settings);

@@ -188,6 +188,34 @@ Command parse_keys_revoke(const std::vector<std::string>& args, const char* (*en
   return k;
 }
 
+Command parse_dashboard_url(const std::vector<std::string>& args,
+                            const char* (*env)(const char*)) {
+  DashboardUrlCommand d;
+  if (const char* v = env("STOCKBELL_DB")) d.db = v;
+  if (const char* v = env("STOCKBELL_STORE")) d.store = v;
+  if (const char* v = env("STOCKBELL_BASE_URL")) d.base_url = v;
+  FlagReader flags(args, 1);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (flag == "--db")
+      d.db = *value;
+    else if (flag == "--store")
+      d.store = *value;
+    else if (flag == "--base-url")
+      d.base_url = *value;
+    else
+      return UsageError{"unknown option for dashboard-url: " + flag};
+  }
+  if (d.db.empty()) return UsageError{"dashboard-url needs --db PATH"};
+  if (!is_valid_store_name(d.store)) return UsageError{kBadStoreName};
+  while (!d.base_url.empty() && d.base_url.back() == '/') d.base_url.pop_back();
+  if (!is_valid_http_url(d.base_url))
+    return UsageError{"--base-url must be like https://stock.example or http://127.0.0.1:8080"};
+  return d;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -200,6 +228,7 @@ std::string usage_text() {
          "                  [--origin ORIGIN]...\n"
          "  stockbell keys list --db PATH [--store STORE]\n"
          "  stockbell keys revoke --db PATH --id ID\n"
+         "  stockbell dashboard-url --db PATH --store STORE [--base-url URL]\n"
          "  stockbell --version | --help\n"
          "\n"
          "serve options (each also an environment variable; a flag wins):\n" +
@@ -212,7 +241,11 @@ std::string usage_text() {
          "keys list shows each key's id, store, kind, creation and revocation time,\n"
          "fingerprint (the first 12 hex digits of its SHA-256: printf %s KEY | sha256sum)\n"
          "and origins, never the key. keys revoke ends a key for good; a running server\n"
-         "stops accepting it within 5 seconds.\n";
+         "stops accepting it within 5 seconds.\n"
+         "\n"
+         "dashboard-url prints a sign-in link to the store's dashboard, valid once for 15\n"
+         "minutes; --base-url (STOCKBELL_BASE_URL, default http://127.0.0.1:8080) is where\n"
+         "browsers reach the server.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,
@@ -222,6 +255,7 @@ Command parse_command_line(const std::vector<std::string>& args,
   if (first == "--help" || first == "-h" || first == "help") return HelpCommand{};
   if (first == "--version" || first == "-V") return VersionCommand{};
   if (first == "serve") return parse_serve(args, getenv_fn);
+  if (first == "dashboard-url") return parse_dashboard_url(args, getenv_fn);
   if (first == "keys") {
     const std::string sub = args.size() >= 2 ? args[1] : "";
     if (sub == "create") return parse_keys_create(args, getenv_fn);

@@ -29,6 +29,12 @@ struct KeysRevokeCommand {
   std::string db;
   int64_t id = 0;
 };
+/// Prints a one-time dashboard sign-in link (server/app/sessions.hpp).
+struct DashboardUrlCommand {
+  std::string db;
+  std::string store;
+  std::string base_url = "http://127.0.0.1:8080";  ///< where browsers reach the server
+};
 struct ServeCommand {
   ServeConfig config;
 };
@@ -40,7 +46,7 @@ struct UsageError {
 };
 
 using Command = std::variant<ServeCommand, KeysCreateCommand, KeysListCommand, KeysRevokeCommand,
-                             HelpCommand, VersionCommand, UsageError>;
+                             DashboardUrlCommand, HelpCommand, VersionCommand, UsageError>;
 
 /// `getenv` is injected so tests can pass their own environment.
 Command parse_command_line(const std::vector<std::string>& args,

@@ -9,6 +9,7 @@
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/sessions.hpp"
 #include "server/cli.hpp"
 #include "server/serve.hpp"
 #include "server/store/storage.hpp"
@@ -79,11 +80,26 @@ int keys_revoke(const KeysRevokeCommand& cmd) {
   return 0;
 }
 
+int dashboard_url(const DashboardUrlCommand& cmd) {
+  if (!database_exists(cmd.db)) return 1;
+  std::unique_ptr<Storage> storage = open_storage(cmd.db);
+  const std::optional<std::string> token = SessionService(*storage).create_link(cmd.store);
+  storage->stop();
+  if (!token) {
+    std::fprintf(stderr, "stockbell: no store named %s (see keys list)\n", cmd.store.c_str());
+    return 1;
+  }
+  std::printf("%s/dashboard/sign-in?token=%s\n", cmd.base_url.c_str(), token->c_str());
+  std::fprintf(stderr, "The link signs in once, within 15 minutes.\n");
+  return 0;
+}
+
 struct Runner {
   int operator()(const ServeCommand& c) const { return serve(c.config); }
   int operator()(const KeysCreateCommand& c) const { return keys_create(c); }
   int operator()(const KeysListCommand& c) const { return keys_list(c); }
   int operator()(const KeysRevokeCommand& c) const { return keys_revoke(c); }
+  int operator()(const DashboardUrlCommand& c) const { return dashboard_url(c); }
   int operator()(const HelpCommand&) const {
     std::fputs(usage_text().c_str(), stdout);
     return 0;

@@ -62,8 +62,11 @@ int serve(const ServeConfig& config) {
   signal(SIGPIPE, SIG_IGN);
 
   if (!config.test_clock_file.empty()) {
+    // The flag needs an explicit opt-in; the variable STOCKBELL_TEST_CLOCK_FILE is one already
+    // (server/app/clock.hpp reads it whatever the flags say).
     const char* enabled = std::getenv("STOCKBELL_ENABLE_TEST_CLOCK");
-    if (enabled == nullptr || std::string(enabled) != "1") {
+    const bool from_variable = std::getenv("STOCKBELL_TEST_CLOCK_FILE") != nullptr;
+    if (!from_variable && (enabled == nullptr || std::string(enabled) != "1")) {
       std::fprintf(stderr,
                    "stockbell: --test-clock-file is for tests only; set "
                    "STOCKBELL_ENABLE_TEST_CLOCK=1 to use it\n");
@@ -78,9 +81,11 @@ int serve(const ServeConfig& config) {
   CatalogService catalog(*storage);
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
-  SettingsService settings(*storage);
+  TimeZones zones;
+  SettingsService settings(*storage, zones);
   OrderService orders(*storage);
-  StatsService conversion_stats(*storage);
+  StatsService conversion_stats(*storage, zones);
+  SessionService sessions(*storage);
   IntegrationService integrations(*storage);
   PlatformReceiver platforms(*storage, integrations);
   WebhookDispatcher::Options dispatch;
@@ -142,7 +147,7 @@ int serve(const ServeConfig& config) {
 
   Router router(config,
                 UseCases{keys, requests, catalog, webhooks, settings, status, orders, conversion_stats,
-                         integrations, platforms, storage->ids()},
+                         integrations, platforms, sessions, storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 

@@ -1,11 +1,14 @@
 #pragma once
 // Time as the use cases see it: Unix milliseconds, wall clock.
 //
-// Tests that must move time (expiry after requestTtlDays, release batches hours apart) start
-// the server with the test-only `serve --test-clock-file FILE`: the process clock is then the
-// wall clock plus the milliseconds written in FILE (read at every call; a missing or empty file
-// is 0). `serve` refuses the flag unless STOCKBELL_ENABLE_TEST_CLOCK=1 is in its environment,
-// so a production deployment cannot turn it on by a stray option.
+// Tests move it. Two ways name the same kind of file, holding a whole number of milliseconds
+// (missing or empty: 0) that is added to every reading, re-read on each call:
+//  - the environment variable STOCKBELL_TEST_CLOCK_FILE (a test writes `46800000` into the file
+//    and the running server lives 13 hours later: session expiry). Never set in production; the
+//    file is read only when the variable is set;
+//  - `serve --test-clock-file FILE` (release batches, expiry), which `serve` refuses unless
+//    STOCKBELL_ENABLE_TEST_CLOCK=1 (or the variable above) is in its environment. It wins over
+//    the variable.
 
 #include <cstdint>
 #include <string>

@@ -27,6 +27,7 @@ struct Principal {
   int64_t store_id = 0;
   KeyKind kind = KeyKind::secret;
   std::vector<std::string> origins;  ///< publishable keys: allowed browser origins
+  bool session = false;  ///< the dashboard's session cookie (acts as a secret key; see sessions.hpp)
 };
 
 /// The principal of an `Authorization` header, or why there is none.

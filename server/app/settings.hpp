@@ -6,13 +6,15 @@
 
 #include "core/errors.hpp"
 #include "core/settings.hpp"
+#include "server/app/time_zone.hpp"
 #include "server/store/storage.hpp"
 
 namespace stockbell::server {
 
 class SettingsService {
  public:
-  explicit SettingsService(Storage& storage) : storage_(storage) {}
+  /// `zones` tells which `timeZone` names exist.
+  SettingsService(Storage& storage, TimeZones& zones) : storage_(storage), zones_(zones) {}
 
   StoreSettings get(int64_t store_id);
   /// Applies a PATCH body (core/settings.hpp) onto the stored settings, in one transaction.
@@ -20,6 +22,7 @@ class SettingsService {
 
  private:
   Storage& storage_;
+  TimeZones& zones_;
 };
 
 }  // namespace stockbell::server

@@ -455,8 +455,9 @@ struct HttpServer::Impl {
       httplib::Request req;
       req.method = head.method;
       req.target = head.target;
-      for (const auto& [name, value] : head.headers)
-        if (iequals(name, "Authorization") || iequals(name, "Origin")) req.headers.emplace(name, value);
+      // Every header: the check reads the key, the origin, the dashboard's session cookie and
+      // its CSRF token, and whatever it reads next must not be missing here alone.
+      for (const auto& [name, value] : head.headers) req.headers.emplace(name, value);
       httplib::Response refusal;
       size_t limit = max_body();
       if (server.head_check_(req, refusal, limit)) {

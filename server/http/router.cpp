@@ -137,6 +137,11 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
        &H::woocommerce_webhook},
       {"POST", {"api", "woocommerce", "back-in-stock", "subscribe"}, Access::platform,
        &H::woocommerce_subscribe, kMaxRequestBodyBytes},
+      {"GET", {"dashboard", "sign-in"}, Access::open, &H::sign_in},
+      {"GET", {"api", "v1", "session"}, Access::secret, &H::get_session},
+      {"DELETE", {"api", "v1", "session"}, Access::secret, &H::sign_out},
+      {"GET", {"api", "v1", "stats", "demand"}, Access::secret, &H::demand_stats},
+      {"GET", {"api", "v1", "stats", "timeline"}, Access::secret, &H::timeline_stats},
   };
 }
 
@@ -190,9 +195,12 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     return;
   }
   // `/api/woocommerce/...`: Sequenzy's WooCommerce storefront capture.
+  // `/dashboard/sign-in`: the one dashboard path that is a route (it starts a session).
   const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
                     ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
-                   (segments->size() == 1 && (*segments)[0] == "healthz");
+                   (segments->size() == 1 && (*segments)[0] == "healthz") ||
+                   (segments->size() == 2 && (*segments)[0] == "dashboard" &&
+                    (*segments)[1] == "sign-in");
   if (api) {
     dispatch_api(req, res, *segments);
     return;
@@ -309,6 +317,24 @@ bool Router::within_limit(RateLimiter& limiter, const std::string& key,
 std::optional<Principal> Router::authorize(const httplib::Request& req, httplib::Response& res,
                                             Access access,
                                             const std::optional<std::string>& origin) {
+  // Who is calling: a key in `Authorization`, else the dashboard's session cookie, which acts as
+  // a secret key; a change made with the cookie also needs the session's CSRF token.
+  if (!req.has_header("Authorization")) {
+    if (const std::optional<std::string> token = session_cookie(req)) {
+      std::optional<Principal> who = use_.sessions.authenticate(*token);
+      if (!who) {
+        send_error(res, unauthorized(KeyProblem::session_ended));
+        return std::nullopt;
+      }
+      const bool change = req.method != "GET" && req.method != "HEAD";
+      if (change &&
+          !SessionService::csrf_matches(*token, req.get_header_value("X-CSRF-Token"))) {
+        send_error(res, forbidden(Refusal::csrf_token));
+        return std::nullopt;
+      }
+      return who;
+    }
+  }
   const AuthResult auth = use_.keys.authenticate(req.get_header_value("Authorization"));
   if (!auth.principal) {
     send_error(res, unauthorized(auth.problem));
@@ -357,10 +383,15 @@ bool Router::accept_json_body(RouteContext& ctx, size_t limit) {
 void Router::serve_static(const httplib::Request& req, httplib::Response& res,
                            const std::string& path) {
   const bool demo_page = path == "/" && config_.demo;
-  const StaticFile* file = files_.find(demo_page ? "/demo/index.html" : path);
+  const bool dashboard_page = path == "/dashboard";  // also `/dashboard/` (same segments)
+  const StaticFile* file = files_.find(demo_page         ? "/demo/index.html"
+                                       : dashboard_page ? "/dashboard/index.html"
+                                                        : path);
   const bool widget = path.rfind("/widget/", 0) == 0;
   const bool demo_asset = path.rfind("/demo/", 0) == 0 && config_.demo;
-  if (file == nullptr || !(widget || demo_page || demo_asset)) {
+  const bool dashboard = dashboard_page || path.rfind("/dashboard/", 0) == 0;
+  if (dashboard) set_page_headers(res);
+  if (file == nullptr || !(widget || demo_page || demo_asset || dashboard)) {
     send_error(res, no_such_file(path));
     return;
   }
@@ -383,6 +414,8 @@ void Router::serve_static(const httplib::Request& req, httplib::Response& res,
     res.set_header("Content-Security-Policy", demo_csp_);
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
+  } else if (dashboard_page) {
+    res.set_header("Cache-Control", "no-store");  // its own headers: set_page_headers()
   } else if (req.has_param("v") && req.get_param_value("v") == file->version)
     // A versioned URL names exactly this content (the loader asks for FILE?v=<its hash>).
     res.set_header("Cache-Control", "public, max-age=31536000, immutable");

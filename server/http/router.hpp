@@ -16,6 +16,7 @@
 #include "server/app/keys.hpp"
 #include "server/app/orders.hpp"
 #include "server/app/requests.hpp"
+#include "server/app/sessions.hpp"
 #include "server/app/settings.hpp"
 #include "server/app/stats.hpp"
 #include "server/app/status.hpp"
@@ -70,6 +71,7 @@ struct UseCases {
   StatsService& stats;
   IntegrationService& integrations;
   PlatformReceiver& platforms;
+  SessionService& sessions;
   const IdCodec& ids;
 };
 
@@ -128,6 +130,14 @@ class Router {
   void woocommerce_webhook(RouteContext& ctx);
   void woocommerce_subscribe(RouteContext& ctx);
   void platform_webhook(RouteContext& ctx, Platform platform);
+  // routes_dashboard.cpp
+  void sign_in(RouteContext& ctx);
+  void get_session(RouteContext& ctx);
+  void sign_out(RouteContext& ctx);
+  void demand_stats(RouteContext& ctx);
+  void timeline_stats(RouteContext& ctx);
+  /// `GET /api/v1/back-in-stock?format=csv`: every request the filters match, streamed.
+  void export_requests(RouteContext& ctx, RequestListQuery query);
   void connect_integration(RouteContext& ctx, Platform platform);
   /// The address this server is reached at, for URLs to paste elsewhere: `http://` + the
   /// request's Host (`https://` when a trusted proxy says X-Forwarded-Proto: https).
@@ -170,5 +180,11 @@ std::string page_csp(const std::string& html);
 
 /// The query parameters of a request, in order, for core's query parsers.
 QueryParams query_params(const httplib::Request& req);
+
+/// The dashboard session token of the request's `Cookie` header (sessions.hpp), if any.
+std::optional<std::string> session_cookie(const httplib::Request& req);
+/// The headers of the dashboard's pages: a Content-Security-Policy allowing only this origin's
+/// scripts and styles (no inline script), no framing, no Referer.
+void set_page_headers(httplib::Response& res);
 
 }  // namespace stockbell::server

@@ -27,6 +27,9 @@ void Router::register_request(RouteContext& ctx) {
 void Router::list_requests(RouteContext& ctx) {
   Result<RequestListQuery> query = parse_request_list_query(query_params(ctx.req));
   if (!query.ok()) return send_error(ctx.res, query.error());
+  Result<ListFormat> format = parse_list_format(query_params(ctx.req));
+  if (!format.ok()) return send_error(ctx.res, format.error());
+  if (format.value() == ListFormat::csv) return export_requests(ctx, std::move(query.value()));
   const RequestService::RequestPage page =
       use_.requests.list_requests(ctx.principal.store_id, query.value());
   Json items = Json::array();

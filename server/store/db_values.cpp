@@ -12,6 +12,30 @@ namespace {
 
 }  // namespace
 
+int64_t value(Activity kind) {
+  switch (kind) {
+    case Activity::requested: return 0;
+    case Activity::notified: return 1;
+    case Activity::cancelled: return 2;
+    case Activity::expired: return 4;
+    case Activity::purchased: return 5;
+    case Activity::mail_sent: return 6;
+  }
+  unknown("activity", static_cast<int64_t>(kind));
+}
+
+std::optional<Activity> activity(int64_t value) {
+  switch (value) {
+    case 0: return Activity::requested;
+    case 1: return Activity::notified;
+    case 2: return Activity::cancelled;
+    case 4: return Activity::expired;
+    case 5: return Activity::purchased;
+    case 6: return Activity::mail_sent;
+    default: return std::nullopt;  // a kind a newer version counts
+  }
+}
+
 int64_t value(RequestStatus status) {
   switch (status) {
     case RequestStatus::waiting: return 0;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/api_key.hpp"
+#include "core/demand.hpp"
 #include "core/event.hpp"
 #include "core/order.hpp"
 #include "core/request_status.hpp"
@@ -36,6 +37,11 @@ PurchaseEffect purchase_effect(int64_t value);
 /// pending 0, delivered 1, failed 2.
 int64_t value(DeliveryStatus status);
 DeliveryStatus delivery_status(int64_t value);
+
+/// requested 0, notified 1, cancelled 2, expired 4, purchased 5 (the request status entered),
+/// mail_sent 6. The SQLite triggers of migration 7 write these numbers as literals.
+int64_t value(Activity kind);
+std::optional<Activity> activity(int64_t value);
 
 /// Key kinds are stored by name ('secret', 'publishable'); see core/api_key.hpp.
 

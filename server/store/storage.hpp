@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/api_key.hpp"
+#include "core/demand.hpp"
 #include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/ids.hpp"
@@ -132,6 +133,32 @@ struct AttemptRecord {
   std::optional<int64_t> next_attempt_at;            ///< when pending
 };
 
+/// A dashboard session, found by the SHA-256 of its token (the token itself is never stored).
+struct SessionRecord {
+  int64_t store_id = 0;
+  std::string store_name;
+  int64_t created_at = 0;
+  int64_t last_seen_at = 0;
+  std::optional<int64_t> ended_at;  ///< signed out
+};
+
+/// A target with waiting requests, from the maintained demand counters.
+struct DemandRow {
+  int64_t target_id = 0;
+  std::string product_id;
+  std::string variant_id;
+  int64_t waiting = 0;
+  std::optional<int64_t> oldest_waiting_at;
+  std::optional<std::string> product_title;  ///< the latest request's snapshot
+  std::optional<std::string> variant_title;
+};
+
+struct ActivityCount {
+  Activity kind = Activity::requested;
+  int64_t bucket = 0;  ///< unix_ms / kActivityBucketMs
+  int64_t count = 0;
+};
+
 /// What can be read. Inside read() it sees one consistent snapshot of every committed write;
 /// inside write() it also sees the transaction's own writes.
 class ReadTx {
@@ -208,6 +235,19 @@ class ReadTx {
   virtual int64_t count_notified(int64_t store_id, int64_t from, int64_t to) = 0;
   /// Waiting requests a purchase in [from, to) ended.
   virtual int64_t count_purchased_while_waiting(int64_t store_id, int64_t from, int64_t to) = 0;
+
+  // ---- the dashboard (kept by triggers of the SQLite schema, see migration 7) ----------------
+  /// The session with that token hash (ended ones too), or nullopt.
+  virtual std::optional<SessionRecord> find_session(const KeyHash& hash) = 0;
+  /// Targets of the store with waiting requests: most waiting first, then oldest wait first.
+  virtual std::vector<DemandRow> demand_page(int64_t store_id, const Page& page) = 0;
+  /// How many targets have waiting requests, and how many requests wait in all.
+  virtual std::pair<int64_t, int64_t> demand_totals(int64_t store_id) = 0;
+  /// Requests of the target notified at or after `since`.
+  virtual int64_t count_target_notified(int64_t target_id, int64_t since) = 0;
+  /// The store's activity counters with bucket in [first, last], in no particular order.
+  virtual std::vector<ActivityCount> activity_counts(int64_t store_id, int64_t first_bucket,
+                                                     int64_t last_bucket) = 0;
 
   // ---- store platforms ------------------------------------------------------------------------
   virtual std::optional<IntegrationRecord> find_integration(int64_t store_id,
@@ -325,6 +365,18 @@ class WriteTx : public ReadTx {
   virtual bool mark_request_purchased(int64_t request_id) = 0;
   /// Sets (a time) or clears (nullopt) reversed_at on the order's conversions; how many changed.
   virtual int64_t reverse_conversions(int64_t order_row, std::optional<int64_t> reversed_at) = 0;
+
+  // ---- the dashboard ---------------------------------------------------------------------------
+  virtual void insert_sign_in_link(const KeyHash& hash, int64_t store_id, int64_t now,
+                                   int64_t expires_at) = 0;
+  /// Marks the link used and returns its store, unless it is unknown, used or expired at `now`.
+  virtual std::optional<int64_t> use_sign_in_link(const KeyHash& hash, int64_t now) = 0;
+  virtual void insert_session(const KeyHash& hash, int64_t store_id, int64_t now) = 0;
+  virtual void touch_session(const KeyHash& hash, int64_t now) = 0;
+  virtual void end_session(const KeyHash& hash, int64_t now) = 0;
+  /// Adds one to an activity counter (the request counters are kept by the storage itself; this
+  /// is for activity it can't see, like `mail_sent`).
+  virtual void count_activity(int64_t store_id, Activity kind, int64_t at) = 0;
 
   // ---- store platforms ------------------------------------------------------------------------
   /// Creates the store's connection to `settings.platform` with `token`, or updates its address,

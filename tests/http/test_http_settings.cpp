@@ -24,7 +24,8 @@ TEST_CASE("a new store has the default settings") {
   const json settings = settings_of(s.api());
   CHECK(settings == json::parse(R"({"storeName":null,"email":{"enabled":true,"from":null,
       "replyTo":null,"doubleOptIn":false,"defaultLocale":"en"},"release":{"mode":"all",
-      "perUnit":1,"batchIntervalSeconds":900},"requestTtlDays":0,"attributionWindowDays":7})"));
+      "perUnit":1,"batchIntervalSeconds":900},"requestTtlDays":0,"attributionWindowDays":7,
+      "timeZone":"UTC"})"));
 }
 
 TEST_CASE("a PATCH merges, answers the new settings, and they survive a restart") {

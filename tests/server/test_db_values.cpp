@@ -56,3 +56,20 @@ TEST_CASE("order events, order statuses and purchase effects keep their stored v
   CHECK(db::purchase_effect(1) == PurchaseEffect::converted);
   CHECK_THROWS(db::purchase_effect(2));
 }
+
+TEST_CASE("activity kinds: the request status entered, requested 0 and mail_sent 6") {
+  // The triggers of migration 7 write these numbers as literals.
+  const std::pair<Activity, int64_t> table[] = {
+      {Activity::requested, 0}, {Activity::notified, 1},  {Activity::cancelled, 2},
+      {Activity::expired, 4},   {Activity::purchased, 5}, {Activity::mail_sent, 6}};
+  for (const auto& [kind, value] : table) {
+    CHECK(db::value(kind) == value);
+    CHECK(db::activity(value) == kind);
+    if (kind != Activity::requested && kind != Activity::mail_sent) {
+      // The kind of a transition is the stored status it enters.
+      CHECK(value == db::value(static_cast<RequestStatus>(value)));
+    }
+  }
+  CHECK(db::activity(3) == std::nullopt);
+  CHECK(db::activity(7) == std::nullopt);
+}

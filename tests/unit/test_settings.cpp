@@ -13,7 +13,7 @@ TEST_CASE("the defaults, as the API shows them") {
   CHECK(dump(settings_json(StoreSettings{})) ==
         R"({"storeName":null,"email":{"enabled":true,"from":null,"replyTo":null,)"
         R"("doubleOptIn":false,"defaultLocale":"en"},"release":{"mode":"all","perUnit":1,)"
-        R"("batchIntervalSeconds":900},"requestTtlDays":0,"attributionWindowDays":7})");
+        R"("batchIntervalSeconds":900},"requestTtlDays":0,"attributionWindowDays":7,"timeZone":"UTC"})");
 }
 
 TEST_CASE("a PATCH merges: omitted members keep their value, nested objects merge") {
@@ -85,4 +85,27 @@ TEST_CASE("stored settings read back as they were; older rows get new defaults")
   CHECK(settings_from_storage(R"({"storeName":"Old"})")->attribution_window_days == 7);
   CHECK_FALSE(settings_from_storage("{\"theme\":1}").has_value());
   CHECK_FALSE(settings_from_storage("").has_value());
+}
+
+TEST_CASE("timeZone: an IANA name, checked by the host's zone database when one is given") {
+  const ZoneExists known = [](std::string_view name) {
+    return name == "Europe/Berlin" || name == "America/Argentina/Buenos_Aires";
+  };
+  CHECK(value_of(apply_settings_patch(StoreSettings{}, R"({"timeZone":"Europe/Berlin"})", known))
+            .time_zone == "Europe/Berlin");
+  CHECK(value_of(apply_settings_patch(StoreSettings{},
+                                      R"({"timeZone":"America/Argentina/Buenos_Aires"})", known))
+            .time_zone == "America/Argentina/Buenos_Aires");
+  StoreSettings berlin;
+  berlin.time_zone = "Europe/Berlin";
+  CHECK(value_of(apply_settings_patch(berlin, R"({"timeZone":null})")).time_zone == "UTC");
+  CHECK(problem_list(apply_settings_patch(StoreSettings{}, R"({"timeZone":"Europe/Atlantis"})",
+                                          known)) == "timeZone:invalid_time_zone");
+  for (const char* bad : {"../../etc/passwd", "/UTC", "Europe//Berlin", "Europe/", "UTC ", "-05"})
+    CHECK_MESSAGE(!is_time_zone_name(bad), bad);
+  for (const char* good : {"UTC", "Etc/GMT+5", "America/Port-au-Prince", "Europe/Berlin"})
+    CHECK_MESSAGE(is_time_zone_name(good), good);
+  CHECK(problem_list(apply_settings_patch(StoreSettings{}, R"({"timeZone":"../etc/passwd"})")) ==
+        "timeZone:invalid_time_zone");
+  CHECK(settings_from_storage(dump(settings_json(berlin)))->time_zone == "Europe/Berlin");
 }

@@ -376,7 +376,120 @@ CREATE TABLE inventory_levels (
   PRIMARY KEY (integration_id, item_id, location_id)
 ) WITHOUT ROWID;
 )sql",
-    // 7: proportional release (core/release.hpp). One row per target whose release runs in
+    // 7: the dashboard. Sign-in links and sessions (only SHA-256 hashes of their tokens), and
+    // the counters the dashboard's figures read instead of scanning requests: `demand` per
+    // target (waiting requests and the oldest wait), `activity` per store, kind and quarter hour.
+    // Triggers keep both in step with every write of `requests`, whichever use case makes it
+    // (register, cancel, notify, purchase, expiry), in the writing transaction. The numbers in
+    // them are server/store/db_values.cpp's: request status 0 waiting, 1 notified, 2 cancelled,
+    // 4 expired, 5 purchased; activity 0 requested, then the status entered (1, 2, 4, 5).
+    // A changed rule is a new migration that drops and recreates them.
+    R"sql(
+CREATE TABLE sign_in_links (
+  token_hash BLOB PRIMARY KEY,
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+) WITHOUT ROWID;
+CREATE TABLE sessions (
+  token_hash   BLOB PRIMARY KEY,
+  store_id     INTEGER NOT NULL REFERENCES stores(id),
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  ended_at     INTEGER
+) WITHOUT ROWID;
+
+-- `oldest_at`: created_at of the target's first (lowest id) waiting request; the titles are the
+-- latest a request of the target sent (the catalog's, when it has the product, win).
+CREATE TABLE demand (
+  target_id     INTEGER PRIMARY KEY REFERENCES targets(id),
+  store_id      INTEGER NOT NULL REFERENCES stores(id),
+  waiting       INTEGER NOT NULL,
+  oldest_at     INTEGER,
+  product_title TEXT,
+  variant_title TEXT
+);
+CREATE INDEX demand_ranked ON demand(store_id, waiting DESC, oldest_at);
+CREATE TABLE activity (
+  store_id INTEGER NOT NULL REFERENCES stores(id),
+  bucket   INTEGER NOT NULL,
+  kind     INTEGER NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (store_id, bucket, kind)
+) WITHOUT ROWID;
+-- Notified requests per target and time ("notified in the last 30 days").
+CREATE INDEX requests_notified ON requests(target_id, notified_at) WHERE notified_at IS NOT NULL;
+
+INSERT INTO demand(target_id, store_id, waiting, oldest_at, product_title, variant_title)
+  SELECT r.target_id, t.store_id, COUNT(*), MIN(r.created_at),
+    (SELECT x.product_title FROM requests x WHERE x.target_id = r.target_id
+     AND x.product_title IS NOT NULL ORDER BY x.id DESC LIMIT 1),
+    (SELECT x.variant_title FROM requests x WHERE x.target_id = r.target_id
+     AND x.variant_title IS NOT NULL ORDER BY x.id DESC LIMIT 1)
+  FROM requests r JOIN targets t ON t.id = r.target_id WHERE r.status = 0 GROUP BY r.target_id;
+INSERT INTO activity(store_id, bucket, kind, count)
+  SELECT t.store_id, r.created_at / 900000, 0, COUNT(*)
+  FROM requests r JOIN targets t ON t.id = r.target_id GROUP BY 1, 2;
+INSERT INTO activity(store_id, bucket, kind, count)
+  SELECT t.store_id, r.notified_at / 900000, 1, COUNT(*)
+  FROM requests r JOIN targets t ON t.id = r.target_id WHERE r.status = 1 AND r.notified_at IS NOT NULL
+  GROUP BY 1, 2;
+INSERT INTO activity(store_id, bucket, kind, count)
+  SELECT t.store_id, r.cancelled_at / 900000, 2, COUNT(*)
+  FROM requests r JOIN targets t ON t.id = r.target_id WHERE r.status = 2 AND r.cancelled_at IS NOT NULL
+  GROUP BY 1, 2;
+
+CREATE TRIGGER requests_counted AFTER INSERT ON requests BEGIN
+  INSERT INTO activity(store_id, bucket, kind, count)
+    SELECT store_id, NEW.created_at / 900000, 0, 1 FROM targets WHERE id = NEW.target_id
+    ON CONFLICT(store_id, bucket, kind) DO UPDATE SET count = count + 1;
+  INSERT INTO demand(target_id, store_id, waiting, oldest_at, product_title, variant_title)
+    SELECT NEW.target_id, store_id, 1, NEW.created_at, NEW.product_title, NEW.variant_title
+    FROM targets WHERE id = NEW.target_id AND NEW.status = 0
+    ON CONFLICT(target_id) DO UPDATE
+      SET oldest_at = CASE WHEN waiting = 0 THEN NEW.created_at ELSE oldest_at END,
+          waiting = waiting + 1,
+          product_title = COALESCE(NEW.product_title, product_title),
+          variant_title = COALESCE(NEW.variant_title, variant_title);
+END;
+CREATE TRIGGER requests_titled AFTER UPDATE OF product_title, variant_title ON requests BEGIN
+  UPDATE demand SET product_title = COALESCE(NEW.product_title, product_title),
+                    variant_title = COALESCE(NEW.variant_title, variant_title)
+    WHERE target_id = NEW.target_id;
+END;
+CREATE TRIGGER requests_start_waiting AFTER UPDATE OF status ON requests
+  WHEN NEW.status = 0 AND OLD.status <> 0 BEGIN
+  INSERT INTO demand(target_id, store_id, waiting, oldest_at)
+    SELECT NEW.target_id, store_id, 0, NULL FROM targets WHERE id = NEW.target_id
+    ON CONFLICT(target_id) DO NOTHING;
+  UPDATE demand SET waiting = waiting + 1,
+    oldest_at = (SELECT created_at FROM requests WHERE target_id = NEW.target_id AND status = 0
+                 ORDER BY id LIMIT 1)
+    WHERE target_id = NEW.target_id;
+END;
+CREATE TRIGGER requests_stop_waiting AFTER UPDATE OF status ON requests
+  WHEN OLD.status = 0 AND NEW.status <> 0 BEGIN
+  UPDATE demand SET waiting = waiting - 1,
+    oldest_at = (SELECT created_at FROM requests WHERE target_id = NEW.target_id AND status = 0
+                 ORDER BY id LIMIT 1)
+    WHERE target_id = NEW.target_id;
+  INSERT INTO activity(store_id, bucket, kind, count)
+    SELECT store_id,
+      (CASE NEW.status WHEN 1 THEN NEW.notified_at WHEN 2 THEN NEW.cancelled_at END) / 900000,
+      NEW.status, 1
+    FROM targets WHERE id = NEW.target_id AND NEW.status IN (1, 2, 4, 5)
+      AND (CASE NEW.status WHEN 1 THEN NEW.notified_at WHEN 2 THEN NEW.cancelled_at END) IS NOT NULL
+    ON CONFLICT(store_id, bucket, kind) DO UPDATE SET count = count + 1;
+  INSERT INTO activity(store_id, bucket, kind, count)
+    SELECT store_id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) / 900000,
+      NEW.status, 1
+    FROM targets WHERE id = NEW.target_id AND NEW.status IN (1, 2, 4, 5)
+      AND (CASE NEW.status WHEN 1 THEN NEW.notified_at WHEN 2 THEN NEW.cancelled_at END) IS NULL
+    ON CONFLICT(store_id, bucket, kind) DO UPDATE SET count = count + 1;
+END;
+)sql",
+    // 8: proportional release (core/release.hpp). One row per target whose release runs in
     // batches: when the next batch is due and how many the batch under way released. The
     // scheduler reads the due ones through the index on next_batch_at, never every row. Expiry
     // finds old waiting requests through (status, created_at).
