@@ -10,6 +10,14 @@
 //   bench_tool register-direct DB T S  registrations/s through the service and the writer
 //                                      (durable, group commit) from T threads for S seconds,
 //                                      without HTTP: the writer's own ceiling
+//   bench_tool release DB N Q BATCHES  on a DB seeded with `seed DB N`: a proportional release
+//                                      (perUnit 1) of quantity Q through the storage and the
+//                                      writer: the upsert's first batch, then BATCHES due
+//                                      batches run as the scheduler runs them (ms each);
+//                                      baseline: the same batch as raw SQLite statements;
+//                                      and the place in line of the last request (ms)
+//   bench_tool scheduler DB TARGETS    one scheduler round (nothing due) with TARGETS pending
+//                                      schedules, and with none (the baseline), in µs
 //   bench_tool validate N              ns per back-in-stock validation (core) and per plain
 //                                      nlohmann::json::parse of the same body (baseline: a
 //                                      well-known parser doing only the parsing)
@@ -30,6 +38,8 @@
 #include "core/back_in_stock.hpp"
 #include "core/json.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/notify.hpp"
+#include "server/app/release.hpp"
 #include "server/app/requests.hpp"
 #include "server/store/storage.hpp"
 
@@ -222,6 +232,153 @@ int validate(int64_t n) {
   return 0;
 }
 
+
+// ---- release: batches deep in a long line, and the scheduler's round -----------------------
+
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+int release(const std::string& db_path, int64_t seeded, int64_t quantity, int batches) {
+  constexpr int64_t kT0 = 1'800'000'000'000;
+  std::unique_ptr<Storage> storage = open_storage(db_path);
+  const int64_t store = storage->read([](ReadTx& tx) { return *tx.find_store("bench"); });
+  storage->write([&](WriteTx& tx) {
+    StoreSettings settings;
+    settings.release.mode = ReleaseMode::proportional;
+    settings.release.per_unit = 1;
+    settings.release.batch_interval_seconds = 1;
+    tx.save_settings(store, settings, kT0);
+  });
+  Product product;
+  product.product_id = "BENCH-1";
+  product.title = "Bench";
+  Variant variant;
+  variant.variant_id = "BENCH-1-M";
+  variant.title = "M";
+  variant.inventory_quantity = quantity;
+  product.variants.push_back(variant);
+  auto start = Clock::now();
+  const int64_t first = storage->write([&](WriteTx& tx) {
+    const ProductRecord saved = tx.save_product(store, product, kT0);
+    return notify_in_stock(tx, store, saved.product, kT0);
+  });
+  const double first_ms = ms_since(start);
+  std::vector<double> batch_ms;
+  int64_t notified = first;
+  for (int i = 1; i <= batches; ++i) {
+    const int64_t now = kT0 + i * 1000;
+    start = Clock::now();
+    const std::vector<DueRelease> due =
+        storage->read([&](ReadTx& tx) { return tx.due_releases(now, 64); });
+    for (const DueRelease& d : due)
+      notified += storage->write([&](WriteTx& tx) { return run_due_release(tx, d, now); });
+    batch_ms.push_back(ms_since(start));
+  }
+  // The place in line of the last request (what a registration at the back of this line
+  // counts, on a reader): one walk of the target's waiting index.
+  const int64_t target = storage->write([&](WriteTx& tx) {
+    return tx.target_id(store, "BENCH-1", "BENCH-1-M");
+  });
+  std::vector<double> position_ms;
+  int64_t last_position = 0;
+  for (int i = 0; i < 5; ++i) {
+    start = Clock::now();
+    // `seed` gives the requests of a fresh database the row ids 1..N.
+    last_position = storage->read(
+        [&](ReadTx& tx) { return tx.waiting_positions(target, {seeded}).front(); });
+    position_ms.push_back(ms_since(start));
+  }
+  storage->stop();
+  storage.reset();
+
+  // The baseline: one batch of the same size at the same depth as bare statements.
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return 1;
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+               nullptr, nullptr, nullptr);
+  const std::string raw =
+      "BEGIN IMMEDIATE;"
+      "CREATE TEMP TABLE batch AS SELECT id FROM requests WHERE target_id ="
+      " (SELECT id FROM targets WHERE product_id = 'BENCH-1' AND variant_id = 'BENCH-1-M')"
+      " AND status = 0 ORDER BY id LIMIT " + std::to_string(quantity) + ";"
+      "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
+      " SELECT 1, 1, id, (SELECT max(id) FROM snapshots), 1 FROM batch ORDER BY id;"
+      "UPDATE requests SET status = 1, notified_at = 1 WHERE id IN (SELECT id FROM batch);"
+      "DROP TABLE batch;"
+      "COMMIT;";
+  std::vector<double> raw_ms;
+  for (int i = 0; i < 5; ++i) {
+    start = Clock::now();
+    char* error = nullptr;
+    if (sqlite3_exec(db, raw.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::fprintf(stderr, "raw batch failed: %s\n", error);
+      return 1;
+    }
+    raw_ms.push_back(ms_since(start));
+  }
+  sqlite3_close(db);
+  std::printf(
+      "{\"firstBatchMs\":%.3f,\"batchMsMedian\":%.3f,\"batchMsMax\":%.3f,\"batches\":%d,"
+      "\"notified\":%lld,\"rawBatchMsMedian\":%.3f,\"lastPosition\":%lld,"
+      "\"lastPositionMs\":%.3f}\n",
+      first_ms, median_of(batch_ms), *std::max_element(batch_ms.begin(), batch_ms.end()),
+      batches, static_cast<long long>(notified), median_of(raw_ms),
+      static_cast<long long>(last_position), median_of(position_ms));
+  return 0;
+}
+
+// One scheduler round, nothing due, on the database as it is; median µs of `rounds`.
+double scheduler_round_us(const std::string& db_path, int rounds) {
+  std::unique_ptr<Storage> storage = open_storage(db_path);
+  ReleaseScheduler scheduler(*storage, {}, [] { return int64_t{1'800'000'000'000}; });
+  std::vector<double> us;
+  for (int i = 0; i < rounds; ++i) {
+    const auto start = Clock::now();
+    scheduler.run_once();
+    storage->read([](ReadTx& tx) { return tx.next_release_due_at(); });
+    us.push_back(ms_since(start) * 1000.0);
+  }
+  storage->stop();
+  return median_of(us);
+}
+
+int scheduler(const std::string& db_path, int64_t targets) {
+  const std::string empty_path = db_path + ".empty";
+  {
+    std::unique_ptr<Storage> storage = open_storage(db_path);
+    storage->write([](WriteTx& tx) { tx.create_store("bench", 1); });
+    storage->stop();
+    std::unique_ptr<Storage> empty = open_storage(empty_path);
+    empty->write([](WriteTx& tx) { tx.create_store("bench", 1); });
+    empty->stop();
+  }
+  // A fixture: TARGETS targets, each with a schedule due later than the round looks.
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return 1;
+  const std::string sql =
+      "BEGIN IMMEDIATE;"
+      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
+      std::to_string(targets) +
+      ") INSERT INTO targets(store_id, product_id, variant_id)"
+      " SELECT 1, 'P-' || i, 'V-' || i FROM c;"
+      "INSERT INTO release_schedules(target_id, store_id, next_batch_at, released)"
+      " SELECT id, 1, 1900000000000 + id * 1000, 1 FROM targets;"
+      "COMMIT;";
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::fprintf(stderr, "scheduler fixture failed: %s\n", error);
+    return 1;
+  }
+  sqlite3_close(db);
+  const double with_us = scheduler_round_us(db_path, 200);
+  const double empty_us = scheduler_round_us(empty_path, 200);
+  std::printf("{\"pendingSchedules\":%lld,\"roundUs\":%.1f,\"emptyRoundUs\":%.1f}\n",
+              static_cast<long long>(targets), with_us, empty_us);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -232,6 +389,9 @@ int main(int argc, char** argv) {
     if (a.size() == 3 && a[0] == "upsert") return upsert(a[1], a[2]);
     if (a.size() == 4 && a[0] == "upsert-latency") return upsert_latency(a[1], a[2], std::stoi(a[3]));
     if (a.size() == 2 && a[0] == "validate") return validate(std::stoll(a[1]));
+    if (a.size() == 5 && a[0] == "release")
+      return release(a[1], std::stoll(a[2]), std::stoll(a[3]), std::stoi(a[4]));
+    if (a.size() == 3 && a[0] == "scheduler") return scheduler(a[1], std::stoll(a[2]));
     if (a.size() == 4 && a[0] == "register-direct")
       return register_direct(a[1], std::stoi(a[2]), std::stoi(a[3]));
   } catch (const std::exception& e) {

@@ -28,6 +28,7 @@ std::string register_response_json(const RegisterOutcome& outcome, const IdCodec
   out["requestId"] = ids.format(IdKind::request, outcome.request_id);
   out["status"] = request_status_name(outcome.status);
   if (trust == Trust::secret) out["created"] = outcome.created;
+  out["position"] = outcome.position ? Json(*outcome.position) : Json(nullptr);
   return dump(out);
 }
 
@@ -39,6 +40,7 @@ Json request_json(const RequestRecord& r, const IdCodec& ids) {
   out["productTitle"] = nullable_text(r.product_title);
   out["variantTitle"] = nullable_text(r.variant_title);
   out["status"] = request_status_name(r.status);
+  out["position"] = r.position ? Json(*r.position) : Json(nullptr);
   out["subscriberId"] = ids.format(IdKind::subscriber, r.subscriber_id);
   out["email"] = r.email;
   out["createdAt"] = format_timestamp(r.created_at);

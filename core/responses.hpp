@@ -14,16 +14,21 @@
 
 namespace stockbell {
 
-/// `POST /api/v1/back-in-stock` → `{"success":true,"subscriberId","requestId","status","created"}`.
+/// `POST /api/v1/back-in-stock` →
+/// `{"success":true,"subscriberId","requestId","status","created","position"}`; `position` is
+/// the request's place in line (1 = next) while it is waiting, else null.
 struct RegisterOutcome {
   int64_t subscriber_id = 0;  ///< row ids; the codec formats them
   int64_t request_id = 0;
   RequestStatus status = RequestStatus::waiting;
   bool created = false;
+  std::optional<int64_t> position;
 };
-/// `{"success","subscriberId","requestId","status","created"}`. For a publishable key (anyone on
-/// the storefront) there is no `created`: a page must not learn whether an address was already
-/// waiting (SPEC §5), and a repeat answers the status a new request gets.
+/// `{"success","subscriberId","requestId","status","created","position"}`. For a publishable key
+/// (anyone on the storefront) there is no `created`: a page must not learn whether an address
+/// was already waiting (SPEC §5), and a repeat answers the status a new request gets.
+/// `position` is the place in line (1 = next) while waiting, else null; through a publishable
+/// key it is the back of the line, where a new request lands (server/app/requests.cpp).
 std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
                                    Trust trust = Trust::secret);
 
@@ -38,6 +43,8 @@ struct RequestRecord {
   std::optional<std::string> product_title;  ///< the request's own snapshot, if it sent one
   std::optional<std::string> variant_title;
   RequestStatus status = RequestStatus::waiting;
+  /// Place in line among the waiting requests of its target (1 = next), when waiting.
+  std::optional<int64_t> position;
   std::string email;
   int64_t created_at = 0;
   std::optional<int64_t> notified_at;

@@ -36,6 +36,9 @@ struct ServeConfig {
   int64_t rate_email_burst = 5;
   int64_t rate_store_per_minute = 0;  ///< storefront registrations per store, all clients; 0: off
   std::string trusted_proxies;  ///< comma-separated addresses/CIDRs whose X-Forwarded-For counts
+
+  // Tests only (server/app/clock.hpp): refused unless STOCKBELL_ENABLE_TEST_CLOCK=1.
+  std::string test_clock_file;  ///< the clock is wall time plus the milliseconds in this file
 };
 
 }  // namespace stockbell::server

@@ -90,6 +90,10 @@ std::vector<ServeOption> make_options() {
       text("--trusted-proxies", "STOCKBELL_TRUSTED_PROXIES", "ADDR[/BITS],...",
            "addresses/CIDRs whose X-Forwarded-For names the client",
            [](C& c) -> std::string& { return c.trusted_proxies; }),
+      text("--test-clock-file", "STOCKBELL_TEST_CLOCK_FILE", "FILE",
+           "tests only: the clock is wall time plus the milliseconds in FILE (refused unless "
+           "STOCKBELL_ENABLE_TEST_CLOCK=1)",
+           [](C& c) -> std::string& { return c.test_clock_file; }),
       boolean("--webhooks-public-only", "STOCKBELL_WEBHOOKS_PUBLIC_ONLY",
               "refuse webhook targets on loopback and private networks",
               [](C& c) -> bool& { return c.webhooks_public_only; }),

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -17,7 +18,9 @@
 #include "server/app/catalog.hpp"
 #include "server/app/demo.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/clock.hpp"
 #include "server/app/orders.hpp"
+#include "server/app/release.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
 #include "server/app/stats.hpp"
@@ -58,6 +61,19 @@ int serve(const ServeConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  if (!config.test_clock_file.empty()) {
+    // The flag needs an explicit opt-in; the variable STOCKBELL_TEST_CLOCK_FILE is one already
+    // (server/app/clock.hpp reads it whatever the flags say).
+    const char* enabled = std::getenv("STOCKBELL_ENABLE_TEST_CLOCK");
+    const bool from_variable = std::getenv("STOCKBELL_TEST_CLOCK_FILE") != nullptr;
+    if (!from_variable && (enabled == nullptr || std::string(enabled) != "1")) {
+      std::fprintf(stderr,
+                   "stockbell: --test-clock-file is for tests only; set "
+                   "STOCKBELL_ENABLE_TEST_CLOCK=1 to use it\n");
+      return 2;
+    }
+    use_test_clock(config.test_clock_file);
+  }
   const std::string web_root = config.web_root.empty() ? STOCKBELL_DEFAULT_WEB_ROOT : config.web_root;
   std::unique_ptr<Storage> storage = open_storage(config.db);
   KeyService keys(*storage);
@@ -78,6 +94,9 @@ int serve(const ServeConfig& config) {
   dispatch.retry = config.webhook_retry;
   WebhookDispatcher dispatcher(*storage, dispatch);
   storage->on_outbox_written([&dispatcher] { dispatcher.wake(); });
+  ReleaseScheduler::Options release_options;
+  if (!config.test_clock_file.empty()) release_options.tick_ms = 50;  // tests move the clock
+  ReleaseScheduler release(*storage, release_options, now_ms);
   StaticFiles files = StaticFiles::load(web_root);
 
   // Every connection is a descriptor: take the whole file limit the system allows.
@@ -148,8 +167,10 @@ int serve(const ServeConfig& config) {
   });
 
   dispatcher.start();
+  release.start();
   http.run();  // returns once stopped and every request being read or handled is answered
   dispatcher.stop();  // attempts under way finish and are recorded
+  release.stop();     // the batch under way commits; the rest stays due in the database
   storage->stop();
   const WriteStats stats = storage->write_stats();
   std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", stats.writes, stats.commits);

@@ -1,18 +1,16 @@
 #include "server/app/notify.hpp"
 
 #include "core/event.hpp"
+#include "server/app/release.hpp"
 
 namespace stockbell::server {
 
 int64_t notify_in_stock(WriteTx& tx, int64_t store_id, const Product& product, int64_t now) {
   int64_t notified = 0;
+  std::optional<ReleasePolicy> policy;  // read once, when a target has waiting requests
   for (const WaitingTarget& target : tx.waiting_targets(store_id, product.product_id)) {
-    if (!resolve_target(product, target.variant_id).in_stock) continue;
-    const int64_t snapshot = tx.snapshot_id(target.id, snapshot_of(&product, target.variant_id));
-    const EventRange events = tx.notify_target(store_id, target.id, snapshot, now);
-    notified += events.count;
-    if (events.count > 0)
-      tx.enqueue_deliveries(store_id, EventType::back_in_stock, events.first, events.last, now);
+    if (!policy) policy = tx.store_settings(store_id).release;
+    notified += release_target(tx, store_id, target.id, product, target.variant_id, *policy, now);
   }
   return notified;
 }

@@ -10,9 +10,11 @@
 
 namespace stockbell::server {
 
-/// Every waiting request of `product`'s targets that are now in stock becomes `notified` with
-/// one `ecommerce.back_in_stock` event (carrying a snapshot of the catalog as it is now), and the
-/// events' webhook deliveries are queued. Returns how many requests were notified.
+/// The waiting requests of `product`'s targets that are now in stock become `notified`, each
+/// with one `ecommerce.back_in_stock` event (carrying a snapshot of the catalog as it is now), and
+/// the events' webhook deliveries are queued: all of them, or under a proportional release
+/// (store setting `release`, server/app/release.hpp) a batch of the oldest, the target's
+/// schedule stored, moved or stopped. Returns how many requests were notified.
 int64_t notify_in_stock(WriteTx& tx, int64_t store_id, const Product& product, int64_t now);
 
 /// Records the `ecommerce.back_in_stock_requested` event of a new request and queues its

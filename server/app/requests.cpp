@@ -1,5 +1,9 @@
 #include "server/app/requests.hpp"
 
+#include <algorithm>
+#include <limits>
+#include <map>
+
 #include "server/app/clock.hpp"
 #include "server/app/notify.hpp"
 
@@ -7,12 +11,13 @@ namespace stockbell::server {
 
 RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
                                                  const BackInStockRequest& request) {
-  return storage_.write([&](WriteTx& tx) {
+  int64_t target = 0;
+  RegisterOutcome outcome = storage_.write([&](WriteTx& tx) {
     const int64_t now = now_ms();
     const Customer& customer = request.customer;
     RegisterOutcome out;
     std::optional<SubscriberRecord> subscriber = tx.find_subscriber(store_id, customer.email);
-    const int64_t target = tx.target_id(store_id, request.product_id, request.variant_id);
+    target = tx.target_id(store_id, request.product_id, request.variant_id);
     // A subscriber created just now has no requests yet.
     if (std::optional<RequestRecord> waiting =
             subscriber ? tx.find_waiting_request(target, subscriber->id) : std::nullopt) {
@@ -44,12 +49,36 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
     record_requested(tx, store_id, out.request_id, snapshot, now);
     return out;
   });
+  // The place in line is counted on a reader, not in the writer's transaction: a long line
+  // costs this request a walk over its index, never the other writes. Through a publishable key
+  // it is the back of the line, which is where a new request lands: a repeat must not tell a
+  // storefront page that the address was already waiting further ahead (SPEC §5).
+  const int64_t counted_up_to = trust == Trust::publishable
+                                    ? std::numeric_limits<int64_t>::max()
+                                    : outcome.request_id;
+  if (outcome.status == RequestStatus::waiting)
+    outcome.position = storage_.read(
+        [&](ReadTx& tx) { return tx.waiting_positions(target, {counted_up_to}).front(); });
+  return outcome;
 }
 
 RequestService::RequestPage RequestService::list_requests(int64_t store_id,
                                                           const RequestListQuery& query) {
   return storage_.read([&](ReadTx& tx) {
-    return RequestPage{tx.list_requests(store_id, query), tx.count_requests(store_id, query)};
+    RequestPage page{tx.list_requests(store_id, query), tx.count_requests(store_id, query)};
+    // Places in line: per target on the page, one walk up to its last waiting row listed.
+    std::map<int64_t, std::vector<RequestRecord*>> waiting;
+    for (RequestRecord& row : page.rows)
+      if (row.status == RequestStatus::waiting) waiting[row.target_id].push_back(&row);
+    for (auto& [target, rows] : waiting) {
+      std::sort(rows.begin(), rows.end(),
+                [](const RequestRecord* a, const RequestRecord* b) { return a->id < b->id; });
+      std::vector<int64_t> ids;
+      for (const RequestRecord* row : rows) ids.push_back(row->id);
+      const std::vector<int64_t> positions = tx.waiting_positions(target, ids);
+      for (size_t i = 0; i < rows.size(); ++i) rows[i]->position = positions[i];
+    }
+    return page;
   });
 }
 

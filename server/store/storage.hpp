@@ -35,6 +35,7 @@
 #include "core/platform.hpp"
 #include "core/product.hpp"
 #include "core/query.hpp"
+#include "core/release.hpp"
 #include "core/responses.hpp"
 #include "core/settings.hpp"
 #include "core/stats.hpp"
@@ -90,6 +91,15 @@ struct BuyerRequest {
   std::string variant_id;
   std::optional<int64_t> notified_at;
   bool linked = false;  ///< an order ended or converted it already
+};
+
+/// A target whose proportional release has a batch due (core/release.hpp).
+struct DueRelease {
+  int64_t target_id = 0;
+  int64_t store_id = 0;
+  std::string product_id;
+  std::string variant_id;
+  int64_t next_batch_at = 0;
 };
 
 /// Event rows first..last (inclusive) written by one statement; count may be 0.
@@ -248,6 +258,20 @@ class ReadTx {
   virtual std::optional<IntegrationRecord> find_integration_by_origin(
       Platform platform, const std::string& origin) = 0;
   virtual std::vector<IntegrationRecord> list_integrations(int64_t store_id) = 0;
+
+  // ---- release schedules, places in line, expiry ---------------------------------------------
+  /// The earliest next batch time of any stored release schedule.
+  virtual std::optional<int64_t> next_release_due_at() = 0;
+  /// Up to `limit` schedules with a batch due at `now`, earliest first.
+  virtual std::vector<DueRelease> due_releases(int64_t now, int64_t limit) = 0;
+  /// The places in line (1 = next) of the waiting requests `ids` (ascending) of one target,
+  /// among its waiting requests in arrival order; one count per gap between them.
+  virtual std::vector<int64_t> waiting_positions(int64_t target_id,
+                                                 const std::vector<int64_t>& ids) = 0;
+  /// Every store that saved settings, with them (the scheduler's expiry round).
+  virtual std::vector<std::pair<int64_t, StoreSettings>> saved_settings() = 0;
+  /// Whether the store has a waiting request created before `cutoff`.
+  virtual bool has_waiting_before(int64_t store_id, int64_t cutoff) = 0;
 };
 
 /// What can be written, inside write(). Lookups a backend keeps in memory between transactions
@@ -299,10 +323,10 @@ class WriteTx : public ReadTx {
                                      const std::optional<std::string>& variant_title) = 0;
   /// waiting → cancelled; false if the request is not waiting.
   virtual bool cancel_request(int64_t store_id, int64_t id, int64_t now) = 0;
-  /// Marks every waiting request of the target notified and records one
-  /// `ecommerce.back_in_stock` event for each, in request order.
+  /// Marks the waiting requests of the target notified (every one, or the `limit` oldest) and
+  /// records one `ecommerce.back_in_stock` event for each, in request order.
   virtual EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                                   int64_t now) = 0;
+                                   int64_t now, std::optional<int64_t> limit = std::nullopt) = 0;
   virtual int64_t insert_event(int64_t store_id, EventType type, int64_t request_id,
                                int64_t snapshot_id, int64_t now) = 0;
 
@@ -387,6 +411,16 @@ class WriteTx : public ReadTx {
   /// The sum of the item's known levels, or nullopt when none is known.
   virtual std::optional<int64_t> summed_levels(int64_t integration_id,
                                                const std::string& item_id) = 0;
+
+  // ---- release schedules and expiry ------------------------------------------------------------
+  virtual std::optional<ReleaseSchedule> release_schedule(int64_t target_id) = 0;
+  virtual void save_release_schedule(int64_t store_id, int64_t target_id,
+                                     const ReleaseSchedule& schedule) = 0;
+  virtual void delete_release_schedule(int64_t target_id) = 0;
+  /// Up to `limit` of the store's waiting requests created before `cutoff` become expired (at
+  /// `now`, kept in cancelled_at); returns how many.
+  virtual int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now,
+                                  int64_t limit) = 0;
 };
 
 /// Counters of the write path (benchmarks, `stockbell serve`'s exit line).

@@ -138,8 +138,11 @@ test('a valid e-mail is stored; asking again looks the same and stores nothing n
   assert.equal(success.detail.status, 'waiting');
   assert.match(success.detail.requestId, /^bisr_/);
   assert.match(success.detail.subscriberId, /^sub_/);
+  // The place in line from the register answer, in the core's words (issue 12).
+  assert.ok(Number.isInteger(success.detail.position) && success.detail.position >= 1);
   assert.equal(await w.status.textContent(),
-               `You're on the list. We'll email ${email} when it's back in stock.`);
+               `You're on the list. We'll email ${email} when it's back in stock. ` +
+               `You're number ${success.detail.position} in line.`);
   assert.equal((await focused(page)).id, 'status');
   assert.equal(await w.host.getByRole('button').count(), 0, 'form and button are gone');
   assert.deepEqual(JSON.parse(posts[0].postData()), vanillaBody(email));
@@ -152,6 +155,7 @@ test('a valid e-mail is stored; asking again looks the same and stores nothing n
   assert.equal(stored.variantId, VANILLA);
   assert.equal(stored.variantTitle, 'Vanilla');
   assert.equal(stored.status, 'waiting');
+  assert.equal(stored.position, success.detail.position);  // the newest: the back of the line
 
   // The same shopper again, on a fresh page: nothing new is created.
   await page.reload();
@@ -163,9 +167,12 @@ test('a valid e-mail is stored; asking again looks the same and stores nothing n
   const repeat = await waitEvent(page, since2, 'success');
   assert.equal(repeat.detail.created, undefined);
   assert.equal(repeat.detail.requestId, success.detail.requestId);
-  // Publishable keys don't tell whether an address was already waiting: the same words.
+  // Publishable keys don't tell whether an address was already waiting: the same words, and
+  // the place a new request would get (the back of the line).
+  assert.ok(repeat.detail.position >= success.detail.position);
   assert.equal(await again.status.textContent(),
-               `You're on the list. We'll email ${email} when it's back in stock.`);
+               `You're on the list. We'll email ${email} when it's back in stock. ` +
+               `You're number ${repeat.detail.position} in line.`);
   const after = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
   assert.equal(after.body.requests.length, 1);
   await page.close();
@@ -215,10 +222,11 @@ test('the whole flow works with the keyboard alone', async () => {
   await page.keyboard.type(email);
   const since2 = await eventCount(page);
   await page.keyboard.press('Enter');
-  await waitEvent(page, since2, 'success', {status: 'waiting'});
+  const done = await waitEvent(page, since2, 'success', {status: 'waiting'});
   assert.deepEqual(await focused(page), {
     id: 'status', tag: 'div', host: PROTEIN,
-    text: `You're on the list. We'll email ${email} when it's back in stock.`,
+    text: `You're on the list. We'll email ${email} when it's back in stock. ` +
+          `You're number ${done.detail.position} in line.`,
   });
   await page.close();
 });

@@ -393,7 +393,8 @@ int64_t user_version(const std::string& db_path) {
 
 }  // namespace
 
-// Turns a database this build wrote back into what an earlier release wrote: version 6 had no
+// Turns a database this build wrote back into what an earlier release wrote: version 7 had no
+// release schedules (migration 8); version 6 had no
 // dashboard tables, counters or their triggers (migration 7); version 5 had no
 // orders, purchases or store platform tables, events only of requests (types 0 and 1) and
 // webhook masks of 1..3 (migration 6); version 3 had the first requests table (CHECK status IN
@@ -401,6 +402,11 @@ int64_t user_version(const std::string& db_path) {
 // replaced them); version 2 also had no revoked_at.
 void downgrade(const std::string& db, int64_t version) {
   stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
+  // Version 7 had no release schedules and no index of requests by age (migration 8).
+  old.exec(
+      "DROP TABLE release_schedules; DROP INDEX requests_by_age;"
+      "PRAGMA user_version = 7");
+  if (version >= 7) return;
   old.exec(
       "PRAGMA foreign_keys = OFF;"
       "DROP TRIGGER requests_counted; DROP TRIGGER requests_start_waiting;"
@@ -472,13 +478,13 @@ void downgrade(const std::string& db, int64_t version) {
 }
 
 TEST_CASE("databases of earlier schemas are migrated at start, their data kept") {
-  for (const int64_t version : {int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}}) {
+  for (const int64_t version : {int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{7}}) {
     CAPTURE(version);
     TempDir dir;
     const std::string db = dir.file("stockbell.db");
     const std::string key = create_key(db, "shop", "secret");
     const int64_t current = user_version(db);
-    REQUIRE(current == 7);
+    REQUIRE(current == 8);
     std::string kept_hook, deleted_hook;
     {
       // A waiting request and two webhook endpoints (one deleted), written by this build,

@@ -61,7 +61,8 @@ TEST_CASE("the issue's seed example: a sold-out variant, a shopper, then 12 back
     CHECK(matches(body["requestId"], kRequestId));
     CHECK(body["status"] == "waiting");
     CHECK(body["created"] == true);
-    CHECK(body.size() == 5);
+    CHECK(body["position"] == 1);  // first in line for this target
+    CHECK(body.size() == 6);
     // Fixed key order: a Sequenzy client reading the first keys works unchanged.
     CHECK(reg.body.rfind("{\"success\":true,\"subscriberId\":\"sub_", 0) == 0);
 

@@ -51,10 +51,11 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
 
   const json& one = all["requests"][0];
   for (const char* key : {"id", "productId", "variantId", "productTitle", "variantTitle", "status",
-                          "subscriberId", "email", "createdAt", "notifiedAt", "cancelledAt",
-                          "orderId", "convertedAt", "revenueCents", "revenueCurrency"})
+                          "position", "subscriberId", "email", "createdAt", "notifiedAt",
+                          "cancelledAt", "orderId", "convertedAt", "revenueCents",
+                          "revenueCurrency"})
     CHECK_MESSAGE(one.contains(key), key);
-  CHECK(one.size() == 15);
+  CHECK(one.size() == 16);
 
   CHECK(ids_of(list(api, query({{"productId", "P1"}}))) ==
         std::set<std::string>{a_small, b_medium, c_small});

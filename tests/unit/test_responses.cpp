@@ -13,21 +13,26 @@ using stockbell::test::row_of;
 TEST_CASE("register response (golden)") {
   RegisterOutcome created{row_of(IdKind::subscriber, "sub_1abcdefghjkmn"),
                           row_of(IdKind::request, "bisr_0zyxwvtsrqpnm"), RequestStatus::waiting,
-                          true};
+                          true, 12};
   stockbell::test::check_golden("register_response.json", register_response_json(created, kTestIds));
 }
 
 TEST_CASE("register response of a repeated request: same ids, created false") {
-  RegisterOutcome again{1, 2, RequestStatus::waiting, false};
+  RegisterOutcome again{1, 2, RequestStatus::waiting, false, 3};
   CHECK(register_response_json(again, kTestIds) ==
         R"({"success":true,"subscriberId":")" + kTestIds.format(IdKind::subscriber, 1) +
             R"(","requestId":")" + kTestIds.format(IdKind::request, 2) +
-            R"(","status":"waiting","created":false})");
+            R"(","status":"waiting","created":false,"position":3})");
+  again.status = RequestStatus::pending;
+  again.position.reset();
+  CHECK(register_response_json(again, kTestIds).find(R"("created":false,"position":null})") !=
+        std::string::npos);
 }
 
 TEST_CASE("register response to a publishable key: no created, new or not (golden)") {
   RegisterOutcome fresh{row_of(IdKind::subscriber, "sub_1abcdefghjkmn"),
-                        row_of(IdKind::request, "bisr_0zyxwvtsrqpnm"), RequestStatus::waiting, true};
+                        row_of(IdKind::request, "bisr_0zyxwvtsrqpnm"), RequestStatus::waiting, true,
+                        12};
   RegisterOutcome again = fresh;
   again.created = false;
   stockbell::test::check_golden("register_response_storefront.json",
@@ -50,7 +55,7 @@ TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absen
   CHECK(dump(request_json(r, kTestIds)) ==
         R"({"id":")" + kTestIds.format(IdKind::request, 1) +
             R"(","productId":"P","variantId":"P-M","productTitle":"Shirt",)"
-            R"("variantTitle":null,"status":"notified","subscriberId":")" +
+            R"("variantTitle":null,"status":"notified","position":null,"subscriberId":")" +
             kTestIds.format(IdKind::subscriber, 1) + R"(","email":"a@b",)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","notifiedAt":"2024-02-29T12:34:56.789Z",)"
         R"("cancelledAt":null,"orderId":null,"convertedAt":null,"revenueCents":null,)"

@@ -489,6 +489,20 @@ CREATE TRIGGER requests_stop_waiting AFTER UPDATE OF status ON requests
     ON CONFLICT(store_id, bucket, kind) DO UPDATE SET count = count + 1;
 END;
 )sql",
+    // 8: proportional release (core/release.hpp). One row per target whose release runs in
+    // batches: when the next batch is due and how many the batch under way released. The
+    // scheduler reads the due ones through the index on next_batch_at, never every row. Expiry
+    // finds old waiting requests through (status, created_at).
+    R"sql(
+CREATE TABLE release_schedules (
+  target_id     INTEGER PRIMARY KEY REFERENCES targets(id),
+  store_id      INTEGER NOT NULL REFERENCES stores(id),
+  next_batch_at INTEGER NOT NULL,
+  released      INTEGER NOT NULL
+);
+CREATE INDEX release_schedules_due ON release_schedules(next_batch_at);
+CREATE INDEX requests_by_age ON requests(status, created_at);
+)sql",
 };
 
 uint64_t random_u64() {

@@ -4,7 +4,8 @@
 // connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
 // also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
 // settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp (orders,
-// conversions and their figures), tx_platforms.cpp (store platform connections).
+// conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp (release schedules,
+// places in line, expiry).
 
 #include "server/store/sqlite/sqlite.hpp"
 #include "server/store/sqlite/write_cache.hpp"
@@ -69,7 +70,7 @@ class SqliteTx final : public WriteTx {
                              const std::optional<std::string>& variant_title) override;
   bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
   EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                           int64_t now) override;
+                           int64_t now, std::optional<int64_t> limit) override;
   int64_t insert_event(int64_t store_id, EventType type, int64_t request_id, int64_t snapshot_id,
                        int64_t now) override;
   std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
@@ -161,6 +162,19 @@ class SqliteTx final : public WriteTx {
   void touch_session(const KeyHash& hash, int64_t now) override;
   void end_session(const KeyHash& hash, int64_t now) override;
   void count_activity(int64_t store_id, Activity kind, int64_t at) override;
+
+  // release schedules, places in line, expiry (tx_release.cpp)
+  std::optional<int64_t> next_release_due_at() override;
+  std::vector<DueRelease> due_releases(int64_t now, int64_t limit) override;
+  std::vector<int64_t> waiting_positions(int64_t target_id,
+                                         const std::vector<int64_t>& ids) override;
+  std::vector<std::pair<int64_t, StoreSettings>> saved_settings() override;
+  bool has_waiting_before(int64_t store_id, int64_t cutoff) override;
+  std::optional<ReleaseSchedule> release_schedule(int64_t target_id) override;
+  void save_release_schedule(int64_t store_id, int64_t target_id,
+                             const ReleaseSchedule& schedule) override;
+  void delete_release_schedule(int64_t target_id) override;
+  int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now, int64_t limit) override;
 
  private:
   Database& db_;

@@ -315,27 +315,33 @@ int64_t SqliteTx::count_requests(int64_t store_id, const RequestListQuery& q) {
 }
 
 EventRange SqliteTx::notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                                   int64_t now) {
+                                   int64_t now, std::optional<int64_t> limit) {
+  // LIMIT -1 is no limit. The requests notified are the oldest waiting ones (by id), so the
+  // UPDATE takes exactly them: the waiting requests up to the last id the INSERT took.
   db_.cached(
          "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
          " SELECT ?1, ?5, id, ?2, ?3 FROM requests WHERE target_id = ?4 AND status = ?6"
-         " ORDER BY id")
+         " ORDER BY id LIMIT ?7")
       .bind(1, store_id)
       .bind(2, snapshot_id)
       .bind(3, now)
       .bind(4, target_id)
       .bind(5, db::value(EventType::back_in_stock))
       .bind(6, kWaiting)
+      .bind(7, limit ? *limit : int64_t{-1})
       .run();
   // INTEGER PRIMARY KEY rows of one INSERT ... SELECT get consecutive ids (max + 1 each).
   EventRange events{db_.changes(), db_.last_insert_rowid() - db_.changes() + 1,
                     db_.last_insert_rowid()};
+  if (events.count == 0) return events;
   db_.cached(
-         "UPDATE requests SET status = ?3, notified_at = ?1 WHERE target_id = ?2 AND status = ?4")
+         "UPDATE requests SET status = ?3, notified_at = ?1 WHERE target_id = ?2 AND status = ?4"
+         " AND id <= (SELECT request_id FROM events WHERE id = ?5)")
       .bind(1, now)
       .bind(2, target_id)
       .bind(3, db::value(RequestStatus::notified))
       .bind(4, kWaiting)
+      .bind(5, events.last)
       .run();
   if (db_.changes() != events.count)
     throw std::runtime_error("notified requests and back-in-stock events disagree");
