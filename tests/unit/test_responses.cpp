@@ -42,7 +42,28 @@ TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absen
             R"("variantTitle":null,"status":"notified","subscriberId":")" +
             kTestIds.format(IdKind::subscriber, 1) + R"(","email":"a@b",)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","notifiedAt":"2024-02-29T12:34:56.789Z",)"
-        R"("cancelledAt":null})");
+        R"("cancelledAt":null,"locale":null,"consent":{"source":null,)"
+        R"("at":"1970-01-01T00:00:00.000Z","clientAddress":null,"userAgent":null,"text":null,)"
+        R"("confirmedAt":null}})");
+}
+
+TEST_CASE("request JSON: the consent record of a widget request") {
+  RequestRecord r;
+  r.id = 2;
+  r.product_id = "P";
+  r.variant_id = "P";
+  r.subscriber_id = 1;
+  r.email = "a@b";
+  r.status = RequestStatus::waiting;
+  r.created_at = 1709210096789;
+  r.locale = "de-CH";
+  r.consent = RequestConsent{RequestSource::widget, "203.0.113.9", "Mozilla/5.0", "I agree.",
+                             1709210100000};
+  const Json out = request_json(r, kTestIds);
+  CHECK(dump(*out.find("locale")) == R"("de-CH")");
+  CHECK(dump(*out.find("consent")) ==
+        R"({"source":"widget","at":"2024-02-29T12:34:56.789Z","clientAddress":"203.0.113.9",)"
+        R"("userAgent":"Mozilla/5.0","text":"I agree.","confirmedAt":"2024-02-29T12:35:00.000Z"})");
 }
 
 TEST_CASE("list response: items then pagination") {
