@@ -34,6 +34,8 @@ enum class FieldCode {
   invalid_origin,           ///< `--origin shop.example` (no scheme)
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
+  template_syntax,          ///< `"html": "{{#price}}..."`: a section never closed (with line, column)
+  unknown_variable,         ///< `"text": "Hi {{name}}"`: a variable the template can't have
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
@@ -66,9 +68,12 @@ struct FieldError {
   FieldCode code;
   std::string message;
   std::optional<int64_t> limit;  ///< the bound that was crossed, for too_long / too_many_items
+  std::optional<int64_t> line = std::nullopt;    ///< where in a text (template_syntax), from 1
+  std::optional<int64_t> column = std::nullopt;  ///< in characters, from 1
 
   bool operator==(const FieldError& o) const {
-    return field == o.field && code == o.code && message == o.message && limit == o.limit;
+    return field == o.field && code == o.code && message == o.message && limit == o.limit &&
+           line == o.line && column == o.column;
   }
 };
 
@@ -83,6 +88,11 @@ struct ApiError {
 /// `expected` fills "{expected}" (invalid_type: "a string"; invalid_value: "waiting, notified").
 std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nullopt,
                           std::string_view expected = {});
+
+/// `template_syntax` at `line`, `column` (from 1): "Mustache syntax error at line 3, column 7:
+/// the section \"price\" is never closed." (`what` without its full stop).
+FieldError template_syntax_error(std::string field, int64_t line, int64_t column,
+                                 std::string_view what);
 
 /// The default message for an API error without a more specific one.
 std::string_view default_message(ApiCode code);
@@ -99,6 +109,8 @@ enum class Resource {
   request,   ///< `DELETE /api/v1/back-in-stock/bisr_...` of another store
   webhook,   ///< `GET /api/v1/webhooks/we_...` that does not exist
   delivery,  ///< `POST .../deliveries/whd_.../retry` for a delivery of another endpoint
+  subscriber,     ///< `GET /api/v1/subscribers/sub_...` of another store, or erased
+  mail_template,  ///< `PUT /api/v1/templates/welcome/en`: not back_in_stock or confirm_request
 };
 ApiError not_found(Resource resource);
 /// `GET /api/v2/x` → "No such endpoint: GET /api/v2/x."
@@ -210,6 +222,8 @@ class Problems {
 
   void add(std::string field, FieldCode code, std::optional<int64_t> limit = std::nullopt,
            std::string_view expected = {});
+  /// A problem already worded (template_syntax, with its line and column).
+  void add(FieldError error);
   bool empty() const { return found_ == 0; }
   /// Every problem found, also those past kMaxProblems that were not kept: readers compare it
   /// before and after reading a part to know whether that part was valid.

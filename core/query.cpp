@@ -61,6 +61,19 @@ std::optional<std::string> read_id(const QueryParams& params, const char* name,
   return std::string(text);
 }
 
+std::optional<std::string> read_email(const QueryParams& params, Problems& problems) {
+  const std::string* email = find_param(params, "email");
+  if (email == nullptr) return std::nullopt;
+  const std::string_view text = trim(*email);
+  if (char_count(text) > kMaxEmailLength)
+    problems.add("email", FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
+  else if (!is_valid_email(text))
+    problems.add("email", FieldCode::invalid_email);
+  else
+    return email_identity(text);
+  return std::nullopt;
+}
+
 Page read_page(const QueryParams& params, Problems& problems) {
   Page page;
   if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) page.limit = *limit;
@@ -151,6 +164,27 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
       if (name == delivery_status_name(s)) query.status = s;
     if (!query.status)
       problems.add("status", FieldCode::invalid_value, std::nullopt, "pending, delivered, failed");
+  }
+  if (!problems.empty()) return validation_error(problems);
+  return query;
+}
+
+Result<MessageListQuery> parse_message_list_query(const QueryParams& params) {
+  Problems problems;
+  MessageListQuery query;
+  query.page = read_page(params, problems);
+  if (const std::string* status = find_param(params, "status")) {
+    query.status = parse_message_status(trim(*status));
+    if (!query.status)
+      problems.add("status", FieldCode::invalid_value, std::nullopt,
+                   "queued, sent, failed, suppressed");
+  }
+  query.email = read_email(params, problems);
+  if (const std::string* kind = find_param(params, "template")) {
+    query.kind = parse_mail_kind(trim(*kind));
+    if (!query.kind)
+      problems.add("template", FieldCode::invalid_value, std::nullopt,
+                   "back_in_stock, confirm_request");
   }
   if (!problems.empty()) return validation_error(problems);
   return query;
