@@ -14,6 +14,9 @@ constexpr size_t kMaxRequestBodyBytes = 64 * 1024;   ///< `POST /api/v1/back-in-
 constexpr size_t kMaxUpsertBodyBytes = 1024 * 1024;  ///< `POST /api/v1/products`
 constexpr size_t kMaxWebhookBodyBytes = 16 * 1024;   ///< `POST|PATCH /api/v1/webhooks...`
 constexpr size_t kMaxSettingsBodyBytes = 16 * 1024;  ///< `PATCH /api/v1/settings`
+/// `PUT /api/v1/templates/{name}/{locale}` and its preview: three parts of up to 100,000
+/// characters (core/mail_template.hpp), JSON-escaped.
+constexpr size_t kMaxTemplateBodyBytes = 1024 * 1024;
 /// The largest body any route takes: what the connection layer reads at most.
 constexpr size_t kMaxBodyBytes = kMaxUpsertBodyBytes;
 

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/currency.hpp"
 #include "core/fields.hpp"
 #include "core/locale.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 namespace stockbell {
 namespace {
@@ -318,6 +320,94 @@ RenderedMail render_mail(const MailTemplate& tmpl, const MailValues& values) {
   out.text = render_part(tmpl.text, data, false);
   out.html = render_part(tmpl.html, data, true);
   return out;
+}
+
+MailValues sample_mail_values(MailKind kind, std::string_view locale, std::string_view store_name,
+                              std::string_view link_base) {
+  MailValues v;
+  v.locale = std::string(locale);
+  v.store_name = std::string(store_name);
+  v.product_title = "Linen shirt";
+  v.variant_title = "M";
+  v.first_name = "Anna";
+  v.price = format_price(4900, "EUR", locale);
+  v.product_url = "https://shop.example/products/linen-shirt";
+  const std::string link = std::string(link_base) + (kind == MailKind::back_in_stock ? "/u/" : "/c/") +
+                           "preview?lang=" + std::string(locale);
+  if (kind == MailKind::back_in_stock)
+    v.unsubscribe_url = link;
+  else
+    v.confirm_url = link;
+  return v;
+}
+
+Result<PreviewRequest> parse_preview_request(MailKind kind, std::string_view body) {
+  PreviewRequest out;
+  if (trim(body).empty()) return out;
+  Result<Json> document = parse_body(body);
+  if (!document.ok()) return document.error();
+  Problems problems;
+  if (!expect_object(document.value(), "", problems)) return validation_error(problems);
+  ObjectReader reader(document.value(), "", problems);
+  for (auto [part, target] :
+       {std::pair<const char*, std::optional<std::string>*>{"subject", &out.subject},
+        {"text", &out.text},
+        {"html", &out.html}}) {
+    const Json* value = reader.member(part);
+    if (value == nullptr || value->is_null()) continue;
+    if (!value->is_string()) {
+      problems.add(part, FieldCode::invalid_type, std::nullopt, "a string");
+      continue;
+    }
+    *target = value->as_string();
+    check_template_part(kind, part, **target, problems);
+  }
+  if (const Json* data = reader.member("data"); data != nullptr && !data->is_null()) {
+    if (expect_object(*data, "data", problems)) {
+      const std::vector<std::string_view>& known = mail_variables(kind);
+      for (const auto& [name, value] : data->members()) {
+        const std::string path = join_path("data", name);
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+          problems.add(path, FieldCode::unknown_variable, std::nullopt, quote(truncate_chars(name, 64)));
+        } else if (value.is_null()) {
+          out.data.emplace_back(name, std::nullopt);
+        } else if (!value.is_string()) {
+          problems.add(path, FieldCode::invalid_type, std::nullopt, "a string or null");
+        } else if (check_text(value.as_string(), TextRule{kMaxUrlChars}, path, problems)) {
+          const bool url = name.size() > 3 && name.compare(name.size() - 3, 3, "Url") == 0;
+          if (url && !is_valid_http_url(value.as_string()))
+            problems.add(path, FieldCode::invalid_url);
+          else
+            out.data.emplace_back(name, value.as_string());
+        }
+      }
+    }
+  }
+  reader.reject_unknown();
+  if (!problems.empty()) return validation_error(problems);
+  return out;
+}
+
+void apply_preview_data(MailValues& v,
+                        const std::vector<std::pair<std::string, std::optional<std::string>>>& data) {
+  for (const auto& [name, value] : data) {
+    if (name == "locale" || name == "storeName" || name == "productTitle") {
+      std::string& target =
+          name == "locale" ? v.locale : name == "storeName" ? v.store_name : v.product_title;
+      target = value.value_or("");
+      continue;
+    }
+    std::optional<std::string>* target =
+        name == "variantTitle"     ? &v.variant_title
+        : name == "firstName"      ? &v.first_name
+        : name == "price"          ? &v.price
+        : name == "imageUrl"       ? &v.image_url
+        : name == "productUrl"     ? &v.product_url
+        : name == "unsubscribeUrl" ? &v.unsubscribe_url
+        : name == "confirmUrl"     ? &v.confirm_url
+                                   : nullptr;
+    if (target != nullptr) *target = value;
+  }
 }
 
 bool MailSetup::operator==(const MailSetup& o) const {

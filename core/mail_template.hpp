@@ -104,6 +104,27 @@ struct RenderedMail {
   std::string html;
 };
 
+/// A store's template values for a preview: a linen shirt in size M at 49.00 EUR (formatted for
+/// `locale`), for Anna, with links under `link_base` (`https://host`).
+MailValues sample_mail_values(MailKind kind, std::string_view locale, std::string_view store_name,
+                              std::string_view link_base);
+
+/// `POST /api/v1/templates/{name}/{locale}/preview` (every member optional; an empty body is
+/// `{}`): `subject`, `text`, `html`, a draft to render instead of the template in use (each
+/// checked as a PUT checks it), and `data`, values replacing the sample's: an object of the
+/// kind's variables, each a string (≤ 2048 characters; the URL variables absolute http(s) URLs)
+/// or null (left out).
+struct PreviewRequest {
+  std::optional<std::string> subject;
+  std::optional<std::string> text;
+  std::optional<std::string> html;
+  std::vector<std::pair<std::string, std::optional<std::string>>> data;
+};
+Result<PreviewRequest> parse_preview_request(MailKind kind, std::string_view body);
+/// `values` with `data` applied (a null removes the value).
+void apply_preview_data(MailValues& values,
+                        const std::vector<std::pair<std::string, std::optional<std::string>>>& data);
+
 /// Renders a template that passed check_template_part (the shipped ones do). A template that
 /// does not parse renders as empty parts.
 RenderedMail render_mail(const MailTemplate& tmpl, const MailValues& values);

@@ -21,9 +21,9 @@ struct ShopperPage {
   ShopperPageKind kind = ShopperPageKind::invalid_link;
   std::string locale;  ///< BCP 47; the page's words fall back to the store's default, then en
   std::string store_default_locale = "en";
-  std::string store;  ///< the store's name
-  std::string email;
-  std::string item;  ///< "Linen shirt – M"
+  std::string store = {};  ///< the store's name
+  std::string email = {};
+  std::string item = {};  ///< "Linen shirt – M"
 };
 
 /// The whole document, UTF-8.

@@ -18,9 +18,12 @@
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
 #include "server/app/status.hpp"
+#include "server/app/sweeper.hpp"
 #include "server/http/connection.hpp"
 #include "server/http/router.hpp"
 #include "server/http/transport.hpp"
+#include "server/mail/mail_dispatcher.hpp"
+#include "server/mail/mail_service.hpp"
 #include "server/store/storage.hpp"
 #include "server/webhooks/dispatcher.hpp"
 #include "server/webhooks/webhook_service.hpp"
@@ -40,6 +43,19 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// The SMTP password: the first line of its file (a trailing CR/LF is not part of it).
+std::string read_password(const std::string& path) {
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const std::exception&) {
+    throw std::runtime_error("--smtp-password-file: cannot read " + path);
+  }
+  return text.substr(0, text.find_first_of("\r\n"));
+}
+
+constexpr std::chrono::minutes kSweepInterval{10};
+
 }  // namespace
 
 int serve(const ServeConfig& config) {
@@ -53,10 +69,27 @@ int serve(const ServeConfig& config) {
   signal(SIGPIPE, SIG_IGN);
 
   const std::string web_root = config.web_root.empty() ? STOCKBELL_DEFAULT_WEB_ROOT : config.web_root;
+  const Mail mail = config.smtp_url.empty() ? Mail::off : Mail::on;
+  std::unique_ptr<MailDispatcher> mailer;
+  MailServerSetup mail_server{config.public_url, std::nullopt};
+  if (!config.mail_from.empty()) mail_server.from = parse_mailbox(config.mail_from);
+  MailDispatcher::Options mailing;
+  if (mail == Mail::on) {
+    smtp_global_init();
+    mailing.smtp.url = config.smtp_url;
+    if (!config.smtp_user.empty()) mailing.smtp.user = config.smtp_user;
+    if (!config.smtp_password_file.empty())
+      mailing.smtp.password = read_password(config.smtp_password_file);
+    mailing.server = mail_server;
+    mailing.connections = static_cast<size_t>(config.smtp_connections);
+    mailing.retry = config.mail_retry;
+  }
   std::unique_ptr<Storage> storage = open_storage(config.db);
   KeyService keys(*storage);
-  RequestService requests(*storage);
-  CatalogService catalog(*storage);
+  RequestService requests(*storage, mail);
+  CatalogService catalog(*storage, mail);
+  MailService mail_service(*storage, mail_server, mail);
+  PendingSweeper sweeper(requests, kSweepInterval);
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
   SettingsService settings(*storage);
@@ -66,6 +99,10 @@ int serve(const ServeConfig& config) {
   dispatch.retry = config.webhook_retry;
   WebhookDispatcher dispatcher(*storage, dispatch);
   storage->on_outbox_written([&dispatcher] { dispatcher.wake(); });
+  if (mail == Mail::on) {
+    mailer = std::make_unique<MailDispatcher>(*storage, mailing);
+    storage->on_outbox_written([&mailer] { mailer->wake(); });
+  }
   StaticFiles files = StaticFiles::load(web_root);
 
   ConnectionLimits limits;
@@ -107,12 +144,17 @@ int serve(const ServeConfig& config) {
     demo_secret = demo.secret;
   }
 
-  Router router(config, UseCases{keys, requests, catalog, webhooks, settings, status, storage->ids()},
+  Router router(config,
+                UseCases{keys, requests, catalog, webhooks, settings, status, mail_service,
+                         storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 
   std::printf("stockbell %s listening on %s (database %s)\n", STOCKBELL_VERSION, base.c_str(),
               config.db.c_str());
+  if (mail == Mail::on)
+    std::printf("e-mail to shoppers: through %s, links to %s\n", config.smtp_url.c_str(),
+                config.public_url.c_str());
   if (config.demo) {
     std::printf("demo storefront: %s/\n", base.c_str());
     std::printf("demo secret key (shown once): %s\n", demo_secret.c_str());
@@ -135,9 +177,13 @@ int serve(const ServeConfig& config) {
   });
 
   dispatcher.start();
+  if (mailer) mailer->start();
+  sweeper.start();
   http.listen_after_bind();  // returns once stopped and every in-flight request is answered
   listen_ended = true;
   dispatcher.stop();  // attempts under way finish and are recorded
+  if (mailer) mailer->stop();
+  sweeper.stop();
   storage->stop();
   const WriteStats stats = storage->write_stats();
   std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", stats.writes, stats.commits);

@@ -20,7 +20,7 @@ CatalogService::UpsertOutcome CatalogService::upsert_products(int64_t store_id,
     // exactly when its stock change is committed, and one writer at a time means two upserts
     // can never both see it waiting.
     for (const ProductRecord& record : out.products)
-      out.events_triggered += notify_in_stock(tx, store_id, record.product, now);
+      out.events_triggered += notify_in_stock(tx, store_id, record.product, now, mail_);
     return out;
   });
 }

@@ -9,13 +9,16 @@
 #include "core/errors.hpp"
 #include "core/product.hpp"
 #include "core/query.hpp"
+#include "server/app/notify.hpp"
 #include "server/store/storage.hpp"
 
 namespace stockbell::server {
 
 class CatalogService {
  public:
-  explicit CatalogService(Storage& storage) : storage_(storage) {}
+  /// `mail`: whether notifications queue the shoppers' e-mail (`serve --smtp-url`).
+  explicit CatalogService(Storage& storage, Mail mail = Mail::off)
+      : storage_(storage), mail_(mail) {}
 
   /// Applies the batch, then notifies every waiting request whose target is now in stock, all
   /// in one transaction.
@@ -42,6 +45,7 @@ class CatalogService {
 
  private:
   Storage& storage_;
+  Mail mail_;
 };
 
 }  // namespace stockbell::server

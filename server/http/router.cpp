@@ -97,6 +97,19 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
        &H::resend_delivery},
       {"GET", {"api", "v1", "settings"}, Access::secret, &H::get_settings},
       {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings},
+      {"GET", {"api", "v1", "templates"}, Access::secret, &H::list_templates},
+      {"PUT", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::put_template},
+      {"DELETE", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::delete_template},
+      {"POST", {"api", "v1", "templates", "{}", "{}", "preview"}, Access::secret,
+       &H::preview_template},
+      {"GET", {"api", "v1", "messages"}, Access::secret, &H::list_messages},
+      {"GET", {"api", "v1", "subscribers", "{}"}, Access::secret, &H::get_subscriber},
+      {"DELETE", {"api", "v1", "subscribers", "{}"}, Access::secret, &H::erase_subscriber},
+      // The shopper's pages from an e-mail: the token in the path is the key.
+      {"GET", {"u", "{}"}, Access::open, &H::unsubscribe_view},
+      {"POST", {"u", "{}"}, Access::open, &H::unsubscribe_act},
+      {"GET", {"c", "{}"}, Access::open, &H::confirm_view},
+      {"POST", {"c", "{}"}, Access::open, &H::confirm_act},
   };
 }
 
@@ -141,8 +154,10 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     send_error(res, malformed_path());
     return;
   }
+  const bool shopper_page =
+      segments->size() == 2 && ((*segments)[0] == "u" || (*segments)[0] == "c");
   const bool api = (segments->size() >= 2 && (*segments)[0] == "api" && (*segments)[1] == "v1") ||
-                   (segments->size() == 1 && (*segments)[0] == "healthz");
+                   (segments->size() == 1 && (*segments)[0] == "healthz") || shopper_page;
   if (api) {
     dispatch_api(req, res, *segments);
     return;

@@ -19,6 +19,7 @@
 #include "server/config.hpp"
 #include "server/http/rate_limit.hpp"
 #include "server/http/static_files.hpp"
+#include "server/mail/mail_service.hpp"
 #include "server/webhooks/webhook_service.hpp"
 
 namespace stockbell::server {
@@ -56,6 +57,7 @@ struct UseCases {
   WebhookService& webhooks;
   SettingsService& settings;
   StatusService& status;
+  MailService& mail;
   const IdCodec& ids;
 };
 
@@ -76,7 +78,7 @@ class Router {
 
  private:
   // Route handlers: routes_status.cpp, routes_requests.cpp, routes_catalog.cpp,
-  // routes_webhooks.cpp, routes_settings.cpp.
+  // routes_webhooks.cpp, routes_settings.cpp, routes_mail.cpp, routes_pages.cpp.
   void health(RouteContext& ctx);
   void register_request(RouteContext& ctx);
   void list_requests(RouteContext& ctx);
@@ -97,6 +99,18 @@ class Router {
   void resend_delivery(RouteContext& ctx);
   void get_settings(RouteContext& ctx);
   void update_settings(RouteContext& ctx);
+  // routes_mail.cpp, routes_pages.cpp
+  void list_templates(RouteContext& ctx);
+  void put_template(RouteContext& ctx);
+  void delete_template(RouteContext& ctx);
+  void preview_template(RouteContext& ctx);
+  void list_messages(RouteContext& ctx);
+  void get_subscriber(RouteContext& ctx);
+  void erase_subscriber(RouteContext& ctx);
+  void unsubscribe_view(RouteContext& ctx);
+  void unsubscribe_act(RouteContext& ctx);
+  void confirm_view(RouteContext& ctx);
+  void confirm_act(RouteContext& ctx);
 
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
                     const std::vector<std::string>& segments);

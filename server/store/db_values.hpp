@@ -8,6 +8,9 @@
 
 #include "core/api_key.hpp"
 #include "core/event.hpp"
+#include "core/mail_kind.hpp"
+#include "core/message.hpp"
+#include "core/responses.hpp"
 #include "core/request_status.hpp"
 #include "core/webhook.hpp"
 
@@ -24,6 +27,18 @@ EventType event_type(int64_t value);
 /// pending 0, delivered 1, failed 2.
 int64_t value(DeliveryStatus status);
 DeliveryStatus delivery_status(int64_t value);
+
+/// queued 0, sent 1, failed 2, suppressed 3.
+int64_t value(MessageStatus status);
+MessageStatus message_status(int64_t value);
+
+/// back_in_stock 0, confirm_request 1.
+int64_t value(MailKind kind);
+MailKind mail_kind(int64_t value);
+
+/// api 0, widget 1.
+int64_t value(RequestSource source);
+RequestSource request_source(int64_t value);
 
 /// Key kinds are stored by name ('secret', 'publishable'); see core/api_key.hpp.
 

@@ -51,9 +51,11 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
 
   const json& one = all["requests"][0];
   for (const char* key : {"id", "productId", "variantId", "productTitle", "variantTitle", "status",
-                          "subscriberId", "email", "createdAt", "notifiedAt", "cancelledAt"})
+                          "subscriberId", "email", "createdAt", "notifiedAt", "cancelledAt",
+                          "locale", "consent"})
     CHECK_MESSAGE(one.contains(key), key);
-  CHECK(one.size() == 11);
+  CHECK(one.size() == 13);
+  CHECK(one["consent"]["source"] == "api");
 
   CHECK(ids_of(list(api, query({{"productId", "P1"}}))) ==
         std::set<std::string>{a_small, b_medium, c_small});

@@ -104,3 +104,11 @@ TEST_CASE("append_utf8 writes 1 to 4 bytes") {
   CHECK(out == "Aé€😀");
   CHECK(is_valid_utf8(out));
 }
+
+TEST_CASE("printable_line keeps one printable line of a header a server stores") {
+  CHECK(stockbell::printable_line("  Mozilla/5.0 (X11; Linux)  ", 500) == "Mozilla/5.0 (X11; Linux)");
+  CHECK(stockbell::printable_line("a\r\nb\tc\x7f" "d", 500) == "a  b c d");
+  CHECK(stockbell::printable_line("caf\xC3\xA9 \xFF\xC3", 500) == "café");
+  CHECK(stockbell::printable_line("\xC2\x85x", 500) == "x");  // a C1 control
+  CHECK(stockbell::printable_line("äbcdef", 3) == "äbc...");
+}
