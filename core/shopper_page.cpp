@@ -27,7 +27,7 @@ constexpr std::string_view kStyle =
     "body{margin:0;background:#f4f4f5;color:#1f2937;font:16px/1.5 Arial,Helvetica,sans-serif}"
     "main{box-sizing:border-box;max-width:32rem;margin:3rem auto;padding:2rem;background:#fff;"
     "border-radius:8px}"
-    "h1{margin:0 0 1rem;font-size:1.5rem;line-height:1.25}p{margin:0 0 1.5rem}"
+    "h1{margin:0 0 1rem;font-size:1.5rem;line-height:1.25}p{margin:0 0 1.5rem;overflow-wrap:anywhere}"
     "button{font:inherit;font-weight:bold;color:#fff;background:#1d4ed8;border:0;"
     "border-radius:6px;padding:.75rem 2rem;cursor:pointer}"
     "button:focus-visible{outline:3px solid #1f2937;outline-offset:2px}"

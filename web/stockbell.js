@@ -23,6 +23,7 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
     already: "You're already on the list for this item. We'll email you when it's back.",
     network: "We couldn't reach the store. Check your connection and try again.",
     honeypot: 'Leave this field empty',
+    pending: 'Check your inbox to confirm your request. We sent a link to {email}.',
     errors: {}
   };
 
@@ -114,6 +115,7 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
     init.credentials = 'omit';
     return fetch(api + '/api/v1/' + path, init).then(function (res) {
       return res.json().then(function (json) {
+        if (typeof json.status == 'string') json.requestStatus = json.status;  // waiting, pending
         json.status = res.status;
         return json;
       });
@@ -268,10 +270,11 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
       this.$('open').focus();
     }
 
-    _done(created) {
+    // `pending`: the store asks the shopper to confirm the address first (double opt-in).
+    _done(created, pending, email) {
       var t = this._t();
       this._view('done');
-      this._say('done', created ? t.done : t.already);
+      this._say('done', pending ? fill(t.pending, {email: email}) : created ? t.done : t.already);
       this.$('status').focus();
     }
 
@@ -326,10 +329,10 @@ if (typeof module !== 'undefined') module.exports = StockbellCore;  // Node: the
         }
         if (res.success) {
           this._emit('success', {requestId: res.requestId, subscriberId: res.subscriberId,
-                                 created: res.created});
+                                 created: res.created, requestStatus: res.requestStatus});
         }
         if (gen !== this._gen) return;
-        if (res.success) this._done(res.created);
+        if (res.success) this._done(res.created, res.requestStatus === 'pending', body.customer.email);
         else this._fail(res, res.status);
       } finally {
         this._busy = false;
