@@ -6,10 +6,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JOBS="${STOCKBELL_JOBS:-2}"
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc finds acorn there
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need. libcurl4-openssl-dev sends e-mail (SMTP),
+# libkainjow-mustache-dev renders its templates, python3-aiosmtpd is the SMTP server the demo
+# catches mail with and the tests send to (tests/smtp/smtp_sink.py).
 PACKAGES=(cmake make g++ pkg-config
           nlohmann-json3-dev libcpp-httplib-dev doctest-dev libsqlite3-dev libssl-dev
-          zlib1g-dev libbrotli-dev emscripten nodejs)
+          zlib1g-dev libbrotli-dev emscripten nodejs
+          libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd)
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev wrk)
 
 as_root() {

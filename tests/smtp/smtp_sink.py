@@ -5,7 +5,8 @@ python3-aiosmtpd; run it with /usr/bin/python3).
     smtp_sink.py --port 0 --dir DIR [--host 127.0.0.1] [--quiet]
 
 Prints "listening on HOST:PORT" once it accepts connections, then writes every message it
-accepts to DIR as NNNNNN.eml (the bytes as received) and NNNNNN.json (the message parsed back by
+accepts to DIR as NNNNNN.eml (the bytes as received), NNNNNN.html (its HTML part, to open in a
+browser) and NNNNNN.json (the message parsed back by
 Python's email package: envelope, decoded headers, the text and HTML parts, and facts about the
 raw bytes), each written under a temporary name and renamed, so a reader never sees half a file.
 Stops on SIGTERM or SIGINT.
@@ -60,8 +61,10 @@ class Sink:
             number = self.count
         base = os.path.join(self.folder, '%06d' % number)
         write(base + '.eml', raw)
-        write(base + '.json', json.dumps(describe(envelope, raw), ensure_ascii=False, indent=1)
-              .encode('utf-8'))
+        described = describe(envelope, raw)
+        write(base + '.json', json.dumps(described, ensure_ascii=False, indent=1).encode('utf-8'))
+        if described['html'] is not None:
+            write(base + '.html', described['html'].encode('utf-8'))
         if not self.quiet:
             print('received %06d for %s' % (number, ', '.join(envelope.rcpt_tos)), flush=True)
         return '250 2.0.0 OK: queued as %06d' % number
