@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
+#include <unordered_map>
 
 #include "core/currency.hpp"
 #include "core/fields.hpp"
@@ -204,13 +206,16 @@ kainjow::mustache::data values_data(const MailValues& v) {
   return d;
 }
 
-std::string render_part(const std::string& text, const kainjow::mustache::data& data,
-                        bool html) {
-  kainjow::mustache::mustache tmpl{text};
+std::string render_part(kainjow::mustache::mustache& tmpl, const kainjow::mustache::data& data) {
   if (!tmpl.is_valid()) return {};
-  if (!html) tmpl.set_custom_escape(identity);
   std::string out = tmpl.render(data);
   return tmpl.is_valid() ? out : std::string();
+}
+
+kainjow::mustache::mustache parse_part(const std::string& text, bool html) {
+  kainjow::mustache::mustache tmpl{text};
+  if (!html) tmpl.set_custom_escape(identity);
+  return tmpl;
 }
 
 Json nullable_mailbox(const std::optional<Mailbox>& mailbox) {
@@ -223,6 +228,36 @@ std::optional<Mailbox> read_mailbox(const Json* value) {
 }
 
 }  // namespace
+
+// Rendering a kainjow template with string values only (no lambdas, no partials: a checked
+// template holds none) changes nothing in it, so a parsed template renders again and again.
+struct ParsedTemplates::Impl {
+  // By text, separately for HTML (escaping) and for the other parts (not escaping).
+  std::unordered_map<std::string, std::unique_ptr<kainjow::mustache::mustache>> parts[2];
+  size_t chars = 0;
+};
+
+struct ParsedTemplatesAccess {
+  static kainjow::mustache::mustache& get(ParsedTemplates& cache, const std::string& text,
+                                          bool html) {
+    ParsedTemplates::Impl& impl = *cache.impl_;
+    auto& mine = impl.parts[html ? 1 : 0];
+    auto it = mine.find(text);
+    if (it != mine.end()) return *it->second;
+    if (impl.chars + text.size() > kMaxParsedTemplateChars) {
+      impl.parts[0].clear();
+      impl.parts[1].clear();
+      impl.chars = 0;
+    }
+    impl.chars += text.size();
+    return *mine.emplace(text, std::make_unique<kainjow::mustache::mustache>(parse_part(text, html)))
+                .first->second;
+  }
+};
+
+ParsedTemplates::ParsedTemplates() : impl_(std::make_unique<Impl>()) {}
+ParsedTemplates::~ParsedTemplates() = default;
+size_t ParsedTemplates::size() const { return impl_->parts[0].size() + impl_->parts[1].size(); }
 
 const std::vector<std::string_view>& mail_variables(MailKind kind) {
   static const std::vector<std::string_view> back_in_stock = {
@@ -313,12 +348,18 @@ ChosenTemplate choose_template(MailKind kind, std::string_view locale,
   return ChosenTemplate{default_mail_template(kind, "en"), "en", false};
 }
 
-RenderedMail render_mail(const MailTemplate& tmpl, const MailValues& values) {
+RenderedMail render_mail(const MailTemplate& tmpl, const MailValues& values,
+                         ParsedTemplates* parsed) {
   const kainjow::mustache::data data = values_data(values);
+  const auto part = [&](const std::string& text, bool html) {
+    if (parsed != nullptr) return render_part(ParsedTemplatesAccess::get(*parsed, text, html), data);
+    kainjow::mustache::mustache once = parse_part(text, html);
+    return render_part(once, data);
+  };
   RenderedMail out;
-  out.subject = one_line(render_part(tmpl.subject, data, false));
-  out.text = render_part(tmpl.text, data, false);
-  out.html = render_part(tmpl.html, data, true);
+  out.subject = one_line(part(tmpl.subject, false));
+  out.text = part(tmpl.text, false);
+  out.html = part(tmpl.html, true);
   return out;
 }
 

@@ -17,6 +17,7 @@
 // they use. A rendered subject is one line.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -125,9 +126,31 @@ Result<PreviewRequest> parse_preview_request(MailKind kind, std::string_view bod
 void apply_preview_data(MailValues& values,
                         const std::vector<std::pair<std::string, std::optional<std::string>>>& data);
 
+/// Parsed templates kept by their text for rendering again: a sender renders the same few
+/// templates for thousands of messages, and parsing is most of what rendering costs. Holds at
+/// most kMaxParsedTemplateChars of template text (a template that would go over empties it
+/// first), so a caller's memory stays bounded whatever templates it meets. Not thread-safe: one
+/// per thread (the server's mail senders each own one; a preview renders without).
+constexpr size_t kMaxParsedTemplateChars = 1'000'000;
+class ParsedTemplates {
+ public:
+  ParsedTemplates();
+  ~ParsedTemplates();
+  ParsedTemplates(const ParsedTemplates&) = delete;
+  ParsedTemplates& operator=(const ParsedTemplates&) = delete;
+  size_t size() const;  ///< templates held
+
+ private:
+  friend struct ParsedTemplatesAccess;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 /// Renders a template that passed check_template_part (the shipped ones do). A template that
-/// does not parse renders as empty parts.
-RenderedMail render_mail(const MailTemplate& tmpl, const MailValues& values);
+/// does not parse renders as empty parts. With `parsed`, its parts are parsed once and kept
+/// there; the result is the same as without.
+RenderedMail render_mail(const MailTemplate& tmpl, const MailValues& values,
+                         ParsedTemplates* parsed = nullptr);
 
 // ---- what a queued message is sent with ----------------------------------------------------
 

@@ -212,44 +212,39 @@ std::string mailbox_header(const Mailbox& mailbox, size_t used) {
 
 std::string quoted_printable(std::string_view text) {
   std::string out;
-  out.reserve(text.size() * 11 / 10 + 16);
+  out.reserve(text.size() + text.size() / 4 + 16);
   size_t column = 0;
-  auto put = [&](std::string_view piece) {
-    // A soft line break keeps every line within 76 characters (the `=` included).
-    if (column + piece.size() > 75) {
-      out += "=\r\n";
+  // A soft line break keeps every line within 76 characters (the `=` included).
+  const auto room = [&](size_t width) {
+    if (column + width > 75) {
+      out.append("=\r\n", 3);
       column = 0;
     }
-    out += piece;
-    column += piece.size();
+    column += width;
   };
-  auto encoded = [](unsigned char b) {
-    return std::string{'=', kHex[b >> 4], kHex[b & 15]};
+  const auto encoded = [&](unsigned char b) {
+    room(3);
+    const char hex[3] = {'=', kHex[b >> 4], kHex[b & 15]};
+    out.append(hex, 3);
   };
   for (size_t i = 0; i < text.size(); ++i) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;  // CRLF: at the LF
     if (b == '\n' || b == '\r') {
-      out += "\r\n";
+      out.append("\r\n", 2);
       column = 0;
       continue;
     }
     const bool line_end = i + 1 == text.size() || text[i + 1] == '\n' || text[i + 1] == '\r';
     const bool line_start = column == 0;
-    if ((b == ' ' || b == '\t') && line_end) {
-      put(encoded(b));
-    } else if (b == '.' && line_start) {
-      put(encoded(b));
-    } else if (b == 'F' && line_start && text.substr(i, 5) == "From ") {
-      put(encoded(b));
-    } else if (b == '=' || b < 0x20 || b > 0x7E) {
-      if (b == '\t' && !line_end) {
-        put(std::string_view(&text[i], 1));
-      } else {
-        put(encoded(b));
-      }
+    const bool literal =
+        (b >= 0x20 && b <= 0x7E && b != '=') || (b == '\t' && !line_end);
+    if (!literal || ((b == ' ' || b == '\t') && line_end) || (b == '.' && line_start) ||
+        (b == 'F' && line_start && text.substr(i, 5) == "From ")) {
+      encoded(b);
     } else {
-      put(std::string_view(&text[i], 1));
+      room(1);
+      out.push_back(static_cast<char>(b));
     }
   }
   return out;

@@ -1,12 +1,14 @@
 // libFuzzer target: a store's e-mail template (core/mail_template.hpp) and the message built
 // from it (core/mime.hpp). Whatever the text: checking never crashes; a template that passes is
 // one kainjow parses and renders within the bound the rules promise (its own size plus one value
-// per tag); and the MIME message of the result keeps exactly its own headers, CRLF lines and
-// lines within RFC 5322's 998 characters.
+// per tag), to the same text when parsed once and kept (ParsedTemplates); the MIME message of
+// the result keeps exactly its own headers, CRLF lines and lines within RFC 5322's 998
+// characters; and quoted-printable of the text decodes back to it, in lines of at most 76.
 //
 // The first byte picks the kind and the part; the rest is the template.
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -17,6 +19,38 @@
 using namespace stockbell;
 
 namespace {
+
+// RFC 2045 §6.7 decoding of what quoted_printable writes: soft breaks dropped, =XX a byte.
+std::string decode_quoted_printable(const std::string& in) {
+  auto hex = [](char c) { return c <= '9' ? c - '0' : c - 'A' + 10; };
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '=') {
+      out += in[i];
+    } else if (in.compare(i + 1, 2, "\r\n") == 0) {
+      i += 2;
+    } else {
+      if (i + 2 >= in.size()) __builtin_trap();
+      out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+      i += 2;
+    }
+  }
+  return out;
+}
+
+// Line ends as quoted_printable writes them: CRLF, LF and a lone CR each become CRLF.
+std::string crlf_lines(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '\r' && i + 1 < in.size() && in[i + 1] == '\n') continue;
+    if (in[i] == '\r' || in[i] == '\n') {
+      out += "\r\n";
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
 
 size_t count_headers(const std::string& message) {
   size_t headers = 0;
@@ -63,6 +97,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mail.subject.size() > bound || mail.text.size() > bound || mail.html.size() > bound)
     __builtin_trap();
   if (mail.subject.find_first_of("\r\n") != std::string::npos) __builtin_trap();
+  static ParsedTemplates parsed;  // kept across inputs, as a sender keeps it across messages
+  const RenderedMail kept = render_mail(tmpl, values, &parsed);
+  if (kept.subject != mail.subject || kept.text != mail.text || kept.html != mail.html)
+    __builtin_trap();
+
+  const std::string encoded = quoted_printable(text);
+  if (decode_quoted_printable(encoded) != crlf_lines(text)) __builtin_trap();
+  for (size_t start = 0; start < encoded.size();) {
+    const size_t end = std::min(encoded.find("\r\n", start), encoded.size());
+    if (end - start > 76) __builtin_trap();
+    start = end + 2;
+  }
 
   OutgoingMail out;
   out.from = Mailbox{"Tee & Co", "shop@tee.example"};

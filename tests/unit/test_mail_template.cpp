@@ -255,6 +255,38 @@ TEST_CASE("rendering is bounded: the largest valid template with the longest val
   CHECK(mail.html.size() == kMaxTemplateTags * 2000 * 4);
 }
 
+TEST_CASE("parsed templates kept for rendering again: the same mail, bounded memory") {
+  ParsedTemplates parsed;
+  for (MailKind kind : kMailKinds) {
+    for (const std::string& locale : default_mail_locales()) {
+      const MailTemplate& t = *default_mail_template(kind, locale);
+      for (const MailValues& v : {full_values(locale), minimal_values(locale), full_values(locale)}) {
+        const RenderedMail kept = render_mail(t, v, &parsed);
+        const RenderedMail once = render_mail(t, v);
+        CHECK(kept.subject == once.subject);
+        CHECK(kept.text == once.text);
+        CHECK(kept.html == once.html);
+      }
+    }
+  }
+  // 8 templates of 3 parts each: 24 kept.
+  CHECK(parsed.size() == 24);
+  // A part that is the same text as HTML and as text: escaped as HTML only.
+  MailValues v = full_values("en");
+  v.product_title = "<b>";
+  const RenderedMail same = render_mail(MailTemplate{"{{productTitle}}", "{{productTitle}}",
+                                                     "{{productTitle}}"}, v, &parsed);
+  CHECK(same.text == "<b>");
+  CHECK(same.html == "&lt;b&gt;");
+  // Templates beyond kMaxParsedTemplateChars in all: it starts over rather than grow.
+  const std::string big = repeat("x", kMaxTemplateHtmlChars - 20);
+  for (int i = 0; i < 30; ++i)
+    render_mail(with_html(std::to_string(i) + big + "{{productTitle}}"), v, &parsed);
+  CHECK(parsed.size() < 2 * kMaxParsedTemplateChars / kMaxTemplateHtmlChars);
+  CHECK(render_mail(with_html("29" + big + "{{productTitle}}"), v, &parsed).html ==
+        "29" + big + "&lt;b&gt;");
+}
+
 TEST_CASE("the mail setup a message keeps: JSON round trip") {
   MailSetup setup;
   setup.store_name = "Linen & Co";
