@@ -67,13 +67,13 @@ MailValues mail_values(const OutgoingMessage& m, const MailSetup& setup,
 }
 
 ComposedMail compose_mail(const OutgoingMessage& m, const MailServerSetup& server,
-                          const IdCodec& ids) {
+                          const IdCodec& ids, ParsedTemplates* parsed) {
   std::optional<MailSetup> setup = mail_setup_from_json(m.setup);
   if (!setup) throw std::runtime_error("the message's stored setup is unreadable");
   const ChosenTemplate chosen =
       choose_template(m.kind, m.locale.value_or(""), setup->default_locale, setup->templates);
   const MailValues values = mail_values(m, *setup, chosen, server);
-  const RenderedMail rendered = render_mail(*chosen.parts, values);
+  const RenderedMail rendered = render_mail(*chosen.parts, values, parsed);
   OutgoingMail mail;
   mail.from = sender_of(*setup, server);
   mail.reply_to = setup->reply_to;

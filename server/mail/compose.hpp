@@ -28,9 +28,10 @@ struct ComposedMail {
 };
 
 /// Throws std::runtime_error when the message's stored setup is unreadable (a bug: it is
-/// written by mail_setup_json).
+/// written by mail_setup_json). `parsed`: the caller's parsed templates, to render with (a
+/// sender thread keeps one); the bytes are the same without.
 ComposedMail compose_mail(const OutgoingMessage& message, const MailServerSetup& server,
-                          const IdCodec& ids);
+                          const IdCodec& ids, ParsedTemplates* parsed = nullptr);
 
 /// The values of a message (also the preview's, with sample data).
 MailValues mail_values(const OutgoingMessage& message, const MailSetup& setup,

@@ -1,11 +1,16 @@
 #pragma once
 // Sends the message outbox (README "E-mail"), the way the webhook dispatcher delivers its own: a
-// scheduler thread reads due messages and hands them to sender threads, each with one SMTP
-// connection it keeps open, so a slow or dead SMTP server only ever holds these threads, never
-// an HTTP answer. Every attempt's result is recorded through the writer; a message stays queued
-// in the database until an attempt is recorded as sent or failed, so a crash at any point means
-// another attempt after restart (at least once; the Message-ID is the same each time). One the
-// server accepted and whose result was recorded is never sent again.
+// scheduler thread reads due messages (with everything sending them needs, a batch per read)
+// and hands them to sender threads, each with one SMTP connection it keeps open, so a slow or
+// dead SMTP server only ever holds these threads, never an HTTP answer. A recorder thread writes
+// the senders' results through the writer, as many as have finished in one transaction, while
+// the senders go on. A message stays queued in the database until its result is recorded, and
+// the scheduler never hands out a message whose result is not recorded yet, so a crash at any
+// point means another attempt after restart (at least once; the Message-ID is the same each
+// time; at most connections × 8 messages are handed out and unrecorded at any moment). One the
+// server accepted and whose result was recorded is never sent again. Just before sending, a
+// sender checks that the message is still queued: one suppressed (unsubscribed) or erased
+// after the batch was read is not sent.
 
 #include <atomic>
 #include <condition_variable>
@@ -39,8 +44,9 @@ class MailDispatcher {
   MailDispatcher& operator=(const MailDispatcher&) = delete;
 
   void start();
-  /// Stops taking messages and cuts the attempts under way short (within about a second);
-  /// those and the queued ones stay queued in the database, for the next start.
+  /// Stops taking messages and cuts the exchanges under way short (within about a second);
+  /// results already in are recorded, and every other message stays queued in the database for
+  /// the next start.
   void stop();
   /// New messages were committed: look now instead of at the next tick.
   void wake();
@@ -48,21 +54,29 @@ class MailDispatcher {
  private:
   void schedule_loop();
   void send_loop();
-  void attempt(const DueMessage& due, SmtpClient& client);
+  void record_loop();
+  /// The result of one attempt, or nullopt when there is nothing to record (cut short by stop,
+  /// or no longer queued).
+  std::optional<MessageAttemptRecord> attempt(const OutgoingMessage& message, SmtpClient& client,
+                                              ParsedTemplates& parsed);
 
   Storage& storage_;
   Options options_;
   std::mutex mutex_;
   std::condition_variable schedule_wake_;
   std::condition_variable send_wake_;
+  std::condition_variable record_wake_;
   bool running_ = false;
+  bool recording_ = false;
   std::atomic<bool> stopping_{false};  ///< cuts SMTP exchanges under way short
   bool woken_ = false;
-  std::deque<DueMessage> ready_;
-  std::set<int64_t> in_flight_;            ///< message ids being sent or queued
-  std::set<int64_t> finished_since_read_;  ///< finished after the scheduler's last read began
+  std::deque<OutgoingMessage> ready_;
+  std::vector<MessageAttemptRecord> results_;  ///< finished, to be recorded
+  std::set<int64_t> in_flight_;            ///< handed out and not recorded yet
+  std::set<int64_t> finished_since_read_;  ///< recorded after the scheduler's last read began
   std::mt19937_64 random_;
   std::thread scheduler_;
+  std::thread recorder_;
   std::vector<std::thread> senders_;
 };
 

@@ -65,13 +65,6 @@ struct NewRequestDetails {
   RequestConsent consent;
 };
 
-/// A queued message whose next attempt is due.
-struct DueMessage {
-  int64_t id = 0;
-  int64_t attempts = 0;
-  int64_t due_since = 0;
-};
-
 /// Everything one message is rendered and sent with (core/mail_template.hpp, core/mime.hpp).
 struct OutgoingMessage {
   int64_t id = 0;
@@ -81,6 +74,7 @@ struct OutgoingMessage {
   MailKind kind = MailKind::back_in_stock;
   MessageStatus status = MessageStatus::queued;
   int64_t attempts = 0;
+  int64_t due_at = 0;  ///< its next attempt
   int64_t due_since = 0;
   int64_t created_at = 0;
   std::string email;
@@ -204,12 +198,15 @@ class ReadTx {
   virtual std::vector<MessageRecord> list_messages(int64_t store_id,
                                                    const MessageListQuery& query) = 0;
   virtual int64_t count_messages(int64_t store_id, const MessageListQuery& query) = 0;
-  /// Up to `limit` queued messages of every store whose next attempt is due, oldest due first.
-  virtual std::vector<DueMessage> due_messages(int64_t now, int64_t limit) = 0;
+  /// Up to `limit` queued messages of every store whose next attempt is due, in the order of
+  /// (next attempt, id) and after (`after_due`, `after_id`) in it (a reader's cursor: it need
+  /// not read again what it already holds), each with what sending it needs.
+  virtual std::vector<OutgoingMessage> due_messages(int64_t now, int64_t after_due,
+                                                    int64_t after_id, int64_t limit) = 0;
   /// The earliest next attempt of any queued message.
   virtual std::optional<int64_t> next_message_due_at() = 0;
-  /// A message with what sending it needs, or nullopt when it is gone (erased).
-  virtual std::optional<OutgoingMessage> outgoing_message(int64_t id) = 0;
+  /// Whether the message is still queued (not sent, failed, suppressed or erased).
+  virtual bool is_message_queued(int64_t id) = 0;
 
   // ---- webhooks -----------------------------------------------------------------------------
   virtual std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) = 0;

@@ -11,7 +11,7 @@
 //   sink.mails()[0].subject();
 //
 // Recipients steer the answer (see the script): `+reject` 550, `+defer` 451, `+defer2` 451
-// twice, then accepted.
+// twice, then accepted, `+slow` accepted after 2 s.
 
 #include <sys/types.h>
 

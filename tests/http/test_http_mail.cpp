@@ -3,7 +3,7 @@
 // back with Python's email package. The mail's headers, parts, encoding, links and language;
 // one-click unsubscribe and double opt-in through the links taken from received mail; retries
 // of temporary failures, permanent failures, give-up; `kill -9` with queued mail while the SMTP
-// server is down; settings that change after mail was queued; header injection; templates;
+// server is down; mail suppressed or erased after a sender read it; settings that change after mail was queued; header injection; templates;
 // the message list; the privacy routes; a silent SMTP server next to fast HTTP answers.
 
 #include <chrono>
@@ -567,6 +567,41 @@ TEST_CASE("kill -9 with 20 queued messages while SMTP is down: each delivered ex
   }
   CHECK(ids.size() == 20);
   CHECK(recipients == std::set<std::string>(shoppers.begin(), shoppers.end()));
+}
+
+TEST_CASE("a message suppressed or erased after the sender read it is not sent") {
+  TempDir mail_dir;
+  SmtpSink sink(mail_dir.file("mail"));
+  TestServer s(mail_flags(sink.url(), {"--smtp-connections", "1"}));
+  const Api api = s.api();
+  seed_tea(api);
+  REQUIRE_STATUS(api.register_request(request_for("anna@example.com", "TEA-100")), 200);
+  restock(api, "TEA-100");
+  const std::string unsubscribe = target_of(the_mail_to(sink, "anna@example.com").unsubscribe_url());
+  // One sender: the slow shopper's mail holds it for 2 s while the others wait behind it,
+  // already read, in its batch.
+  for (const char* email : {"slow+slow@example.com", "anna@example.com", "bob@example.com",
+                            "carol@example.com"})
+    REQUIRE_STATUS(api.register_request(request_for(email, "TEA-250")), 200);
+  const std::string bob = requests_of(api, "bob@example.com")[0]["subscriberId"];
+  CHECK(restock(api, "TEA-250").json()["backInStockEventsTriggered"] == 4);
+  std::this_thread::sleep_for(300ms);
+  REQUIRE(sink.count() == 1);
+  REQUIRE_STATUS(one_click(s.api(""), unsubscribe), 200);  // Anna unsubscribes
+  REQUIRE_STATUS(api.del("/api/v1/subscribers/" + bob), 200);  // the store erases Bob
+  REQUIRE(sink.wait_for_count(3));  // the slow one and Carol
+  std::this_thread::sleep_for(500ms);
+  CHECK(sink.count() == 3);
+  CHECK(mails_to(sink, "slow+slow@example.com").size() == 1);
+  CHECK(mails_to(sink, "carol@example.com").size() == 1);
+  CHECK(mails_to(sink, "anna@example.com").size() == 1);  // the first one only
+  CHECK(mails_to(sink, "bob@example.com").empty());
+  const json anna = messages(api, query({{"email", "anna@example.com"}}));
+  REQUIRE(anna.size() == 2);
+  CHECK(anna[0]["status"] == "suppressed");
+  CHECK(anna[0]["attempts"] == 0);
+  CHECK(anna[1]["status"] == "sent");
+  CHECK(messages(api, query({{"email", "bob@example.com"}})).empty());
 }
 
 TEST_CASE("changing settings or templates never changes mail already queued") {

@@ -15,6 +15,7 @@ Recipients steer the answer to RCPT TO by their local part:
     anna+reject@...    550 5.1.1 (a permanent refusal) every time
     anna+defer@...     451 4.3.0 (a temporary one) every time
     anna+defer2@...    451 the first 2 times this address is tried, then accepted
+    anna+slow@...      accepted after 2 seconds (a slow server holding its client)
 """
 
 import argparse
@@ -41,6 +42,8 @@ class Sink:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split('@')[0].lower()
+        if '+slow' in local:
+            await asyncio.sleep(2)
         if '+reject' in local:
             return '550 5.1.1 <%s>: Recipient address rejected: no such user' % address
         match = re.search(r'\+defer(\d*)', local)

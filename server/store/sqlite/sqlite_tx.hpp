@@ -131,9 +131,10 @@ class SqliteTx final : public WriteTx {
                                            const MessageListQuery& query) override;
   int64_t count_messages(int64_t store_id, const MessageListQuery& query) override;
   std::vector<MessageRecord> subscriber_messages(int64_t subscriber_id) override;
-  std::vector<DueMessage> due_messages(int64_t now, int64_t limit) override;
+  std::vector<OutgoingMessage> due_messages(int64_t now, int64_t after_due, int64_t after_id,
+                                            int64_t limit) override;
   std::optional<int64_t> next_message_due_at() override;
-  std::optional<OutgoingMessage> outgoing_message(int64_t id) override;
+  bool is_message_queued(int64_t id) override;
   void record_message_attempt(const MessageAttemptRecord& attempt) override;
   int64_t suppress_queued_messages(int64_t subscriber_id) override;
 

@@ -206,17 +206,6 @@ std::vector<MessageRecord> SqliteTx::subscriber_messages(int64_t subscriber_id) 
   return read_messages(st);
 }
 
-std::vector<DueMessage> SqliteTx::due_messages(int64_t now, int64_t limit) {
-  Statement& st = db_.cached(
-      "SELECT id, attempts, due_since FROM messages WHERE status = ?1 AND next_attempt_at <= ?2"
-      " ORDER BY next_attempt_at LIMIT ?3");
-  st.bind(1, kQueued).bind(2, now).bind(3, limit);
-  std::vector<DueMessage> due;
-  while (st.step()) due.push_back(DueMessage{st.int64(0), st.int64(1), st.int64(2)});
-  st.reset();
-  return due;
-}
-
 std::optional<int64_t> SqliteTx::next_message_due_at() {
   Statement& st = db_.cached("SELECT min(next_attempt_at) FROM messages WHERE status = ?");
   st.bind(1, kQueued);
@@ -226,20 +215,32 @@ std::optional<int64_t> SqliteTx::next_message_due_at() {
   return next;
 }
 
-std::optional<OutgoingMessage> SqliteTx::outgoing_message(int64_t id) {
+bool SqliteTx::is_message_queued(int64_t id) {
+  Statement& st = db_.cached("SELECT 1 FROM messages WHERE id = ? AND status = ?");
+  st.bind(1, id).bind(2, kQueued);
+  const bool queued = st.step();
+  st.reset();
+  return queued;
+}
+
+std::vector<OutgoingMessage> SqliteTx::due_messages(int64_t now, int64_t after_due,
+                                                    int64_t after_id, int64_t limit) {
   Statement& st = db_.cached(
       "SELECT m.id, m.store_id, m.subscriber_id, m.request_id, m.kind, m.status, m.attempts,"
-      " m.due_since, m.created_at, s.email, s.first_name, r.locale, t.product_id, t.variant_id,"
+      " m.next_attempt_at, m.due_since, m.created_at, s.email, s.first_name, r.locale,"
+      " t.product_id, t.variant_id,"
       " r.product_title, r.variant_title, n.product_title, n.variant_title, n.url, n.image_url,"
       " n.price_cents, n.currency, u.data, st.mail_key"
       " FROM messages m JOIN subscribers s ON s.id = m.subscriber_id"
       " JOIN requests r ON r.id = m.request_id JOIN targets t ON t.id = r.target_id"
       " JOIN snapshots n ON n.id = m.snapshot_id JOIN mail_setups u ON u.id = m.setup_id"
-      " JOIN stores st ON st.id = m.store_id WHERE m.id = ?");
-  st.bind(1, id);
-  std::optional<OutgoingMessage> out;
-  if (st.step()) {
-    OutgoingMessage& m = out.emplace();
+      " JOIN stores st ON st.id = m.store_id"
+      " WHERE m.status = ?1 AND m.next_attempt_at <= ?2 AND (m.next_attempt_at, m.id) > (?4, ?5)"
+      " ORDER BY m.next_attempt_at, m.id LIMIT ?3");
+  st.bind(1, kQueued).bind(2, now).bind(3, limit).bind(4, after_due).bind(5, after_id);
+  std::vector<OutgoingMessage> due;
+  while (st.step()) {
+    OutgoingMessage& m = due.emplace_back();
     m.id = st.int64(0);
     m.store_id = st.int64(1);
     m.subscriber_id = st.int64(2);
@@ -247,26 +248,27 @@ std::optional<OutgoingMessage> SqliteTx::outgoing_message(int64_t id) {
     m.kind = db::mail_kind(st.int64(4));
     m.status = db::message_status(st.int64(5));
     m.attempts = st.int64(6);
-    m.due_since = st.int64(7);
-    m.created_at = st.int64(8);
-    m.email = st.string(9);
-    m.first_name = st.optional_string(10);
-    m.locale = st.optional_string(11);
-    m.product_id = st.string(12);
-    m.variant_id = st.string(13);
-    m.request_product_title = st.optional_string(14);
-    m.request_variant_title = st.optional_string(15);
-    m.snapshot.product_title = st.optional_string(16);
-    m.snapshot.variant_title = st.optional_string(17);
-    m.snapshot.url = st.optional_string(18);
-    m.snapshot.image_url = st.optional_string(19);
-    m.snapshot.price_cents = st.optional_int64(20);
-    m.snapshot.currency = st.optional_string(21);
-    m.setup = st.string(22);
-    m.mail_key = key_hash_of(st.text(23));
+    m.due_at = st.int64(7);
+    m.due_since = st.int64(8);
+    m.created_at = st.int64(9);
+    m.email = st.string(10);
+    m.first_name = st.optional_string(11);
+    m.locale = st.optional_string(12);
+    m.product_id = st.string(13);
+    m.variant_id = st.string(14);
+    m.request_product_title = st.optional_string(15);
+    m.request_variant_title = st.optional_string(16);
+    m.snapshot.product_title = st.optional_string(17);
+    m.snapshot.variant_title = st.optional_string(18);
+    m.snapshot.url = st.optional_string(19);
+    m.snapshot.image_url = st.optional_string(20);
+    m.snapshot.price_cents = st.optional_int64(21);
+    m.snapshot.currency = st.optional_string(22);
+    m.setup = st.string(23);
+    m.mail_key = key_hash_of(st.text(24));
   }
   st.reset();
-  return out;
+  return due;
 }
 
 void SqliteTx::record_message_attempt(const MessageAttemptRecord& a) {
