@@ -3,13 +3,16 @@
 python3-aiosmtpd; run it with /usr/bin/python3).
 
     smtp_sink.py --port 0 --dir DIR [--host 127.0.0.1] [--quiet]
+    smtp_sink.py --port 0 --dir DIR --discard --expect N      (the benchmark's sink)
 
 Prints "listening on HOST:PORT" once it accepts connections, then writes every message it
 accepts to DIR as NNNNNN.eml (the bytes as received), NNNNNN.html (its HTML part, to open in a
 browser) and NNNNNN.json (the message parsed back by
 Python's email package: envelope, decoded headers, the text and HTML parts, and facts about the
 raw bytes), each written under a temporary name and renamed, so a reader never sees half a file.
-Stops on SIGTERM or SIGINT.
+Stops on SIGTERM or SIGINT. With --discard it keeps nothing (the benchmark measures senders,
+not this script's file writing) and prints "accepted N AT" (AT: Unix ms) once the N-th message
+of --expect is accepted.
 
 Recipients steer the answer to RCPT TO by their local part:
     anna+reject@...    550 5.1.1 (a permanent refusal) every time
@@ -28,14 +31,17 @@ import re
 import signal
 import sys
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, folder, quiet):
+    def __init__(self, folder, quiet, discard=False, expect=0):
         self.folder = folder
         self.quiet = quiet
+        self.discard = discard
+        self.expect = expect
         self.lock = threading.Lock()
         self.count = 0
         self.tries = {}
@@ -62,6 +68,10 @@ class Sink:
         with self.lock:
             self.count += 1
             number = self.count
+        if self.discard:
+            if number == self.expect:
+                print('accepted %d %d' % (number, int(time.time() * 1000)), flush=True)
+            return '250 2.0.0 OK'
         base = os.path.join(self.folder, '%06d' % number)
         write(base + '.eml', raw)
         described = describe(envelope, raw)
@@ -125,6 +135,8 @@ def main():
     parser.add_argument('--port', type=int, default=0)
     parser.add_argument('--dir', required=True)
     parser.add_argument('--quiet', action='store_true')
+    parser.add_argument('--discard', action='store_true')
+    parser.add_argument('--expect', type=int, default=0)
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     port = args.port
@@ -133,7 +145,8 @@ def main():
         with socket.socket() as s:
             s.bind((args.host, 0))
             port = s.getsockname()[1]
-    controller = Controller(Sink(args.dir, args.quiet), hostname=args.host, port=port,
+    controller = Controller(Sink(args.dir, args.quiet, args.discard, args.expect),
+                            hostname=args.host, port=port,
                             data_size_limit=50 * 1024 * 1024)
     controller.start()
     print('listening on %s:%d' % (args.host, port), flush=True)
