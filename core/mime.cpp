@@ -211,40 +211,61 @@ std::string mailbox_header(const Mailbox& mailbox, size_t used) {
 }
 
 std::string quoted_printable(std::string_view text) {
+  const size_t n = text.size();
   std::string out;
-  out.reserve(text.size() + text.size() / 4 + 16);
-  size_t column = 0;
+  out.reserve(n + n / 4 + 16);
+  size_t column = 0;  // 0 only at the start of a line of the text (a soft break never makes it 0)
   // A soft line break keeps every line within 76 characters (the `=` included).
-  const auto room = [&](size_t width) {
-    if (column + width > 75) {
+  const auto encoded = [&](unsigned char b) {
+    if (column + 3 > 75) {
       out.append("=\r\n", 3);
       column = 0;
     }
-    column += width;
-  };
-  const auto encoded = [&](unsigned char b) {
-    room(3);
     const char hex[3] = {'=', kHex[b >> 4], kHex[b & 15]};
     out.append(hex, 3);
+    column += 3;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
+  const auto line_end = [&](size_t i) {
+    return i + 1 == n || text[i + 1] == '\n' || text[i + 1] == '\r';
+  };
+  // Printable ASCII but `=` as is; a space or tab too, unless it ends a line.
+  const auto literal = [&](size_t i) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (b == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;  // CRLF: at the LF
+    if (b > 0x20 && b <= 0x7E) return b != '=';
+    return (b == ' ' || b == '\t') && !line_end(i);
+  };
+  size_t i = 0;
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == '\r' && i + 1 < n && text[i + 1] == '\n') {  // CRLF: at the LF
+      ++i;
+      continue;
+    }
     if (b == '\n' || b == '\r') {
       out.append("\r\n", 2);
       column = 0;
+      ++i;
       continue;
     }
-    const bool line_end = i + 1 == text.size() || text[i + 1] == '\n' || text[i + 1] == '\r';
-    const bool line_start = column == 0;
-    const bool literal =
-        (b >= 0x20 && b <= 0x7E && b != '=') || (b == '\t' && !line_end);
-    if (!literal || ((b == ' ' || b == '\t') && line_end) || (b == '.' && line_start) ||
-        (b == 'F' && line_start && text.substr(i, 5) == "From ")) {
+    // Encoded at a line's start: a dot (SMTP's end of data) and "From " (mbox).
+    const bool guarded =
+        column == 0 && (b == '.' || (b == 'F' && text.substr(i, 5) == "From "));
+    if (guarded || !literal(i)) {
       encoded(b);
-    } else {
-      room(1);
-      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    size_t run = i + 1;
+    while (run < n && literal(run)) ++run;
+    while (i < run) {  // the run as is, in pieces that fit the line
+      if (column >= 75) {
+        out.append("=\r\n", 3);
+        column = 0;
+      }
+      const size_t piece = std::min(run - i, 75 - column);
+      out.append(text.data() + i, piece);
+      column += piece;
+      i += piece;
     }
   }
   return out;
