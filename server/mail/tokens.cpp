@@ -1,10 +1,12 @@
 #include "server/mail/tokens.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <array>
+#include <stdexcept>
 
 namespace stockbell::server {
 namespace {
@@ -28,17 +30,43 @@ uint64_t get(const unsigned char* in, size_t bytes) {
   return value;
 }
 
+// HMAC-SHA256 of `message` under `key`. Each thread keeps one HMAC context: OpenSSL 3's
+// one-shot HMAC() looks the algorithms up again on every call, and a mail sender makes a link
+// token for every message.
+std::array<unsigned char, 32> hmac_sha256(const KeyHash& key, std::string_view message) {
+  struct Context {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+    Context() {
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                                   OSSL_PARAM_construct_end()};
+      if (ctx == nullptr || EVP_MAC_CTX_set_params(ctx, params) != 1)
+        throw std::runtime_error("OpenSSL: no HMAC-SHA256");
+    }
+    ~Context() {
+      EVP_MAC_CTX_free(ctx);
+      EVP_MAC_free(mac);
+    }
+  };
+  thread_local Context context;
+  std::array<unsigned char, 32> digest{};
+  size_t length = 0;
+  if (EVP_MAC_init(context.ctx, key.data(), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(context.ctx, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) != 1 ||
+      EVP_MAC_final(context.ctx, digest.data(), &length, digest.size()) != 1 ||
+      length != digest.size())
+    throw std::runtime_error("OpenSSL: HMAC-SHA256 failed");
+  return digest;
+}
+
 std::array<unsigned char, 32> mac_of(const KeyHash& key, const unsigned char* claims,
                                      std::string_view email) {
   std::string message(kContext);
   message.append(reinterpret_cast<const char*>(claims), kClaimBytes);
   message.append(email);
-  std::array<unsigned char, 32> digest{};
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
-       &length);
-  return digest;
+  return hmac_sha256(key, message);
 }
 
 std::string encode(const Bytes& bytes) {
@@ -117,13 +145,7 @@ bool verify_link_token(std::string_view token, const KeyHash& key, std::string_v
 }
 
 KeyHash email_hash(const KeyHash& key, std::string_view email) {
-  const std::string message = "stockbell suppression v1\n" + std::string(email);
-  KeyHash digest{};
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
-       &length);
-  return digest;
+  return hmac_sha256(key, "stockbell suppression v1\n" + std::string(email));
 }
 
 }  // namespace stockbell::server

@@ -94,3 +94,20 @@ TEST_CASE("the suppression hash is keyed: the same address hashes differently pe
   CHECK(email_hash(key_of(1), "anna@example.com") != email_hash(key_of(2), "anna@example.com"));
   CHECK(email_hash(key_of(1), "anna@example.com") != email_hash(key_of(1), "bob@example.com"));
 }
+
+TEST_CASE("the wire format is fixed: links already mailed and stored suppressions stay valid") {
+  // Computed independently with Python's hmac and base64 (RFC 2104 HMAC-SHA256, base64url
+  // without padding): the claims (version 1, purpose, store, subscriber, minutes) and the first
+  // 16 bytes of the MAC of "stockbell link v1\n" + claims + address.
+  CHECK(make_link_token(key_of(1), LinkPurpose::unsubscribe, 7, 4242, "anna@example.com", kNow) ==
+        "AQEAAAAAAAAABwAAAAAAABCSAbKssluRvZugptmo1A4eWR9qk_s");
+  CHECK(make_link_token(key_of(1), LinkPurpose::confirm, 7, 4242, "anna@example.com", kNow) ==
+        "AQIAAAAAAAAABwAAAAAAABCSAbKssmrEcmMbo1jFUycTwRJ7K9g");
+  const KeyHash hash = email_hash(key_of(1), "anna@example.com");
+  std::string hex;
+  for (unsigned char c : hash) {
+    hex += "0123456789abcdef"[c >> 4];
+    hex += "0123456789abcdef"[c & 15];
+  }
+  CHECK(hex == "1da743812c8a496c4699377c0e19bd645b61692f80d87c5d0e54b89ff1070d62");
+}
