@@ -11,6 +11,8 @@ namespace {
 
 constexpr int64_t kTickMs = 1000;  // longest sleep of the scheduler when nothing is due
 constexpr size_t kPerConnection = 8;  // handed out (sending or being recorded) per sender
+constexpr size_t kRecordBatch = 16;   // results the recorder likes to write in one transaction
+constexpr auto kRecordWait = std::chrono::milliseconds(5);  // ...and how long it waits for them
 
 }  // namespace
 
@@ -152,6 +154,10 @@ void MailDispatcher::record_loop() {
       std::unique_lock<std::mutex> lock(mutex_);
       record_wake_.wait(lock, [&] { return !recording_ || !results_.empty(); });
       if (results_.empty()) return;  // stopping, and everything is recorded
+      // Results that come in within a few milliseconds share the transaction and its sync.
+      if (recording_ && results_.size() < kRecordBatch)
+        record_wake_.wait_for(lock, kRecordWait,
+                              [&] { return !recording_ || results_.size() >= kRecordBatch; });
       batch.swap(results_);
     }
     try {
