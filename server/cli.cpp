@@ -48,8 +48,8 @@ class FlagReader {
 // a password never comes as a flag (nor inside the URL), only from a file.
 std::optional<UsageError> check_mail_options(ServeConfig& c) {
   if (c.smtp_url.empty()) {
-    if (!c.smtp_user.empty() || !c.smtp_password_file.empty())
-      return UsageError{"--smtp-user and --smtp-password-file need --smtp-url"};
+    if (!c.smtp_user.empty() || !c.smtp_password_file.empty() || !c.smtp_ca_file.empty())
+      return UsageError{"--smtp-user, --smtp-password-file and --smtp-ca-file need --smtp-url"};
     return std::nullopt;
   }
   const std::string scheme = c.smtp_url.substr(0, c.smtp_url.find("://"));

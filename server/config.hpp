@@ -30,6 +30,7 @@ struct ServeConfig {
   std::string smtp_url;            ///< smtp://HOST:PORT (STARTTLS when offered) or smtps://...
   std::string smtp_user;
   std::string smtp_password_file;  ///< the password's only way in: never a flag
+  std::string smtp_ca_file;        ///< PEM certificate authorities for the SMTP server's TLS
   std::string public_url;          ///< base of every link in an e-mail; required with smtp_url
   std::string mail_from;           ///< sender of stores without email.from; none: noreply@host
   int64_t smtp_connections = 4;    ///< sender threads, one SMTP connection each

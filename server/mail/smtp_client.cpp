@@ -109,7 +109,9 @@ SmtpResult SmtpClient::send(const std::string& mail_from, const std::string& rcp
   const std::string from = angle(mail_from);
   curl_slist* recipients = curl_slist_append(nullptr, angle(rcpt).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, config_.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                   static_cast<long>(config_.user ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  if (config_.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file->c_str());
   if (config_.user) curl_easy_setopt(curl, CURLOPT_USERNAME, config_.user->c_str());
   if (config_.password) curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.password->c_str());
   curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());

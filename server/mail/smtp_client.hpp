@@ -1,6 +1,9 @@
 #pragma once
 // One SMTP connection, through libcurl (Debian libcurl4-openssl-dev): `smtp://` with STARTTLS
 // whenever the server offers it, `smtps://` with TLS from the start, AUTH when a user is set.
+// With a user, TLS is required (a server that offers no STARTTLS is a temporary failure): a
+// password never crosses the network in the clear, also not when someone strips the offer.
+// The server's certificate is always verified, against the system's authorities or `ca_file`.
 // The connection is kept between messages; a sender thread owns one client (not thread-safe).
 //
 // What an attempt's outcome means for the message (README "E-mail"):
@@ -20,6 +23,7 @@ struct SmtpConfig {
   std::string url;  ///< smtp://host:port[/ehlo-name] or smtps://...
   std::optional<std::string> user;
   std::optional<std::string> password;
+  std::optional<std::string> ca_file;  ///< PEM authorities to trust instead of the system's
   int64_t timeout_ms = 60'000;  ///< connecting and the whole exchange of one message
 };
 

@@ -91,7 +91,8 @@ std::string ReceivedMail::unsubscribe_url() const {
   return value.substr(open + 1, close - open - 1);
 }
 
-SmtpSink::SmtpSink(std::string folder, int port) : folder_(std::move(folder)), port_(port) {
+SmtpSink::SmtpSink(std::string folder, int port, std::vector<std::string> options)
+    : folder_(std::move(folder)), port_(port), options_(std::move(options)) {
   std::filesystem::create_directories(folder_);
   start();
 }
@@ -110,6 +111,7 @@ void SmtpSink::start() {
   const std::string port = std::to_string(port_);
   std::vector<std::string> args = {"/usr/bin/python3", STOCKBELL_SMTP_SINK, "--port", port,
                                    "--dir", folder_, "--quiet"};
+  args.insert(args.end(), options_.begin(), options_.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -42,8 +42,9 @@ struct ReceivedMail {
 
 class SmtpSink {
  public:
-  /// Starts the sink on `port` (0: a free one), writing to `folder`.
-  explicit SmtpSink(std::string folder, int port = 0);
+  /// Starts the sink on `port` (0: a free one), writing to `folder`; `options` are more of the
+  /// script's arguments (`--tls starttls --cert C --key K --auth USER:PASSWORD`).
+  explicit SmtpSink(std::string folder, int port = 0, std::vector<std::string> options = {});
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
@@ -61,6 +62,7 @@ class SmtpSink {
  private:
   std::string folder_;
   int port_;
+  std::vector<std::string> options_;
   pid_t pid_ = -1;
 };
 

@@ -1,12 +1,14 @@
 // Shopper e-mail (README "E-mail") end to end: the real `stockbell` binary sending through a
 // real SMTP server on loopback (tests/smtp/smtp_sink.py, aiosmtpd), which parses every message
 // back with Python's email package. The mail's headers, parts, encoding, links and language;
+// STARTTLS, smtps:// and a login;
 // one-click unsubscribe and double opt-in through the links taken from received mail; retries
 // of temporary failures, permanent failures, give-up; `kill -9` with queued mail while the SMTP
 // server is down; mail suppressed or erased after a sender read it; settings that change after mail was queued; header injection; templates;
 // the message list; the privacy routes; a silent SMTP server next to fast HTTP answers.
 
 #include <chrono>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <thread>
@@ -238,6 +240,79 @@ TEST_CASE("the back-in-stock mail arrives: headers, parts, encoding, links and l
   CHECK(de.header("Message-ID") != en.header("Message-ID"));
   CHECK(mails_to(sink, "nobody@example.com").empty());
   CHECK(sink.count() == 3);
+}
+
+TEST_CASE("TLS and a login: STARTTLS, smtps://, the certificate verified, no password in clear") {
+  TempDir dir;
+  const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  const std::string password = dir.file("password");
+  std::ofstream(password) << "s3cret\n";
+  const std::vector<std::string> tls_login = {"--cert", cert, "--key", key, "--auth", "shop:s3cret"};
+  auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const std::vector<std::string> login = {"--smtp-user", "shop", "--smtp-password-file", password,
+                                          "--smtp-ca-file", cert};
+  // Mail to one shopper through `smtp_url`; the message as listed once it left the queue or
+  // tried at least twice.
+  auto mail_one = [&](const std::string& smtp_url, const std::vector<std::string>& flags,
+                      const std::string& email) {
+    TestServer s(mail_flags(smtp_url, flags));
+    const Api api = s.api();
+    seed_tea(api);
+    REQUIRE_STATUS(api.register_request(request_for(email)), 200);
+    restock(api);
+    json m;
+    REQUIRE(eventually([&] {
+      m = message_to(api, email);
+      return m["status"] != "queued" || m["attempts"].get<int>() >= 2;
+    }, 20s));
+    return m;
+  };
+
+  {  // STARTTLS (the server refuses mail without it), then the login.
+    SmtpSink sink(dir.file("starttls"), 0, with({"--tls", "starttls"}, tls_login));
+    CHECK(mail_one(sink.url(), login, "anna@example.com")["status"] == "sent");
+    const ReceivedMail mail = the_mail_to(sink, "anna@example.com");
+    CHECK(mail.data["tls"] == true);
+    CHECK(mail.data["authUser"] == "shop");
+    CHECK(mail.subject() == "Back in stock: Grüner Tee – Sencha");
+
+    // Without the authority that signed the server's certificate: not sent, never in clear.
+    const json untrusted = mail_one(sink.url(), {"--smtp-user", "shop", "--smtp-password-file", password},
+                                    "bob@example.com");
+    CHECK(untrusted["status"] == "queued");
+    INFO(untrusted.dump());
+    CHECK(contains(untrusted["lastError"].get<std::string>(), "certificate"));
+    // A wrong password: refused (a temporary failure: the operator's to fix), nothing sent.
+    std::ofstream(dir.file("wrong")) << "guess\n";
+    const json refused = mail_one(sink.url(), {"--smtp-user", "shop", "--smtp-password-file",
+                                               dir.file("wrong"), "--smtp-ca-file", cert},
+                                  "carol@example.com");
+    CHECK(refused["status"] == "queued");
+    CHECK(refused["lastError"].get<std::string>().rfind("535", 0) == 0);
+    CHECK(sink.count() == 1);
+  }
+  {  // smtps://: TLS from the first byte.
+    SmtpSink sink(dir.file("smtps"), 0, with({"--tls", "implicit"}, tls_login));
+    const std::string url = "smtps://127.0.0.1:" + std::to_string(sink.port());
+    CHECK(mail_one(url, login, "dora@example.com")["status"] == "sent");
+    const ReceivedMail mail = the_mail_to(sink, "dora@example.com");
+    CHECK(mail.data["tls"] == true);
+    CHECK(mail.data["authUser"] == "shop");
+  }
+  {  // A server that offers no STARTTLS gets no password: with a login, TLS is required.
+    SmtpSink plain(dir.file("plain"));
+    const json m = mail_one(plain.url(), login, "eve@example.com");
+    CHECK(m["status"] == "queued");
+    INFO(m.dump());
+    CHECK(contains(m["lastError"].get<std::string>(), "STARTTLS"));
+    CHECK(plain.count() == 0);
+    // Without a login, mail to such a server goes in clear, as before.
+    CHECK(mail_one(plain.url(), {}, "fred@example.com")["status"] == "sent");
+    CHECK(the_mail_to(plain, "fred@example.com").data["tls"] == false);
+  }
 }
 
 TEST_CASE("one-click unsubscribe through the URL from the received mail") {
@@ -966,4 +1041,11 @@ TEST_CASE("serve: the e-mail flags that belong together, and no password on the 
              "--smtp-password-file", dir.file("missing")});
   CHECK(r.status == 1);
   CHECK(contains(r.err, "--smtp-password-file: cannot read"));
+  r = serve({"--smtp-url", "smtp://127.0.0.1:25", "--public-url", kPublicUrl, "--smtp-ca-file",
+             dir.file("missing.pem")});
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "--smtp-ca-file: cannot read"));
+  r = serve({"--smtp-ca-file", dir.file("missing.pem")});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "need --smtp-url"));
 }
