@@ -1,5 +1,5 @@
 // Shopper e-mail as people see it, in headless Chromium: the back-in-stock mail (English and
-// German) as a mail client shows its HTML part, the unsubscribe and confirm pages opened from
+// German; French with the product's picture and link) as a mail client shows its HTML part, the unsubscribe and confirm pages opened from
 // links in received mail and their buttons clicked, and the widget's "check your inbox" for a
 // store with double opt-in. Each is audited with axe-core (WCAG 2 A/AA) and saved as a
 // screenshot in ${STOCKBELL_SCREENSHOT_DIR} (mail-*.png, page-*.png) for a human look.
@@ -11,6 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -175,6 +176,58 @@ test('the back-in-stock mail in English and German, as a mail client shows it', 
   assert.match(await dePage.locator('body').innerText(), /\d+,\d\d\u00a0\$/);
   assert.deepEqual(await audit(dePage), [], 'axe violations in the German mail');
   await dePage.close();
+});
+
+test('the mail with the product\'s picture and link, in French', async () => {
+  // The shop's product page and picture, on a server of their own.
+  const picture = '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320">' +
+    '<rect width="480" height="320" fill="#3f6212"/><circle cx="240" cy="160" r="96" fill="#a3e635"/></svg>';
+  const shop = http.createServer((req, res) => {
+    if (req.url === '/img/sencha.svg') {
+      res.writeHead(200, {'Content-Type': 'image/svg+xml'});
+      res.end(picture);
+    } else {
+      res.writeHead(200, {'Content-Type': 'text/html; charset=utf-8'});
+      res.end('<!DOCTYPE html><html lang="fr"><title>Sencha</title><h1>Thé vert Sencha</h1></html>');
+    }
+  });
+  await new Promise((resolve) => shop.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${shop.address().port}`;
+  try {
+    const product = {productId: 'TEA-SENCHA', title: 'Thé vert – Sencha', currency: 'EUR',
+                     url: `${base}/products/sencha?ref=mail&size=100`, imageUrl: `${base}/img/sencha.svg`,
+                     variants: [{variantId: 'TEA-SENCHA-100', title: '100 g', priceCents: 1299, inStock: false}]};
+    assert.equal((await server.api('POST', '/api/v1/products', {products: [product]})).status, 200);
+    const email = freshEmail('mail-fr');
+    assert.equal((await server.api('POST', '/api/v1/back-in-stock', {
+      productId: 'TEA-SENCHA', variantId: 'TEA-SENCHA-100', locale: 'fr-BE',
+      customer: {email, firstName: 'Élodie'}})).status, 200);
+    product.variants[0].inStock = true;
+    const r = await server.api('POST', '/api/v1/products', {products: [product]});
+    assert.equal(r.body.backInStockEventsTriggered, 1);
+
+    const mail = await sink.mailTo(email);
+    assert.equal(mail.subject, 'De retour en stock\u00a0: Thé vert – Sencha');
+    const page = await browser.context.newPage();
+    await page.setViewportSize({width: 600, height: 900});
+    await page.setContent(mail.html, {waitUntil: 'load'});
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+    const img = page.locator('img');
+    assert.equal(await img.getAttribute('alt'), 'Thé vert – Sencha');
+    assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the picture loads');
+    const text = await page.locator('body').innerText();
+    assert.match(text, /Bonjour Élodie,/);
+    assert.match(text, /12,99\u00a0€/);
+    const link = page.getByRole('link', {name: 'Voir l’article'});
+    assert.equal(await link.getAttribute('href'), product.url);
+    assert.deepEqual(await audit(page), [], 'axe violations in the French mail');
+    await page.screenshot({path: screenshotPath('mail-back-in-stock-fr-picture'), fullPage: true});
+    await page.setViewportSize({width: 375, height: 900});
+    await page.screenshot({path: screenshotPath('mail-back-in-stock-fr-picture-375'), fullPage: true});
+    await page.close();
+  } finally {
+    await new Promise((resolve) => shop.close(resolve));
+  }
 });
 
 test('unsubscribe: the page from the mail\'s link, its button clicked in the browser', async () => {
