@@ -1,8 +1,9 @@
 // Shopper e-mail as people see it, in headless Chromium: the back-in-stock mail (English and
-// German; French with the product's picture and link) as a mail client shows its HTML part, the unsubscribe and confirm pages opened from
-// links in received mail and their buttons clicked, and the widget's "check your inbox" for a
-// store with double opt-in. Each is audited with axe-core (WCAG 2 A/AA) and saved as a
-// screenshot in ${STOCKBELL_SCREENSHOT_DIR} (mail-*.png, page-*.png) for a human look.
+// German; French with the product's picture and link) as a mail client shows its HTML part, the
+// unsubscribe and confirm pages opened from links in received mail and their buttons clicked,
+// and the widget's "check your inbox" for a store with double opt-in. Each is audited with
+// axe-core (WCAG 2 A/AA) and saved as a screenshot in ${STOCKBELL_SCREENSHOT_DIR} (mail-*.png,
+// page-*.png) for a human look.
 //
 // The mail goes through a real SMTP server on loopback: tests/smtp/smtp_sink.py (aiosmtpd),
 // which writes each message and its parsed parts to a folder.
