@@ -1,7 +1,6 @@
 #include "core/back_in_stock.hpp"
 
 #include "core/attributes.hpp"
-#include "core/email.hpp"
 #include "core/fields.hpp"
 #include "core/locale.hpp"
 #include "core/text.hpp"
@@ -11,34 +10,6 @@ namespace {
 
 constexpr TextRule kLocaleRule{kMaxLocaleChars};
 constexpr TextRule kConsentRule{kMaxConsentTextChars, true};
-
-std::optional<std::string> read_email(ObjectReader& reader) {
-  const Json* value = reader.member("email");
-  const std::string path = reader.field("email");
-  Problems& problems = reader.problems();
-  if (value == nullptr || value->is_null()) {
-    problems.add(path, FieldCode::required);
-    return std::nullopt;
-  }
-  if (!value->is_string()) {
-    problems.add(path, FieldCode::invalid_type, std::nullopt, "a string");
-    return std::nullopt;
-  }
-  const std::string_view email = trim(value->as_string());
-  if (email.empty()) {
-    problems.add(path, FieldCode::required);
-    return std::nullopt;
-  }
-  if (char_count(email) > kMaxEmailLength) {
-    problems.add(path, FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
-    return std::nullopt;
-  }
-  if (!is_valid_email(email)) {
-    problems.add(path, FieldCode::invalid_email);
-    return std::nullopt;
-  }
-  return email_identity(email);
-}
 
 std::optional<Customer> read_customer(const Json* value, Problems& problems) {
   const std::string path = "customer";
@@ -50,7 +21,7 @@ std::optional<Customer> read_customer(const Json* value, Problems& problems) {
   const size_t before = problems.size();
   ObjectReader reader(*value, path, problems);
   Customer customer;
-  std::optional<std::string> email = read_email(reader);
+  std::optional<std::string> email = reader.required_email("email");
   customer.external_id = reader.optional_text("externalId", kIdRule);
   customer.first_name = reader.optional_text("firstName", kNameRule);
   customer.last_name = reader.optional_text("lastName", kNameRule);
@@ -116,9 +87,14 @@ Json back_in_stock_request_json(const BackInStockRequest& request) {
   return out;
 }
 
-std::string validate_back_in_stock_json(std::string_view body) {
-  return validation_outcome_json(parse_back_in_stock_request(body), back_in_stock_request_json,
-                                 "request");
+std::string validate_back_in_stock_json(std::string_view body, std::string_view language) {
+  Result<BackInStockRequest> result = parse_back_in_stock_request(body);
+  if (!result.ok() && !language.empty()) {
+    ApiError error = result.error();
+    MessageTable::from_json(language).reword(error);
+    result = Result<BackInStockRequest>(std::move(error));
+  }
+  return validation_outcome_json(result, back_in_stock_request_json, "request");
 }
 
 }  // namespace stockbell

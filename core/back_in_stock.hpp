@@ -53,6 +53,7 @@ Json back_in_stock_request_json(const BackInStockRequest& request);
 
 /// The widget's and the test vectors' entry point: `{"ok":true,"request":{...}}` or
 /// `{"ok":false,"status":400,"error":{<the exact error body the server would send>}}`.
-std::string validate_back_in_stock_json(std::string_view body);
+/// `language`: a language's messages (MessageTable::from_json); empty: English, the server's words.
+std::string validate_back_in_stock_json(std::string_view body, std::string_view language = {});
 
 }  // namespace stockbell

@@ -47,6 +47,24 @@ bool is_valid_email(std::string_view address) {
 
 std::string email_identity(std::string_view address) { return ascii_lower(address); }
 
+std::string email_mailbox_key(std::string_view address) {
+  std::string key = email_identity(address);
+  const size_t at = key.rfind('@');
+  if (at == std::string::npos) return key;
+  std::string local = key.substr(0, at);
+  std::string domain = key.substr(at + 1);
+  if (const size_t plus = local.find('+'); plus != std::string::npos && plus > 0) local.resize(plus);
+  // Gmail delivers `a.n.n@` to `ann@`, and googlemail.com is the same mailboxes.
+  if (domain == "gmail.com" || domain == "googlemail.com") {
+    std::string undotted;
+    for (char c : local)
+      if (c != '.') undotted += c;
+    if (!undotted.empty()) local = undotted;
+    domain = "gmail.com";
+  }
+  return local + "@" + domain;
+}
+
 std::optional<Mailbox> parse_mailbox(std::string_view text) {
   text = trim(text);
   Mailbox mailbox;

@@ -21,6 +21,13 @@ bool is_valid_email(std::string_view address);
 /// The identity of an address: ASCII lower-cased (`Buyer@Example.COM` → `buyer@example.com`).
 std::string email_identity(std::string_view address);
 
+/// The mailbox an address delivers to, for limits that count deliveries to one person (never for
+/// storage: the address stays as typed). The identity, then: a `+tag` dropped from the local part
+/// (`ann+shoes@example.com` → `ann@example.com`; a local part that starts with `+` keeps it); for
+/// providers known to ignore dots in the local part, dots dropped and one domain
+/// (`a.n.n@googlemail.com` → `ann@gmail.com`).
+std::string email_mailbox_key(std::string_view address);
+
 constexpr size_t kMaxDisplayNameChars = 100;
 
 /// A sender or reply-to mailbox: an address with an optional display name.

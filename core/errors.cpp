@@ -37,6 +37,13 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"invalid_origin", "Must be an origin like https://shop.example or http://localhost:8080."},
     {"private_address", "Must not point at this server's own or private network addresses."},
     {"invalid_locale", "Must be a language tag, like en or de-CH."},
+    {"unknown_parameter", "Unknown query parameter."},
+    {"invalid_timestamp", "Must be an ISO 8601 date and time, like 2026-11-30T12:00:00Z."},
+    {"invisible_character", "Must not contain invisible formatting characters."},
+    {"invalid_amount",
+     "Must be a decimal amount like 19.99, with no more decimal places than the currency has."},
+    {"not_in_catalog", "No such product or variant in the catalog."},
+    {"invalid_shop_domain", "Must be a Shopify shop domain, like my-shop.myshopify.com."},
     {"template_syntax", "Mustache syntax error at line {line}, column {column}: {expected}."},
     {"unknown_variable", "Unknown template variable {expected}."},
 };
@@ -102,6 +109,77 @@ std::string field_message(FieldCode code, std::optional<int64_t> limit, std::str
   return text;
 }
 
+MessageTable MessageTable::from_json(std::string_view language_json) {
+  MessageTable table;
+  JsonParseFailure failure;
+  const std::optional<Json> json = parse_json(language_json, failure);
+  if (!json || !json->is_object()) return table;
+  if (const Json* field = json->find("field"); field != nullptr && field->is_object()) {
+    table.field_.resize(std::size(kFieldCodes));
+    for (size_t i = 0; i < std::size(kFieldCodes); ++i)
+      if (const Json* text = field->find(kFieldCodes[i].name); text != nullptr && text->is_string())
+        table.field_[i] = text->as_string();
+  }
+  if (const Json* expected = json->find("expected"); expected != nullptr && expected->is_object())
+    for (const auto& [phrase, text] : expected->members())
+      if (text.is_string()) table.expected_.emplace_back(phrase, text.as_string());
+  return table;
+}
+
+std::string MessageTable::field_message(FieldCode code, std::optional<int64_t> limit,
+                                        std::string_view expected) const {
+  const size_t index = static_cast<size_t>(code);
+  if (index >= field_.size() || field_[index].empty())
+    return stockbell::field_message(code, limit, expected);
+  std::string text = field_[index];
+  if (limit) replace_all(text, "{limit}", std::to_string(*limit));
+  std::string value(expected);
+  const auto phrase = [&](std::string_view english) -> const std::string* {
+    for (const auto& [from, to] : expected_)
+      if (from == english) return &to;
+    return nullptr;
+  };
+  if (const std::string* said = phrase(expected)) {
+    value = *said;
+  } else if (const size_t at = value.find(" and "); at != std::string::npos) {
+    // A range from the core ("0 and 10"): its numbers in the language's "{min} and {max}".
+    if (const std::string* range = phrase("{min} and {max}")) {
+      std::string worded = *range;
+      replace_all(worded, "{min}", value.substr(0, at));
+      replace_all(worded, "{max}", value.substr(at + 5));
+      value = worded;
+    }
+  }
+  replace_all(text, "{expected}", value);
+  return text;
+}
+
+// What filled `{expected}` in an English message of `code`: the text between the template's parts
+// around it ("Must be a string." → "a string"); empty when the template has none.
+static std::string expected_in(FieldCode code, std::optional<int64_t> limit, const std::string& message) {
+  const std::string text = field_message(code, limit, "\x01");
+  const size_t at = text.find('\x01');
+  if (at == std::string::npos) return {};
+  const size_t suffix = text.size() - at - 1;
+  if (message.size() < at + suffix || message.compare(0, at, text, 0, at) != 0 ||
+      message.compare(message.size() - suffix, suffix, text, at + 1) != 0)
+    return {};
+  return message.substr(at, message.size() - at - suffix);
+}
+
+void MessageTable::reword(ApiError& error) const {
+  for (size_t i = 0; i < error.details.size(); ++i) {
+    FieldError& d = error.details[i];
+    std::string worded = field_message(d.code, d.limit, expected_in(d.code, d.limit, d.message));
+    if (i == 0) {
+      const std::string before = ": " + d.message;
+      if (const size_t at = error.message.find(before); at != std::string::npos)
+        error.message.replace(at + 2, d.message.size(), worded);
+    }
+    d.message = std::move(worded);
+  }
+}
+
 FieldError template_syntax_error(std::string field, int64_t line, int64_t column,
                                  std::string_view what) {
   std::string text(kFieldCodes[static_cast<size_t>(FieldCode::template_syntax)].message);
@@ -126,6 +204,8 @@ ApiError not_found(Resource resource) {
       return make_error(ApiCode::not_found, "No back-in-stock request with that id.");
     case Resource::webhook: return make_error(ApiCode::not_found, "No webhook endpoint with that id.");
     case Resource::delivery: return make_error(ApiCode::not_found, "No such delivery.");
+    case Resource::integration:
+      return make_error(ApiCode::not_found, "No store platform is connected here.");
     case Resource::subscriber:
       return make_error(ApiCode::not_found, "No subscriber with that id.");
     case Resource::mail_template:
@@ -172,15 +252,57 @@ ApiError too_many_header_lines(size_t limit) {
 }
 
 ApiError ambiguous_framing(Framing framing) {
-  return make_error(ApiCode::bad_request,
-                    framing == Framing::conflicting_lengths
-                        ? "Conflicting Content-Length headers."
-                        : "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+  switch (framing) {
+    case Framing::conflicting_lengths:
+      return make_error(ApiCode::bad_request, "Conflicting Content-Length headers.");
+    case Framing::length_and_chunked:
+      return make_error(ApiCode::bad_request,
+                        "Both Content-Length and Transfer-Encoding: the body's length is ambiguous.");
+    case Framing::invalid_length:
+      return make_error(ApiCode::bad_request, "Content-Length must be one decimal number.");
+    case Framing::unsupported_coding:
+      return make_error(ApiCode::bad_request,
+                        "Only 'Transfer-Encoding: chunked' is supported, on its own.");
+    case Framing::malformed_chunk:
+      return make_error(ApiCode::bad_request, "Malformed chunked body.");
+  }
+  return make_error(ApiCode::bad_request);
+}
+
+ApiError unsupported_content_encoding(std::string_view encoding) {
+  std::string shown;
+  for (char c : encoding.substr(0, 40))
+    shown += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) ? '?' : c;
+  return make_error(ApiCode::unsupported_media_type,
+                    "Send the body uncompressed: Content-Encoding '" + shown + "' is not accepted.");
 }
 
 ApiError rate_limited(int64_t retry_after_seconds) {
   return make_error(ApiCode::rate_limited, "Too many requests. Retry in " +
                                                std::to_string(retry_after_seconds) + " seconds.");
+}
+
+ApiError unavailable(Unavailable why) {
+  switch (why) {
+    case Unavailable::shutting_down: return make_error(ApiCode::unavailable);
+    case Unavailable::disk_full:
+      return make_error(ApiCode::unavailable,
+                        "The server's disk is full: nothing was stored. Retry later.");
+    case Unavailable::database_replaced:
+      return make_error(ApiCode::unavailable,
+                        "The database file was deleted or replaced while the server ran: nothing "
+                        "more is answered until it is restarted.");
+  }
+  return make_error(ApiCode::unavailable);
+}
+
+int64_t retry_after_seconds(Unavailable why) {
+  switch (why) {
+    case Unavailable::shutting_down: return 1;
+    case Unavailable::disk_full: return 30;
+    case Unavailable::database_replaced: return 300;
+  }
+  return 1;
 }
 
 ApiError unauthorized(KeyProblem problem) {
@@ -199,6 +321,10 @@ ApiError forbidden(Refusal refusal) {
       return make_error(ApiCode::forbidden, "This key is not allowed from this origin.");
     case Refusal::origin_not_allowed:
       return make_error(ApiCode::forbidden, "This origin is not allowed.");
+    case Refusal::store_not_connected:
+      return make_error(ApiCode::forbidden, "This store is not connected to Stockbell.");
+    case Refusal::origin_not_for_store:
+      return make_error(ApiCode::forbidden, "Requests for this store must come from its own pages.");
   }
   return make_error(ApiCode::forbidden);
 }
@@ -206,6 +332,28 @@ ApiError forbidden(Refusal refusal) {
 ApiError already_notified() {
   return make_error(ApiCode::conflict,
                     "The request was already notified and can no longer be cancelled.");
+}
+
+ApiError already_connected() {
+  return make_error(ApiCode::conflict, "This storeUrl is connected to another Stockbell store.");
+}
+
+ApiError bad_signature(SignatureProblem problem, std::string_view header) {
+  return make_error(ApiCode::unauthorized,
+                    problem == SignatureProblem::missing
+                        ? "Missing " + std::string(header) + " signature."
+                        : "The " + std::string(header) + " signature does not match this body.");
+}
+
+ApiError unknown_items(std::vector<FieldError> details) {
+  std::string message = "Not in the catalog: ";
+  for (size_t i = 0; i < details.size() && i < 5; ++i) {
+    if (i > 0) message += ", ";
+    message += details[i].field;
+  }
+  if (details.size() > 5) message += " (and " + std::to_string(details.size() - 5) + " more)";
+  message += ". Nothing was changed.";
+  return ApiError{ApiCode::not_found, std::move(message), std::move(details)};
 }
 
 std::string invalid_json_message(const JsonParseFailure& failure) {

@@ -34,6 +34,12 @@ enum class FieldCode {
   invalid_origin,           ///< `--origin shop.example` (no scheme)
   private_address,          ///< a webhook to `http://127.0.0.1/` on a public-only server
   invalid_locale,           ///< `"defaultLocale": "english"`: not a language tag like `de-CH`
+  unknown_parameter,        ///< `GET /api/v1/products?serach=x`: a query parameter the route lacks
+  invalid_timestamp,        ///< `"providerCreatedAt"`/`"orderedAt": "yesterday"`: not RFC 3339
+  invisible_character,      ///< `"firstName": "Ann\u202E"`: bidi override or invisible formatting
+  invalid_amount,           ///< `"price": "19.995"` in a USD payload: finer than the minor unit
+  not_in_catalog,           ///< an inventory item whose product or variant the catalog lacks
+  invalid_shop_domain,      ///< `"shopDomain": "shop.example"`: not `name.myshopify.com`
   template_syntax,          ///< `"html": "{{#price}}..."`: a section never closed (with line, column)
   unknown_variable,         ///< `"text": "Hi {{name}}"`: a variable the template can't have
 };
@@ -89,6 +95,29 @@ struct ApiError {
 std::string field_message(FieldCode code, std::optional<int64_t> limit = std::nullopt,
                           std::string_view expected = {});
 
+/// The field messages of one language, injected at run time: the widget downloads its page's
+/// language (build-wasm/web/widget/i18n/<lang>.json, generated from core/i18n/messages.json) and
+/// hands it to the core, so the module carries no translations (four languages would add ~7 KB
+/// to it). The JSON is a language's object of messages.json: `field` maps each FieldCode name to
+/// its template, `expected` maps the core's English `{expected}` phrases ("a string") to the
+/// language's, and its entry "{min} and {max}" words a range. Anything missing stays English.
+class MessageTable {
+ public:
+  /// English: the core's own words.
+  MessageTable() = default;
+  /// The table in `language_json`; English for whatever it lacks (also when it is not JSON).
+  static MessageTable from_json(std::string_view language_json);
+
+  std::string field_message(FieldCode code, std::optional<int64_t> limit,
+                            std::string_view expected) const;
+  /// Words every detail of `error`, and the first one inside its summary, in this language. The
+  /// `{expected}` of a detail is read back from its English message.
+  void reword(ApiError& error) const;
+
+ private:
+  std::vector<std::string> field_;  ///< by FieldCode; empty: English
+  std::vector<std::pair<std::string, std::string>> expected_;
+};
 /// `template_syntax` at `line`, `column` (from 1): "Mustache syntax error at line 3, column 7:
 /// the section \"price\" is never closed." (`what` without its full stop).
 FieldError template_syntax_error(std::string field, int64_t line, int64_t column,
@@ -109,6 +138,8 @@ enum class Resource {
   request,   ///< `DELETE /api/v1/back-in-stock/bisr_...` of another store
   webhook,   ///< `GET /api/v1/webhooks/we_...` that does not exist
   delivery,  ///< `POST .../deliveries/whd_.../retry` for a delivery of another endpoint
+  integration,  ///< `DELETE /api/v1/integrations/shopify` when no Shopify store is connected,
+                ///< or a platform webhook to an address no connection has
   subscriber,     ///< `GET /api/v1/subscribers/sub_...` of another store, or erased
   mail_template,  ///< `PUT /api/v1/templates/welcome/en`: not back_in_stock or confirm_request
 };
@@ -134,10 +165,25 @@ ApiError too_many_header_lines(size_t limit);
 enum class Framing {
   conflicting_lengths,  ///< `Content-Length: 5` and `Content-Length: 6`
   length_and_chunked,   ///< `Content-Length` together with `Transfer-Encoding`
+  invalid_length,       ///< `Content-Length: 0x38`, `+5`, `5, 5`: not one decimal number
+  unsupported_coding,   ///< `Transfer-Encoding: gzip, chunked`: only `chunked` alone is read
+  malformed_chunk,      ///< `zz\r\n` as a chunk size, a chunk longer than declared
 };
 ApiError ambiguous_framing(Framing framing);
+/// 415: "Send the body uncompressed: Content-Encoding gzip is not accepted." (no body is ever
+/// inflated: a small compressed body can expand to gigabytes).
+ApiError unsupported_content_encoding(std::string_view encoding);
 /// "Too many requests. Retry in 30 seconds." (`Retry-After` carries the same number).
 ApiError rate_limited(int64_t retry_after_seconds);
+/// Why the store can't take requests now (503 `unavailable`, with `Retry-After`).
+enum class Unavailable {
+  shutting_down,      ///< SIGTERM: requests under way finish, new ones are refused
+  disk_full,          ///< the database's disk is full: nothing was stored; space must be freed
+  database_replaced,  ///< the database file was deleted or replaced under the running server
+};
+ApiError unavailable(Unavailable why);
+/// Seconds a client should wait before it retries (`Retry-After`).
+int64_t retry_after_seconds(Unavailable why);
 /// Why a key was refused with 401. A malformed key and an unknown one are both `invalid`: nothing
 /// about a guess is told.
 enum class KeyProblem { missing, invalid };
@@ -147,10 +193,24 @@ enum class Refusal {
   publishable_key,      ///< a publishable key on a secret route
   origin_not_for_key,   ///< a publishable key used from an origin it does not list
   origin_not_allowed,   ///< a CORS preflight from an origin no key lists
+  store_not_connected,  ///< the WooCommerce capture for a `storeUrl` no store connected
+  origin_not_for_store, ///< the WooCommerce capture from a page of another site
 };
 ApiError forbidden(Refusal refusal);
 /// Cancelling a request that was already notified.
 ApiError already_notified();
+/// A WooCommerce `storeUrl` another Stockbell store has connected already (409).
+ApiError already_connected();
+/// What is wrong with a store platform's webhook signature (401; nothing was changed).
+enum class SignatureProblem {
+  missing,   ///< no `X-Shopify-Hmac-Sha256` / `X-WC-Webhook-Signature` header
+  mismatch,  ///< the HMAC of the raw body under the connection's secret differs
+};
+/// "The X-Shopify-Hmac-Sha256 signature does not match this body." (`header` names the header.)
+ApiError bad_signature(SignatureProblem problem, std::string_view header);
+/// `POST /api/v1/inventory` naming items the catalog lacks (404): every one in `details`
+/// (`items[3].variantId` not_in_catalog); nothing was changed.
+ApiError unknown_items(std::vector<FieldError> details);
 /// `validation_failed` with a summary message naming the first problem and how many follow.
 /// `found` counts problems not kept in `details` too (see Problems::kMaxProblems).
 ApiError validation_error(std::vector<FieldError> details, size_t found = 0);

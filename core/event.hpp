@@ -1,15 +1,18 @@
 #pragma once
 // Events (README "Requests and events"): `ecommerce.back_in_stock_requested` when a request is created and
-// `ecommerce.back_in_stock` when it is notified. This one builder makes the JSON for the event
-// feed and for webhook deliveries, so both always carry the same bytes.
+// `ecommerce.back_in_stock` when it is notified; `ecommerce.order_<status>` once per order and
+// status (README "Orders and conversions"). This one builder makes the JSON for the event feed
+// and for webhook deliveries, so both always carry the same bytes.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "core/order.hpp"
 #include "core/product.hpp"
 
 namespace stockbell {
@@ -17,10 +20,21 @@ namespace stockbell {
 enum class EventType {
   back_in_stock_requested,  ///< `ecommerce.back_in_stock_requested`
   back_in_stock,            ///< `ecommerce.back_in_stock`
+  order_placed,             ///< `ecommerce.order_placed`
+  order_cancelled,          ///< `ecommerce.order_cancelled`
+  order_fulfilled,          ///< `ecommerce.order_fulfilled`
+  order_refunded,           ///< `ecommerce.order_refunded`
 };
 
 std::string_view event_type_name(EventType type);
 std::optional<EventType> parse_event_type(std::string_view name);
+/// Every event type, in declaration order.
+const std::vector<EventType>& all_event_types();
+/// Their names joined by ", " (what `invalid_value` lists).
+std::string event_type_names();
+/// `ecommerce.order_<status>`.
+EventType order_event_type(OrderStatus status);
+bool is_order_event(EventType type);
 
 /// Catalog facts captured when an event happens: what the shopper's e-mail should show even if
 /// the catalog changes later. Empty when the product was not in the catalog yet.
@@ -67,10 +81,16 @@ struct EventRecord {
   ProductSnapshot catalog;
   int64_t request_id = 0;  ///< `bisr_...`
   int64_t request_created_at = 0;
+  /// Order events: the order as it was when the event was recorded (the fields above are unused).
+  std::optional<Order> order;
 };
 
-/// `{"id","type","createdAt","subscriber":{...},"product":{...},"request":{...}}`, fixed key
-/// order, absent values as null.
+/// Back-in-stock events: `{"id","type","createdAt","subscriber":{...},"product":{...},
+/// "request":{...}}`; order events: order_event_json. Fixed key order, absent values as null.
+/// `product` carries the ids twice: `productId`/`variantId` and Sequenzy's
+/// `providerProductId`/`providerVariantId`.
 Json event_json(const EventRecord& event, const IdCodec& ids);
+/// `{"id","type","createdAt","order":{...}}` with core/order.hpp's order_api_json.
+Json order_event_json(const EventRecord& event, const IdCodec& ids);
 
 }  // namespace stockbell

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "core/currency.hpp"
+#include "core/email.hpp"
 #include "core/text.hpp"
+#include "core/timestamp.hpp"
 #include "core/url.hpp"
 
 namespace stockbell {
@@ -12,6 +14,10 @@ bool check_text(std::string_view text, const TextRule& rule, const std::string& 
                 Problems& problems) {
   if (has_control_chars(text, rule.allow_line_breaks)) {
     problems.add(path, FieldCode::control_character);
+    return false;
+  }
+  if (rule.refuse_invisible && has_invisible_chars(text)) {
+    problems.add(path, FieldCode::invisible_character);
     return false;
   }
   if (char_count(text) > rule.max_chars) {
@@ -113,6 +119,24 @@ Patch<std::string> ObjectReader::patch_currency(std::string_view key) {
   return Patch<std::string>::of(std::move(code));
 }
 
+Patch<int64_t> ObjectReader::patch_timestamp(std::string_view key) {
+  const Json* value = member(key);
+  if (value == nullptr) return {};
+  if (value->is_null()) return Patch<int64_t>::null_patch();
+  if (!value->is_string()) {
+    problems_.add(field(key), FieldCode::invalid_type, std::nullopt, "a string or null");
+    return {};
+  }
+  const std::string_view text = trim(value->as_string());
+  if (text.empty()) return Patch<int64_t>::null_patch();
+  const std::optional<int64_t> ms = parse_timestamp(text);
+  if (!ms) {
+    problems_.add(field(key), FieldCode::invalid_timestamp);
+    return {};
+  }
+  return Patch<int64_t>::of(*ms);
+}
+
 Patch<int64_t> ObjectReader::patch_integer(std::string_view key, int64_t min, int64_t max) {
   const Json* value = member(key);
   if (value == nullptr) return {};
@@ -144,6 +168,33 @@ Patch<bool> ObjectReader::patch_bool(std::string_view key) {
     return {};
   }
   return Patch<bool>::of(value->as_bool());
+}
+
+std::optional<std::string> ObjectReader::required_email(std::string_view key) {
+  const Json* value = member(key);
+  const std::string path = field(key);
+  if (value == nullptr || value->is_null()) {
+    problems_.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    problems_.add(path, FieldCode::invalid_type, std::nullopt, "a string");
+    return std::nullopt;
+  }
+  const std::string_view email = trim(value->as_string());
+  if (email.empty()) {
+    problems_.add(path, FieldCode::required);
+    return std::nullopt;
+  }
+  if (char_count(email) > kMaxEmailLength) {
+    problems_.add(path, FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
+    return std::nullopt;
+  }
+  if (!is_valid_email(email)) {
+    problems_.add(path, FieldCode::invalid_email);
+    return std::nullopt;
+  }
+  return email_identity(email);
 }
 
 void ObjectReader::reject_unknown() {

@@ -56,11 +56,13 @@ struct Patch {
 struct TextRule {
   size_t max_chars;
   bool allow_line_breaks = false;  ///< descriptions may hold tab, LF, CR
+  bool refuse_invisible = false;   ///< names and titles: no bidi or invisible formatting
 };
 
 constexpr TextRule kIdRule{kMaxIdChars};
-constexpr TextRule kNameRule{kMaxNameChars};
-constexpr TextRule kTitleRule{kMaxTitleChars};
+/// Names and titles reach people (e-mails, dashboards): nothing in them may hide or reorder text.
+constexpr TextRule kNameRule{kMaxNameChars, false, true};
+constexpr TextRule kTitleRule{kMaxTitleChars, false, true};
 
 /// Checks an already trimmed text; adds a problem and returns false if it breaks `rule`.
 /// Empty text is the caller's business.
@@ -83,9 +85,15 @@ class ObjectReader {
   Patch<std::string> patch_url(std::string_view key);
   /// A partial-update ISO 4217 code; lower case is accepted and stored upper case.
   Patch<std::string> patch_currency(std::string_view key);
+  /// A partial-update ISO 8601 date and time (core/timestamp.hpp), as Unix milliseconds; empty
+  /// after trimming clears, like `null`.
+  Patch<int64_t> patch_timestamp(std::string_view key);
   /// A partial-update whole number in [min, max]; `12.0` is accepted as 12.
   Patch<int64_t> patch_integer(std::string_view key, int64_t min, int64_t max);
   Patch<bool> patch_bool(std::string_view key);
+  /// A required e-mail address (core/email.hpp): trimmed, at most kMaxEmailLength, valid by the
+  /// WHATWG grammar; returned as its identity (lower case). Missing, null or blank → `required`.
+  std::optional<std::string> required_email(std::string_view key);
   /// The raw member (marked known), or nullptr when missing.
   const Json* member(std::string_view key);
 

@@ -30,6 +30,15 @@ bool is_public_address(const uint8_t* bytes, size_t size) {
   if (mapped) return is_public_v4(bytes + 12);
   const bool nat64 = bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B;
   if (nat64) return is_public_v4(bytes + 12);  // 64:ff9b::/96
+  // 6to4 (2002::/16) carries an IPv4 address in bytes 2..5; a relay delivers to it.
+  if (bytes[0] == 0x20 && bytes[1] == 0x02) return is_public_v4(bytes + 2);
+  // Teredo (2001:0::/32) carries the client's IPv4 address, inverted, in the last 4 bytes, and
+  // the server's in bytes 4..7: both must be public.
+  if (bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x00 && bytes[3] == 0x00) {
+    const uint8_t client[4] = {static_cast<uint8_t>(~bytes[12]), static_cast<uint8_t>(~bytes[13]),
+                               static_cast<uint8_t>(~bytes[14]), static_cast<uint8_t>(~bytes[15])};
+    return is_public_v4(bytes + 4) && is_public_v4(client);
+  }
   if ((bytes[0] & 0xFE) == 0xFC) return false;  // unique local fc00::/7
   if (bytes[0] == 0xFE && (bytes[1] & 0xC0) == 0x80) return false;  // link local fe80::/10
   if (bytes[0] == 0xFF) return false;                                // multicast

@@ -80,6 +80,7 @@ std::optional<ProductPatch> read_product(const Json& value, const std::string& p
   p.compare_at_price_cents = reader.patch_integer("compareAtPriceCents", 0, kMaxSafeInteger);
   p.currency = reader.patch_currency("currency");
   p.in_stock = reader.patch_bool("inStock");
+  p.provider_created_at = reader.patch_timestamp("providerCreatedAt");
   if (const Json* variants = reader.member("variants")) {
     const std::string variants_path = reader.field("variants");
     if (variants->is_null()) {
@@ -238,6 +239,9 @@ Json product_upsert_json(const ProductUpsert& upsert) {
     put_patch(out, "compareAtPriceCents", p.compare_at_price_cents);
     put_patch(out, "currency", p.currency);
     put_patch(out, "inStock", p.in_stock);
+    if (p.provider_created_at.is_null()) out["providerCreatedAt"] = nullptr;
+    if (p.provider_created_at.has_value())
+      out["providerCreatedAt"] = format_timestamp(p.provider_created_at.value);
     if (p.variants) {
       Json variants = Json::array();
       for (const VariantPatch& v : *p.variants) {
@@ -262,8 +266,14 @@ Json product_upsert_json(const ProductUpsert& upsert) {
   return out;
 }
 
-std::string validate_product_upsert_json(std::string_view body) {
-  return validation_outcome_json(parse_product_upsert(body), product_upsert_json, "upsert");
+std::string validate_product_upsert_json(std::string_view body, std::string_view language) {
+  Result<ProductUpsert> result = parse_product_upsert(body);
+  if (!result.ok() && !language.empty()) {
+    ApiError error = result.error();
+    MessageTable::from_json(language).reword(error);
+    result = Result<ProductUpsert>(std::move(error));
+  }
+  return validation_outcome_json(result, product_upsert_json, "upsert");
 }
 
 Product apply_patch(const Product* stored, const ProductPatch& patch) {
@@ -277,6 +287,7 @@ Product apply_patch(const Product* stored, const ProductPatch& patch) {
   patch.compare_at_price_cents.apply_to(p.compare_at_price_cents);
   patch.currency.apply_to(p.currency);
   patch.in_stock.apply_to(p.in_stock);
+  patch.provider_created_at.apply_to(p.provider_created_at);
   if (patch.variants) {
     std::vector<Variant> variants;
     variants.reserve(patch.variants->size());
@@ -331,6 +342,7 @@ std::string product_to_storage(const Product& product) {
   put_optional(out, "compareAtPriceCents", product.compare_at_price_cents);
   put_optional(out, "currency", product.currency);
   put_optional(out, "inStock", product.in_stock);
+  put_optional(out, "providerCreatedAt", product.provider_created_at);
   Json variants = Json::array();
   for (const Variant& v : product.variants) {
     Json vj;
@@ -365,7 +377,8 @@ std::optional<Product> product_from_storage(std::string_view text) {
   p.currency = get_text(*doc, "currency");
   if (!get_optional(*doc, "priceCents", p.price_cents) ||
       !get_optional(*doc, "compareAtPriceCents", p.compare_at_price_cents) ||
-      !get_optional(*doc, "inStock", p.in_stock))
+      !get_optional(*doc, "inStock", p.in_stock) ||
+      !get_optional(*doc, "providerCreatedAt", p.provider_created_at))
     return std::nullopt;
   const Json* variants = doc->find("variants");
   if (variants != nullptr && variants->is_array()) {
@@ -398,7 +411,7 @@ Json product_api_json(const ProductRecord& record, const IdCodec& ids) {
   Json out;
   out["id"] = ids.format(IdKind::product, record.id);
   out["productId"] = product.product_id;
-  out["provider"] = "api";
+  out["provider"] = kProductProvider;
   out["title"] = product.title;
   put_nullable(out, "description", product.description);
   put_nullable(out, "imageUrl", product.image_url);
@@ -422,6 +435,9 @@ Json product_api_json(const ProductRecord& record, const IdCodec& ids) {
     variants.push_back(std::move(vj));
   }
   out["variants"] = std::move(variants);
+  out["providerCreatedAt"] = product.provider_created_at
+                                 ? Json(format_timestamp(*product.provider_created_at))
+                                 : Json(nullptr);
   out["createdAt"] = format_timestamp(record.created_at);
   out["updatedAt"] = format_timestamp(record.updated_at);
   return out;

@@ -34,6 +34,10 @@ struct Variant {
   std::vector<VariantOption> options;
 };
 
+/// Where a product comes from, as Sequenzy names it (`GET /api/v1/products?provider=`): every
+/// product Stockbell holds was pushed through this API, so its provider is `api`.
+constexpr std::string_view kProductProvider = "api";
+
 /// A stored product: only what the store sent.
 struct Product {
   std::string product_id;
@@ -45,6 +49,7 @@ struct Product {
   std::optional<int64_t> compare_at_price_cents;
   std::optional<std::string> currency;
   std::optional<bool> in_stock;
+  std::optional<int64_t> provider_created_at;  ///< `providerCreatedAt`: Unix ms, as sent
   std::vector<Variant> variants;
 };
 
@@ -72,6 +77,7 @@ struct ProductPatch {
   Patch<int64_t> compare_at_price_cents;
   Patch<std::string> currency;
   Patch<bool> in_stock;
+  Patch<int64_t> provider_created_at;  ///< ISO 8601 in the body, Unix ms here
   std::optional<std::vector<VariantPatch>> variants;
 };
 
@@ -88,7 +94,8 @@ Result<ProductUpsert> read_product_upsert(const Json& document);
 Json product_upsert_json(const ProductUpsert& upsert);
 
 /// `{"ok":true,"upsert":{...}}` or `{"ok":false,"status":400,"error":{...}}` (see back_in_stock.hpp).
-std::string validate_product_upsert_json(std::string_view body);
+/// `language`: as for validate_back_in_stock_json.
+std::string validate_product_upsert_json(std::string_view body, std::string_view language = {});
 
 /// Applies a patch onto the stored product (nullptr: a new product). Omitted fields keep their
 /// stored values, null clears them. When the patch has `variants`, the stored list is replaced:

@@ -1,5 +1,7 @@
 #include "core/query.hpp"
 
+#include <algorithm>
+
 #include "core/email.hpp"
 #include "core/fields.hpp"
 #include "core/text.hpp"
@@ -61,6 +63,36 @@ std::optional<std::string> read_id(const QueryParams& params, const char* name,
   return std::string(text);
 }
 
+// A parameter's name as a field path: as sent (at most 64 characters); bytes that are not UTF-8
+// percent-encoded, so the answer stays valid JSON.
+std::string parameter_field(std::string_view name) {
+  if (is_valid_utf8(name)) return truncate_chars(name, 64);
+  std::string out;
+  for (unsigned char c : name.substr(0, 64)) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      const char* hex = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Every parameter not in `known`, once per name, in the order given.
+void reject_unknown_params(const QueryParams& params, std::initializer_list<std::string_view> known,
+                           Problems& problems) {
+  std::vector<std::string_view> reported;
+  for (const auto& [key, value] : params) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    if (std::find(reported.begin(), reported.end(), key) != reported.end()) continue;
+    reported.push_back(key);
+    problems.add(parameter_field(key), FieldCode::unknown_parameter);
+  }
+}
+
 std::optional<std::string> read_email(const QueryParams& params, Problems& problems) {
   const std::string* email = find_param(params, "email");
   if (email == nullptr) return std::nullopt;
@@ -83,15 +115,28 @@ Page read_page(const QueryParams& params, Problems& problems) {
 
 }  // namespace
 
+const char* const kProviderNames[5] = {"api", "manual", "shopify", "stripe", "woocommerce"};
+
 Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
   Problems problems;
   ProductListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "search", "provider"}, problems);
   query.page = read_page(params, problems);
   if (const std::string* search = find_param(params, "search")) {
     const std::string_view text = trim(*search);
     if (is_text(text, "search", problems) && check_text(text, kTitleRule, "search", problems) &&
         !text.empty()) {
       query.search = std::string(text);
+    }
+  }
+  if (const std::string* provider = find_param(params, "provider")) {
+    const std::string_view name = trim(*provider);
+    for (const char* known : kProviderNames)
+      if (name == known) query.provider = std::string(name);
+    if (!query.provider) {
+      std::string names;
+      for (const char* known : kProviderNames) names += (names.empty() ? "" : ", ") + std::string(known);
+      problems.add("provider", FieldCode::invalid_value, std::nullopt, names);
     }
   }
   if (!problems.empty()) return validation_error(problems);
@@ -101,6 +146,8 @@ Result<ProductListQuery> parse_product_list_query(const QueryParams& params) {
 Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
   Problems problems;
   RequestListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "productId", "variantId", "status", "email"},
+                        problems);
   query.page = read_page(params, problems);
   query.product_id = read_id(params, "productId", problems);
   query.variant_id = read_id(params, "variantId", problems);
@@ -110,15 +157,7 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
       problems.add("status", FieldCode::invalid_value, std::nullopt,
                    "pending, waiting, notified, cancelled, expired, purchased");
   }
-  if (const std::string* email = find_param(params, "email")) {
-    const std::string_view text = trim(*email);
-    if (char_count(text) > kMaxEmailLength)
-      problems.add("email", FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
-    else if (!is_valid_email(text))
-      problems.add("email", FieldCode::invalid_email);
-    else
-      query.email = email_identity(text);
-  }
+  query.email = read_email(params, problems);
   if (!problems.empty()) return validation_error(problems);
   return query;
 }
@@ -126,12 +165,12 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
 Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
   Problems problems;
   EventListQuery query;
+  reject_unknown_params(params, {"limit", "type", "after"}, problems);
   if (auto limit = read_int(params, "limit", 1, kMaxEventLimit, problems)) query.limit = *limit;
   if (const std::string* type = find_param(params, "type")) {
     query.type = parse_event_type(trim(*type));
     if (!query.type)
-      problems.add("type", FieldCode::invalid_value, std::nullopt,
-                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock");
+      problems.add("type", FieldCode::invalid_value, std::nullopt, event_type_names());
   }
   if (const std::string* after = find_param(params, "after")) {
     const std::string_view text = trim(*after);
@@ -139,6 +178,13 @@ Result<EventListQuery> parse_event_list_query(const QueryParams& params) {
   }
   if (!problems.empty()) return validation_error(problems);
   return query;
+}
+
+Result<WebhookListQuery> parse_webhook_list_query(const QueryParams& params) {
+  Problems problems;
+  reject_unknown_params(params, {}, problems);
+  if (!problems.empty()) return validation_error(problems);
+  return WebhookListQuery{};
 }
 
 Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
@@ -157,6 +203,7 @@ Result<AvailabilityQuery> parse_availability_query(const QueryParams& params) {
 Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
   Problems problems;
   DeliveryListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "status"}, problems);
   query.page = read_page(params, problems);
   if (const std::string* status = find_param(params, "status")) {
     const std::string_view name = trim(*status);
@@ -169,9 +216,20 @@ Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params) {
   return query;
 }
 
+Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& params) {
+  Problems problems;
+  ConversionStatsQuery query;
+  reject_unknown_params(params, {"days", "limit"}, problems);
+  if (auto days = read_int(params, "days", 1, kMaxStatsDays, problems)) query.days = *days;
+  if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) query.limit = *limit;
+  if (!problems.empty()) return validation_error(problems);
+  return query;
+}
+
 Result<MessageListQuery> parse_message_list_query(const QueryParams& params) {
   Problems problems;
   MessageListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "status", "email", "template"}, problems);
   query.page = read_page(params, problems);
   if (const std::string* status = find_param(params, "status")) {
     query.status = parse_message_status(trim(*status));
@@ -188,6 +246,19 @@ Result<MessageListQuery> parse_message_list_query(const QueryParams& params) {
   }
   if (!problems.empty()) return validation_error(problems);
   return query;
+}
+
+Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& params) {
+  Problems problems;
+  reject_unknown_params(params, {"includeInactive"}, problems);
+  if (const std::string* value = find_param(params, "includeInactive")) {
+    const std::string_view text = trim(*value);
+    if (text != "true" && text != "false")
+      problems.add("includeInactive", FieldCode::invalid_value, std::nullopt,
+                   "true, false");
+  }
+  if (!problems.empty()) return validation_error(problems);
+  return IntegrationListQuery{};
 }
 
 Json pagination_json(size_t count, const Page& page, int64_t total) {

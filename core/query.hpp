@@ -1,6 +1,8 @@
 #pragma once
 // Query parameters of the read endpoints (README "API": lists, requests and events): defaults, bounds and their errors.
-// Unknown parameters are ignored (cache busters are common); a repeated one uses its first value.
+// A list route refuses a parameter it does not know (`unknown_parameter`, keyed by the
+// parameter's name): a misspelt filter must never look as if it had filtered. A repeated
+// parameter uses its first value.
 
 #include <cstdint>
 #include <optional>
@@ -29,12 +31,17 @@ struct Page {
   int64_t offset = 0;
 };
 
-/// `GET /api/v1/products?limit=&offset=&search=`; `search` matches product id or title,
-/// case-insensitively, as a substring.
+/// `GET /api/v1/products?limit=&offset=&search=&provider=`; `search` matches product id or
+/// title, case-insensitively, as a substring; `provider` is one of kProviderNames (every stored
+/// product's is kProductProvider, core/product.hpp).
 struct ProductListQuery {
   Page page;
   std::optional<std::string> search;
+  std::optional<std::string> provider;
 };
+/// The providers Sequenzy's product lists know: `api`, `manual`, `shopify`, `stripe`,
+/// `woocommerce`.
+extern const char* const kProviderNames[5];
 Result<ProductListQuery> parse_product_list_query(const QueryParams& params);
 
 /// `GET /api/v1/back-in-stock?productId=&variantId=&status=&email=&limit=&offset=`.
@@ -55,7 +62,13 @@ struct EventListQuery {
 };
 Result<EventListQuery> parse_event_list_query(const QueryParams& params);
 
+/// `GET /api/v1/webhooks`: no parameters at all.
+struct WebhookListQuery {};
+Result<WebhookListQuery> parse_webhook_list_query(const QueryParams& params);
+
 /// `GET /api/v1/storefront/availability?productId=&variantId=` (variantId defaults to productId).
+/// Not a list: called from storefront pages, where cache busters (`_=1732...`) are common, it
+/// ignores parameters it does not know.
 struct AvailabilityQuery {
   std::string product_id;
   std::string variant_id;
@@ -68,6 +81,23 @@ struct DeliveryListQuery {
   std::optional<DeliveryStatus> status;
 };
 Result<DeliveryListQuery> parse_delivery_list_query(const QueryParams& params);
+
+/// `GET /api/v1/stats/conversions?days=&limit=`: the last `days` days (1..365, default 30),
+/// the `limit` products with most revenue (1..100, default 10).
+constexpr int64_t kDefaultStatsDays = 30;
+constexpr int64_t kMaxStatsDays = 365;
+constexpr int64_t kDefaultStatsProducts = 10;
+struct ConversionStatsQuery {
+  int64_t days = kDefaultStatsDays;
+  int64_t limit = kDefaultStatsProducts;
+};
+Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& params);
+
+/// `GET /api/v1/integrations?includeInactive=true|false` (Sequenzy's list_integrations sends
+/// it): a disconnected integration is deleted, so there is never an inactive one to include and
+/// both values list the same connections.
+struct IntegrationListQuery {};
+Result<IntegrationListQuery> parse_integration_list_query(const QueryParams& params);
 
 /// `GET /api/v1/messages?status=&email=&template=&limit=&offset=`.
 struct MessageListQuery {

@@ -25,12 +25,13 @@ std::string_view request_source_name(RequestSource source) {
   return source == RequestSource::widget ? "widget" : "api";
 }
 
-std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids) {
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
+                                   Trust trust) {
   Json out = success();
   out["subscriberId"] = ids.format(IdKind::subscriber, outcome.subscriber_id);
   out["requestId"] = ids.format(IdKind::request, outcome.request_id);
   out["status"] = request_status_name(outcome.status);
-  out["created"] = outcome.created;
+  if (trust == Trust::secret) out["created"] = outcome.created;
   return dump(out);
 }
 
@@ -47,6 +48,10 @@ Json request_json(const RequestRecord& r, const IdCodec& ids) {
   out["createdAt"] = format_timestamp(r.created_at);
   out["notifiedAt"] = nullable_time(r.notified_at);
   out["cancelledAt"] = nullable_time(r.cancelled_at);
+  out["orderId"] = nullable_text(r.order_id);
+  out["convertedAt"] = nullable_time(r.converted_at);
+  out["revenueCents"] = r.revenue_cents ? Json(*r.revenue_cents) : Json(nullptr);
+  out["revenueCurrency"] = nullable_text(r.revenue_currency);
   out["locale"] = nullable_text(r.locale);
   Json consent;
   consent["source"] = r.consent.source ? Json(request_source_name(*r.consent.source)) : Json(nullptr);
@@ -67,11 +72,29 @@ std::string list_response_json(const char* key, Json items, size_t count, const 
   return dump(out);
 }
 
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products) {
+std::string upsert_response_json(size_t created, size_t updated, int64_t events_triggered,
+                                 Json products) {
   Json out = success();
-  out["upserted"] = upserted;
+  out["upserted"] = created + updated;
+  out["created"] = created;
+  out["updated"] = updated;
   out["backInStockEventsTriggered"] = events_triggered;
   out["products"] = std::move(products);
+  return dump(out);
+}
+
+std::string deleted_response_json(const char* key, const std::string& id) {
+  Json out = success();
+  out["deleted"] = true;
+  out[key] = id;
+  return dump(out);
+}
+
+std::string inventory_response_json(size_t updated, int64_t events_triggered, Json items) {
+  Json out = success();
+  out["updated"] = updated;
+  out["backInStockEventsTriggered"] = events_triggered;
+  out["items"] = std::move(items);
   return dump(out);
 }
 

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "core/query.hpp"
 #include "core/request_status.hpp"
+#include "core/subscriber.hpp"
 
 namespace stockbell {
 
@@ -20,7 +21,11 @@ struct RegisterOutcome {
   RequestStatus status = RequestStatus::waiting;
   bool created = false;
 };
-std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids);
+/// `{"success","subscriberId","requestId","status","created"}`. For a publishable key (anyone on
+/// the storefront) there is no `created`: a page must not learn whether an address was already
+/// waiting (SPEC §5), and a repeat answers the status a new request gets.
+std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
+                                   Trust trust = Trust::secret);
 
 /// Where a request came from: a publishable key (the storefront widget) or a secret key (the
 /// store's backend, `api`).
@@ -53,6 +58,12 @@ struct RequestRecord {
   int64_t created_at = 0;
   std::optional<int64_t> notified_at;
   std::optional<int64_t> cancelled_at;
+  /// The order that bought the item (`purchased`) or converted the notification; none once a
+  /// conversion was reversed (refund, cancellation).
+  std::optional<std::string> order_id;
+  std::optional<int64_t> converted_at;  ///< when the converting purchase was made
+  std::optional<int64_t> revenue_cents;
+  std::optional<std::string> revenue_currency;
   std::optional<std::string> locale;  ///< the shopper's language for e-mails
   RequestConsent consent;
 };
@@ -65,8 +76,17 @@ Json request_json(const RequestRecord& request, const IdCodec& ids);
 std::string list_response_json(const char* key, Json items, size_t count, const Page& page,
                                int64_t total);
 
-/// `{"success":true,"upserted","backInStockEventsTriggered","products"}`.
-std::string upsert_response_json(size_t upserted, int64_t events_triggered, Json products);
+/// `{"success":true,"upserted","created","updated","backInStockEventsTriggered","products"}`:
+/// `upserted` is `created + updated` (Sequenzy's answer names the two counts).
+std::string upsert_response_json(size_t created, size_t updated, int64_t events_triggered,
+                                 Json products);
+
+/// `{"success":true,"deleted":true,"<key>":<id>}`: what was deleted, named as the client named
+/// it (`productId`) or as Stockbell made it (`webhookId`).
+std::string deleted_response_json(const char* key, const std::string& id);
+
+/// `POST /api/v1/inventory` → `{"success":true,"updated","backInStockEventsTriggered","items"}`.
+std::string inventory_response_json(size_t updated, int64_t events_triggered, Json items);
 
 /// `{"success":true,"events":[...],"nextCursor","hasMore"}`.
 std::string events_response_json(Json events, const std::optional<std::string>& next_cursor,

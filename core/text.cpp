@@ -68,6 +68,39 @@ bool has_control_chars(std::string_view text, bool allow_line_breaks) {
   return false;
 }
 
+bool has_invisible_chars(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    char32_t cp;
+    size_t length;
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    if (b0 >= 0xF0) {
+      length = 4;
+      cp = b0 & 0x07;
+    } else if (b0 >= 0xE0) {
+      length = 3;
+      cp = b0 & 0x0F;
+    } else {
+      length = 2;
+      cp = b0 & 0x1F;
+    }
+    if (i + length > text.size()) return false;  // not valid UTF-8: another rule's business
+    for (size_t k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    i += length;
+    const auto in = [cp](char32_t lo, char32_t hi) { return cp >= lo && cp <= hi; };
+    if (cp == 0x00AD || cp == 0x061C || cp == 0x115F || cp == 0x1160 || in(0x17B4, 0x17B5) ||
+        cp == 0x180E || cp == 0x200B || in(0x200E, 0x200F) || in(0x202A, 0x202E) ||
+        in(0x2060, 0x2064) || in(0x2066, 0x206F) || cp == 0x3164 || cp == 0xFEFF ||
+        cp == 0xFFA0 || in(0xFFF9, 0xFFFB) || in(0x1D173, 0x1D17A) || cp == 0xE0001)
+      return true;
+  }
+  return false;
+}
+
 bool is_valid_utf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {

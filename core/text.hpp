@@ -20,6 +20,15 @@ size_t char_count(std::string_view utf8);
 /// With `allow_line_breaks`, tab, LF and CR are allowed (for descriptions).
 bool has_control_chars(std::string_view text, bool allow_line_breaks = false);
 
+/// True if `text` (valid UTF-8) holds a character that changes how text around it reads without
+/// showing itself: bidi overrides, embeddings, isolates and marks (U+202A..U+202E,
+/// U+2066..U+2069, U+200E, U+200F, U+061C: U+202E then "moc.elpmaxe" reads as "example.com"), zero-width
+/// and invisible characters (U+200B, U+2060..U+2064, U+FEFF, U+00AD, U+180E, U+206A..U+206F,
+/// U+FFF9..U+FFFB, U+1D173..U+1D17A, U+E0001) and blank fillers (U+115F, U+1160, U+3164,
+/// U+FFA0, U+17B4, U+17B5). Joiners U+200C/U+200D stay allowed (Persian and Indic names, emoji
+/// sequences), and so do the tag characters of flag emoji (U+E0020..U+E007F).
+bool has_invisible_chars(std::string_view text);
+
 /// True if `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

@@ -40,7 +40,20 @@ bool is_valid_http_url(std::string_view url) {
     if (!is_host_char(c)) return false;
   // A host name's labels are not empty: `a..b` and `.a` are not hosts (`a.` is: a root label).
   const size_t name_end = authority.front() == '[' ? authority.find(']') : authority.rfind(':');
-  return authority.substr(0, name_end).find("..") == std::string_view::npos;
+  if (authority.substr(0, name_end).find("..") != std::string_view::npos) return false;
+  // A port is 1..65535 (`:0` and `:65536` name no port a request can reach); empty is the default.
+  const size_t colon = authority.front() == '[' ? authority.find(':', authority.find(']'))
+                                                : authority.rfind(':');
+  if (colon == std::string_view::npos) return true;
+  const std::string_view port = authority.substr(colon + 1);
+  if (port.empty()) return true;
+  if (port.size() > 5) return false;
+  int value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return value >= 1 && value <= 65535;
 }
 
 std::optional<UrlParts> split_http_url(std::string_view url) {

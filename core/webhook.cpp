@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/text.hpp"
 #include "core/timestamp.hpp"
 
 namespace stockbell {
 namespace {
 
 constexpr TextRule kDescriptionRule{kMaxWebhookDescriptionChars};
+constexpr const char* kStatusEnabled = "enabled";
+constexpr const char* kStatusDisabled = "disabled";
 
 Patch<EventMask> read_events(ObjectReader& reader) {
   const Json* value = reader.member("events");
@@ -41,8 +44,7 @@ Patch<EventMask> read_events(ObjectReader& reader) {
     }
     std::optional<EventType> type = parse_event_type(name);
     if (!type) {
-      problems.add(item_path, FieldCode::invalid_value, std::nullopt,
-                   "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, *");
+      problems.add(item_path, FieldCode::invalid_value, std::nullopt, event_type_names() + ", *");
       ok = false;
       continue;
     }
@@ -65,11 +67,37 @@ Result<WebhookPatch> read_webhook(std::string_view body, bool create) {
   if ((create && url == nullptr) || patch.url.is_null()) problems.add("url", FieldCode::required);
   patch.events = read_events(reader);
   patch.description = reader.patch_text("description", kDescriptionRule);
+  // Sequenzy's `name` is the same label: either may be sent, both only if they agree.
+  const Patch<std::string> name = reader.patch_text("name", kDescriptionRule);
+  if (!name.absent()) {
+    if (patch.description.absent())
+      patch.description = name;
+    else if (name.state != patch.description.state || name.value != patch.description.value)
+      problems.add("name", FieldCode::invalid_value, std::nullopt,
+                   patch.description.has_value() ? quote(patch.description.value) : "null");
+  }
   if (const Json* enabled = reader.member("enabled")) {
     if (enabled->is_bool())
       patch.enabled = Patch<bool>::of(enabled->as_bool());
     else
       problems.add("enabled", FieldCode::invalid_type, std::nullopt, "a boolean");
+  }
+  // Sequenzy's `status` says the same as `enabled`: either may be sent, both only if they agree.
+  if (const Json* status = reader.member("status")) {
+    std::optional<bool> on;
+    if (!status->is_string())
+      problems.add("status", FieldCode::invalid_type, std::nullopt, "a string");
+    else if (trim(status->as_string()) == kStatusEnabled)
+      on = true;
+    else if (trim(status->as_string()) == kStatusDisabled)
+      on = false;
+    else
+      problems.add("status", FieldCode::invalid_value, std::nullopt, "enabled, disabled");
+    if (on && patch.enabled.has_value() && patch.enabled.value != *on)
+      problems.add("status", FieldCode::invalid_value, std::nullopt,
+                   patch.enabled.value ? kStatusEnabled : kStatusDisabled);
+    else if (on)
+      patch.enabled = Patch<bool>::of(*on);
   }
   reader.reject_unknown();
   if (!problems.empty()) return validation_error(problems);
@@ -88,12 +116,20 @@ Json nullable_time(const std::optional<int64_t>& ms) {
 }  // namespace
 
 EventMask event_bit(EventType type) {
-  return type == EventType::back_in_stock_requested ? 1u : 2u;
+  switch (type) {
+    case EventType::back_in_stock_requested: return 1u;
+    case EventType::back_in_stock: return 2u;
+    case EventType::order_placed: return 4u;
+    case EventType::order_cancelled: return 8u;
+    case EventType::order_fulfilled: return 16u;
+    case EventType::order_refunded: return 32u;
+  }
+  return 0u;
 }
 
 std::vector<EventType> event_types_of(EventMask mask) {
   std::vector<EventType> types;
-  for (EventType t : {EventType::back_in_stock_requested, EventType::back_in_stock})
+  for (EventType t : all_event_types())
     if (mask & event_bit(t)) types.push_back(t);
   return types;
 }
@@ -109,11 +145,13 @@ Json webhook_json(const WebhookRecord& w, const IdCodec& ids,
   Json out;
   out["id"] = ids.format(IdKind::webhook, w.id);
   out["url"] = w.url;
+  out["name"] = nullable(w.description);
   out["description"] = nullable(w.description);
   Json events = Json::array();
   for (EventType t : event_types_of(w.events)) events.push_back(event_type_name(t));
   out["events"] = std::move(events);
   out["enabled"] = w.enabled;
+  out["status"] = w.enabled ? kStatusEnabled : kStatusDisabled;
   out["createdAt"] = format_timestamp(w.created_at);
   out["updatedAt"] = format_timestamp(w.updated_at);
   if (secret) out["secret"] = *secret;

@@ -20,15 +20,21 @@ constexpr size_t kMaxWebhookDescriptionChars = 500;
 constexpr size_t kMaxWebhooksPerStore = 20;
 
 /// Event types as a bit set: bit 0 `ecommerce.back_in_stock_requested`, bit 1
-/// `ecommerce.back_in_stock`.
+/// `ecommerce.back_in_stock`, bits 2–5 `ecommerce.order_placed|cancelled|fulfilled|refunded`.
+/// `*` (and the default) stores every type known at that moment: an endpoint created before a
+/// type existed keeps its mask and does not start receiving the new type (PATCH `["*"]` to).
 using EventMask = uint32_t;
-constexpr EventMask kAllEvents = 0b11;
+constexpr EventMask kAllEvents = 0b111111;
 EventMask event_bit(EventType type);
 std::vector<EventType> event_types_of(EventMask mask);
 
 /// `POST /api/v1/webhooks`: `url` (required, absolute http(s)), `events` (event type names,
 /// default all; `["*"]` means all), `description`, `enabled` (default true).
 /// `PATCH /api/v1/webhooks/{id}`: the same fields, all optional; omitted ones keep their value.
+/// Sequenzy's names are accepted too: `name` is the label `description` holds, and
+/// `status: "enabled" | "disabled"` is `enabled: true | false`; a body that gives both names of
+/// one field gets `invalid_value` on Sequenzy's unless they agree. An event type Stockbell does
+/// not have (Sequenzy's `email.sent`, ...) is `invalid_value` listing the ones it has.
 struct WebhookPatch {
   Patch<std::string> url;
   Patch<EventMask> events;
@@ -53,7 +59,8 @@ struct WebhookRecord {
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
-/// `{"id","url","description","events","enabled","createdAt","updatedAt"}`, plus `"secret"` when
+/// `{"id","url","name","description","events","enabled","status","createdAt","updatedAt"}`
+/// (`name` = `description`, `status` = `enabled` in Sequenzy's words), plus `"secret"` when
 /// given (only at creation and rotation: it is never shown again).
 Json webhook_json(const WebhookRecord& webhook, const IdCodec& ids,
                   const std::optional<std::string>& secret = std::nullopt);

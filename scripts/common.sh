@@ -12,7 +12,7 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emcc finds acorn there
 # certificate for the TLS tests).
 PACKAGES=(cmake make g++ pkg-config
           nlohmann-json3-dev libcpp-httplib-dev doctest-dev libsqlite3-dev libssl-dev
-          zlib1g-dev libbrotli-dev emscripten nodejs
+          zlib1g-dev libbrotli-dev emscripten nodejs esbuild
           libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd)
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev wrk openssl)
 

@@ -16,7 +16,10 @@ struct ServeConfig {
   std::string db = "./stockbell.db";
   std::string web_root;  ///< the widget and demo files; empty: the built-in default
   bool demo = false;
-  int64_t threads = 32;  ///< HTTP worker threads (each serves one keep-alive connection at a time)
+  int64_t threads = 32;  ///< HTTP worker threads: complete requests handled at once
+  int64_t max_connections = 10'000;   ///< open connections in all (capped by the file limit)
+  int64_t max_connections_per_client = 256;  ///< per client address or IPv6 /64; 0: no cap
+  int64_t listen_backlog = 4096;      ///< connections the kernel queues before accept
   bool log_requests = false;
   int64_t head_timeout_ms = 5'000;   ///< time for a request's head to arrive, once it has begun
   int64_t body_timeout_ms = 30'000;  ///< time for its body to arrive after the head
@@ -41,6 +44,7 @@ struct ServeConfig {
   int64_t rate_ip_burst = 60;
   int64_t rate_email_per_hour = 10;  ///< back-in-stock requests per e-mail and store
   int64_t rate_email_burst = 5;
+  int64_t rate_store_per_minute = 0;  ///< storefront registrations per store, all clients; 0: off
   std::string trusted_proxies;  ///< comma-separated addresses/CIDRs whose X-Forwarded-For counts
 };
 

@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,8 +17,10 @@
 #include "server/app/catalog.hpp"
 #include "server/app/demo.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/orders.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
+#include "server/app/stats.hpp"
 #include "server/app/status.hpp"
 #include "server/app/sweeper.hpp"
 #include "server/http/connection.hpp"
@@ -24,6 +28,8 @@
 #include "server/http/transport.hpp"
 #include "server/mail/mail_dispatcher.hpp"
 #include "server/mail/mail_service.hpp"
+#include "server/platforms/integrations.hpp"
+#include "server/platforms/receiver.hpp"
 #include "server/store/storage.hpp"
 #include "server/webhooks/dispatcher.hpp"
 #include "server/webhooks/webhook_service.hpp"
@@ -105,6 +111,10 @@ int serve(const ServeConfig& config) {
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
   SettingsService settings(*storage);
+  OrderService orders(*storage);
+  StatsService conversion_stats(*storage);
+  IntegrationService integrations(*storage);
+  PlatformReceiver platforms(*storage, integrations, mail);
   WebhookDispatcher::Options dispatch;
   dispatch.timeout_ms = config.webhook_timeout_ms;
   dispatch.public_only = config.webhooks_public_only;
@@ -117,22 +127,29 @@ int serve(const ServeConfig& config) {
   }
   StaticFiles files = StaticFiles::load(web_root);
 
+  // Every connection is a descriptor: take the whole file limit the system allows.
+  rlimit fd_limit{};
+  if (getrlimit(RLIMIT_NOFILE, &fd_limit) == 0 && fd_limit.rlim_cur < fd_limit.rlim_max) {
+    fd_limit.rlim_cur = fd_limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &fd_limit);
+  }
   ConnectionLimits limits;
   limits.head_timeout_ms = static_cast<int>(config.head_timeout_ms);
   limits.body_timeout_ms = static_cast<int>(config.body_timeout_ms);
+  limits.threads = static_cast<size_t>(config.threads);
+  limits.max_connections = static_cast<size_t>(config.max_connections);
+  if (getrlimit(RLIMIT_NOFILE, &fd_limit) == 0 && fd_limit.rlim_cur != RLIM_INFINITY)
+    limits.max_connections =
+        std::min<size_t>(limits.max_connections, fd_limit.rlim_cur > 128 ? fd_limit.rlim_cur - 64 : 64);
+  limits.max_per_client = static_cast<size_t>(config.max_connections_per_client);
+  limits.backlog = static_cast<int>(config.listen_backlog);
   HttpServer http(limits);
-  // Socket options apply to the listening socket, which accepted connections inherit: they must
-  // be set before binding. Without TCP_NODELAY every keep-alive answer stalls ~40 ms (Nagle and
-  // delayed ACK); httplib's default options also set SO_REUSEPORT, which lets a second server
-  // silently share a taken port, so only SO_REUSEADDR is set.
-  http.set_tcp_nodelay(true);
-  http.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  const std::vector<Cidr> proxies = parse_cidr_list(config.trusted_proxies);
+  http.set_exempt_peer([proxies](const std::string& peer) {
+    return std::any_of(proxies.begin(), proxies.end(), [&](const Cidr& c) { return c.contains(peer); });
   });
   const int wanted = static_cast<int>(config.port);
-  const int port = wanted == 0 ? http.bind_to_any_port(config.host)
-                               : (http.bind_to_port(config.host, wanted) ? wanted : -1);
+  const int port = http.bind_and_listen(config.host, wanted);
   if (port < 0) {
     std::fprintf(stderr, "stockbell: cannot listen on %s:%d\n", config.host.c_str(), wanted);
     return 1;
@@ -157,8 +174,8 @@ int serve(const ServeConfig& config) {
   }
 
   Router router(config,
-                UseCases{keys, requests, catalog, webhooks, settings, status, mail_service,
-                         storage->ids()},
+                UseCases{keys, requests, catalog, webhooks, settings, status, orders,
+                         conversion_stats, integrations, platforms, mail_service, storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 
@@ -173,26 +190,17 @@ int serve(const ServeConfig& config) {
   }
   std::fflush(stdout);
 
-  std::atomic<bool> listen_ended{false};
-  std::thread signal_thread([&http, &listen_ended, signals] {
+  std::thread signal_thread([&http, signals] {
     int received = 0;
     sigwait(&signals, &received);
-    if (received == SIGUSR1) return;  // our own wake-up: listening already ended
-    // httplib ignores stop() until its accept loop runs; a signal right after start waits.
-    while (!listen_ended.load()) {
-      if (http.is_running()) {
-        http.stop();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    if (received == SIGUSR1) return;  // our own wake-up: serving already ended
+    http.stop();
   });
 
   dispatcher.start();
   if (mailer) mailer->start();
   sweeper.start();
-  http.listen_after_bind();  // returns once stopped and every in-flight request is answered
-  listen_ended = true;
+  http.run();  // returns once stopped and every request being read or handled is answered
   dispatcher.stop();  // attempts under way finish and are recorded
   if (mailer) mailer->stop();
   sweeper.stop();

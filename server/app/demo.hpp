@@ -15,8 +15,9 @@ struct DemoKeys {
   std::string secret;
 };
 
-/// Upserts `catalog_json` (the body of a product upsert) into the store "demo" and creates
-/// fresh keys; the publishable key is allowed for `origins`. Throws if the catalog is invalid.
+/// Upserts `catalog_json` (the body of a product upsert) into the store "demo", revokes the keys
+/// of earlier demo runs and creates fresh ones; the publishable key is allowed for `origins`.
+/// Throws if the catalog is invalid.
 DemoKeys seed_demo(KeyService& keys, CatalogService& catalog, Storage& storage,
                    const std::string& catalog_json, const std::vector<std::string>& origins);
 

@@ -79,4 +79,14 @@ void queue_confirmation(WriteTx& tx, int64_t store_id, int64_t request_id, int64
                      current_mail_setup(tx, store_id, now), now);
 }
 
+bool record_order_event(WriteTx& tx, int64_t store_id, int64_t order_row, const Order& order,
+                        int64_t now) {
+  const EventType type = order_event_type(order.status);
+  const std::optional<int64_t> event =
+      tx.insert_order_event(store_id, type, order_row, order_to_storage(order), now);
+  if (!event) return false;
+  if (tx.has_enabled_webhooks(store_id)) tx.enqueue_deliveries(store_id, type, *event, *event, now);
+  return true;
+}
+
 }  // namespace stockbell::server

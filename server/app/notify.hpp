@@ -45,4 +45,9 @@ void queue_confirmation(WriteTx& tx, int64_t store_id, int64_t request_id, int64
 /// messages queued now keep.
 int64_t current_mail_setup(WriteTx& tx, int64_t store_id, int64_t now);
 
+/// Records `ecommerce.order_<status>` of the order (row `order_row`) as it is now, unless the
+/// order has that event already, and queues its webhook deliveries. True if it was recorded.
+bool record_order_event(WriteTx& tx, int64_t store_id, int64_t order_row, const Order& order,
+                        int64_t now);
+
 }  // namespace stockbell::server

@@ -16,12 +16,37 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
     const bool mail = sends_mail(tx, store_id, mail_);
     RegisterOutcome out;
     std::optional<SubscriberRecord> subscriber = tx.find_subscriber(store_id, customer.email);
-    bool confirmed = false;
-    bool suppressed = false;
+    bool confirmed = subscriber && subscriber->confirmed_at.has_value();
+    bool suppressed = subscriber && subscriber->suppressed_at.has_value();
+    // A shopper who unsubscribed confirms again before any more mail, whatever the store asks.
+    const auto needs_confirmation = [&] {
+      return mail &&
+             (suppressed || (tx.store_settings(store_id).email.double_opt_in && !confirmed));
+    };
+    const int64_t target = tx.target_id(store_id, request.product_id, request.variant_id);
+    // A subscriber created just now has no requests yet.
+    if (std::optional<RequestRecord> open =
+            subscriber ? tx.find_open_request(target, subscriber->id) : std::nullopt) {
+      out.subscriber_id = subscriber->id;
+      out.request_id = open->id;
+      out.status = open->status;
+      // A repeat changes nothing stored through a publishable key (anyone on the storefront may
+      // send one for any address: it must not retitle someone's notification or claim their
+      // name), and answers the status a new request would get, so a page can't tell that the
+      // address was already there; the store's own backend refreshes the snapshots and the
+      // subscriber.
+      if (trust == Trust::publishable) {
+        out.status = needs_confirmation() ? RequestStatus::pending : RequestStatus::waiting;
+        return out;
+      }
+      const SubscriberProfile updated = apply_customer(subscriber->profile, customer, trust);
+      if (!(updated == subscriber->profile)) tx.update_subscriber(subscriber->id, updated, now);
+      if (request.product_title || request.variant_title)
+        tx.update_request_titles(open->id, request.product_title, request.variant_title);
+      return out;
+    }
     if (subscriber) {
       out.subscriber_id = subscriber->id;
-      confirmed = subscriber->confirmed_at.has_value();
-      suppressed = subscriber->suppressed_at.has_value();
       const SubscriberProfile updated = apply_customer(subscriber->profile, customer, trust);
       if (!(updated == subscriber->profile)) tx.update_subscriber(subscriber->id, updated, now);
     } else {
@@ -33,19 +58,7 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
         tx.set_subscriber_mail_state(out.subscriber_id, std::nullopt, now);
       }
     }
-    const int64_t target = tx.target_id(store_id, request.product_id, request.variant_id);
-    // A subscriber created just now has no requests yet.
-    if (std::optional<RequestRecord> open =
-            subscriber ? tx.find_open_request(target, out.subscriber_id) : std::nullopt) {
-      out.request_id = open->id;
-      out.status = open->status;
-      if (request.product_title || request.variant_title)
-        tx.update_request_titles(open->id, request.product_title, request.variant_title);
-      return out;
-    }
-    // A shopper who unsubscribed confirms again before any more mail, whatever the store asks.
-    const bool confirm =
-        mail && (suppressed || (tx.store_settings(store_id).email.double_opt_in && !confirmed));
+    const bool confirm = needs_confirmation();
     NewRequestDetails details;
     details.status = confirm ? RequestStatus::pending : RequestStatus::waiting;
     details.locale = request.locale;

@@ -12,6 +12,8 @@ class StatusService {
   void check_database() {
     storage_.read([](ReadTx& tx) { tx.ping(); });
   }
+  /// Why the store can't take requests now, if it can't (a full disk, a replaced file).
+  std::optional<Unavailable> problem() { return storage_.problem(); }
 
  private:
   Storage& storage_;

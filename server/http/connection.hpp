@@ -1,50 +1,101 @@
 #pragma once
-// Connections: cpp-httplib parses requests and routes them, but the loop that serves one
-// connection is ours. httplib 0.11.4's own loop bounds each read (5 s) but not a whole request,
-// so a client sending one byte a second holds a worker for ever (slowloris); it drops pipelined
-// requests (its read buffer lives per request); it polls idle keep-alive connections every
-// 10 ms; and it keeps idle connections for their full keep-alive time after a stop.
+// Connections: an event-driven front in front of cpp-httplib.
 //
-// Here one stream lives as long as its connection (pipelined bytes survive), each request must
-// arrive within its time (the head in `head_timeout_ms`, the body in `body_timeout_ms`) and
-// `max_request_bytes` (head and body), idle
-// connections sleep in poll() and are closed at once when the server stops, and a handler can
-// ask for the connection to be closed after its answer (ambiguous framing, transport errors).
+// One I/O thread owns every socket (epoll, non-blocking, one-shot events). It accepts, reads a
+// request's head within `head_timeout_ms` and its body within `body_timeout_ms`, and decides
+// everything that must be decided before a body is read: the framing (RFC 9112 §6: one decimal
+// Content-Length, or `Transfer-Encoding: chunked` alone, else 400; neither means an empty body,
+// also for a POST), the size (413 from the declared length), the encoding (any
+// `Content-Encoding` but `identity` is 415: nothing is ever inflated) and, through the head
+// check, the key (401/403 before the body). Only a COMPLETE request, head and body in one
+// buffer, goes to a worker thread. So an idle, slow or trickling connection costs a few hundred
+// bytes and no thread; a worker is busy only while a handler runs.
+//
+// The worker hands the buffer to cpp-httplib's own `process_request` through a Stream over
+// memory (reads come from the buffer, writes go to an output buffer), so httplib still parses
+// the request line and headers and routes exactly as before (the hostile-input corpus pins that
+// behaviour), then sends the answer itself (non-blocking; the I/O thread finishes a partial
+// send). Why not replace httplib: its parsing and response writing are well tested by that
+// corpus, and the measured cost of parsing a head twice is small next to a durable write
+// (docs/architecture.md, "Connections").
+//
+// Caps: `max_connections` in all (the oldest idle keep-alive connection is closed to make room,
+// then the oldest unfinished head; else the new connection is closed), `max_per_client` per
+// client address (IPv4 address or IPv6 /64; trusted proxies exempt), a real listen backlog.
+// Pipelined requests are answered in order (one request per connection at a worker at a time).
+// stop(): the listener closes, idle connections close at once, requests being read or handled
+// are finished and answered with `Connection: close`; run() returns when none is left.
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <vector>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/errors.hpp"
 
 namespace stockbell::server {
 
 struct ConnectionLimits {
-  int io_timeout_ms = 5000;       ///< one read or write
-  int head_timeout_ms = 5000;     ///< from a request's first byte to the end of its head
-  int body_timeout_ms = 30000;    ///< from the end of the head to the end of the body
-  int idle_timeout_ms = 5000;     ///< between requests on a keep-alive connection
-  size_t max_request_bytes = 0;   ///< head + body; 0: payload limit + 64 KiB of head
-  size_t max_requests = 100000;   ///< per connection
+  int head_timeout_ms = 5000;      ///< from a request's first byte to the end of its head
+  int body_timeout_ms = 30000;     ///< from the end of the head to the end of the body
+  int read_timeout_ms = 5000;      ///< no byte of a request begun for this long: 408
+  int idle_timeout_ms = 5000;      ///< between requests on a keep-alive connection
+  int write_timeout_ms = 5000;     ///< an answer that makes no progress for this long
+  size_t max_body_bytes = 0;       ///< the largest body read (413 beyond); 0: 1 MiB
+  size_t max_head_bytes = 0;       ///< 431 beyond; 0: core's kMaxHeadBytes
+  size_t unauthenticated_body_bytes = 4096;  ///< a refused request's body read to keep the line
+  size_t max_connections = 10000;  ///< open connections in all
+  size_t max_per_client = 256;     ///< open connections per client address (0: no cap)
+  int backlog = 4096;              ///< listen(2) backlog
+  size_t threads = 32;             ///< workers: requests handled at once
+  size_t max_requests = 100000;    ///< per connection
 };
+
+/// A request's head as the front read it, for the head check (method, target, headers): true and
+/// a filled `refusal` to refuse it; else it may lower `body_limit` (the route's own limit).
+using HeadCheck = std::function<bool(const httplib::Request& head, httplib::Response& refusal,
+                                     size_t& body_limit)>;
+/// Renders an error answer of the front (400, 408, 413, 415, 431) into `res`.
+using FrontError = std::function<void(const ApiError& error, httplib::Response& res)>;
+/// True for a peer exempt from the per-client cap (a trusted proxy).
+using ExemptPeer = std::function<bool(const std::string& address)>;
 
 class HttpServer : public httplib::Server {
  public:
-  explicit HttpServer(ConnectionLimits limits) : limits_(limits) {}
+  explicit HttpServer(ConnectionLimits limits);
+  ~HttpServer() override;
 
-  /// Closes the connection serving the calling thread's request after its answer.
+  /// Called on the I/O thread once a head with a body is in, before the body is read: true and
+  /// a filled `refusal` to answer at once (the body is then read only up to
+  /// `unauthenticated_body_bytes`, else the connection closes).
+  void set_head_check(HeadCheck check) { head_check_ = std::move(check); }
+  void set_front_error(FrontError render) { front_error_ = std::move(render); }
+  void set_exempt_peer(ExemptPeer exempt) { exempt_peer_ = std::move(exempt); }
+
+  /// Binds and listens; the port (the chosen one for 0), or -1.
+  int bind_and_listen(const std::string& host, int port);
+  /// Serves until stop(); returns once every request being read or handled is answered.
+  void run();
+  /// From any thread (a signal thread): stop accepting and drain.
+  void stop();
+  bool running() const { return running_.load(); }
+
+  /// Closes the connection serving the calling worker's request after its answer.
   static void close_after_response();
-  /// The calling thread's request head is complete: its body gets body_timeout_ms from now.
-  static void head_complete();
 
-  enum class OverLimit { none, time, size };
-  /// Whether the calling thread's request ran out of time or bytes while being read.
-  static OverLimit request_over_limits();
+  struct Impl;
 
  private:
-  bool process_and_close_socket(socket_t sock) override;
-
   ConnectionLimits limits_;
+  HeadCheck head_check_;
+  FrontError front_error_;
+  ExemptPeer exempt_peer_;
+  std::atomic<bool> running_{false};
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace stockbell::server

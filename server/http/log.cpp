@@ -25,4 +25,9 @@ void log_failure(const httplib::Request& req, const char* what) {
                printable(req.path).c_str(), what);
 }
 
+void log_refusal(const httplib::Request& req, const std::string& why) {
+  std::fprintf(stderr, "stockbell: %s %s refused: %s\n", printable(req.method).c_str(),
+               printable(req.path).c_str(), printable(why).c_str());
+}
+
 }  // namespace stockbell::server

@@ -12,5 +12,8 @@ namespace stockbell::server {
 std::string printable(const std::string& text);
 /// Logs (stderr) that handling `req` failed with `what`.
 void log_failure(const httplib::Request& req, const char* what);
+/// Logs (stderr) that `req` was refused and why (a store platform's delivery Stockbell could not
+/// apply: the platform's own logs show only the status).
+void log_refusal(const httplib::Request& req, const std::string& why);
 
 }  // namespace stockbell::server

@@ -56,9 +56,27 @@ class Cidr {
   int prefix_ = 0;
 };
 
+/// `--trusted-proxies`: comma-separated addresses and networks (entries that are neither are
+/// skipped).
+std::vector<Cidr> parse_cidr_list(const std::string& list);
+
+/// `::ffff:192.0.2.1` (an IPv4 client seen through an IPv6 socket or header) → `192.0.2.1`;
+/// anything else unchanged.
+std::string unmap_ipv4(const std::string& address);
+
+/// The key a client is counted and rate-limited under: an IPv4 address as it is, an IPv6
+/// address by its /64 (`2001:db8:1:2::/64`: one subscriber gets a whole /64), anything else as
+/// it is.
+std::string client_bucket(const std::string& address);
+
 /// The client's address: the peer, unless the peer is a trusted proxy; then the right-most
 /// `X-Forwarded-For` entry that is not a trusted proxy (left-most entries can be forged).
-std::string client_address(const std::string& peer, const std::string& forwarded_for,
+/// `forwarded_for` holds the header's lines in order (each proxy may append its own line or
+/// entry); they are read as one list. IPv4-mapped addresses (`::ffff:a.b.c.d`) are IPv4 before
+/// any match; `[v6]:port` and `v4:port` entries lose the port. An entry that is no address
+/// (empty, `unknown`) ends the walk: the client is then the last address taken (a trusted entry
+/// or the peer). The bucket a client counts in is client_bucket() of this.
+std::string client_address(const std::string& peer, const std::vector<std::string>& forwarded_for,
                            const std::vector<Cidr>& trusted_proxies);
 
 }  // namespace stockbell::server

@@ -1,7 +1,11 @@
 #include "server/http/router.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include <algorithm>
 
+#include "core/email.hpp"
 #include "core/limits.hpp"
 #include "core/url.hpp"
 #include "server/http/connection.hpp"
@@ -52,6 +56,26 @@ ApiCode code_for_status(int status) {
 
 }  // namespace
 
+std::string page_csp(const std::string& html) {
+  std::string hashes;
+  const std::string open = "<script>";
+  const std::string close = "</script>";
+  for (size_t at = html.find(open); at != std::string::npos; at = html.find(open, at)) {
+    const size_t begin = at + open.size();
+    const size_t end = html.find(close, begin);
+    if (end == std::string::npos) break;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(html.data() + begin), end - begin, digest);
+    unsigned char base64[64];
+    EVP_EncodeBlock(base64, digest, sizeof digest);
+    hashes += " 'sha256-" + std::string(reinterpret_cast<char*>(base64)) + "'";
+    at = end;
+  }
+  return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" + hashes +
+         "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+         "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+}
+
 QueryParams query_params(const httplib::Request& req) {
   QueryParams params;
   for (const auto& [key, value] : req.params) params.emplace_back(key, value);
@@ -65,51 +89,68 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       ip_limiter_(BucketPolicy{static_cast<double>(config.rate_ip_per_minute),
                                static_cast<double>(config.rate_ip_burst)}),
       email_limiter_(BucketPolicy{static_cast<double>(config.rate_email_per_hour) / 60.0,
-                                  static_cast<double>(config.rate_email_burst)}) {
-  for (size_t start = 0; start < config.trusted_proxies.size();) {
-    size_t end = config.trusted_proxies.find(',', start);
-    if (end == std::string::npos) end = config.trusted_proxies.size();
-    if (std::optional<Cidr> cidr = Cidr::parse(config.trusted_proxies.substr(start, end - start)))
-      trusted_proxies_.push_back(*cidr);
-    start = end + 1;
-  }
+                                  static_cast<double>(config.rate_email_burst)}),
+      store_limiter_(BucketPolicy{static_cast<double>(config.rate_store_per_minute),
+                                  static_cast<double>(config.rate_store_per_minute)}) {
+  trusted_proxies_ = parse_cidr_list(config.trusted_proxies);
+  if (const StaticFile* demo = files_.find("/demo/index.html")) demo_csp_ = page_csp(demo->identity.bytes);
   using H = Router;
   routes_ = {
       {"GET", {"healthz"}, Access::open, &H::health},
-      {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request},
+      {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request,
+       kMaxRequestBodyBytes},
       {"GET", {"api", "v1", "back-in-stock"}, Access::secret, &H::list_requests},
       {"DELETE", {"api", "v1", "back-in-stock", "{}"}, Access::secret, &H::cancel_request},
-      {"POST", {"api", "v1", "products"}, Access::secret, &H::upsert_products},
+      {"POST", {"api", "v1", "products"}, Access::secret, &H::upsert_products, kMaxUpsertBodyBytes},
       {"GET", {"api", "v1", "products"}, Access::secret, &H::list_products},
       {"GET", {"api", "v1", "products", "{}"}, Access::secret, &H::get_product},
       {"DELETE", {"api", "v1", "products", "{}"}, Access::secret, &H::delete_product},
       {"GET", {"api", "v1", "events"}, Access::secret, &H::list_events},
       {"GET", {"api", "v1", "storefront", "availability"}, Access::storefront, &H::availability},
-      {"POST", {"api", "v1", "webhooks"}, Access::secret, &H::create_webhook},
+      {"POST", {"api", "v1", "webhooks"}, Access::secret, &H::create_webhook, kMaxWebhookBodyBytes},
       {"GET", {"api", "v1", "webhooks"}, Access::secret, &H::list_webhooks},
       {"GET", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::get_webhook},
-      {"PATCH", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::update_webhook},
+      {"PATCH", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::update_webhook,
+       kMaxWebhookBodyBytes},
       {"DELETE", {"api", "v1", "webhooks", "{}"}, Access::secret, &H::delete_webhook},
       {"POST", {"api", "v1", "webhooks", "{}", "rotate-secret"}, Access::secret,
        &H::rotate_webhook_secret},
       {"GET", {"api", "v1", "webhooks", "{}", "deliveries"}, Access::secret, &H::list_deliveries},
       {"POST", {"api", "v1", "webhooks", "{}", "deliveries", "{}", "retry"}, Access::secret,
        &H::resend_delivery},
+      // Sequenzy's name for the same action (replay_webhook_delivery).
+      {"POST", {"api", "v1", "webhooks", "{}", "deliveries", "{}", "replay"}, Access::secret,
+       &H::resend_delivery},
       {"GET", {"api", "v1", "settings"}, Access::secret, &H::get_settings},
-      {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings},
+      {"PATCH", {"api", "v1", "settings"}, Access::secret, &H::update_settings,
+       kMaxSettingsBodyBytes},
+      {"POST", {"api", "v1", "inventory"}, Access::secret, &H::update_inventory},
+      {"POST", {"api", "v1", "orders"}, Access::secret, &H::push_order},
+      {"GET", {"api", "v1", "stats", "conversions"}, Access::secret, &H::conversion_stats},
+      {"GET", {"api", "v1", "integrations"}, Access::secret, &H::list_integrations},
+      {"DELETE", {"api", "v1", "integrations", "{}"}, Access::secret, &H::disconnect_integration},
+      {"PUT", {"api", "v1", "integrations", "shopify"}, Access::secret, &H::connect_shopify},
+      {"PUT", {"api", "v1", "integrations", "woocommerce"}, Access::secret, &H::connect_woocommerce},
+      {"POST", {"api", "v1", "integrations", "shopify", "webhook", "{}"}, Access::platform,
+       &H::shopify_webhook},
+      {"POST", {"api", "v1", "integrations", "woocommerce", "webhook", "{}"}, Access::platform,
+       &H::woocommerce_webhook},
+      {"POST", {"api", "woocommerce", "back-in-stock", "subscribe"}, Access::platform,
+       &H::woocommerce_subscribe, kMaxRequestBodyBytes},
       {"GET", {"api", "v1", "templates"}, Access::secret, &H::list_templates},
-      {"PUT", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::put_template},
+      {"PUT", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::put_template,
+       kMaxTemplateBodyBytes},
       {"DELETE", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::delete_template},
       {"POST", {"api", "v1", "templates", "{}", "{}", "preview"}, Access::secret,
-       &H::preview_template},
+       &H::preview_template, kMaxTemplateBodyBytes},
       {"GET", {"api", "v1", "messages"}, Access::secret, &H::list_messages},
       {"GET", {"api", "v1", "subscribers", "{}"}, Access::secret, &H::get_subscriber},
       {"DELETE", {"api", "v1", "subscribers", "{}"}, Access::secret, &H::erase_subscriber},
       // The shopper's pages from an e-mail: the token in the path is the key.
       {"GET", {"u", "{}"}, Access::open, &H::unsubscribe_view},
-      {"POST", {"u", "{}"}, Access::open, &H::unsubscribe_act},
+      {"POST", {"u", "{}"}, Access::open, &H::unsubscribe_act, kMaxShopperFormBytes},
       {"GET", {"c", "{}"}, Access::open, &H::confirm_view},
-      {"POST", {"c", "{}"}, Access::open, &H::confirm_act},
+      {"POST", {"c", "{}"}, Access::open, &H::confirm_act, kMaxShopperFormBytes},
   };
 }
 
@@ -125,26 +166,34 @@ void Router::send_error(httplib::Response& res, const ApiError& error) {
 }
 
 void Router::render_transport_error(const httplib::Request& req, httplib::Response& res) {
+  (void)req;
   if (!res.body.empty()) return;  // our own error, already rendered
-  // An error httplib produced while reading: the rest of the connection's bytes can't be
-  // trusted to start a request, so the connection closes after this answer.
+  // An error httplib produced while parsing (the front has checked framing, sizes and time):
+  // the rest of the connection's bytes can't be trusted to start a request, so it closes.
   HttpServer::close_after_response();
-  // Over a limit while reading: the head if it never completed, else the body.
-  const bool in_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
-  switch (HttpServer::request_over_limits()) {
-    case HttpServer::OverLimit::time: res.status = 408; break;
-    case HttpServer::OverLimit::size: res.status = in_body ? 413 : 431; break;
-    case HttpServer::OverLimit::none: break;
-  }
   const ApiCode code = code_for_status(res.status);
   ApiError error = make_error(code);
-  if (code == ApiCode::payload_too_large)
-    error = payload_too_large(kMaxBodyBytes);
-  else if (code == ApiCode::request_timeout)
-    error = in_body ? request_timeout(Late::body, config_.body_timeout_ms)
-                    : request_timeout(Late::head, config_.head_timeout_ms);
+  if (code == ApiCode::payload_too_large) error = payload_too_large(kMaxBodyBytes);
   res.set_header("Cache-Control", "no-store");
   res.set_content(error_envelope_json(error), "application/json; charset=utf-8");
+}
+
+bool Router::refuse_before_body(const httplib::Request& head, httplib::Response& refusal,
+                                size_t& body_limit) {
+  std::optional<std::vector<std::string>> segments = path_segments(head.target);
+  if (!segments) return false;
+  const std::string method = head.method == "HEAD" ? "GET" : head.method;
+  const Route* route = nullptr;
+  for (const Route& r : routes_)
+    if (method == r.method && route_matches(r, *segments)) route = &r;
+  if (route == nullptr) return false;
+  body_limit = route->body_limit;
+  // A platform's webhook proves itself by a signature over the body, which must be read first.
+  if (route->access == Access::open || route->access == Access::platform) return false;
+  std::optional<std::string> origin;
+  if (head.has_header("Origin")) origin = normalize_origin(head.get_header_value("Origin"));
+  refusal.set_header("X-Content-Type-Options", "nosniff");
+  return !authorize(head, refusal, route->access, origin).has_value();
 }
 
 void Router::handle(const httplib::Request& req, httplib::Response& res) {
@@ -154,9 +203,12 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     send_error(res, malformed_path());
     return;
   }
+  // `/api/woocommerce/...`: Sequenzy's WooCommerce storefront capture; `/u/{token}` and
+  // `/c/{token}`: the shopper's pages from an e-mail.
   const bool shopper_page =
       segments->size() == 2 && ((*segments)[0] == "u" || (*segments)[0] == "c");
-  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" && (*segments)[1] == "v1") ||
+  const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
+                    ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
                    (segments->size() == 1 && (*segments)[0] == "healthz") || shopper_page;
   if (api) {
     dispatch_api(req, res, *segments);
@@ -169,6 +221,19 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
 
 void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
                            const std::vector<std::string>& segments) {
+  try {
+    route_api(req, res, segments);
+  } catch (const StorageUnavailable& e) {
+    res.set_header("Retry-After", std::to_string(retry_after_seconds(e.why())));
+    send_error(res, unavailable(e.why()));
+  } catch (const std::exception& e) {
+    log_failure(req, e.what());
+    send_error(res, make_error(ApiCode::internal));
+  }
+}
+
+void Router::route_api(const httplib::Request& req, httplib::Response& res,
+                       const std::vector<std::string>& segments) {
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::vector<const Route*> matching;
   for (const Route& route : routes_)
@@ -187,6 +252,20 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
       preflight(res, *origin);
       return;
     }
+    // The WooCommerce capture: only a connected store's own origin is offered CORS.
+    if (segments.size() >= 2 && segments[1] == "woocommerce" && origin) {
+      if (!use_.integrations.by_origin(Platform::woocommerce, *origin)) {
+        send_error(res, forbidden(Refusal::origin_not_allowed));
+        return;
+      }
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Origin", *origin);
+      res.set_header("Access-Control-Allow-Methods", "POST");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type");
+      res.set_header("Access-Control-Max-Age", "600");
+      res.set_header("Vary", "Origin");
+      return;
+    }
   }
   const Route* route = nullptr;
   std::string allowed;
@@ -200,7 +279,7 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
     return;
   }
   std::optional<Principal> principal;
-  if (route->access != Access::open) {
+  if (route->access != Access::open && route->access != Access::platform) {
     principal = authorize(req, res, route->access, origin);
     if (!principal) return;
   }
@@ -211,21 +290,28 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
   }
   RouteContext ctx{req, res, {}, principal.value_or(Principal{}), {}};
   if (principal && principal->kind == KeyKind::publishable) {
-    ctx.client = client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"),
-                                trusted_proxies_);
-    if (!within_limit(ip_limiter_, std::to_string(principal->store_id) + "|" + ctx.client, res))
+    ctx.client = client_of(req);
+    if (!within_limit(ip_limiter_,
+                      std::to_string(principal->store_id) + "|" + client_bucket(ctx.client), res))
       return;
   }
   for (size_t i = 0; i < segments.size(); ++i)
     if (route->pattern[i] == "{}") ctx.params.push_back(segments[i]);
-  try {
-    (this->*(route->handler))(ctx);
-  } catch (const StorageUnavailable&) {
-    send_error(res, make_error(ApiCode::unavailable));
-  } catch (const std::exception& e) {
-    log_failure(req, e.what());
-    send_error(res, make_error(ApiCode::internal));
-  }
+  (this->*(route->handler))(ctx);
+}
+
+std::string Router::client_of(const httplib::Request& req) const {
+  std::vector<std::string> forwarded;
+  for (size_t i = 0, n = req.get_header_value_count("X-Forwarded-For"); i < n; ++i)
+    forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
+  return client_address(req.remote_addr, forwarded, trusted_proxies_);
+}
+
+bool Router::within_registration_limits(int64_t store_id, const std::string& email,
+                                        httplib::Response& res) {
+  const std::string store = std::to_string(store_id);
+  return within_limit(email_limiter_, store + "|" + email_mailbox_key(email), res) &&
+         within_limit(store_limiter_, store, res);
 }
 
 bool Router::within_limit(RateLimiter& limiter, const std::string& key,
@@ -300,20 +386,44 @@ void Router::serve_static(const httplib::Request& req, httplib::Response& res,
     send_error(res, method_not_allowed());
     return;
   }
-  res.set_header("ETag", file->etag);
-  if (demo_page || demo_asset)
+  // Precompressed at build time (web/build.mjs): brotli or gzip as the client accepts, never
+  // compressed per request. Every answer names Accept-Encoding in Vary, so a cache between
+  // keeps one copy per coding.
+  const ContentCoding coding = choose_coding(req.get_header_value("Accept-Encoding"),
+                                             file->br.has_value(), file->gzip.has_value());
+  const StaticFile::Body& body = *file->body(coding);
+  res.set_header("ETag", body.etag);
+  res.set_header("Vary", "Accept-Encoding");
+  if (demo_page || demo_asset) {
     res.set_header("Cache-Control", "no-store");  // the demo page carries this run's key
-  else if (req.has_param("v"))
-    res.set_header("Cache-Control", "public, max-age=31536000, immutable");  // versioned URL
+    // Nobody frames the demo page (clickjacking) and it runs only its own code.
+    res.set_header("Content-Security-Policy", demo_csp_);
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+  } else if (req.has_param("v") && req.get_param_value("v") == file->version)
+    // A versioned URL names exactly this content (the loader asks for FILE?v=<its hash>).
+    res.set_header("Cache-Control", "public, max-age=31536000, immutable");
   else
+    // The loader's own URL never changes: browsers check it again after 5 minutes.
     res.set_header("Cache-Control", "public, max-age=300, stale-while-revalidate=86400");
   if (widget) res.set_header("Access-Control-Allow-Origin", "*");  // public, credential-free files
-  if (req.get_header_value("If-None-Match") == file->etag) {
+  if (etag_matches(req.get_header_value("If-None-Match"), body.etag)) {
     res.status = 304;
     return;
   }
   res.status = 200;
-  res.set_content(file->body, file->content_type);
+  if (coding != ContentCoding::identity)
+    res.set_header("Content-Encoding", coding == ContentCoding::br ? "br" : "gzip");
+  // A provider of known length: httplib compresses a plain body itself when the client accepts
+  // gzip (reading Accept-Encoding loosely, q=0 included), which would compress a precompressed
+  // copy twice. The files live as long as the router.
+  const std::string* bytes = &body.bytes;
+  if (bytes->empty()) return res.set_content(std::string(), file->content_type);
+  res.set_content_provider(bytes->size(), file->content_type,
+                           [bytes](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(bytes->data() + offset, length);
+                             return true;
+                           });
 }
 
 }  // namespace stockbell::server

@@ -11,15 +11,20 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/limits.hpp"
 #include "server/app/catalog.hpp"
 #include "server/app/keys.hpp"
+#include "server/app/orders.hpp"
 #include "server/app/requests.hpp"
 #include "server/app/settings.hpp"
+#include "server/app/stats.hpp"
 #include "server/app/status.hpp"
 #include "server/config.hpp"
 #include "server/http/rate_limit.hpp"
 #include "server/http/static_files.hpp"
 #include "server/mail/mail_service.hpp"
+#include "server/platforms/integrations.hpp"
+#include "server/platforms/receiver.hpp"
 #include "server/webhooks/webhook_service.hpp"
 
 namespace stockbell::server {
@@ -29,6 +34,8 @@ enum class Access {
   open,        ///< no key (health check)
   storefront,  ///< a publishable or a secret key
   secret,      ///< a secret key only
+  platform,    ///< no key: a store platform's signed webhook, or the WooCommerce storefront
+               ///< capture (the connected store's origin); the handler authenticates
 };
 
 struct RouteContext {
@@ -47,6 +54,9 @@ struct Route {
   std::vector<std::string> pattern;  ///< path segments; "{}" matches any one segment
   Access access;
   RouteHandler handler;
+  /// The largest body the route reads (core/limits.hpp): the connection front refuses a larger
+  /// declared or chunked body with 413 before buffering it. The handler checks it too.
+  size_t body_limit = kMaxBodyBytes;
 };
 
 /// The use cases the routes call.
@@ -57,6 +67,10 @@ struct UseCases {
   WebhookService& webhooks;
   SettingsService& settings;
   StatusService& status;
+  OrderService& orders;
+  StatsService& stats;
+  IntegrationService& integrations;
+  PlatformReceiver& platforms;
   MailService& mail;
   const IdCodec& ids;
 };
@@ -67,6 +81,11 @@ class Router {
 
   /// Every request goes through here.
   void handle(const httplib::Request& req, httplib::Response& res);
+  /// The connection front's check of a head whose body is not read yet: true (and the answer in
+  /// `refusal`) if the route needs a key and the head's key is refused (401/403). Otherwise
+  /// `body_limit` is the matched route's (unchanged when no route matches).
+  bool refuse_before_body(const httplib::Request& head, httplib::Response& refusal,
+                          size_t& body_limit);
   /// Fills the body of an error status httplib produced itself (400, 413, 414, ...).
   void render_transport_error(const httplib::Request& req, httplib::Response& res);
 
@@ -99,6 +118,22 @@ class Router {
   void resend_delivery(RouteContext& ctx);
   void get_settings(RouteContext& ctx);
   void update_settings(RouteContext& ctx);
+  // routes_orders.cpp, routes_platforms.cpp
+  void update_inventory(RouteContext& ctx);
+  void push_order(RouteContext& ctx);
+  void conversion_stats(RouteContext& ctx);
+  void list_integrations(RouteContext& ctx);
+  void connect_shopify(RouteContext& ctx);
+  void connect_woocommerce(RouteContext& ctx);
+  void disconnect_integration(RouteContext& ctx);
+  void shopify_webhook(RouteContext& ctx);
+  void woocommerce_webhook(RouteContext& ctx);
+  void woocommerce_subscribe(RouteContext& ctx);
+  void platform_webhook(RouteContext& ctx, Platform platform);
+  void connect_integration(RouteContext& ctx, Platform platform);
+  /// The address this server is reached at, for URLs to paste elsewhere: `http://` + the
+  /// request's Host (`https://` when a trusted proxy says X-Forwarded-Proto: https).
+  std::string public_base(const httplib::Request& req) const;
   // routes_mail.cpp, routes_pages.cpp
   void list_templates(RouteContext& ctx);
   void put_template(RouteContext& ctx);
@@ -112,8 +147,11 @@ class Router {
   void confirm_view(RouteContext& ctx);
   void confirm_act(RouteContext& ctx);
 
+  /// route_api, with machinery failures (the key lookup's too) answered 503/500.
   void dispatch_api(const httplib::Request& req, httplib::Response& res,
                     const std::vector<std::string>& segments);
+  void route_api(const httplib::Request& req, httplib::Response& res,
+                 const std::vector<std::string>& segments);
   void serve_static(const httplib::Request& req, httplib::Response& res, const std::string& path);
   void preflight(httplib::Response& res, const std::string& origin);
   std::optional<Principal> authorize(const httplib::Request& req, httplib::Response& res,
@@ -122,6 +160,12 @@ class Router {
   bool accept_json_body(RouteContext& ctx, size_t limit);
   /// 429 with Retry-After if the storefront bucket for `key` is empty.
   bool within_limit(RateLimiter& limiter, const std::string& key, httplib::Response& res);
+  /// The shopper's address: the peer, or what a trusted proxy's X-Forwarded-For lines name.
+  std::string client_of(const httplib::Request& req) const;
+  /// A storefront registration's limits beyond the per-address one: per mailbox (`ann+1@`,
+  /// `a.nn@gmail.com` are one person's), then per store. False: answered 429.
+  bool within_registration_limits(int64_t store_id, const std::string& email,
+                                  httplib::Response& res);
 
   const ServeConfig& config_;
   UseCases use_;
@@ -129,8 +173,14 @@ class Router {
   std::vector<Route> routes_;
   RateLimiter ip_limiter_;
   RateLimiter email_limiter_;
+  RateLimiter store_limiter_;
   std::vector<Cidr> trusted_proxies_;
+  std::string demo_csp_;  ///< the demo page's Content-Security-Policy (its inline script by hash)
 };
+
+/// The Content-Security-Policy of a page: its own origin only, its inline `<script>` blocks by
+/// SHA-256, WebAssembly compilation (the widget's core), no framing, no plugins, no `<base>`.
+std::string page_csp(const std::string& html);
 
 /// The query parameters of a request, in order, for core's query parsers.
 QueryParams query_params(const httplib::Request& req);

@@ -19,8 +19,8 @@ void Router::upsert_products(RouteContext& ctx) {
   for (const ProductRecord& row : outcome.products)
     products.push_back(product_api_json(row, use_.ids));
   send_json(ctx.res, 200,
-            upsert_response_json(outcome.products.size(), outcome.events_triggered,
-                                 std::move(products)));
+            upsert_response_json(outcome.created, outcome.products.size() - outcome.created,
+                                 outcome.events_triggered, std::move(products)));
 }
 
 void Router::list_products(RouteContext& ctx) {
@@ -44,7 +44,7 @@ void Router::get_product(RouteContext& ctx) {
 void Router::delete_product(RouteContext& ctx) {
   Result<std::string> deleted = use_.catalog.delete_product(ctx.principal.store_id, ctx.params[0]);
   if (!deleted.ok()) return send_error(ctx.res, deleted.error());
-  send_json(ctx.res, 200, success_json("deleted", true));
+  send_json(ctx.res, 200, deleted_response_json("productId", deleted.value()));
 }
 
 void Router::availability(RouteContext& ctx) {

@@ -1,6 +1,7 @@
 // The back-in-stock routes: register (storefront), list and cancel requests, the event feed.
 
 #include "core/back_in_stock.hpp"
+#include "core/email.hpp"
 #include "core/event.hpp"
 #include "core/limits.hpp"
 #include "core/query.hpp"
@@ -16,9 +17,7 @@ void Router::register_request(RouteContext& ctx) {
   const Trust trust =
       ctx.principal.kind == KeyKind::secret ? Trust::secret : Trust::publishable;
   if (trust == Trust::publishable &&
-      !within_limit(email_limiter_,
-                    std::to_string(ctx.principal.store_id) + "|" + request.value().customer.email,
-                    ctx.res))
+      !within_registration_limits(ctx.principal.store_id, request.value().customer.email, ctx.res))
     return;
   RequestOrigin origin;
   if (trust == Trust::publishable) {
@@ -27,7 +26,7 @@ void Router::register_request(RouteContext& ctx) {
   }
   const RegisterOutcome outcome =
       use_.requests.register_request(ctx.principal.store_id, trust, request.value(), origin);
-  send_json(ctx.res, 200, register_response_json(outcome, use_.ids));
+  send_json(ctx.res, 200, register_response_json(outcome, use_.ids, trust));
 }
 
 void Router::list_requests(RouteContext& ctx) {

@@ -7,6 +7,8 @@
 namespace stockbell::server {
 
 void Router::health(RouteContext& ctx) {
+  // Not healthy while writes can't be stored: a load balancer takes the node out.
+  if (std::optional<Unavailable> why = use_.status.problem()) throw StorageUnavailable(*why);
   use_.status.check_database();
   Json out;
   out["success"] = true;

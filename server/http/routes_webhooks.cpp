@@ -20,6 +20,8 @@ void Router::create_webhook(RouteContext& ctx) {
 }
 
 void Router::list_webhooks(RouteContext& ctx) {
+  Result<WebhookListQuery> query = parse_webhook_list_query(query_params(ctx.req));
+  if (!query.ok()) return send_error(ctx.res, query.error());
   Json items = Json::array();
   for (const WebhookRecord& row : use_.webhooks.list(ctx.principal.store_id))
     items.push_back(webhook_json(row, use_.ids));
@@ -44,7 +46,7 @@ void Router::update_webhook(RouteContext& ctx) {
 void Router::delete_webhook(RouteContext& ctx) {
   Result<std::string> deleted = use_.webhooks.remove(ctx.principal.store_id, ctx.params[0]);
   if (!deleted.ok()) return send_error(ctx.res, deleted.error());
-  send_json(ctx.res, 200, success_json("deleted", true));
+  send_json(ctx.res, 200, deleted_response_json("webhookId", deleted.value()));
 }
 
 void Router::rotate_webhook_secret(RouteContext& ctx) {

@@ -6,26 +6,25 @@
 #include "server/http/log.hpp"
 
 namespace stockbell::server {
-namespace {
-
-// Requests httplib would frame or parse in a way a proxy in front might not: refused before
-// their body is read, and the connection closed so no byte of it is taken for a request.
-std::optional<ApiError> framing_problem(const httplib::Request& req) {
-  const size_t lengths = req.get_header_value_count("Content-Length");
-  for (size_t i = 1; i < lengths; ++i)
-    if (req.get_header_value("Content-Length", i) != req.get_header_value("Content-Length", 0))
-      return ambiguous_framing(Framing::conflicting_lengths);
-  if (lengths > 0 && req.has_header("Transfer-Encoding"))
-    return ambiguous_framing(Framing::length_and_chunked);
-  return std::nullopt;
-}
-
-}  // namespace
 
 void configure_transport(HttpServer& http, const ServeConfig& config, Router& router) {
+  (void)config;
   http.set_payload_max_length(kMaxBodyBytes);
-  const auto threads = static_cast<size_t>(config.threads);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // The front (connection.cpp) asks before it reads a body whether the key lets it in, and has
+  // its own refusals (framing, size, time, encoding) rendered like every other error.
+  http.set_head_check([&router](const httplib::Request& head, httplib::Response& refusal,
+                                 size_t& body_limit) {
+    try {
+      return router.refuse_before_body(head, refusal, body_limit);
+    } catch (const std::exception&) {
+      // The key lookup failed (the store is unavailable): the worker's own check answers it.
+      return false;
+    }
+  });
+  http.set_front_error([](const ApiError& error, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    Router::send_error(res, error);
+  });
   auto handler = [&router](const httplib::Request& req, httplib::Response& res) {
     router.handle(req, res);
   };
@@ -35,18 +34,12 @@ void configure_transport(HttpServer& http, const ServeConfig& config, Router& ro
   http.Patch(".*", handler);
   http.Delete(".*", handler);
   http.Options(".*", handler);
-  // Once a head is in: refuse too many header lines and ambiguous framing before the body is
-  // read, and keep httplib from parsing form bodies itself.
+  // Framing, sizes, time and encoding were checked by the front before the body was read.
+  // Here: refuse too many header lines, and keep httplib from parsing form bodies itself.
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    HttpServer::head_complete();  // the body's own clock starts
     if (req.headers.size() > kMaxHeaderLines) {
       HttpServer::close_after_response();
       Router::send_error(res, too_many_header_lines(kMaxHeaderLines));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (std::optional<ApiError> problem = framing_problem(req)) {
-      HttpServer::close_after_response();
-      Router::send_error(res, *problem);
       return httplib::Server::HandlerResponse::Handled;
     }
     // httplib parses form bodies itself before any handler runs (a JSON body sent as

@@ -40,6 +40,10 @@ int64_t value(EventType type) {
   switch (type) {
     case EventType::back_in_stock_requested: return 0;
     case EventType::back_in_stock: return 1;
+    case EventType::order_placed: return 2;
+    case EventType::order_cancelled: return 3;
+    case EventType::order_fulfilled: return 4;
+    case EventType::order_refunded: return 5;
   }
   unknown("event type", static_cast<int64_t>(type));
 }
@@ -48,8 +52,48 @@ EventType event_type(int64_t value) {
   switch (value) {
     case 0: return EventType::back_in_stock_requested;
     case 1: return EventType::back_in_stock;
+    case 2: return EventType::order_placed;
+    case 3: return EventType::order_cancelled;
+    case 4: return EventType::order_fulfilled;
+    case 5: return EventType::order_refunded;
   }
   unknown("event type", value);
+}
+
+int64_t value(OrderStatus status) {
+  switch (status) {
+    case OrderStatus::placed: return 0;
+    case OrderStatus::cancelled: return 1;
+    case OrderStatus::fulfilled: return 2;
+    case OrderStatus::refunded: return 3;
+  }
+  unknown("order status", static_cast<int64_t>(status));
+}
+
+OrderStatus order_status(int64_t value) {
+  switch (value) {
+    case 0: return OrderStatus::placed;
+    case 1: return OrderStatus::cancelled;
+    case 2: return OrderStatus::fulfilled;
+    case 3: return OrderStatus::refunded;
+  }
+  unknown("order status", value);
+}
+
+int64_t value(PurchaseEffect effect) {
+  switch (effect) {
+    case PurchaseEffect::ended: return 0;
+    case PurchaseEffect::converted: return 1;
+  }
+  unknown("purchase effect", static_cast<int64_t>(effect));
+}
+
+PurchaseEffect purchase_effect(int64_t value) {
+  switch (value) {
+    case 0: return PurchaseEffect::ended;
+    case 1: return PurchaseEffect::converted;
+  }
+  unknown("purchase effect", value);
 }
 
 int64_t value(DeliveryStatus status) {

@@ -10,8 +10,9 @@
 #include "core/event.hpp"
 #include "core/mail_kind.hpp"
 #include "core/message.hpp"
-#include "core/responses.hpp"
+#include "core/order.hpp"
 #include "core/request_status.hpp"
+#include "core/responses.hpp"
 #include "core/webhook.hpp"
 
 namespace stockbell::server::db {
@@ -20,9 +21,20 @@ namespace stockbell::server::db {
 int64_t value(RequestStatus status);
 RequestStatus request_status(int64_t value);
 
-/// ecommerce.back_in_stock_requested 0, ecommerce.back_in_stock 1.
+/// ecommerce.back_in_stock_requested 0, ecommerce.back_in_stock 1, ecommerce.order_placed 2,
+/// ecommerce.order_cancelled 3, ecommerce.order_fulfilled 4, ecommerce.order_refunded 5.
 int64_t value(EventType type);
 EventType event_type(int64_t value);
+
+/// placed 0, cancelled 1, fulfilled 2, refunded 3.
+int64_t value(OrderStatus status);
+OrderStatus order_status(int64_t value);
+
+/// ended 0, converted 1.
+int64_t value(PurchaseEffect effect);
+PurchaseEffect purchase_effect(int64_t value);
+
+/// Platforms are stored by name ('shopify', 'woocommerce'); see core/platform.hpp.
 
 /// pending 0, delivered 1, failed 2.
 int64_t value(DeliveryStatus status);

@@ -26,23 +26,37 @@
 #include <vector>
 
 #include "core/api_key.hpp"
+#include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/ids.hpp"
+#include "core/integration.hpp"
+#include "core/order.hpp"
+#include "core/platform.hpp"
 #include "core/mail_template.hpp"
 #include "core/message.hpp"
 #include "core/product.hpp"
 #include "core/query.hpp"
 #include "core/responses.hpp"
 #include "core/settings.hpp"
+#include "core/stats.hpp"
 #include "core/subscriber.hpp"
 #include "core/webhook.hpp"
 
 namespace stockbell::server {
 
-/// Thrown by read()/write() once the storage is stopping: the API answers 503 `unavailable`.
+/// Thrown by read()/write() when the store can't take them: it is stopping, its disk is full, or
+/// its file was replaced under it. The API answers 503 `unavailable` with the reason.
 class StorageUnavailable : public std::runtime_error {
  public:
-  StorageUnavailable() : std::runtime_error("the store is shutting down") {}
+  explicit StorageUnavailable(Unavailable why = Unavailable::shutting_down)
+      : std::runtime_error(why == Unavailable::shutting_down ? "the store is shutting down"
+                           : why == Unavailable::disk_full    ? "the disk is full"
+                                                              : "the database file was replaced"),
+        why_(why) {}
+  Unavailable why() const { return why_; }
+
+ private:
+  Unavailable why_;
 };
 
 using KeyHash = std::array<unsigned char, 32>;
@@ -104,6 +118,15 @@ struct WaitingTarget {
   std::string variant_id;
 };
 
+/// A request of an order's buyer, as the attribution rules (core/order.hpp) look at it.
+struct BuyerRequest {
+  int64_t id = 0;
+  RequestStatus status = RequestStatus::waiting;
+  std::string variant_id;
+  std::optional<int64_t> notified_at;
+  bool linked = false;  ///< an order ended or converted it already
+};
+
 /// Event rows first..last (inclusive) written by one statement; count may be 0.
 struct EventRange {
   int64_t count = 0;
@@ -121,6 +144,7 @@ struct DueDelivery {
   std::string url;
   std::string secret;
   std::optional<std::string> previous_secret;  ///< only while its grace period runs
+  int64_t store_id = 0;  ///< whose endpoint: the senders are shared fairly between stores
 };
 
 /// The result of one delivery attempt: logged, and the delivery updated.
@@ -225,6 +249,32 @@ class ReadTx {
                                                       const Page& page) = 0;
   virtual int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) = 0;
   virtual std::optional<DeliveryRecord> find_delivery(int64_t webhook_id, int64_t id) = 0;
+
+  // ---- orders and conversions (a dashboard reads these) --------------------------------------
+  virtual std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) = 0;
+  /// Conversions (not reversed) with a purchase time in [from, to), per currency.
+  virtual std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
+                                                         int64_t to) = 0;
+  /// The same per product and currency, most revenue first, at most `limit`.
+  virtual std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from,
+                                                                 int64_t to, int64_t limit) = 0;
+  /// The same per UTC day and currency, oldest first.
+  virtual std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
+                                                         int64_t to) = 0;
+  /// Requests notified in [from, to) (`ecommerce.back_in_stock` events).
+  virtual int64_t count_notified(int64_t store_id, int64_t from, int64_t to) = 0;
+  /// Waiting requests a purchase in [from, to) ended.
+  virtual int64_t count_purchased_while_waiting(int64_t store_id, int64_t from, int64_t to) = 0;
+
+  // ---- store platforms ------------------------------------------------------------------------
+  virtual std::optional<IntegrationRecord> find_integration(int64_t store_id,
+                                                            Platform platform) = 0;
+  virtual std::optional<IntegrationRecord> find_integration_by_token(Platform platform,
+                                                                     const std::string& token) = 0;
+  /// The WooCommerce connection of a store's browser origin (one store per origin).
+  virtual std::optional<IntegrationRecord> find_integration_by_origin(
+      Platform platform, const std::string& origin) = 0;
+  virtual std::vector<IntegrationRecord> list_integrations(int64_t store_id) = 0;
 };
 
 /// What can be written, inside write(). Lookups a backend keeps in memory between transactions
@@ -232,6 +282,8 @@ class ReadTx {
 /// that change them, here, so no use case can forget to.
 class WriteTx : public ReadTx {
  public:
+  using ReadTx::subscriber_requests;  // beside the buyer's requests of one product, below
+
   // ---- stores and keys ----------------------------------------------------------------------
   virtual int64_t create_store(const std::string& name, int64_t now) = 0;
   virtual int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
@@ -250,7 +302,9 @@ class WriteTx : public ReadTx {
   virtual void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) = 0;
   virtual void remove_suppression(int64_t store_id, const KeyHash& email_hash) = 0;
   /// Erases a subscriber: the deliveries and events of their requests, their messages, their
-  /// requests and the subscriber. False if there is no such subscriber in the store.
+  /// requests and the subscriber; and the customer (e-mail, names, external id) of the store's
+  /// orders bought with their address and of those orders' events (the orders stay: revenue,
+  /// conversions). False if there is no such subscriber in the store.
   virtual bool erase_subscriber(int64_t store_id, int64_t id) = 0;
 
   // ---- catalog ------------------------------------------------------------------------------
@@ -339,6 +393,62 @@ class WriteTx : public ReadTx {
   virtual void record_attempt(const AttemptRecord& attempt) = 0;
   /// Makes a delivery pending and due now, with a fresh retry window. False if unknown.
   virtual bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) = 0;
+
+  // ---- orders and conversions -----------------------------------------------------------------
+  /// Inserts or replaces the order (by store and orderId); purchased_at and created_at stay.
+  /// Returns the stored row.
+  virtual OrderRecord save_order(int64_t store_id, const Order& order, int64_t ordered_at,
+                                 int64_t now) = 0;
+  /// Sets purchased_at (once: a later call changes nothing).
+  virtual void mark_order_purchased(int64_t order_row, int64_t now) = 0;
+  /// Records `type` (an order event) for the order with `data` (order_to_storage of the order as
+  /// it is now), unless the order has that event already; the new event's id, else nullopt.
+  virtual std::optional<int64_t> insert_order_event(int64_t store_id, EventType type,
+                                                    int64_t order_row, const std::string& data,
+                                                    int64_t now) = 0;
+  /// Every request of the subscriber on targets of `product_id`, oldest first.
+  virtual std::vector<BuyerRequest> subscriber_requests(int64_t subscriber_id,
+                                                        const std::string& product_id) = 0;
+  /// Links a request to the order that ended or converted it; false if it has a link already.
+  virtual bool insert_purchase(const PurchaseRecord& purchase) = 0;
+  /// waiting or pending → purchased; false if the request was neither.
+  virtual bool mark_request_purchased(int64_t request_id) = 0;
+  /// Sets (a time) or clears (nullopt) reversed_at on the order's conversions; how many changed.
+  virtual int64_t reverse_conversions(int64_t order_row, std::optional<int64_t> reversed_at) = 0;
+
+  // ---- store platforms ------------------------------------------------------------------------
+  /// Creates the store's connection to `settings.platform` with `token`, or updates its address,
+  /// secret and currency (an existing connection keeps its token: the pasted URL stays valid).
+  virtual IntegrationRecord save_integration(int64_t store_id, const IntegrationSettings& settings,
+                                             const std::optional<std::string>& origin,
+                                             const std::string& token, int64_t now) = 0;
+  /// Removes the connection and what was learnt through it; false if there was none.
+  virtual bool delete_integration(int64_t store_id, Platform platform) = 0;
+  /// The answer a delivery got when it was processed, or nullopt if it is new.
+  virtual std::optional<std::string> platform_delivery_outcome(int64_t integration_id,
+                                                               const std::string& delivery_id) = 0;
+  virtual void save_platform_delivery(int64_t integration_id, const std::string& delivery_id,
+                                      const std::string& topic, const std::string& outcome,
+                                      int64_t now) = 0;
+  /// The modification time of the last payload applied for a resource (`product`, `order`).
+  virtual std::optional<int64_t> platform_version(int64_t integration_id,
+                                                  const std::string& resource,
+                                                  const std::string& id) = 0;
+  virtual void save_platform_version(int64_t integration_id, const std::string& resource,
+                                     const std::string& id, int64_t updated_at) = 0;
+  /// Replaces the item links of one product with `links`; with `complete` false, links of
+  /// variants not in `links` are kept.
+  virtual void save_item_links(int64_t integration_id, const std::string& product_id,
+                               const std::vector<ItemLink>& links, bool complete) = 0;
+  virtual std::vector<ItemLink> item_links(int64_t integration_id, const std::string& item_id) = 0;
+  virtual std::optional<bool> item_tracked(int64_t integration_id, const std::string& item_id) = 0;
+  virtual void set_item_tracked(int64_t integration_id, const std::string& item_id,
+                                bool tracked) = 0;
+  /// Stores a level (or, disconnected, removes it); false if a newer one is stored already.
+  virtual bool save_inventory_level(int64_t integration_id, const InventoryLevel& level) = 0;
+  /// The sum of the item's known levels, or nullopt when none is known.
+  virtual std::optional<int64_t> summed_levels(int64_t integration_id,
+                                               const std::string& item_id) = 0;
 };
 
 /// Counters of the write path (benchmarks, `stockbell serve`'s exit line).
@@ -379,6 +489,9 @@ class Storage {
   virtual WriteStats write_stats() const = 0;
   /// Finishes the writes under way, then refuses new ones (StorageUnavailable).
   virtual void stop() = 0;
+  /// Why the store can't take requests now, if it can't (`/healthz`): its disk is full (until
+  /// a write succeeds or space returns) or its file was replaced (until a restart).
+  virtual std::optional<Unavailable> problem() = 0;
 
  protected:
   virtual void run_read(const std::function<void(ReadTx&)>& job) = 0;

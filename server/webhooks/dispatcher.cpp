@@ -151,10 +151,12 @@ void WebhookDispatcher::schedule_loop() {
       for (DueDelivery& d : picked) {
         // Finished while we were reading: what we read is older than its recorded attempt.
         if (in_flight_.count(d.id) || finished_since_read_.count(d.id) ||
-            per_endpoint_[d.webhook_id] >= options_.per_endpoint)
+            per_endpoint_[d.webhook_id] >= options_.per_endpoint ||
+            per_store_[d.store_id] >= options_.per_store)
           continue;
         in_flight_.insert(d.id);
         ++per_endpoint_[d.webhook_id];
+        ++per_store_[d.store_id];
         ready_.push_back(std::move(d));
       }
       if (!ready_.empty()) send_wake_.notify_all();
@@ -292,6 +294,7 @@ void WebhookDispatcher::finish(const DueDelivery& delivery, const Attempt& attem
     in_flight_.erase(delivery.id);
     finished_since_read_.insert(delivery.id);
     if (--per_endpoint_[delivery.webhook_id] == 0) per_endpoint_.erase(delivery.webhook_id);
+    if (--per_store_[delivery.store_id] == 0) per_store_.erase(delivery.store_id);
   }
   wake();  // the endpoint has room again
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Delivers the webhook outbox. A scheduler thread walks the enabled endpoints and hands due
-// deliveries to a pool of sender threads, at most `per_endpoint` at a time for one endpoint, so
-// a slow or dead receiver only ever occupies its own share. Every attempt is recorded through
+// deliveries to a pool of sender threads, at most `per_endpoint` at a time for one endpoint and
+// `per_store` for all of one store's endpoints, so a slow or dead receiver only ever occupies
+// its own share, and a store with many dead receivers only its store's share: another store's
+// deliveries always find a free sender. Every attempt is recorded through
 // the writer; a delivery stays pending in the database until an attempt succeeds, so a crash at
 // any point means another attempt after restart (at-least-once; receivers dedupe on the event
 // id). API requests never wait for any of this.
@@ -57,6 +59,7 @@ class WebhookDispatcher {
   struct Options {
     size_t senders = 16;       ///< sender threads in all
     size_t per_endpoint = 2;   ///< concurrent attempts to one endpoint
+    size_t per_store = 4;      ///< concurrent attempts to all endpoints of one store
     int64_t timeout_ms = 0;    ///< a 2xx must arrive within this (ServeConfig has the default)
     bool public_only = false;  ///< refuse loopback and private addresses (multi-store hosts)
     RetryPolicy retry;
@@ -98,6 +101,7 @@ class WebhookDispatcher {
   std::set<int64_t> in_flight_;              ///< delivery ids being sent or queued
   std::set<int64_t> finished_since_read_;    ///< finished after the scheduler's last read began
   std::map<int64_t, size_t> per_endpoint_;  ///< webhook id → in flight
+  std::map<int64_t, size_t> per_store_;     ///< store id → in flight
   std::mt19937_64 random_;
   AttemptWatchdog watchdog_;
   std::thread scheduler_;

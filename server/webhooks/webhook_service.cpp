@@ -80,7 +80,7 @@ Result<std::string> WebhookService::remove(int64_t store_id, const std::string& 
   const bool deleted =
       storage_.write([&](WriteTx& tx) { return tx.delete_webhook(store_id, *row); });
   if (!deleted) return not_found(Resource::webhook);
-  return id;
+  return storage_.ids().format(IdKind::webhook, *row);
 }
 
 Result<WebhookService::WithSecret> WebhookService::rotate_secret(int64_t store_id,

@@ -11,6 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +32,7 @@ const requirements = [
   [paths.bin, "the server: 'cmake -S . -B build && cmake --build build'"],
   [path.join(paths.webRoot, 'widget', 'stockbell.js'),
    "the widget: 'emcmake cmake -S . -B build-wasm && cmake --build build-wasm'"],
-  [path.join(paths.webRoot, 'widget', 'stockbell.wasm'), 'the widget (see above)'],
+  [path.join(paths.webRoot, 'widget', 'stockbell-core.wasm'), 'the widget (see above)'],
   [path.join(paths.webRoot, 'demo', 'index.html'), 'the demo page (built with the widget)'],
   [paths.chromium, "Debian's browser: 'apt-get install -y chromium'"],
 ];
@@ -47,8 +48,11 @@ try {
 }
 
 export const axeSource = axe.source;
-export const version = /#define STOCKBELL_VERSION "([^"]+)"/.exec(
-  fs.readFileSync(path.join(root, 'core', 'version.hpp'), 'utf8'))[1];
+
+/// The `?v=` of a widget file's versioned URL: the first 12 hex digits of its SHA-256
+/// (web/build.mjs), e.g. fileVersion('stockbell-core.wasm') or fileVersion('i18n/de.json').
+export const fileVersion = (file) => crypto.createHash('sha256')
+  .update(fs.readFileSync(path.join(paths.webRoot, 'widget', file))).digest('hex').slice(0, 12);
 
 // ---- the server ----------------------------------------------------------------------------
 
@@ -56,9 +60,13 @@ export const version = /#define STOCKBELL_VERSION "([^"]+)"/.exec(
 /// the demo secret key. Every tab of a test run comes from 127.0.0.1, so the per-address
 /// storefront limit is raised (a suite makes ~70 storefront calls in seconds); `args` may
 /// override it or add flags.
-export async function startServer(args = []) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-browser-'));
-  const child = spawn(paths.bin, ['serve', '--demo', '--host', '127.0.0.1', '--port', '0',
+/// `options.port` and `options.dir` start it again where a stopped one (`stop({keep: true})`) was.
+export async function startServer(args = [], options = {}) {
+  const dir = options.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-browser-'));
+  // options.demo === false: an existing store's server, no demo (a demo start revokes the
+  // demo store's earlier keys).
+  const demo = options.demo === false ? [] : ['--demo'];
+  const child = spawn(paths.bin, ['serve', ...demo, '--host', '127.0.0.1', '--port', String(options.port || 0),
                                   '--db', path.join(dir, 'demo.db'), '--web-root', paths.webRoot,
                                   '--rate-ip-per-minute', '6000', '--rate-ip-burst', '1000',
                                   ...args],
@@ -72,14 +80,27 @@ export async function startServer(args = []) {
       out += d;
       const url = /listening on (http:\/\/\S+)/.exec(out);
       const secret = /demo secret key[^:]*: (sk_\S+)/.exec(out);
-      if (url && secret) {
+      if (url && (secret || !demo.length)) {
         clearTimeout(timer);
-        resolve({url: url[1], secret: secret[1]});
+        resolve({url: url[1], secret: secret?.[1]});
       }
     });
   });
   return {
     ...started,
+    dir,
+    db: path.join(dir, 'demo.db'),
+    port: Number(new URL(started.url).port),
+    /// `stockbell keys ...` on this server's database; the printed output.
+    keys(...argv) {
+      return new Promise((resolve, reject) => {
+        const cli = spawn(paths.bin, ['keys', ...argv, '--db', path.join(dir, 'demo.db')]);
+        let out = '';
+        cli.stdout.on('data', (d) => { out += d; });
+        cli.stderr.on('data', (d) => { out += d; });
+        cli.on('exit', (code) => code === 0 ? resolve(out) : reject(new Error(`keys ${argv.join(' ')}: ${out}`)));
+      });
+    },
     /// A call to the API, as a store's backend would make it (secret key unless told otherwise).
     async api(method, route, body, key = started.secret) {
       const res = await fetch(started.url + route, {
@@ -89,6 +110,52 @@ export async function startServer(args = []) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return {status: res.status, body: await res.json()};
+    },
+    async stop({keep = false} = {}) {
+      child.removeAllListeners('exit');
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!keep) fs.rmSync(dir, {recursive: true, force: true});
+    },
+  };
+}
+
+// ---- the browser ---------------------------------------------------------------------------
+
+/// A real SMTP server on loopback (tests/smtp/smtp_sink.py, aiosmtpd) as a child process, writing
+/// each message it accepts and its parsed parts to a folder; resolves once it listens.
+export async function startSmtpSink() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-mail-'));
+  const child = spawn('/usr/bin/python3', [path.join(root, 'tests', 'smtp', 'smtp_sink.py'), '--port', '0', '--dir', dir, '--quiet'],
+                      {stdio: ['ignore', 'pipe', 'inherit']});
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`SMTP sink did not start: ${out}`)), 15000);
+    child.on('exit', (code) => reject(new Error(`SMTP sink exited (${code}): ${out}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on [\d.]+:(\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    /// Every received message (the sink's JSON), oldest first.
+    mails() {
+      return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+        .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    },
+    /// Waits for the first message to `to` after the first `skip` of them.
+    async mailTo(to, skip = 0) {
+      for (let i = 0; i < 400; ++i) {
+        const found = this.mails().filter((m) => m.rcptTos.includes(to))[skip];
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no mail to ${to}`);
     },
     async stop() {
       child.removeAllListeners('exit');
@@ -101,8 +168,6 @@ export async function startServer(args = []) {
     },
   };
 }
-
-// ---- the browser ---------------------------------------------------------------------------
 
 export async function launchBrowser() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-chromium-'));
@@ -123,10 +188,13 @@ export async function launchBrowser() {
   };
 }
 
-/// Records every stockbell:* event and every page error from the first script on.
+/// Records every stockbell:* event, every page error and every console line from the first
+/// script on (`page.consoleLines`: "error: stockbell: ...").
 async function instrument(page) {
   page.pageErrors = [];
+  page.consoleLines = [];
   page.on('pageerror', (e) => page.pageErrors.push(e));
+  page.on('console', (m) => page.consoleLines.push(`${m.type()}: ${m.text()}`));
   await page.addInitScript(() => {
     window.__stockbell = [];
     for (const type of ['ready', 'submit', 'success', 'error'])
@@ -157,6 +225,12 @@ export async function openPage(context, url, html, before) {
   await page.goto(url + '/test-page.html');
   return page;
 }
+
+/// The words of core/i18n/messages.json: messages.de.widget.button, messages.fr.field.too_long, ...
+export const messages = JSON.parse(fs.readFileSync(path.join(root, 'core', 'i18n', 'messages.json'), 'utf8'));
+
+/// `text` with each `{name}` of `values` filled in, as the widget does.
+export const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, name) => name in values ? values[name] : all);
 
 /// The publishable key the server wrote into the demo page.
 export async function publishableKey(url) {
@@ -226,3 +300,56 @@ let emailCounter = 0;
 /// A fresh, valid address per call, so tests don't see each other's requests.
 export const freshEmail = (tag) =>
   `${tag}.${process.pid}.${Date.now()}.${++emailCounter}@example.com`;
+
+// ---- the wire ------------------------------------------------------------------------------
+
+/// Records every request of `page` as Chromium's network stack saw it (DevTools protocol):
+/// `{url, method, status, encoding, bytes, start, end}`, `bytes` being what came over the wire
+/// for the response (headers and encoded body), `start` the wall-clock ms it was sent (compare
+/// with `performance.timeOrigin + performance.now()` in the page), `end` a monotonic ms.
+export async function recordWire(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const requests = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, {
+    url: e.request.url, method: e.request.method, start: e.wallTime * 1000,
+  }));
+  cdp.on('Network.responseReceived', (e) => {
+    const r = requests.get(e.requestId);
+    if (!r) return;
+    const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    Object.assign(r, {status: e.response.status, encoding: headers['content-encoding'] || null,
+                      cacheControl: headers['cache-control'] || null});
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) Object.assign(r, {bytes: e.encodedDataLength, end: e.timestamp * 1000});
+  });
+  return {
+    cdp,
+    /// The finished requests whose URL matches `pattern`, in the order they started.
+    finished: (pattern = /./) => [...requests.values()].filter((r) => r.end && pattern.test(r.url))
+      .sort((a, b) => a.start - b.start),
+  };
+}
+
+/// The DevTools "Slow 4G" profile (562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up) and a
+/// 4× slower CPU, on `cdp`.
+export async function throttle(cdp) {
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 562.5, downloadThroughput: 1.6 * 1e6 / 8 * 0.9,
+    uploadThroughput: 750 * 1e3 / 8 * 0.9});
+  await cdp.send('Emulation.setCPUThrottlingRate', {rate: 4});
+}
+
+/// The widget's files and API calls among recorded requests, by what they are for: `before` the
+/// shopper interacts (the loader, the availability check) and `deferred` (the core and the
+/// language's words, fetched on the first idle moment or click).
+export function widgetTraffic(finished) {
+  const widgetFiles = finished.filter((r) => /\/widget\/|\/api\/v1\/storefront\//.test(r.url));
+  const deferred = widgetFiles.filter((r) => /stockbell-core\.|\/i18n\//.test(r.url));
+  const before = widgetFiles.filter((r) => !deferred.includes(r));
+  const sum = (list) => list.reduce((n, r) => n + r.bytes, 0);
+  return {before, deferred, beforeBytes: sum(before), deferredBytes: sum(deferred),
+          totalBytes: sum(widgetFiles)};
+}

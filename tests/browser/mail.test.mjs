@@ -10,21 +10,18 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
   startServer, launchBrowser, openDemo, widget, waitEvent, eventCount, freshEmail,
-  screenshotPath, axeSource,
+  screenshotPath, axeSource, startSmtpSink,
 } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const sinkScript = path.resolve(here, '..', 'smtp', 'smtp_sink.py');
 const PROTEIN = 'SKU-PROTEIN-1KG';
 const VANILLA = 'SKU-PROTEIN-1KG-VANILLA';
 const TEE = 'SKU-TEE-MERINO';
@@ -32,49 +29,6 @@ const TEE_M = 'SKU-TEE-MERINO-M';
 const BOTTLE = 'SKU-BOTTLE-750';
 
 let sink, server, browser;
-
-/// The SMTP sink as a child process; resolves once it listens.
-async function startSink() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-mail-'));
-  const child = spawn('/usr/bin/python3', [sinkScript, '--port', '0', '--dir', dir, '--quiet'],
-                      {stdio: ['ignore', 'pipe', 'inherit']});
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`SMTP sink did not start: ${out}`)), 15000);
-    child.on('exit', (code) => reject(new Error(`SMTP sink exited (${code}): ${out}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
-    });
-  });
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    /// Every received message (the sink's JSON), oldest first.
-    mails() {
-      return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-        .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
-    },
-    /// Waits for the first message to `to` after the first `skip` of them.
-    async mailTo(to, skip = 0) {
-      for (let i = 0; i < 400; ++i) {
-        const found = this.mails().filter((m) => m.rcptTos.includes(to))[skip];
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no mail to ${to}`);
-    },
-    async stop() {
-      child.removeAllListeners('exit');
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.on('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dir, {recursive: true, force: true});
-    },
-  };
-}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -84,7 +38,7 @@ function freePort() {
 }
 
 before(async () => {
-  sink = await startSink();
+  sink = await startSmtpSink();
   // The links in a mail point at this server: its port is chosen first.
   const port = await freePort();
   server = await startServer(['--port', String(port), '--smtp-url', sink.url,
@@ -280,7 +234,7 @@ test('double opt-in from the widget: check your inbox, then the confirm page', a
     const since = await eventCount(page);
     await w.submit.click();
     const success = await waitEvent(page, since, 'success');
-    assert.equal(success.detail.requestStatus, 'pending');
+    assert.equal(success.detail.status, 'pending');
     assert.equal(await w.status.textContent(),
                  `Check your inbox to confirm your request. We sent a link to ${email}.`);
     await w.card.screenshot({path: screenshotPath('widget-pending'), animations: 'disabled'});

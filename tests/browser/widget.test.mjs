@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import {
   startServer, launchBrowser, openDemo, openPage, publishableKey, widget, pick, focused,
-  events, eventCount, waitEvent, freshEmail, version,
+  events, eventCount, waitEvent, freshEmail, fileVersion,
 } from './harness.mjs';
 
 const PROTEIN = 'SKU-PROTEIN-1KG';
@@ -122,7 +122,7 @@ test('an invalid e-mail shows exactly the server\'s message, before any request'
   await page.close();
 });
 
-test('a valid e-mail is stored; asking again says the shopper is already waiting', async () => {
+test('a valid e-mail is stored; asking again looks the same and stores nothing new', async () => {
   const email = freshEmail('valid');
   const page = await openDemo(browser.context, server.url);
   const posts = recordPosts(page);
@@ -134,14 +134,15 @@ test('a valid e-mail is stored; asking again says the shopper is already waiting
   const submit = (await events(page)).slice(since).find((e) => e.type === 'submit');
 
   assert.deepEqual(submit.detail, {productId: PROTEIN, variantId: VANILLA});
-  assert.equal(success.detail.created, true);
+  assert.equal(success.detail.created, undefined);  // a storefront never learns it (SPEC §5)
+  assert.equal(success.detail.status, 'waiting');
   assert.match(success.detail.requestId, /^bisr_/);
   assert.match(success.detail.subscriberId, /^sub_/);
   assert.equal(await w.status.textContent(),
-               "You're on the list. We'll email you when it's back in stock.");
+               `You're on the list. We'll email ${email} when it's back in stock.`);
   assert.equal((await focused(page)).id, 'status');
   assert.equal(await w.host.getByRole('button').count(), 0, 'form and button are gone');
-  assert.deepEqual(JSON.parse(posts[0].postData()), vanillaBody(email));
+  assert.deepEqual(JSON.parse(posts[0].postData()), {...vanillaBody(email), locale: 'en'});  // <html lang="en">
 
   const list = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
   assert.equal(list.status, 200);
@@ -160,10 +161,11 @@ test('a valid e-mail is stored; asking again says the shopper is already waiting
   await again.input.fill(email);
   await again.submit.click();
   const repeat = await waitEvent(page, since2, 'success');
-  assert.equal(repeat.detail.created, false);
+  assert.equal(repeat.detail.created, undefined);
   assert.equal(repeat.detail.requestId, success.detail.requestId);
+  // Publishable keys don't tell whether an address was already waiting: the same words.
   assert.equal(await again.status.textContent(),
-               "You're already on the list for this item. We'll email you when it's back.");
+               `You're on the list. We'll email ${email} when it's back in stock.`);
   const after = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
   assert.equal(after.body.requests.length, 1);
   await page.close();
@@ -213,10 +215,10 @@ test('the whole flow works with the keyboard alone', async () => {
   await page.keyboard.type(email);
   const since2 = await eventCount(page);
   await page.keyboard.press('Enter');
-  await waitEvent(page, since2, 'success', {created: true});
+  await waitEvent(page, since2, 'success', {status: 'waiting'});
   assert.deepEqual(await focused(page), {
-    id: 'status', tag: 'p', host: PROTEIN,
-    text: "You're on the list. We'll email you when it's back in stock.",
+    id: 'status', tag: 'div', host: PROTEIN,
+    text: `You're on the list. We'll email ${email} when it's back in stock.`,
   });
   await page.close();
 });
@@ -224,7 +226,7 @@ test('the whole flow works with the keyboard alone', async () => {
 test('without the WASM module the form still submits and shows the server\'s errors', async () => {
   const wasmRequests = [];
   const page = await openDemo(browser.context, server.url, (p) =>
-    p.route('**/stockbell.wasm*', (route) => {
+    p.route('**/stockbell-core.wasm*', (route) => {
       wasmRequests.push(route.request().url());
       return route.fulfill({status: 404, body: 'blocked by the test'});
     }));
@@ -267,15 +269,17 @@ test('without WebAssembly at all (iOS Lockdown Mode) the form still works', asyn
   await page.close();
 });
 
-test('an error the server reports outside the e-mail is shown in the server\'s words', async () => {
+test('a store\'s mistake the server reports: the shopper reads plain words, the console the server\'s', async () => {
   // A store's template bug: a 300-character product id. With the module blocked, the server
-  // answers; the widget shows its message.
+  // answers; the shopper is told sign-up is unavailable, the developer reads the server's message.
   const key = await publishableKey(server.url);
   const productId = 'P'.repeat(300);
   const page = await openPage(browser.context, server.url, `<!doctype html><html lang="en">
     <title>t</title><script src="/widget/stockbell.js" data-key="${key}" async></script>
     <main><stockbell-notify product-id="${productId}" available="false"></stockbell-notify></main>`,
-    (p) => p.route('**/stockbell.wasm*', (route) => route.fulfill({status: 404})));
+    (p) => p.route('**/stockbell-core.wasm*', (route) => route.fulfill({status: 404})));
+  const logged = [];
+  page.on('console', (m) => logged.push(`${m.type()}: ${m.text()}`));
   const host = page.locator('stockbell-notify');
   await host.getByRole('button', {name: 'Notify me when available'}).click();
   const email = freshEmail('long-id');
@@ -286,12 +290,15 @@ test('an error the server reports outside the e-mail is shown in the server\'s w
   await host.getByRole('button', {name: 'Notify me', exact: true}).click();
   const error = await waitEvent(page, 0, 'error', {code: 'too_long'});
   assert.equal(error.detail.status, 400);
-  assert.equal(await host.locator('#status').textContent(), direct.body.error);
+  assert.equal(await host.locator('#status').textContent(), 'Sign-up is not available right now.');
   assert.equal(await host.locator('#err').textContent(), '');
+  assert.ok(logged.some((line) => line.startsWith('error: stockbell: ') && line.includes(direct.body.error)),
+            logged.join('\n'));
+  assert.ok(error.detail.message.includes(direct.body.error));
   await page.close();
 });
 
-test('a server refusal (rate limit) is shown in the server\'s words', async () => {
+test('a rate limit is said in words for shoppers, never the server\'s', async () => {
   // One request per e-mail: the second for the same address is answered 429.
   const strict = await startServer(['--rate-email-burst', '1', '--rate-email-per-hour', '1']);
   try {
@@ -317,9 +324,11 @@ test('a server refusal (rate limit) is shown in the server\'s words', async () =
     assert.equal(refusal.status(), 429);
     const body = await refusal.json();
     assert.equal(error.detail.status, 429);
-    assert.equal(await w.status.textContent(), body.error);
-    assert.equal(error.detail.message, body.error);
+    assert.match(body.error, /Retry/, 'the server\'s own words are for developers');
+    assert.equal(await w.status.textContent(), 'Please try again in a few minutes.');
+    assert.equal(error.detail.message, 'Please try again in a few minutes.');
     assert.equal(await w.input.isVisible(), true, 'the form stays open');
+    assert.equal(await w.input.inputValue(), email, 'with what the shopper typed');
     await page.close();
   } finally {
     await strict.stop();
@@ -337,8 +346,33 @@ test('a network failure is reported, and the shopper can retry', async () => {
   assert.equal(await w.status.textContent(),
                "We couldn't reach the store. Check your connection and try again.");
   assert.equal(error.detail.message, await w.status.textContent());
+  // The form keeps the address and offers to try again.
+  const retry = w.host.getByRole('button', {name: 'Try again'});
+  await retry.waitFor();
   await page.unroute('**/api/v1/back-in-stock');
-  await w.submit.click();
+  await retry.click();
+  await w.status.filter({hasText: "You're on the list"}).waitFor();
+  await page.close();
+});
+
+test('offline: said in plain words, and the form waits with the address for another try', async () => {
+  const page = await openDemo(browser.context, server.url);
+  const w = await openVanillaForm(page);
+  const email = freshEmail('offline');
+  await w.input.fill(email);
+  await browser.context.setOffline(true);
+  try {
+    const since = await eventCount(page);
+    await w.submit.click();
+    const error = await waitEvent(page, since, 'error', {code: 'offline'});
+    assert.equal(error.detail.status, 0);
+    assert.equal(await w.status.textContent(),
+                 'You appear to be offline. Check your connection and try again.');
+    assert.equal(await w.input.inputValue(), email);
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  await w.host.getByRole('button', {name: 'Try again'}).click();
   await w.status.filter({hasText: "You're on the list"}).waitFor();
   await page.close();
 });
@@ -359,10 +393,10 @@ test('strings are overridable per page and per element, error messages by code',
   await a.getByRole('button', {name: 'Eintragen'}).click();
   await a.locator('#err').filter({hasText: /./}).waitFor();
   assert.equal(await a.locator('#err').textContent(), 'Höchstens 254 Zeichen.');
-  // Messages without an override stay the core's.
+  // Messages without an override are the core's, in the page's language (de).
   await a.getByLabel('E-Mail-Adresse').fill('');
   await a.getByRole('button', {name: 'Eintragen'}).click();
-  await a.locator('#err').filter({hasText: 'This field is required.'}).waitFor();
+  await a.locator('#err').filter({hasText: 'Dieses Feld ist erforderlich.'}).waitFor();
 
   await page.locator('#b').evaluate((el) => { el.strings = {button: 'Sag Bescheid'}; });
   await b.getByRole('button', {name: 'Sag Bescheid'}).waitFor();
@@ -391,9 +425,10 @@ test('available="true|false" decides without asking the server; the module loads
   const wasmLoaded = page.waitForResponse((r) => r.url().includes('.wasm'));
   await host.evaluate((el) => el.setAttribute('available', 'false'));
   await host.getByRole('button', {name: 'Notify me when available'}).waitFor();
-  const response = await wasmLoaded;
-  assert.equal(response.url(), `${server.url}/widget/stockbell.wasm?v=${version}`);
+  const response = await wasmLoaded;  // when the browser is idle, before any click
+  assert.equal(response.url(), `${server.url}/widget/stockbell-core.wasm?v=${fileVersion('stockbell-core.wasm')}`);
   assert.equal(response.headers()['content-type'], 'application/wasm');
+  assert.equal(response.headers()['content-encoding'], 'br');
   assert.match(response.headers()['cache-control'], /immutable/);
   assert.deepEqual(asked, []);
   await page.close();
@@ -446,6 +481,7 @@ test('an AMD loader on the page is left alone', async () => {
     <script src="/widget/stockbell.js" data-key="${key}"></script>
     <main><stockbell-notify product-id="${BOTTLE}"></stockbell-notify></main>`);
   await page.locator('stockbell-notify').getByRole('button', {name: 'Notify me when available'}).waitFor();
+  await page.waitForFunction(() => typeof window.StockbellCore == 'function');  // the core came too
   assert.deepEqual(await page.evaluate(() => [window.defineCalls, define.amd]), [0, {jQuery: true}]);
   await page.close();
 });

@@ -394,11 +394,12 @@ int64_t user_version(const std::string& db_path) {
 
 }  // namespace
 
-// Turns a database this build wrote back into what an earlier release wrote: version 5 had no
-// e-mail (migration 6: consent columns, the one-open-request index, templates, the message
-// outbox); version 3 had the first requests table (CHECK status IN (0, 1, 2)), no store
-// settings (migration 5) and partial indexes `WHERE status = 0` (migration 4 replaced them);
-// version 2 also had no revoked_at.
+// Turns a database this build wrote back into what an earlier release wrote: version 6 had no
+// e-mail (migration 7: consent columns, the one-open-request index, templates, the message
+// outbox); version 5 had no orders, purchases or store platform tables, events only of
+// requests (types 0 and 1) and webhook masks of 1..3 (migration 6); version 3 had the first
+// requests table (CHECK status IN (0, 1, 2)), no store settings (migration 5) and partial
+// indexes `WHERE status = 0` (migration 4 replaced them); version 2 also had no revoked_at.
 void downgrade(const std::string& db, int64_t version) {
   stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
   old.exec(
@@ -416,6 +417,40 @@ void downgrade(const std::string& db, int64_t version) {
       "ALTER TABLE requests DROP COLUMN confirmed_at;"
       "CREATE UNIQUE INDEX requests_one_waiting"
       " ON requests(target_id, (CASE WHEN status = 0 THEN subscriber_id END));"
+      "PRAGMA user_version = 6");
+  if (version >= 6) return;
+  old.exec(
+      "PRAGMA foreign_keys = OFF;"
+      "DROP TABLE inventory_levels; DROP TABLE inventory_tracking; DROP TABLE platform_items;"
+      "DROP TABLE platform_versions; DROP TABLE platform_deliveries; DROP TABLE integrations;"
+      "DROP TABLE purchases;"
+      "CREATE TABLE events_v5 (id INTEGER PRIMARY KEY,"
+      " store_id INTEGER NOT NULL REFERENCES stores(id),"
+      " type INTEGER NOT NULL CHECK (type IN (0, 1)),"
+      " request_id INTEGER NOT NULL REFERENCES requests(id),"
+      " snapshot_id INTEGER NOT NULL REFERENCES snapshots(id), created_at INTEGER NOT NULL);"
+      "INSERT INTO events_v5 SELECT id, store_id, type, request_id, snapshot_id, created_at"
+      " FROM events WHERE request_id IS NOT NULL;"
+      "DROP TABLE events;"
+      "ALTER TABLE events_v5 RENAME TO events;"
+      "CREATE INDEX events_by_store ON events(store_id, id);"
+      "CREATE UNIQUE INDEX events_once ON events(request_id, type);"
+      "DROP TABLE orders;"
+      "CREATE TABLE webhooks_v5 (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " store_id INTEGER NOT NULL REFERENCES stores(id), url TEXT NOT NULL, description TEXT,"
+      " event_mask INTEGER NOT NULL CHECK (event_mask BETWEEN 1 AND 3),"
+      " enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)), secret TEXT NOT NULL,"
+      " previous_secret TEXT, previous_secret_until INTEGER, created_at INTEGER NOT NULL,"
+      " updated_at INTEGER NOT NULL);"
+      "INSERT INTO webhooks_v5 SELECT id, store_id, url, description, event_mask & 3, enabled,"
+      " secret, previous_secret, previous_secret_until, created_at, updated_at FROM webhooks;"
+      "INSERT INTO sqlite_sequence(name, seq) SELECT 'webhooks_v5', 0"
+      " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'webhooks_v5');"
+      "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence"
+      " WHERE name = 'webhooks'), 0)) WHERE name = 'webhooks_v5';"
+      "DROP TABLE webhooks;"
+      "ALTER TABLE webhooks_v5 RENAME TO webhooks;"
+      "CREATE INDEX webhooks_by_store ON webhooks(store_id);"
       "PRAGMA user_version = 5");
   if (version >= 5) return;
   old.exec(
@@ -451,18 +486,28 @@ void downgrade(const std::string& db, int64_t version) {
 }
 
 TEST_CASE("databases of earlier schemas are migrated at start, their data kept") {
-  for (const int64_t version : {int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}}) {
+  for (const int64_t version : {int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{6}}) {
     CAPTURE(version);
     TempDir dir;
     const std::string db = dir.file("stockbell.db");
     const std::string key = create_key(db, "shop", "secret");
     const int64_t current = user_version(db);
     REQUIRE(current == stockbell::server::schema_version());
+    std::string kept_hook, deleted_hook;
     {
-      // A waiting request, written by this build, before going back in time.
+      // A waiting request and two webhook endpoints (one deleted), written by this build,
+      // before going back in time.
       ServerProcess server(db);
       const Api api(server.host(), server.port(), key);
       REQUIRE_STATUS(api.register_request(request_body("P", std::nullopt, "a@shop.example")), 200);
+      const HttpResponse kept = api.post("/api/v1/webhooks", {{"url", "https://hooks.example/a"},
+                                                              {"events", {"ecommerce.back_in_stock"}}});
+      const HttpResponse gone = api.post("/api/v1/webhooks", {{"url", "https://hooks.example/b"}});
+      REQUIRE_STATUS(kept, 200);
+      REQUIRE_STATUS(gone, 200);
+      kept_hook = kept.json()["webhook"]["id"];
+      deleted_hook = gone.json()["webhook"]["id"];
+      REQUIRE_STATUS(api.del("/api/v1/webhooks/" + deleted_hook), 200);
       CHECK(server.stop() == 0);
     }
     downgrade(db, version);
@@ -476,6 +521,21 @@ TEST_CASE("databases of earlier schemas are migrated at start, their data kept")
     REQUIRE_STATUS(again, 200);
     CHECK(again.json()["created"] == false);
     CHECK(api.get("/api/v1/back-in-stock?status=waiting").json()["pagination"]["total"] == 1);
+    // The events and the webhook came through the rebuilt tables; a deleted endpoint's id is
+    // never given again.
+    CHECK(api.events().json()["events"].size() == 1);
+    const HttpResponse hooks = api.get("/api/v1/webhooks");
+    REQUIRE(hooks.json()["webhooks"].size() == 1);
+    CHECK(hooks.json()["webhooks"][0]["id"] == kept_hook);
+    CHECK(hooks.json()["webhooks"][0]["events"] == json::array({"ecommerce.back_in_stock"}));
+    const HttpResponse fresh = api.post("/api/v1/webhooks", {{"url", "https://hooks.example/c"}});
+    REQUIRE_STATUS(fresh, 200);
+    CHECK(fresh.json()["webhook"]["id"] != deleted_hook);
+    CHECK(fresh.json()["webhook"]["id"] != kept_hook);
+    // And the new tables work: an order is taken, the message outbox and templates answer.
+    CHECK_STATUS(api.post("/api/v1/orders", {{"orderId", "1"}, {"totalCents", 1}, {"currency", "EUR"}}), 202);
+    CHECK_STATUS(api.get("/api/v1/messages"), 200);
+    CHECK(api.get("/api/v1/templates").json()["templates"].size() == 8);
     CHECK(server.stop() == 0);
     CHECK(user_version(db) == current);
     CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "1"}).status == 0);

@@ -27,7 +27,9 @@ namespace {
 const char* kShopA = "https://shop-a.example";
 const char* kEvil = "https://evil.example";
 
-enum class Access { open, storefront, secret };
+// platform: no key; the handler authenticates a store platform's signature, or (the WooCommerce
+// capture) the connected store's origin (test_http_platforms.cpp tests those).
+enum class Access { open, storefront, secret, platform };
 
 struct RouteSpec {
   const char* method;
@@ -55,8 +57,19 @@ const RouteSpec kRoutes[] = {
     {"POST", "/api/v1/webhooks/{}/rotate-secret", Access::secret},
     {"GET", "/api/v1/webhooks/{}/deliveries", Access::secret},
     {"POST", "/api/v1/webhooks/{}/deliveries/{}/retry", Access::secret},
+    {"POST", "/api/v1/webhooks/{}/deliveries/{}/replay", Access::secret},
     {"GET", "/api/v1/settings", Access::secret},
     {"PATCH", "/api/v1/settings", Access::secret},
+    {"POST", "/api/v1/inventory", Access::secret},
+    {"POST", "/api/v1/orders", Access::secret},
+    {"GET", "/api/v1/stats/conversions", Access::secret},
+    {"GET", "/api/v1/integrations", Access::secret},
+    {"DELETE", "/api/v1/integrations/{}", Access::secret},
+    {"PUT", "/api/v1/integrations/shopify", Access::secret},
+    {"PUT", "/api/v1/integrations/woocommerce", Access::secret},
+    {"POST", "/api/v1/integrations/shopify/webhook/{}", Access::platform},
+    {"POST", "/api/v1/integrations/woocommerce/webhook/{}", Access::platform},
+    {"POST", "/api/woocommerce/back-in-stock/subscribe", Access::platform},
     {"GET", "/api/v1/templates", Access::secret},
     {"PUT", "/api/v1/templates/{}/{}", Access::secret},
     {"DELETE", "/api/v1/templates/{}/{}", Access::secret},
@@ -95,6 +108,8 @@ struct StoreA {
   std::string webhook;
   std::string webhook_secret;
   std::string delivery;
+  std::string integration_token;  ///< the path token of A's Shopify webhook address
+  std::string order_id = "A-ORDER-1";
   /// Everything above plus A's e-mails, titles and webhook URL.
   std::vector<std::string> markers;
 };
@@ -143,10 +158,30 @@ StoreA seed_store_a(const Api& a) {
   REQUIRE(!deliveries.json()["deliveries"].empty());
   s.delivery = deliveries.json()["deliveries"][0]["id"];
 
+  const HttpResponse shop = a.send("PUT", "/api/v1/integrations/shopify",
+                                   R"({"shopDomain":"alpha-private.myshopify.com","webhookSecret":"alpha-shopify-secret"})",
+                                   {}, "application/json");
+  REQUIRE_STATUS(shop, 200);
+  const std::string url = shop.json()["integration"]["webhookUrl"];
+  s.integration_token = url.substr(url.rfind('/') + 1);
+  REQUIRE_STATUS(a.post("/api/v1/orders", {{"orderId", s.order_id},
+                                           {"totalCents", 3900},
+                                           {"currency", "USD"},
+                                           {"customer", {{"email", "a2@a-shop.example"}}},
+                                           {"items", {{{"productId", "SKU-A"},
+                                                       {"variantId", "SKU-A-L"},
+                                                       {"title", "Alpha L"},
+                                                       {"quantity", 1},
+                                                       {"priceCents", 3900}}}}}),
+                 202);
   s.markers = {s.product_public_id,  s.waiting_request, s.notified_request,  s.webhook,
                s.webhook_secret,     s.delivery,        "a1@a-shop.example", "a2@a-shop.example",
                "Alpha secret title", "Alpha M",         "a-hook-secret",     "A's private hook"};
   s.markers.push_back("Alpha private store");
+  s.markers.push_back("alpha-private.myshopify.com");
+  s.markers.push_back("alpha-shopify-secret");
+  s.markers.push_back(s.integration_token);
+  s.markers.push_back(s.order_id);
   s.markers.push_back("Alpha private subject");
   s.markers.insert(s.markers.end(), s.subscribers.begin(), s.subscribers.end());
   s.markers.insert(s.markers.end(), s.events.begin(), s.events.end());
@@ -162,6 +197,12 @@ json store_state(const Api& api) {
   const HttpResponse settings = api.get("/api/v1/settings");
   REQUIRE_STATUS(settings, 200);
   state["settings"] = settings.json()["settings"];
+  const HttpResponse integrations = api.get("/api/v1/integrations");
+  REQUIRE_STATUS(integrations, 200);
+  state["integrations"] = integrations.json()["integrations"];
+  const HttpResponse stats = api.get("/api/v1/stats/conversions");
+  REQUIRE_STATUS(stats, 200);
+  state["conversions"] = stats.json()["stats"]["totals"];
   const HttpResponse templates = api.get("/api/v1/templates");
   REQUIRE_STATUS(templates, 200);
   state["templates"] = templates.json()["templates"];
@@ -187,6 +228,8 @@ std::string target_for(const RouteSpec& route, const StoreA& a) {
       pattern.rfind("/api/v1/back-in-stock/", 0) == 0 ? std::vector<std::string>{a.waiting_request}
       : pattern.rfind("/api/v1/products/", 0) == 0    ? std::vector<std::string>{a.product_id}
       : pattern.rfind("/api/v1/webhooks/", 0) == 0 ? std::vector<std::string>{a.webhook, a.delivery}
+      : pattern == "/api/v1/integrations/{}"       ? std::vector<std::string>{"shopify"}
+      : pattern.rfind("/api/v1/integrations/", 0) == 0 ? std::vector<std::string>{a.integration_token}
       : pattern.rfind("/api/v1/templates/", 0) == 0 ? std::vector<std::string>{"back_in_stock", "en"}
       : pattern.rfind("/api/v1/subscribers/", 0) == 0 ? std::vector<std::string>{a.subscribers[0]}
       : pattern.rfind("/u/", 0) == 0 || pattern.rfind("/c/", 0) == 0
@@ -213,6 +256,15 @@ std::string body_for(const RouteSpec& route) {
   if (pattern == "/api/v1/webhooks" && method == "POST")
     return json{{"url", "https://hooks.b-shop.example/in"}}.dump();
   if (pattern == "/api/v1/settings") return json{{"storeName", "B was here"}}.dump();
+  if (pattern == "/api/v1/inventory")
+    return json{{"items", json::array({{{"productId", "SKU-A"}, {"inStock", true}}})}}.dump();
+  if (pattern == "/api/v1/orders")
+    return json{{"orderId", "A-ORDER-1"}, {"status", "refunded"}, {"totalCents", 1}, {"currency", "EUR"}}
+        .dump();
+  if (pattern == "/api/v1/integrations/shopify")
+    return json{{"shopDomain", "b-shop.myshopify.com"}, {"webhookSecret", "b"}}.dump();
+  if (pattern == "/api/v1/integrations/woocommerce")
+    return json{{"storeUrl", "https://b-shop.example"}, {"webhookSecret", "b"}}.dump();
   if (pattern == "/api/v1/templates/{}/{}" && method == "PUT")
     return json{{"subject", "B's {{productTitle}}"}, {"text", "t"}, {"html", "h"}}.dump();
   if (method == "PATCH") return json{{"description", "B was here"}}.dump();
@@ -277,9 +329,13 @@ TEST_CASE("the route list covers the server's route table") {
     tested.insert(describe(r) + " " +
                   (r.access == Access::open         ? "open"
                    : r.access == Access::storefront ? "storefront"
-                                                    : "secret"));
-  CHECK(table.size() >= 31);
-  CHECK(table == tested);
+                   : r.access == Access::secret     ? "secret"
+                                                    : "platform"));
+  CHECK(table.size() >= 40);
+  for (const std::string& route : table)
+    CHECK_MESSAGE(tested.count(route) == 1, "a route without an access test: " << route);
+  for (const std::string& route : tested)
+    CHECK_MESSAGE(table.count(route) == 1, "tested but not in the route table: " << route);
 }
 
 TEST_CASE("no key of store B reaches store A's data, on any route") {
@@ -301,7 +357,7 @@ TEST_CASE("no key of store B reaches store A's data, on any route") {
       order.push_back(&r);
 
   for (const RouteSpec* route : order) {
-    if (route->access == Access::open) continue;
+    if (route->access == Access::open || route->access == Access::platform) continue;
     const std::string target = target_for(*route, store_a);
     const std::string body = body_for(*route);
     for (const Api* key : {&b, &b_pk}) {
@@ -321,10 +377,11 @@ TEST_CASE("no key of store B reaches store A's data, on any route") {
         CHECK_ERROR(r, 404, "not_found");
         continue;
       }
-      REQUIRE_STATUS(r, 200);
+      REQUIRE_STATUS(r, std::string(route->pattern) == "/api/v1/orders" ? 202 : 200);
       if (std::string(route->method) != "GET") continue;  // created in B: checked below
       const json answer = r.json();
-      for (const char* list : {"requests", "products", "events", "webhooks", "messages"})
+      for (const char* list : {"requests", "products", "events", "webhooks", "integrations",
+                               "messages"})
         if (answer.contains(list)) CHECK(answer[list].empty());
       if (answer.contains("known")) CHECK(answer["known"] == false);
     }
@@ -351,7 +408,10 @@ TEST_CASE("a publishable key: 403 on every secret route, works on the two storef
       INFO(describe(route) << (headers.empty() ? "" : " from its allowed origin"));
       const HttpResponse r = call(pk, route, target, headers);
       INFO("answer: " << r.status << " " << r.body);
-      if (route.access == Access::secret) {
+      if (route.access == Access::platform) {
+        CHECK(r.status >= 400);  // no key opens these: a signature or a store's origin does
+        CHECK(r.status < 500);
+      } else if (route.access == Access::secret) {
         CHECK_ERROR(r, 403, "forbidden");
         // A refusal tells nothing about the store.
         for (const std::string& marker : store_a.markers)
@@ -383,7 +443,7 @@ TEST_CASE("CORS on every route: only a publishable key's own origins, never '*',
     const std::string target = target_for(route, store_a);
     INFO(describe(route));
     // The publishable key from a foreign origin: refused on every keyed route, no CORS headers.
-    if (route.access != Access::open) {
+    if (route.access != Access::open && route.access != Access::platform) {
       const HttpResponse evil = call(pk, route, target, {{"Origin", kEvil}});
       INFO("from " << kEvil << ": " << evil.status << " " << evil.body);
       CHECK_ERROR(evil, 403, "forbidden");

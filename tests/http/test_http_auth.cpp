@@ -253,7 +253,7 @@ TEST_CASE("stores are isolated: another store's key never reads or changes this 
   const HttpResponse b_reg =
       b_pk.register_request(request_body("SKU-1", std::nullopt, "shared@example.com"));
   REQUIRE_STATUS(b_reg, 200);
-  CHECK(b_reg.json()["created"] == true);
+  CHECK_FALSE(b_reg.json().contains("created"));  // publishable: never said (SPEC §5)
   CHECK(b_reg.json()["subscriberId"] != reg.json()["subscriberId"]);
   CHECK(b_reg.json()["requestId"] != request_id);
 

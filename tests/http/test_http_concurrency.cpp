@@ -160,9 +160,11 @@ TEST_CASE("the same request from many clients at once is created once") {
     CHECK(a["requestId"] == answers[0]["requestId"]);
     CHECK(a["subscriberId"] == answers[0]["subscriberId"]);
     CHECK(a["status"] == "waiting");
-    if (a["created"] == true) ++created;
+    if (a.value("created", false)) ++created;
   }
-  CHECK(created == 1);
+  // Publishable answers never say `created` (SPEC §5): if one of them won the race, no secret
+  // answer says true. One request either way (the same ids above, one stored below).
+  CHECK(created <= 1);
   CHECK(all_request_ids(api, "").size() == 1);
   CHECK(all_events(api, "ecommerce.back_in_stock_requested").size() == 1);
 }

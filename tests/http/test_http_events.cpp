@@ -137,6 +137,8 @@ TEST_CASE("an event carries subscriber, product and request, absent values as nu
                                 {"externalId", nullptr}});
   CHECK(e["product"] == json{{"productId", "SKU-1"},
                              {"variantId", "SKU-1-RED"},
+                             {"providerProductId", "SKU-1"},
+                             {"providerVariantId", "SKU-1-RED"},
                              {"productTitle", "Request's own title"},
                              {"variantTitle", nullptr},
                              {"url", nullptr},
@@ -174,7 +176,7 @@ TEST_CASE("the feed refuses an invalid cursor, type or limit") {
     CHECK_ERROR(r, 400, "validation_failed");
     CHECK(detail_fields(r.json()) == std::vector<std::string>{"after"});
   }
-  HttpResponse r = api.events(query({{"type", "ecommerce.order_placed"}}));
+  HttpResponse r = api.events(query({{"type", "ecommerce.order_shipped"}}));
   CHECK_ERROR(r, 400, "validation_failed");
   CHECK(detail_code(r.json(), "type") == "invalid_value");
   for (const char* limit : {"0", "1001", "ten"}) {

@@ -15,15 +15,19 @@
 //   - stored data that must come back intact (SQL- and script-looking text), response headers
 //     that must not be forged (CR/LF) and the request log: the checks are not an error answer.
 //
-// Where the limits are enforced (cpp-httplib 0.11.4 under server/http/transport.cpp, and this
-// server's own checks), as these tests measure them:
+// Where the limits are enforced (the connection front, server/http/connection.cpp, which reads
+// every request before cpp-httplib 0.11.4 parses it; httplib; this server's own checks), as these
+// tests and tests/http/test_http_transport.cpp measure them:
+//   - head over 64 KiB without its blank line  the front: 431
 //   - request line over 8192 bytes ........ httplib: 414, enveloped by the error handler
 //   - one header line of 8192 bytes or more  httplib: 400
 //   - more than 100 header lines ........... the pre-routing handler (see "absurd header counts")
-//   - Content-Length over 1 MiB ............ httplib (set_payload_max_length): 413 once the
-//                                            declared bytes are read and dropped, or the read
-//                                            times out
-//   - chunked body over 1 MiB .............. httplib: 413 while reading
+//   - Content-Length not one decimal number, different Content-Lengths, Content-Length with
+//     Transfer-Encoding, a Transfer-Encoding other than `chunked` alone: the front: 400, closed
+//   - Content-Length over 1 MiB ............ the front: 413 from the head, the body unread
+//   - chunked body over 1 MiB .............. the front: 413 while reading
+//   - any Content-Encoding but identity .... the front: 415, the body unread (never inflated)
+//   - a refused key with a body ............ the front: 401/403 from the head
 //   - body over 64 KiB (back-in-stock), over 16 KiB (webhooks): the route (accept_json_body): 413
 //   - application/x-www-form-urlencoded of any size: relabelled before httplib parses it, so the
 //     route answers 415 (httplib alone says 413 over 8192 bytes; the corpus group
@@ -31,9 +35,9 @@
 //   - JSON depth 20, duplicate keys, invalid UTF-8, unpaired surrogates: core/json.cpp: 400
 //     invalid_json; numbers out of range, control characters, lengths: core's field readers: 400
 //     validation_failed with every problem (at most 1000) by field path
-//   - read timeout 5 s ..................... httplib, per recv() call, not per request head
-//                                            (see "a slow sender")
-//   - keep-alive idle timeout 5 s .......... httplib
+//   - a head within 5 s of its first byte, a body within 30 s, no read stalled over 5 s: the
+//     front: 408, closed (see "a slow sender")
+//   - keep-alive idle timeout 5 s .......... the front: closed
 
 #include <algorithm>
 #include <atomic>

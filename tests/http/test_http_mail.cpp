@@ -315,6 +315,24 @@ TEST_CASE("TLS and a login: STARTTLS, smtps://, the certificate verified, no pas
   }
 }
 
+TEST_CASE("a stock-only update (POST /api/v1/inventory) mails the waiting shoppers like an upsert") {
+  TempDir mail_dir;
+  SmtpSink sink(mail_dir.file("mail"));
+  TestServer s(mail_flags(sink.url()));
+  const Api api = s.api();
+  seed_tea(api);
+  REQUIRE_STATUS(api.register_request(request_for("anna@example.com", "TEA-250", "de", "Anna")), 200);
+  const HttpResponse r = api.post(
+      "/api/v1/inventory",
+      {{"items", json::array({{{"productId", "TEA"}, {"variantId", "TEA-250"}, {"inventoryQuantity", 3}}})}});
+  REQUIRE_STATUS(r, 200);
+  CHECK(r.json()["backInStockEventsTriggered"] == 1);
+  const ReceivedMail mail = the_mail_to(sink, "anna@example.com");
+  CHECK(mail.subject() == "Wieder verfügbar: Grüner Tee – Sencha");
+  CHECK(contains(mail.text(), "Grüner Tee – Sencha – 250 g\nPreis: 27,99\u00a0€\n"));
+  wait_message(api, "anna@example.com", "sent");
+}
+
 TEST_CASE("one-click unsubscribe through the URL from the received mail") {
   TempDir mail_dir;
   SmtpSink sink(mail_dir.file("mail"));
@@ -920,6 +938,22 @@ TEST_CASE("privacy: GET shows everything kept about a shopper, DELETE erases it"
   const ReceivedMail mail = the_mail_to(sink, "anna@example.com");
   wait_message(api, "anna@example.com", "sent");
   const std::string id = reg.json()["subscriberId"];
+  // Orders keep their buyer (e-mail, names, external id) in the order and in its events.
+  auto order = [](const std::string& order_id, const std::string& email, const std::string& name) {
+    return json{{"orderId", order_id}, {"totalCents", 4200}, {"currency", "EUR"},
+                {"customer", {{"email", email}, {"firstName", name}, {"externalId", "cus_" + name}}},
+                {"items", json::array({{{"productId", "MUG"}, {"title", "Mug"}, {"quantity", 1},
+                                        {"priceCents", 4200}}})}};
+  };
+  REQUIRE_STATUS(api.post("/api/v1/orders", order("A-1", "Anna@Example.com", "Anna")), 202);
+  REQUIRE_STATUS(api.post("/api/v1/orders", order("B-1", "bob@example.com", "Bob")), 202);
+  REQUIRE_STATUS(api.post("/api/v1/orders", [&] {
+                   json o = order("A-1", "anna@example.com", "Anna");
+                   o["status"] = "fulfilled";
+                   return o;
+                 }()),
+                 202);
+  CHECK(contains(api.get("/api/v1/events?type=ecommerce.order_placed").body, "cus_Anna"));
 
   const HttpResponse view = api.get("/api/v1/subscribers/" + id);
   REQUIRE_STATUS(view, 200);
@@ -949,11 +983,26 @@ TEST_CASE("privacy: GET shows everything kept about a shopper, DELETE erases it"
   CHECK(!contains(feed, "anna@example.com"));
   CHECK(!contains(feed, id));
   CHECK(contains(feed, "bob@example.com"));
+  // Her orders stay, for the store's figures, without her: the order and both its events.
+  CHECK(!contains(feed, "cus_Anna"));
+  CHECK(!contains(feed, "Anna"));
+  CHECK(contains(feed, "cus_Bob"));
+  int anna_orders = 0;
+  const json events = json::parse(feed)["events"];
+  for (const json& e : events) {
+    if (!e.contains("order") || e["order"]["orderId"] != "A-1") continue;
+    ++anna_orders;
+    CHECK(e["order"]["customer"].is_null());
+    CHECK(e["order"]["totalCents"] == 4200);
+  }
+  CHECK(anna_orders == 2);  // placed, fulfilled
   // Not in the database files either (once checkpointed by a clean stop).
   REQUIRE(s.server.stop() == 0);
   const std::string bytes =
       hostile::read_file_bytes(s.db) + hostile::read_file_bytes(s.db + "-wal");
   CHECK(!contains(bytes, "anna@example.com"));
+  CHECK(!contains(bytes, "Anna@Example.com"));
+  CHECK(!contains(bytes, "cus_Anna"));
   CHECK(contains(bytes, "bob@example.com"));
   s.server.start();
   // Her unsubscribe outlives the erasure (a keyed hash, not the address): confirm again.

@@ -53,7 +53,8 @@ TEST_CASE("an upsert stores products and answers them with effective stock and p
   CHECK(body["backInStockEventsTriggered"] == 0);
   REQUIRE(body["products"].size() == 2);
   CHECK(up.body.rfind(
-            "{\"success\":true,\"upserted\":2,\"backInStockEventsTriggered\":0,\"products\":[",
+            "{\"success\":true,\"upserted\":2,\"created\":2,\"updated\":0,"
+            "\"backInStockEventsTriggered\":0,\"products\":[",
             0) == 0);
 
   const json& p = body["products"][0];
@@ -338,7 +339,7 @@ TEST_CASE("product ids with spaces, unicode and a slash work in the path; DELETE
 
   HttpResponse del = api.del("/api/v1/products/" + url_encode("SKU 1/Blue"));
   REQUIRE_STATUS(del, 200);
-  CHECK(del.json() == json{{"success", true}, {"deleted", true}});
+  CHECK(del.json() == json{{"success", true}, {"deleted", true}, {"productId", "SKU 1/Blue"}});
   CHECK_ERROR(api.get("/api/v1/products/" + url_encode("SKU 1/Blue")), 404, "not_found");
   CHECK_ERROR(api.del("/api/v1/products/" + url_encode("SKU 1/Blue")), 404, "not_found");
   // "SKU 1" (no "/Blue") never existed, and neither does the unencoded two-segment path.

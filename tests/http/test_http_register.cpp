@@ -400,3 +400,21 @@ TEST_CASE("one batch notifies waiting requests on several products, and counts t
   REQUIRE(waiting.size() == 1);
   CHECK(waiting[0]["productId"] == "P3");
 }
+
+// Issue 20 §4: names and titles took bidi overrides and invisible characters, so a stranger
+// could make "moc.elpmaxe" read as "example.com" in the e-mail the shopper gets.
+TEST_CASE("names and titles with bidi overrides or invisible characters are refused, and stored nowhere") {
+  TestServer s;
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  json body = request_body("P-1", std::nullopt, "ann@example.com");
+  body["customer"]["firstName"] = "Ann \u202Emoc.elpmaxe";
+  body["productTitle"] = "Shirt\u200B";
+  const HttpResponse r = pk.register_request(body);
+  CHECK_ERROR(r, 400, "validation_failed");
+  CHECK(detail_code(r.json(), "customer.firstName") == "invisible_character");
+  CHECK(detail_code(r.json(), "productTitle") == "invisible_character");
+  CHECK(s.api().get("/api/v1/back-in-stock").json()["pagination"]["total"] == 0);
+  const HttpResponse up = s.api().upsert(json::array({{{"productId", "P-1"}, {"title", "\u2067Shirt\u2069"}}}));
+  CHECK_ERROR(up, 400, "validation_failed");
+  CHECK(detail_code(up.json(), "products[0].title") == "invisible_character");
+}

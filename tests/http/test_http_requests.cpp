@@ -52,9 +52,10 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
   const json& one = all["requests"][0];
   for (const char* key : {"id", "productId", "variantId", "productTitle", "variantTitle", "status",
                           "subscriberId", "email", "createdAt", "notifiedAt", "cancelledAt",
-                          "locale", "consent"})
+                          "orderId", "convertedAt", "revenueCents", "revenueCurrency", "locale",
+                          "consent"})
     CHECK_MESSAGE(one.contains(key), key);
-  CHECK(one.size() == 13);
+  CHECK(one.size() == 17);
   CHECK(one["consent"]["source"] == "api");
 
   CHECK(ids_of(list(api, query({{"productId", "P1"}}))) ==

@@ -86,7 +86,7 @@ TEST_CASE("a publishable key registers requests from its allowed origin, and get
   HttpResponse r =
       pk.register_request(request_body("P1", std::nullopt, "a@example.com"), from_shop);
   REQUIRE_STATUS(r, 200);
-  CHECK(r.json()["created"] == true);
+  CHECK_FALSE(r.json().contains("created"));  // a storefront never learns it (SPEC §5)
   CHECK(r.header("Access-Control-Allow-Origin") == kShop);
   CHECK(r.header("Vary").find("Origin") != std::string::npos);
 
@@ -113,4 +113,81 @@ TEST_CASE("a publishable key registers requests from its allowed origin, and get
 
   const json availability_answer = availability(pk, query({{"productId", "P1"}}), from_shop);
   CHECK(availability_answer == answer(false, false));
+}
+
+// Issue 20 §4: a repeat through the publishable key overwrote the victim's product title ("log
+// in at evil.example" arrived in her event), could fill her empty name, and `created: false` told
+// anyone with the public key that the address was already waiting.
+TEST_CASE("a storefront repeat changes nothing stored and doesn't say the address was waiting") {
+  TestServer s;
+  const Api api = s.api();
+  const Api pk = s.api(s.create_key("shop", "publishable"));
+  json original = request_body("SKU-1", std::nullopt, "victim@example.com");
+  original["productTitle"] = "Linen shirt";
+  original["customer"]["firstName"] = "Ann";
+  const HttpResponse first = api.register_request(original);
+  REQUIRE_STATUS(first, 200);
+
+  json forged = request_body("SKU-1", std::nullopt, "Victim@example.com");
+  forged["productTitle"] = "Log in at evil.example to keep your place";
+  forged["variantTitle"] = "urgent";
+  forged["customer"]["lastName"] = "Mallory";
+  forged["customer"]["attributes"] = {{"claimed", true}};
+  const HttpResponse repeat = pk.register_request(forged);
+  REQUIRE_STATUS(repeat, 200);
+  const json answer = repeat.json();
+  CHECK_FALSE(answer.contains("created"));
+  CHECK(answer["status"] == "waiting");
+
+  // A new address answers the same shape.
+  const HttpResponse fresh = pk.register_request(request_body("SKU-1", std::nullopt, "new@example.com"));
+  REQUIRE_STATUS(fresh, 200);
+  const json fresh_answer = fresh.json();
+  CHECK_FALSE(fresh_answer.contains("created"));
+  std::vector<std::string> keys, fresh_keys;
+  for (const auto& item : answer.items()) keys.push_back(item.key());
+  for (const auto& item : fresh_answer.items()) fresh_keys.push_back(item.key());
+  CHECK(keys == fresh_keys);
+
+  // Nothing of hers changed: the request's titles, her profile, and the event she will get.
+  const json listed = api.get("/api/v1/back-in-stock?email=victim%40example.com").json();
+  REQUIRE(listed["requests"].size() == 1);
+  CHECK(listed["requests"][0]["productTitle"] == "Linen shirt");
+  CHECK(listed["requests"][0]["variantTitle"].is_null());
+  REQUIRE_STATUS(api.upsert(json::array({{{"productId", "SKU-1"}, {"title", "Shirt"}}})), 200);
+  const json events = api.events("?type=ecommerce.back_in_stock").json()["events"];
+  bool seen = false;
+  for (const json& e : events) {
+    if (e["subscriber"]["email"] != "victim@example.com") continue;
+    seen = true;
+    CHECK(e["product"]["productTitle"] == "Linen shirt");
+    CHECK(e["subscriber"]["firstName"] == "Ann");
+    CHECK(e["subscriber"]["lastName"].is_null());
+  }
+  CHECK(seen);
+  // The store's own backend still refreshes a waiting request's snapshot.
+  json refresh = request_body("SKU-2", std::nullopt, "victim@example.com");
+  REQUIRE_STATUS(api.register_request(refresh), 200);
+  refresh["productTitle"] = "Shirt, blue";
+  const HttpResponse secret_repeat = api.register_request(refresh);
+  CHECK(secret_repeat.json()["created"] == false);
+  const json second = api.get("/api/v1/back-in-stock?productId=SKU-2").json();
+  CHECK(second["requests"][0]["productTitle"] == "Shirt, blue");
+}
+
+// Issue 20 §7: the demo page could be framed by any site and ran whatever script it was given.
+TEST_CASE("the demo page forbids framing and foreign scripts") {
+  TestServer s({"--demo"});
+  const HttpResponse page = s.api("").get("/");
+  REQUIRE_STATUS(page, 200);
+  CHECK(page.header("X-Frame-Options") == "DENY");
+  const std::string csp = page.header("Content-Security-Policy");
+  INFO(csp);
+  CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(csp.find("default-src 'self'") != std::string::npos);
+  CHECK(csp.find("object-src 'none'") != std::string::npos);
+  CHECK(csp.find("'sha256-") != std::string::npos);  // its own inline script, by hash
+  CHECK(csp.find("'unsafe-eval'") == std::string::npos);
+  // The widget's files are for every storefront: no page policy on them.
+  CHECK(s.api("").get("/widget/stockbell.js").header("X-Frame-Options").empty());
 }

@@ -22,6 +22,9 @@ constexpr const char* kDeliveryId = "whd_[0-9a-z]{13}";
 constexpr const char* kSecret = "whsec_[0-9A-Za-z]{40}";
 constexpr const char* kRequested = "ecommerce.back_in_stock_requested";
 constexpr const char* kBackInStock = "ecommerce.back_in_stock";
+/// What `*` (and the default) subscribes to: every event type there is.
+const json kEveryType = {kRequested, kBackInStock, "ecommerce.order_placed", "ecommerce.order_cancelled",
+                         "ecommerce.order_fulfilled", "ecommerce.order_refunded"};
 
 /// The webhook schedule of one server run (`serve` flags), in milliseconds.
 struct Timing {
@@ -213,12 +216,14 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
   SUBCASE("create answers every field, in the documented order, the secret last") {
     CHECK(created.media_type() == "application/json");
     CHECK(created.body.rfind("{\"success\":true,\"webhook\":{\"id\":\"we_", 0) == 0);
-    CHECK(a.size() == 8);
+    CHECK(a.size() == 10);
     CHECK(matches(a["id"], kWebhookId));
     CHECK(a["url"] == "https://hooks.shop.example/stockbell");
+    CHECK(a["name"] == "e-mail service");
     CHECK(a["description"] == "e-mail service");
     CHECK(a["events"] == json::array({kBackInStock}));
     CHECK(a["enabled"] == true);
+    CHECK(a["status"] == "enabled");
     CHECK(matches(a["createdAt"], kTimestamp));
     CHECK(a["updatedAt"] == a["createdAt"]);
     CHECK(matches(a["secret"], kSecret));
@@ -227,16 +232,16 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
   }
 
   SUBCASE("defaults: every event type, no description, enabled, a secret of its own") {
-    CHECK(b["events"] == json::array({kRequested, kBackInStock}));
+    CHECK(b["events"] == kEveryType);
     CHECK(b["description"] == nullptr);
     CHECK(b["enabled"] == true);
     CHECK(matches(b["secret"], kSecret));
     CHECK(b["secret"] != a["secret"]);
     CHECK(b["id"] != a["id"]);
     // `["*"]` and `null` mean every type too; `enabled: false` creates a disabled endpoint.
-    CHECK(c["events"] == json::array({kRequested, kBackInStock}));
+    CHECK(c["events"] == kEveryType);
     CHECK(c["enabled"] == false);
-    CHECK(d["events"] == json::array({kRequested, kBackInStock}));
+    CHECK(d["events"] == kEveryType);
   }
 
   SUBCASE("the secret is never shown again") {
@@ -267,7 +272,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
     REQUIRE_STATUS(r, 200);
     CHECK(r.body.find("whsec_") == std::string::npos);
     json changed = r.json()["webhook"];
-    CHECK(changed.size() == 7);
+    CHECK(changed.size() == 9);
     CHECK(changed["id"] == a["id"]);
     CHECK(changed["url"] == "https://hooks.shop.example/v2");
     CHECK(changed["events"] == json::array({kRequested}));
@@ -292,7 +297,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
     CHECK(unchanged == changed);
     r = patch(api, webhook_path(a), {{"events", {"*"}}});
     REQUIRE_STATUS(r, 200);
-    CHECK(r.json()["webhook"]["events"] == json::array({kRequested, kBackInStock}));
+    CHECK(r.json()["webhook"]["events"] == kEveryType);
   }
 
   SUBCASE("create: every problem, keyed by field") {
@@ -305,7 +310,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
     CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
     CHECK(detail_code(r.json(), "url") == "invalid_url");
     r = api.post("/api/v1/webhooks", {{"url", "https://h.example/"},
-                                      {"events", {kBackInStock, "ecommerce.order_placed"}}});
+                                      {"events", {kBackInStock, "ecommerce.order_shipped"}}});
     CHECK_ERROR(r, 400, "validation_failed");
     CHECK(detail_fields(r.json()) == std::vector<std::string>{"events[1]"});
     CHECK(detail_code(r.json(), "events[1]") == "invalid_value");
@@ -350,7 +355,7 @@ TEST_CASE("webhook endpoints: create shows the secret once, list/get/patch/delet
   SUBCASE("DELETE") {
     const HttpResponse r = api.del(webhook_path(b));
     REQUIRE_STATUS(r, 200);
-    CHECK(r.json() == json{{"success", true}, {"deleted", true}});
+    CHECK(r.json() == json{{"success", true}, {"deleted", true}, {"webhookId", b["id"]}});
     CHECK_ERROR(api.get(webhook_path(b)), 404, "not_found");
     CHECK_ERROR(api.del(webhook_path(b)), 404, "not_found");
     CHECK_ERROR(patch(api, webhook_path(b), {{"enabled", false}}), 404, "not_found");
@@ -822,6 +827,35 @@ TEST_CASE("a hanging receiver slows neither the API nor the other endpoints") {
   CHECK(ms_between(read, Clock::now()) < 300);
 }
 
+// Issue 20 §7: ten dead endpoints of one store held all 16 senders (two attempts each), so
+// another store's deliveries waited for their timeouts (0.06 s became ~10 s).
+TEST_CASE("one store's dead endpoints don't delay another store's deliveries") {
+  Timing timing;
+  timing.timeout = 8000;
+  timing.give_up = 60'000;
+  Shop shop(serve_flags(timing));
+  WebhookReceiver hanging, healthy;
+  hanging.set_default({200, std::chrono::milliseconds(20'000)});
+  const Api a = shop.api();
+  for (int i = 0; i < 10; ++i) create_webhook(a, {{"url", hanging.url("/hook?n=" + std::to_string(i))}});
+  const Api b = shop.api(create_key(shop.db(), "store-b", "secret"));
+  create_webhook(b, {{"url", healthy.url()}, {"events", {kRequested}}});
+  // Store A: three events for each of its ten endpoints, enough to want every sender.
+  for (int i = 0; i < 3; ++i)
+    REQUIRE_STATUS(a.register_request(request_body("P", std::nullopt, "a" + std::to_string(i) + "@example.com")),
+                   200);
+  REQUIRE(hanging.wait_for_count(4, std::chrono::seconds(5)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every sender A can have, taken
+  const Clock::time_point produced = Clock::now();
+  REQUIRE_STATUS(b.register_request(request_body("Q", std::nullopt, "b@example.com")), 200);
+  REQUIRE(healthy.wait_for_count(1, std::chrono::seconds(15)));
+  const long long waited = ms_between(produced, Clock::now());
+  INFO("store B's delivery arrived " << waited << " ms after its event; store A had "
+                                     << hanging.count() << " attempts open");
+  CHECK(waited < 1500);
+  CHECK(hanging.count() <= 4);  // A's share: 4 attempts at a time, whatever its endpoint count
+}
+
 TEST_CASE("pending deliveries survive kill -9; after a restart every event arrives") {
   Timing timing;
   timing.give_up = 120'000;
@@ -1008,12 +1042,21 @@ TEST_CASE("--webhooks-public-only refuses this machine and private networks") {
         std::string("http://[fd00::1]/"), std::string("http://[::ffff:127.0.0.1]/"),
         std::string("http://[::ffff:7f00:1]/"), std::string("http://[fe80::1]/"),
         std::string("http://[::]/"), std::string("http://[64:ff9b::a00:1]/"),
-        std::string("HTTP://127.0.0.1/")}) {
+        std::string("HTTP://127.0.0.1/"), std::string("http://[2002:7f00:1::1]/"),
+        std::string("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/")}) {
     INFO("url " << url);
     const HttpResponse r = api.post("/api/v1/webhooks", {{"url", url}});
     CHECK_ERROR(r, 400, "validation_failed");
     CHECK(detail_fields(r.json()) == std::vector<std::string>{"url"});
     CHECK(detail_code(r.json(), "url") == "private_address");
+  }
+  // Ports that no request can reach are no URL (issue 20 §7), public-only or not.
+  for (const std::string& url : {std::string("https://hooks.shop.example:0/in"),
+                                 std::string("https://hooks.shop.example:65536/in")}) {
+    INFO("url " << url);
+    const HttpResponse bad_port = api.post("/api/v1/webhooks", {{"url", url}});
+    CHECK_ERROR(bad_port, 400, "validation_failed");
+    CHECK(detail_code(bad_port.json(), "url") == "invalid_url");
   }
   const json public_one = create_webhook(api, {{"url", "https://hooks.shop.example/in"}});
   create_webhook(api, {{"url", "http://93.184.216.34/in"}});

@@ -1,8 +1,9 @@
 // server/http/rate_limit: Cidr (the `--trusted-proxies` entries) and client_address(), which
 // decides whose bucket a storefront request takes from (README "Rate limits").
 //
-// The X-Forwarded-For cases pin the rules as they are today, one row each: a change to the rules
-// changes rows of kForwardedCases, and a new rule adds rows.
+// The X-Forwarded-For cases pin the rules, one row each: a change to the rules changes rows of
+// kForwardedCases, and a new rule adds rows. A header's lines are joined in order (`\n` in a row
+// separates lines, as a proxy that adds its own line sends them).
 
 #include <doctest/doctest.h>
 
@@ -126,14 +127,38 @@ const ForwardedCase kForwardedCases[] = {
     {"several trusted networks", "127.0.0.1", "198.51.100.7, 10.0.0.2", "127.0.0.1,10.0.0.0/8",
      "198.51.100.7"},
     {"IPv6 proxies and clients", "::1", "2001:db8::5", "::1", "2001:db8::5"},
-    // Today an empty entry ends the walk: the address is the last one taken before it.
-    {"today: an empty right-most entry leaves the peer", "10.0.0.1", "198.51.100.7,", "10.0.0.0/8",
+    {"an IPv6 client's full address (bucketing per /64 is client_bucket's)", "::1",
+     "2001:db8:1:2:3:4:5:6", "::1", "2001:db8:1:2:3:4:5:6"},
+    // An entry that is no address (empty, `unknown`, a name) ends the walk: the client is the
+    // last address taken before it (a trusted entry, or the peer). Whatever a client wrote there
+    // must not become a bucket of its own choosing.
+    {"an empty right-most entry leaves the peer", "10.0.0.1", "198.51.100.7,", "10.0.0.0/8",
      "10.0.0.1"},
-    {"today: an empty entry stops at the trusted entry after it", "10.0.0.1",
-     "198.51.100.7,,10.0.0.2", "10.0.0.0/8", "10.0.0.2"},
-    {"today: a header of blanks leaves the peer", "10.0.0.1", "  ", "10.0.0.0/8", "10.0.0.1"},
-    // Today an entry that is not an address is taken as it is (it is only a bucket's key).
-    {"today: a non-address entry is the client", "10.0.0.1", "unknown", "10.0.0.0/8", "unknown"},
+    {"an empty entry stops at the trusted entry after it", "10.0.0.1", "198.51.100.7,,10.0.0.2",
+     "10.0.0.0/8", "10.0.0.2"},
+    {"a header of blanks leaves the peer", "10.0.0.1", "  ", "10.0.0.0/8", "10.0.0.1"},
+    {"a non-address entry leaves the peer (was: the entry itself)", "10.0.0.1", "unknown",
+     "10.0.0.0/8", "10.0.0.1"},
+    {"a name stops at the trusted entry after it", "10.0.0.1", "evil.example, 10.0.0.2",
+     "10.0.0.0/8", "10.0.0.2"},
+    // Every line counts, joined in order: the client writes the first, each proxy appends.
+    {"the proxy's own line counts (was: only the first line)", "10.0.0.1",
+     "198.51.100.7\n203.0.113.1", "10.0.0.0/8", "203.0.113.1"},
+    {"lines and commas mix", "10.0.0.1", "6.6.6.6, 198.51.100.7\n10.0.0.2", "10.0.0.0/8",
+     "198.51.100.7"},
+    {"an empty line adds nothing", "10.0.0.1", "198.51.100.7\n", "10.0.0.0/8", "198.51.100.7"},
+    // IPv4 seen through IPv6 (a dual-stack listener's peer, or a proxy's entry) is IPv4.
+    {"a mapped peer matches an IPv4 proxy (was: never)", "::ffff:10.0.0.1", "198.51.100.7",
+     "10.0.0.0/8", "198.51.100.7"},
+    {"a mapped entry is the IPv4 client", "10.0.0.1", "::ffff:198.51.100.7", "10.0.0.0/8",
+     "198.51.100.7"},
+    {"a mapped trusted entry is skipped", "10.0.0.1", "198.51.100.7, ::ffff:10.0.0.2", "10.0.0.0/8",
+     "198.51.100.7"},
+    {"a mapped peer without proxies is IPv4", "::ffff:203.0.113.9", "", "", "203.0.113.9"},
+    // Ports and brackets some proxies add are dropped.
+    {"an IPv4 entry with a port", "10.0.0.1", "198.51.100.7:4711", "10.0.0.0/8", "198.51.100.7"},
+    {"a bracketed IPv6 entry with a port", "10.0.0.1", "[2001:db8::5]:4711", "10.0.0.0/8",
+     "2001:db8::5"},
 };
 
 }  // namespace
@@ -142,6 +167,32 @@ TEST_CASE("client_address: the peer, or the right-most untrusted X-Forwarded-For
   for (const ForwardedCase& c : kForwardedCases) {
     INFO(c.name << ": peer " << c.peer << ", X-Forwarded-For '" << c.forwarded_for << "', trusted '"
                 << c.trusted << "'");
-    CHECK(client_address(c.peer, c.forwarded_for, proxies(c.trusted)) == c.expected);
+    std::vector<std::string> lines;
+    const std::string header = c.forwarded_for;
+    for (size_t start = 0;;) {
+      const size_t nl = header.find('\n', start);
+      lines.push_back(header.substr(start, nl - start));
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+    if (header.empty()) lines.clear();
+    CHECK(client_address(c.peer, lines, proxies(c.trusted)) == c.expected);
   }
+}
+
+TEST_CASE("unmap_ipv4 and client_bucket: IPv4 as IPv4, IPv6 per /64") {
+  using stockbell::server::client_bucket;
+  using stockbell::server::unmap_ipv4;
+  CHECK(unmap_ipv4("::ffff:192.0.2.1") == "192.0.2.1");
+  CHECK(unmap_ipv4("::FFFF:c000:0201") == "192.0.2.1");
+  CHECK(unmap_ipv4("192.0.2.1") == "192.0.2.1");
+  CHECK(unmap_ipv4("2001:db8::1") == "2001:db8::1");
+  CHECK(unmap_ipv4("::1") == "::1");
+  CHECK(unmap_ipv4("unknown") == "unknown");
+  CHECK(client_bucket("192.0.2.1") == "192.0.2.1");
+  CHECK(client_bucket("::ffff:192.0.2.1") == "192.0.2.1");
+  CHECK(client_bucket("2001:db8:1:2::1") == "2001:db8:1:2::/64");
+  CHECK(client_bucket("2001:DB8:1:2:ffff:ffff:ffff:ffff") == "2001:db8:1:2::/64");
+  CHECK(client_bucket("2001:db8:1:3::1") == "2001:db8:1:3::/64");
+  CHECK(client_bucket("::1") == "::/64");
 }

@@ -23,7 +23,7 @@ TEST_CASE("event types and delivery statuses keep their stored values") {
   CHECK(db::value(EventType::back_in_stock_requested) == 0);
   CHECK(db::value(EventType::back_in_stock) == 1);
   CHECK(db::event_type(1) == EventType::back_in_stock);
-  CHECK_THROWS(db::event_type(2));
+  CHECK_THROWS(db::event_type(6));
   CHECK(db::value(DeliveryStatus::pending) == 0);
   CHECK(db::value(DeliveryStatus::delivered) == 1);
   CHECK(db::value(DeliveryStatus::failed) == 2);
@@ -31,4 +31,28 @@ TEST_CASE("event types and delivery statuses keep their stored values") {
   CHECK_THROWS(db::delivery_status(-1));
   CHECK(db::value(std::optional<RequestStatus>()) == std::nullopt);
   CHECK(db::value(std::optional<RequestStatus>(RequestStatus::expired)) == 4);
+}
+
+TEST_CASE("order events, order statuses and purchase effects keep their stored values") {
+  const std::pair<EventType, int64_t> events[] = {{EventType::order_placed, 2},
+                                                  {EventType::order_cancelled, 3},
+                                                  {EventType::order_fulfilled, 4},
+                                                  {EventType::order_refunded, 5}};
+  for (const auto& [type, value] : events) {
+    CHECK(db::value(type) == value);
+    CHECK(db::event_type(value) == type);
+  }
+  const std::pair<OrderStatus, int64_t> statuses[] = {{OrderStatus::placed, 0},
+                                                      {OrderStatus::cancelled, 1},
+                                                      {OrderStatus::fulfilled, 2},
+                                                      {OrderStatus::refunded, 3}};
+  for (const auto& [status, value] : statuses) {
+    CHECK(db::value(status) == value);
+    CHECK(db::order_status(value) == status);
+  }
+  CHECK_THROWS(db::order_status(4));
+  CHECK(db::value(PurchaseEffect::ended) == 0);
+  CHECK(db::value(PurchaseEffect::converted) == 1);
+  CHECK(db::purchase_effect(1) == PurchaseEffect::converted);
+  CHECK_THROWS(db::purchase_effect(2));
 }

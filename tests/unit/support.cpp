@@ -10,6 +10,7 @@
 namespace stockbell::test {
 
 std::string vectors_dir() { return STOCKBELL_VECTORS_DIR; }
+std::string fixtures_dir() { return STOCKBELL_FIXTURES_DIR; }
 std::string golden_dir() { return STOCKBELL_GOLDEN_DIR; }
 std::string out_dir() { return STOCKBELL_TEST_OUT_DIR; }
 
@@ -35,6 +36,12 @@ Json json(std::string_view json_text) {
   REQUIRE_MESSAGE(value.has_value(),
                   "test input is not JSON (" << failure.message << "): " << json_text);
   return std::move(*value);
+}
+
+Json fixture(const std::string& path) {
+  const std::optional<std::string> text = read_file(fixtures_dir() + "/" + path);
+  REQUIRE_MESSAGE(text.has_value(), "missing fixture " << fixtures_dir() << "/" << path);
+  return json(*text);
 }
 
 Json with(Json object, std::string_view key, Json value) {

@@ -14,8 +14,10 @@
 
 namespace stockbell::test {
 
-/// tests/vectors, tests/golden and ${build}/test-output (STOCKBELL_*_DIR compile definitions).
+/// tests/vectors, tests/golden, tests/fixtures/platforms and ${build}/test-output
+/// (STOCKBELL_*_DIR compile definitions).
 std::string vectors_dir();
+std::string fixtures_dir();
 std::string golden_dir();
 std::string out_dir();
 
@@ -27,6 +29,9 @@ bool write_file(const std::string& path, std::string_view data);
 /// The value of `json_text`, which must be valid JSON: the test fails with the parser's message
 /// otherwise. Test inputs are written as JSON text: `json(R"({"tags":["a"],"n":1.5})")`.
 Json json(std::string_view json_text);
+
+/// A platform fixture (tests/fixtures/platforms/<path>) parsed; the test fails if it is missing.
+Json fixture(const std::string& path);
 
 /// `object` with `key` set to `value` (appended if new, replaced in place if present), for
 /// inputs with computed values: `with(json(R"({"email":"a@b"})"), "firstName", repeat("ü", 101))`.

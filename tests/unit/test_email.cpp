@@ -83,6 +83,33 @@ TEST_CASE("identity is the ASCII lower-cased address") {
   CHECK(kMaxEmailLength == 254);
 }
 
+TEST_CASE("email_mailbox_key: one key per mailbox, for the per-e-mail limit") {
+  struct Row {
+    const char* address;
+    const char* key;
+  };
+  for (const Row& r : {
+           Row{"ann@example.com", "ann@example.com"},
+           Row{"Ann@Example.COM", "ann@example.com"},
+           Row{"ann+shoes@example.com", "ann@example.com"},
+           Row{"ann+a+b@example.com", "ann@example.com"},
+           Row{"ann+@example.com", "ann@example.com"},
+           Row{"+ann@example.com", "+ann@example.com"},  // no local part before the tag: kept
+           Row{"a.n.n@example.com", "a.n.n@example.com"},  // dots count elsewhere
+           Row{"a.n.n@gmail.com", "ann@gmail.com"},
+           Row{"A.N.N+news@GMail.com", "ann@gmail.com"},
+           Row{"ann@googlemail.com", "ann@gmail.com"},
+           Row{"a.nn+x@googlemail.com", "ann@gmail.com"},
+           Row{"...@gmail.com", "...@gmail.com"},  // nothing but dots: kept
+           Row{"ann@gmail.com.evil.example", "ann@gmail.com.evil.example"},
+           Row{"ann@sub.gmail.com", "ann@sub.gmail.com"},
+           Row{"a@b", "a@b"},
+       }) {
+    INFO(r.address);
+    CHECK(stockbell::email_mailbox_key(r.address) == r.key);
+  }
+}
+
 TEST_CASE("mailboxes: a bare address, or a display name with the address in angle brackets") {
   CHECK(parse_mailbox("shop@linen.example") == Mailbox{std::nullopt, "shop@linen.example"});
   CHECK(parse_mailbox(" Linen & Co <shop@linen.example> ") ==

@@ -55,6 +55,11 @@ TEST_CASE("field codes: the names clients switch on") {
       {FieldCode::duplicate_id, "duplicate_id"},
       {FieldCode::invalid_value, "invalid_value"},
       {FieldCode::invalid_origin, "invalid_origin"},
+      {FieldCode::unknown_parameter, "unknown_parameter"},
+      {FieldCode::invalid_timestamp, "invalid_timestamp"},
+      {FieldCode::invalid_amount, "invalid_amount"},
+      {FieldCode::not_in_catalog, "not_in_catalog"},
+      {FieldCode::invalid_shop_domain, "invalid_shop_domain"},
   };
   for (const auto& [code, name] : table) {
     CAPTURE(name);
@@ -183,4 +188,26 @@ TEST_CASE("validation_outcome_json: ok with the value, or the status and envelop
   CHECK(validation_outcome_json(Result<int>(7), to_json, "value") == R"({"ok":true,"value":7})");
   CHECK(validation_outcome_json(Result<int>(make_error(ApiCode::payload_too_large)), to_json, "value") ==
         R"({"ok":false,"status":413,"error":{"success":false,"error":"The request body is too large.","code":"payload_too_large"}})");
+}
+
+TEST_CASE("the errors of orders, stock updates and store platforms") {
+  const ApiError missing = bad_signature(SignatureProblem::missing, "X-Shopify-Hmac-Sha256");
+  CHECK(missing.code == ApiCode::unauthorized);
+  CHECK(missing.message == "Missing X-Shopify-Hmac-Sha256 signature.");
+  CHECK(bad_signature(SignatureProblem::mismatch, "X-WC-Webhook-Signature").message ==
+        "The X-WC-Webhook-Signature signature does not match this body.");
+  CHECK(already_connected().code == ApiCode::conflict);
+  CHECK(not_found(Resource::integration).code == ApiCode::not_found);
+  CHECK(forbidden(Refusal::store_not_connected).code == ApiCode::forbidden);
+  CHECK(forbidden(Refusal::origin_not_for_store).message != forbidden(Refusal::store_not_connected).message);
+  std::vector<FieldError> items;
+  for (int i = 0; i < 7; ++i)
+    items.push_back(FieldError{"items[" + std::to_string(i) + "].variantId", FieldCode::not_in_catalog,
+                               field_message(FieldCode::not_in_catalog), std::nullopt});
+  const ApiError unknown = unknown_items(items);
+  CHECK(unknown.code == ApiCode::not_found);
+  CHECK(unknown.details.size() == 7);  // every one, in details
+  CHECK(unknown.message ==
+        "Not in the catalog: items[0].variantId, items[1].variantId, items[2].variantId, "
+        "items[3].variantId, items[4].variantId (and 2 more). Nothing was changed.");
 }

@@ -117,3 +117,47 @@ TEST_CASE("ecommerce.back_in_stock event JSON (golden)") {
   stockbell::test::check_golden("event_back_in_stock.json", json);
   CHECK(json.find("\"createdAt\":\"2026-12-01T00:00:00.000Z\"") != std::string::npos);
 }
+
+TEST_CASE("the product block names the ids twice: ours and Sequenzy's provider ids") {
+  EventRecord e = requested_event();
+  Json j = event_json(e, kTestIds);
+  CHECK(j["product"]["providerProductId"] == "LS-100");
+  CHECK(j["product"]["providerVariantId"] == "LS-100-M");
+  // Beside ours, in this order.
+  const std::string text = dump(j["product"]);
+  CHECK(text.rfind(R"({"productId":"LS-100","variantId":"LS-100-M","providerProductId":"LS-100","providerVariantId":"LS-100-M",)", 0) == 0);
+  e.variant_id = "LS-100";  // a product-level request
+  CHECK(event_json(e, kTestIds)["product"]["providerVariantId"] == "LS-100");
+}
+
+TEST_CASE("order event types: names, statuses") {
+  CHECK(all_event_types().size() == 6);
+  CHECK(event_type_name(EventType::order_placed) == "ecommerce.order_placed");
+  CHECK(event_type_name(EventType::order_refunded) == "ecommerce.order_refunded");
+  for (EventType t : all_event_types()) CHECK(parse_event_type(event_type_name(t)) == t);
+  CHECK(order_event_type(OrderStatus::cancelled) == EventType::order_cancelled);
+  CHECK(order_event_type(OrderStatus::fulfilled) == EventType::order_fulfilled);
+  CHECK(is_order_event(EventType::order_placed));
+  CHECK_FALSE(is_order_event(EventType::back_in_stock));
+  CHECK(event_type_names() ==
+        "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, ecommerce.order_placed, "
+        "ecommerce.order_cancelled, ecommerce.order_fulfilled, ecommerce.order_refunded");
+}
+
+TEST_CASE("ecommerce.order_placed event JSON (golden)") {
+  Result<Order> order = parse_order(R"({"orderId":"1001","orderNumber":"#1001","totalCents":13498,
+      "currency":"USD","orderedAt":"2026-11-27T23:37:45.123Z",
+      "customer":{"email":"buyer@example.com","firstName":"Ada","externalId":"cus_42"},
+      "items":[{"productId":"LS-100","variantId":"LS-100-L","title":"Linen shirt","variantTitle":"L",
+                "quantity":1,"priceCents":3500,"sku":"LS-L"}],
+      "properties":{"channel":"web"}})");
+  REQUIRE(order.ok());
+  EventRecord e;
+  e.id = row_of(IdKind::event, "evt_0k3m9q1x2v7e1");
+  e.type = EventType::order_placed;
+  e.created_at = 1796083200000;  // 2026-12-01T00:00:00.000Z
+  e.order = order.value();
+  const std::string json = dump(event_json(e, kTestIds));
+  CHECK(json == dump(order_event_json(e, kTestIds)));  // the one builder, whatever the caller
+  stockbell::test::check_golden("event_order_placed.json", json);
+}

@@ -169,6 +169,25 @@ TEST_CASE("patch_url: absolute http(s) only, at most 2048 characters") {
   CHECK(check("https://shop.example/\u0007") == "p.u:control_character");
 }
 
+TEST_CASE("patch_timestamp: ISO 8601 date and time to Unix ms; null and blank clear") {
+  Problems problems;
+  const Json object = json(
+      R"({"a":"2026-01-02T03:04:05Z","b":" 2026-01-02T04:04:05.250+01:00 ","c":null,"d":""})");
+  ObjectReader reader(object, "p", problems);
+  CHECK(reader.patch_timestamp("missing").absent());
+  CHECK(reader.patch_timestamp("a").value == 1767323045000);
+  CHECK(reader.patch_timestamp("b").value == 1767323045250);
+  CHECK(reader.patch_timestamp("c").is_null());
+  CHECK(reader.patch_timestamp("d").is_null());
+  CHECK(problems.empty());
+  for (const char* bad : {"yesterday", "2026-01-02", "2026-02-30T00:00:00Z", "1767323045"})
+    CHECK(problems_of(with(Json::object(), "t", bad),
+                      [](ObjectReader& r) { r.patch_timestamp("t"); }) == "p.t:invalid_timestamp");
+  CHECK(problems_of(json(R"({"t":1767323045000})"), [](ObjectReader& r) {
+          r.patch_timestamp("t");
+        }) == "p.t:invalid_type");
+}
+
 TEST_CASE("required_text: missing and null are required, blank is empty") {
   auto check = [](const Json& object) {
     return problems_of(object, [](ObjectReader& r) { r.required_text("id", kIdRule); });

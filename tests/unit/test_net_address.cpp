@@ -83,6 +83,20 @@ TEST_CASE("IPv4-mapped and NAT64 addresses follow the IPv4 rules") {
   CHECK(public_v6({0x64, 0xff9b, 0, 0, 0, 0, 0x0808, 0x0808}));    // 64:ff9b::8.8.8.8
 }
 
+// Issue 20 §7: 2002:7f00:1:: (6to4 of 127.0.0.1) and Teredo addresses passed the check.
+TEST_CASE("6to4 and Teredo addresses follow the IPv4 rules of the addresses they carry") {
+  CHECK_FALSE(public_v6({0x2002, 0x7f00, 0x0001, 0, 0, 0, 0, 1}));  // 6to4 of 127.0.0.1
+  CHECK_FALSE(public_v6({0x2002, 0x0a00, 0x0001, 0, 0, 0, 0, 1}));  // 6to4 of 10.0.0.1
+  CHECK_FALSE(public_v6({0x2002, 0xa9fe, 0xa9fe, 0, 0, 0, 0, 0}));  // 6to4 of 169.254.169.254
+  CHECK(public_v6({0x2002, 0x5db8, 0xd822, 0, 0, 0, 0, 1}));        // 6to4 of 93.184.216.34
+  // Teredo: server 65.54.227.120, client 127.0.0.1 (stored inverted: 80ff:fffe).
+  CHECK_FALSE(public_v6({0x2001, 0, 0x4136, 0xe378, 0x8000, 0x63bf, 0x80ff, 0xfffe}));
+  // Teredo with a private server (10.0.0.1) and a public client (93.184.216.34 → a247:27dd).
+  CHECK_FALSE(public_v6({0x2001, 0, 0x0a00, 0x0001, 0x8000, 0x63bf, 0xa247, 0x27dd}));
+  CHECK(public_v6({0x2001, 0, 0x4136, 0xe378, 0x8000, 0x63bf, 0xa247, 0x27dd}));
+  CHECK(public_v6({0x2001, 0x4860, 0, 0, 0, 0, 0, 0x8888}));  // not Teredo: 2001:4860::/32
+}
+
 TEST_CASE("only 4 or 16 bytes are addresses") {
   const std::array<uint8_t, 6> odd{8, 8, 8, 8, 0, 0};
   CHECK_FALSE(is_public_address(odd.data(), odd.size()));

@@ -308,6 +308,52 @@ TEST_CASE("the normalised upsert JSON keeps omitted omitted and null null") {
         R"("inStock":false}]}]})");
 }
 
+TEST_CASE("every product field of Sequenzy's upsert_products schema is accepted") {
+  // The body @sequenzy/mcp 0.0.176 sends for a call with every field it declares.
+  auto r = parse(json(R"({"products":[{"productId":"SKU-1","title":"Linen shirt","description":"d",
+      "imageUrl":"https://img.example/1.png","url":"https://shop.example/p/1","priceCents":4900,
+      "currency":"USD","inStock":true,"providerCreatedAt":"2026-01-02T03:04:05Z"},
+      {"productId":"SKU-2","title":"Mug","providerCreatedAt":null}]})"));
+  REQUIRE_OK(r);
+  CHECK(r.value().products[0].provider_created_at.value == 1767323045000);
+  CHECK(r.value().products[1].provider_created_at.is_null());
+}
+
+TEST_CASE("providerCreatedAt: an ISO 8601 date and time, or null") {
+  CHECK(patch_of(product_with("{}")).provider_created_at.absent());
+  CHECK(patch_of(product_with(R"({"providerCreatedAt":"2026-01-02T04:04:05.123+01:00"})"))
+            .provider_created_at.value == 1767323045123);
+  CHECK(patch_of(product_with(R"({"providerCreatedAt":null})")).provider_created_at.is_null());
+  auto bad = parse_one(product_with(R"({"providerCreatedAt":"02/01/2026"})"));
+  CHECK(problem_list(bad) == "products[0].providerCreatedAt:invalid_timestamp");
+  CHECK(bad.error().details[0].message ==
+        "Must be an ISO 8601 date and time, like 2026-11-30T12:00:00Z.");
+  CHECK(problem_list(parse_one(product_with(R"({"providerCreatedAt":1767323045})"))) ==
+        "products[0].providerCreatedAt:invalid_type");
+  CHECK(problem_list(parse_one(product_with(R"({"providerCreatedAt":"2026-02-30T00:00:00Z"})"))) ==
+        "products[0].providerCreatedAt:invalid_timestamp");
+  // In the normalised upsert: UTC with milliseconds; null stays null.
+  auto normalised = parse(json(R"({"products":[
+      {"productId":"A","title":"A","providerCreatedAt":"2026-01-02T04:04:05+01:00"},
+      {"productId":"B","title":"B","providerCreatedAt":null}]})"));
+  REQUIRE_OK(normalised);
+  CHECK(dump(product_upsert_json(normalised.value())) ==
+        R"({"products":[{"productId":"A","title":"A","providerCreatedAt":"2026-01-02T03:04:05.000Z"},)"
+        R"({"productId":"B","title":"B","providerCreatedAt":null}]})");
+}
+
+TEST_CASE("apply_patch: providerCreatedAt omitted keeps, null clears") {
+  Product stored = apply_patch(
+      nullptr, patch_of(product_with(R"({"providerCreatedAt":"2026-01-02T03:04:05Z"})")));
+  CHECK(*stored.provider_created_at == 1767323045000);
+  Product kept = apply_patch(&stored, patch_of(product_with(R"({"inStock":true})")));
+  CHECK(*kept.provider_created_at == 1767323045000);
+  Product cleared = apply_patch(&stored, patch_of(product_with(R"({"providerCreatedAt":null})")));
+  CHECK_FALSE(cleared.provider_created_at.has_value());
+  CHECK(dump(product_api_json(ProductRecord{1, cleared, 0, 0}, stockbell::test::kTestIds))
+            .find(R"("providerCreatedAt":null)") != std::string::npos);
+}
+
 TEST_CASE("apply_patch: a new product is the patch") {
   Product p = apply_patch(nullptr, patch_of(product_with(
       R"({"priceCents":100,"variants":[{"variantId":"SKU-1-M","title":"M"}]})")));
@@ -426,10 +472,12 @@ TEST_CASE("storage round-trip keeps exactly what the store sent") {
         "variants":[{"variantId":"SKU-1-M","title":"M","sku":"LS-M","inventoryQuantity":-1,
                      "options":[{"name":"Size","value":"M"}]},
                     {"variantId":"SKU-1-L","title":"M","priceCents":2100}]})")));
+  p.provider_created_at = 1767323045123;
   const std::string stored = product_to_storage(p);
   std::optional<Product> back = product_from_storage(stored);
   REQUIRE(back.has_value());
   CHECK(product_to_storage(*back) == stored);
+  CHECK(*back->provider_created_at == 1767323045123);
   CHECK(*back->description == "Soft\nlinen");
   CHECK(*back->in_stock == false);
   CHECK_FALSE(back->price_cents.has_value());  // derived values are not stored
@@ -449,6 +497,7 @@ TEST_CASE("product_from_storage rejects anything product_to_storage did not writ
            R"({"productId":"P","title":"T","variants":[{"title":"M"}]})",
            R"({"productId":"P","title":"T","priceCents":"12"})",
            R"({"productId":"P","title":"T","inStock":"yes"})",
+           R"({"productId":"P","title":"T","providerCreatedAt":"2026-01-02T03:04:05Z"})",
            R"({"productId":"P","title":"T","variants":[{"variantId":"M","title":"M","inventoryQuantity":[]}]})",
        }) {
     CAPTURE(text);
@@ -465,6 +514,7 @@ TEST_CASE("the API form: effective price and stock, fixed key order (golden)") {
       "imageUrl": "https://shop.example/img/linen.jpg",
       "compareAtPriceCents": 4500,
       "currency": "usd",
+      "providerCreatedAt": "2026-01-02T04:04:05+01:00",
       "variants": [
         {"variantId": "LS-100-M", "title": "M", "sku": "LS-100-M", "priceCents": 3900,
          "inventoryQuantity": 0, "options": [{"name": "Size", "value": "M"}]},

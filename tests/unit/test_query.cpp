@@ -38,9 +38,67 @@ TEST_CASE("limit is 1..100 and offset 0..1e9, as plain decimal digits") {
   CHECK(both.error().details[0].message == "Must be between 1 and 100.");
 }
 
-TEST_CASE("a repeated parameter uses its first value; unknown ones are ignored") {
+TEST_CASE("a repeated parameter uses its first value") {
   CHECK(value_of(parse_product_list_query({{"limit", "5"}, {"limit", "500"}})).page.limit == 5);
-  CHECK(parse_product_list_query({{"_", "1732"}, {"limit", "5"}}).ok());
+}
+
+TEST_CASE("every list refuses a parameter it does not know, keyed by its name") {
+  // A misspelt filter must not look as if it had filtered.
+  auto products = parse_product_list_query({{"serach", "linen"}, {"limit", "5"}});
+  CHECK(problem_list(products) == "serach:unknown_parameter");
+  CHECK(products.error().code == ApiCode::validation_failed);
+  CHECK(products.error().details[0].message == "Unknown query parameter.");
+  CHECK(problem_list(parse_product_list_query({{"_", "1732"}})) == "_:unknown_parameter");
+  CHECK(problem_list(parse_product_list_query({{"page", "2"}})) == "page:unknown_parameter");
+  CHECK(problem_list(parse_request_list_query({{"productID", "SKU-1"}})) ==
+        "productID:unknown_parameter");
+  CHECK(problem_list(parse_request_list_query({{"offset", "0"}, {"state", "waiting"}})) ==
+        "state:unknown_parameter");
+  CHECK(problem_list(parse_event_list_query({{"offset", "10"}})) == "offset:unknown_parameter");
+  CHECK(problem_list(parse_event_list_query({{"types", "ecommerce.back_in_stock"}})) ==
+        "types:unknown_parameter");
+  CHECK(problem_list(parse_delivery_list_query({{"eventType", "x"}})) ==
+        "eventType:unknown_parameter");
+  CHECK(problem_list(parse_webhook_list_query({{"limit", "5"}})) == "limit:unknown_parameter");
+  CHECK(parse_webhook_list_query({}).ok());
+  // Every unknown one is listed, once per name, beside the other problems.
+  CHECK(problem_list(parse_product_list_query(
+            {{"b", "1"}, {"a", "1"}, {"b", "2"}, {"limit", "0"}})) ==
+        "b:unknown_parameter, a:unknown_parameter, limit:out_of_range");
+  // Names are shown as sent, cut after 64 characters, bytes that are not UTF-8 percent-encoded.
+  CHECK(problem_list(parse_product_list_query({{"first name", "x"}})) ==
+        "first name:unknown_parameter");
+  CHECK(problem_list(parse_product_list_query({{repeat("n", 100), "x"}})) ==
+        repeat("n", 64) + "...:unknown_parameter");
+  CHECK(problem_list(parse_product_list_query({{"a\xFF" "b", "x"}})) == "a%FFb:unknown_parameter");
+  // The known ones of each list.
+  CHECK(parse_product_list_query(
+            {{"limit", "5"}, {"offset", "0"}, {"search", "x"}, {"provider", "api"}})
+            .ok());
+  CHECK(parse_request_list_query({{"limit", "5"}, {"offset", "0"}, {"productId", "a"},
+                                  {"variantId", "b"}, {"status", "waiting"},
+                                  {"email", "a@b.c"}})
+            .ok());
+  CHECK(parse_event_list_query({{"limit", "5"}, {"type", "ecommerce.back_in_stock"},
+                                {"after", "evt_x"}})
+            .ok());
+  CHECK(parse_delivery_list_query({{"limit", "5"}, {"offset", "0"}, {"status", "failed"}}).ok());
+}
+
+TEST_CASE("availability is no list: it ignores parameters it does not know") {
+  CHECK(parse_availability_query({{"productId", "SKU-1"}, {"_", "1732"}}).ok());
+}
+
+TEST_CASE("product list: provider is one of Sequenzy's provider names") {
+  CHECK_FALSE(value_of(parse_product_list_query({})).provider.has_value());
+  for (const char* name : {"api", "manual", "shopify", "stripe", "woocommerce"})
+    CHECK(*value_of(parse_product_list_query({{"provider", name}})).provider == name);
+  CHECK(*value_of(parse_product_list_query({{"provider", " stripe "}})).provider == "stripe");
+  auto bad = parse_product_list_query({{"provider", "magento"}});
+  CHECK(problem_list(bad) == "provider:invalid_value");
+  CHECK(bad.error().details[0].message ==
+        "Must be one of: api, manual, shopify, stripe, woocommerce.");
+  CHECK(problem_list(parse_product_list_query({{"provider", ""}})) == "provider:invalid_value");
 }
 
 TEST_CASE("search is trimmed; blank means no search") {
@@ -122,6 +180,30 @@ TEST_CASE("pagination JSON: fixed key order, hasMore when items remain") {
         R"({"count":5,"hasMore":false,"limit":10,"offset":20,"total":25})");
   CHECK(dump(pagination_json(0, Page{50, 100}, 3)) ==
         R"({"count":0,"hasMore":false,"limit":50,"offset":100,"total":3})");
+}
+
+TEST_CASE("conversion stats: days 1..365 (default 30), limit 1..100 (default 10)") {
+  const ConversionStatsQuery defaults = value_of(parse_conversion_stats_query({}));
+  CHECK(defaults.days == 30);
+  CHECK(defaults.limit == 10);
+  const ConversionStatsQuery q = value_of(parse_conversion_stats_query({{"days", "7"}, {"limit", "100"}}));
+  CHECK(q.days == 7);
+  CHECK(q.limit == 100);
+  // A stats route is a list like the others: a parameter it does not know is an error.
+  CHECK(problem_list(parse_conversion_stats_query({{"days", "7"}, {"x", "1"}})) ==
+        "x:unknown_parameter");
+  CHECK(problem_list(parse_conversion_stats_query({{"days", "0"}, {"limit", "x"}})) ==
+        "days:out_of_range, limit:not_integer");
+  CHECK(problem_list(parse_conversion_stats_query({{"days", "366"}})) == "days:out_of_range");
+}
+
+TEST_CASE("integrations: includeInactive true or false, nothing else") {
+  CHECK(parse_integration_list_query({}).ok());
+  CHECK(parse_integration_list_query({{"includeInactive", "true"}}).ok());
+  CHECK(parse_integration_list_query({{"includeInactive", "false"}}).ok());
+  CHECK(problem_list(parse_integration_list_query({{"includeInactive", "yes"}})) ==
+        "includeInactive:invalid_value");
+  CHECK(problem_list(parse_integration_list_query({{"limit", "1"}})) == "limit:unknown_parameter");
 }
 
 TEST_CASE("message list: status, e-mail and template filters, pagination") {

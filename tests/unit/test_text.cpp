@@ -112,3 +112,21 @@ TEST_CASE("printable_line keeps one printable line of a header a server stores")
   CHECK(stockbell::printable_line("\xC2\x85x", 500) == "x");  // a C1 control
   CHECK(stockbell::printable_line("äbcdef", 3) == "äbc...");
 }
+
+TEST_CASE("has_invisible_chars: bidi controls and invisible formatting, not joiners or flags") {
+  using stockbell::has_invisible_chars;
+  for (const char* text : {"Ann\u202E", "\u202Aa", "\u202B", "\u202C", "\u202D", "a\u2066b\u2069",
+                           "\u2067", "\u2068", "\u200E", "\u200F", "\u061C", "a\u200Bb", "\u2060",
+                           "\u2061", "\u2064", "\uFEFFx", "so\u00ADft", "\u180E", "\u206A", "\u206F",
+                           "\uFFF9", "\uFFFB", "\u3164", "\u115F", "\u1160", "\uFFA0", "\u17B4",
+                           "\U0001D173", "\U000E0001"}) {
+    INFO(text);
+    CHECK(has_invisible_chars(text));
+  }
+  for (const char* text : {"", "Ann Lee", "Größe", "\u0645\u06CC\u200C\u062E", "a\u200Db",
+                           "\U0001F468\u200D\U0001F469", "\U0001F3F4\U000E0067\U000E007F", "\u2065",
+                           "\u2010 dash", "\u00A0nbsp", "\U0001D172", "\U0001D17B"}) {
+    INFO(text);
+    CHECK_FALSE(has_invisible_chars(text));
+  }
+}

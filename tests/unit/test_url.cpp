@@ -33,6 +33,22 @@ TEST_CASE("other schemes, relative URLs, spaces and controls are invalid") {
   }
 }
 
+TEST_CASE("a port is 1 to 65535, or empty for the default") {
+  for (const std::string url : {"https://shop.example:1/", "https://shop.example:65535/x",
+                                "http://shop.example:/p", "https://[::1]:443/", "https://[::1]/"}) {
+    CAPTURE(url);
+    CHECK(is_valid_http_url(url));
+  }
+  for (const std::string url : {"https://shop.example:0/", "http://shop.example:65536/hook",
+                                "https://shop.example:99999", "https://shop.example:123456/",
+                                "https://shop.example:8o/", "https://[::1]:0/", "https://[::1]:65536/",
+                                "https://shop.example:-1/"}) {
+    CAPTURE(url);
+    CHECK_FALSE(is_valid_http_url(url));
+    CHECK_FALSE(split_http_url(url).has_value());
+  }
+}
+
 TEST_CASE("origins are normalised the way browsers send them") {
   CHECK(normalize_origin("HTTPS://Shop.Example:443/") == "https://shop.example");
   CHECK(normalize_origin("https://shop.example") == "https://shop.example");

@@ -1,8 +1,11 @@
 // The shared vectors (tests/vectors/*.json), run through the native core.
 //
 // A vector is `{"name": ..., "body": <raw body text> | "bodyHex": <body bytes as hex>,
-// "expect": <the outcome object>}`; the outcome is what validate_back_in_stock_json /
-// validate_product_upsert_json return (the widget gets the same from WebAssembly). Every raw
+// "language": <optional: de, fr, es, en>, "expect": <the outcome object>}`; the outcome is what
+// validate_back_in_stock_json / validate_product_upsert_json return (the widget gets the same from
+// WebAssembly). With a language, the validator gets that language's messages as the widget
+// injects them (core/i18n/messages.json's language object; the WASM run reads the very file the
+// widget downloads, build-wasm/web/widget/i18n/<lang>.json). Every raw
 // output is also written, in file order, to ${STOCKBELL_TEST_OUT_DIR}/vectors-native.json as
 // `{"back_in_stock": [...], "product_upsert": [...]}`: tests/wasm/ checks that the shipped .wasm
 // produces byte-identical strings.
@@ -35,15 +38,36 @@ struct Suite {
   const char* key;   // in vectors-native.json
   const char* file;  // in tests/vectors/
   size_t min_count;  // guards against a truncated or emptied file
-  std::function<std::string(std::string_view)> validate;
+  std::function<std::string(std::string_view, std::string_view)> validate;
 };
 
 const Suite kSuites[] = {
     {"back_in_stock", "back_in_stock.json", 100,
-     [](std::string_view body) { return validate_back_in_stock_json(body); }},
+     [](std::string_view body, std::string_view language) {
+       return validate_back_in_stock_json(body, language);
+     }},
     {"product_upsert", "product_upsert.json", 50,
-     [](std::string_view body) { return validate_product_upsert_json(body); }},
+     [](std::string_view body, std::string_view language) {
+       return validate_product_upsert_json(body, language);
+     }},
+    {"back_in_stock_i18n", "back_in_stock_i18n.json", 30,
+     [](std::string_view body, std::string_view language) {
+       return validate_back_in_stock_json(body, language);
+     }},
 };
+
+// The messages of `language` as the widget hands them to the core.
+std::string language_table(const std::string& language) {
+  static const nlohmann::json messages = [] {
+    const std::string path = test::vectors_dir() + "/../../core/i18n/messages.json";
+    const std::optional<std::string> text = test::read_file(path);
+    REQUIRE_MESSAGE(text.has_value(), "cannot read " << path);
+    return nlohmann::json::parse(*text);
+  }();
+  REQUIRE_MESSAGE(messages.contains(language), "no language " << language << " in messages.json");
+  const nlohmann::json& table = messages[language];
+  return nlohmann::json{{"field", table["field"]}, {"expected", table["expected"]}}.dump();
+}
 
 // The vector's body bytes; fails the test if the vector is malformed.
 std::string body_of(const nlohmann::json& vector) {
@@ -109,7 +133,9 @@ nlohmann::json run_suite(const Suite& suite) {
     const std::string name = vector["name"].get<std::string>();
     CHECK_MESSAGE(names.insert(name).second, "duplicate vector name: " << name);
     const std::string body = body_of(vector);
-    const std::string output = suite.validate(body);
+    const std::string language =
+        vector.contains("language") ? language_table(vector["language"].get<std::string>()) : "";
+    const std::string output = suite.validate(body, language);
     outputs.push_back(output);
 
     const nlohmann::json got = nlohmann::json::parse(output, nullptr, false);

@@ -15,8 +15,15 @@ using stockbell::test::repeat;
 TEST_CASE("event masks") {
   CHECK(event_bit(EventType::back_in_stock_requested) == 1);
   CHECK(event_bit(EventType::back_in_stock) == 2);
-  CHECK(event_types_of(kAllEvents) ==
+  CHECK(event_bit(EventType::order_placed) == 4);
+  CHECK(event_bit(EventType::order_cancelled) == 8);
+  CHECK(event_bit(EventType::order_fulfilled) == 16);
+  CHECK(event_bit(EventType::order_refunded) == 32);
+  CHECK(event_types_of(kAllEvents) == all_event_types());
+  CHECK(event_types_of(3) ==
         std::vector<EventType>{EventType::back_in_stock_requested, EventType::back_in_stock});
+  CHECK(event_types_of(4 | 32) ==
+        std::vector<EventType>{EventType::order_placed, EventType::order_refunded});
   CHECK(event_types_of(2) == std::vector<EventType>{EventType::back_in_stock});
   CHECK(event_types_of(0).empty());
 }
@@ -57,6 +64,10 @@ TEST_CASE("events: type names or *, at least one") {
   CHECK(null_events.value().events.value == kAllEvents);
   CHECK(problem_list(parse_webhook_create(R"({"url":"https://h.example","events":[]})")) ==
         "events:too_few_items");
+  auto orders = parse_webhook_create(
+      R"({"url":"https://h.example","events":["ecommerce.order_placed","ecommerce.order_refunded"]})");
+  REQUIRE_OK(orders);
+  CHECK(orders.value().events.value == (4u | 32u));
   CHECK(problem_list(parse_webhook_create(
             R"({"url":"https://h.example","events":["ecommerce.back_in_stock","order.paid",5]})")) ==
         "events[1]:invalid_value, events[2]:invalid_type");
@@ -97,13 +108,72 @@ TEST_CASE("webhook JSON: fixed key order; the secret only when given") {
   w.updated_at = 1709210096789;
   CHECK(dump(webhook_json(w, kTestIds)) ==
         R"({"id":")" + kTestIds.format(IdKind::webhook, 1) +
-            R"(","url":"https://h.example/x","description":null,)"
-        R"("events":["ecommerce.back_in_stock"],"enabled":true,)"
+            R"(","url":"https://h.example/x","name":null,"description":null,)"
+        R"("events":["ecommerce.back_in_stock"],"enabled":true,"status":"enabled",)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","updatedAt":"2024-02-29T12:34:56.789Z"})");
   const std::string with_secret = dump(webhook_json(w, kTestIds, std::string("whsec_abc")));
   const std::string tail = R"(,"updatedAt":"2024-02-29T12:34:56.789Z","secret":"whsec_abc"})";
   REQUIRE(with_secret.size() > tail.size());
   CHECK(with_secret.substr(with_secret.size() - tail.size()) == tail);
+}
+
+TEST_CASE("webhook JSON: Sequenzy's name and status say what description and enabled say") {
+  WebhookRecord w;
+  w.description = "e-mail service";
+  w.enabled = false;
+  Json j = webhook_json(w, kTestIds);
+  CHECK(j["name"] == "e-mail service");
+  CHECK(j["description"] == "e-mail service");
+  CHECK(j["enabled"] == false);
+  CHECK(j["status"] == "disabled");
+}
+
+TEST_CASE("Sequenzy's name: the endpoint's label, the same field as description") {
+  auto named = parse_webhook_create(R"({"name":" Stockbell ","url":"https://h.example"})");
+  REQUIRE_OK(named);
+  CHECK(named.value().description.value == "Stockbell");
+  CHECK(value_of(parse_webhook_update(R"({"name":null})")).description.is_null());
+  CHECK(value_of(parse_webhook_update(R"({"name":""})")).description.is_null());
+  // Both names: accepted when they agree (a client echoing the whole object back).
+  CHECK(value_of(parse_webhook_update(R"({"name":"a","description":"a"})")).description.value == "a");
+  CHECK(value_of(parse_webhook_update(R"({"name":null,"description":""})")).description.is_null());
+  auto disagree = parse_webhook_update(R"({"name":"a","description":"b"})");
+  CHECK(problem_list(disagree) == "name:invalid_value");
+  CHECK(disagree.error().details[0].message == "Must be one of: \"b\".");
+  CHECK(problem_list(parse_webhook_update(R"({"name":"a","description":null})")) ==
+        "name:invalid_value");
+  CHECK(problem_list(parse_webhook_update(R"({"name":5})")) == "name:invalid_type");
+  CHECK(problem_list(parse_webhook_update(R"({"name":")" + repeat("n", 501) + "\"}")) ==
+        "name:too_long");
+}
+
+TEST_CASE("Sequenzy's status: enabled or disabled, the same as the enabled boolean") {
+  CHECK(value_of(parse_webhook_update(R"({"status":"disabled"})")).enabled.value == false);
+  CHECK(value_of(parse_webhook_update(R"({"status":"enabled"})")).enabled.value == true);
+  CHECK(value_of(parse_webhook_create(R"({"url":"https://h.example","status":"disabled"})"))
+            .enabled.value == false);
+  CHECK(value_of(parse_webhook_update(R"({"status":"disabled","enabled":false})")).enabled.value ==
+        false);
+  auto disagree = parse_webhook_update(R"({"status":"disabled","enabled":true})");
+  CHECK(problem_list(disagree) == "status:invalid_value");
+  CHECK(disagree.error().details[0].message == "Must be one of: enabled.");
+  auto paused = parse_webhook_update(R"({"status":"paused"})");
+  CHECK(problem_list(paused) == "status:invalid_value");
+  CHECK(paused.error().details[0].message == "Must be one of: enabled, disabled.");
+  CHECK(problem_list(parse_webhook_update(R"({"status":null})")) == "status:invalid_type");
+  CHECK(problem_list(parse_webhook_update(R"({"status":true})")) == "status:invalid_type");
+}
+
+TEST_CASE("Sequenzy's event types are refused with the list of Stockbell's") {
+  auto r = parse_webhook_create(
+      R"({"name":"Stockbell","url":"https://h.example","events":["subscriber.created","email.sent"]})");
+  CHECK(problem_list(r) == "events[0]:invalid_value, events[1]:invalid_value");
+  const std::string types =
+      "ecommerce.back_in_stock_requested, ecommerce.back_in_stock, ecommerce.order_placed, "
+      "ecommerce.order_cancelled, ecommerce.order_fulfilled, ecommerce.order_refunded, *";
+  CHECK(r.error().details[0].message == "Must be one of: " + types + ".");
+  CHECK(r.error().message ==
+        "Validation failed: events[0]: Must be one of: " + types + ". (and 1 more)");
 }
 
 TEST_CASE("delivery JSON: fixed key order, attempt log oldest first") {

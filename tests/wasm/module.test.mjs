@@ -1,16 +1,16 @@
-// The shipped WebAssembly module itself (build-wasm/web/widget/stockbell.js + .wasm) under
+// The shipped WebAssembly module itself (build-wasm/web/widget/stockbell-core.js + .wasm) under
 // `node --test`: it carries the one version string, and it takes bodies up to the server's
 // size limits (64 KiB for a back-in-stock request, 1 MiB for an upsert; README "Errors"), including
 // multi-byte text, without truncation or corruption.
 //
-// Paths: STOCKBELL_WIDGET_DIR (stockbell.js + stockbell.wasm), STOCKBELL_VERSION_HEADER
+// Paths: STOCKBELL_WIDGET_DIR (stockbell-core.js + .wasm), STOCKBELL_VERSION_HEADER
 // (core/version.hpp); defaults fit an in-tree build-wasm/. A missing module is a failure.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, loadShippedModule, assertShippedModuleExists } from './shipped_module.mjs';
+import { root, loadShippedModule, loadTestModule, assertShippedModuleExists } from './shipped_module.mjs';
 
 const versionHeader =
   process.env.STOCKBELL_VERSION_HEADER ?? path.join(root, 'core', 'version.hpp');
@@ -53,7 +53,7 @@ test('a 64 KiB back-in-stock body with multi-byte text is read whole', () => {
   };
   const body = padTo(JSON.stringify(request), kRequestLimit);
   assert.equal(Buffer.byteLength(body, 'utf8'), kRequestLimit);
-  const outcome = JSON.parse(core.validateBackInStock(body));
+  const outcome = JSON.parse(core.validateBackInStock(body, ''));
   assert.equal(outcome.ok, true, JSON.stringify(outcome.error));
   assert.equal(outcome.request.productId, 'Größe-日本-SKU');
   assert.equal(outcome.request.customer.email, 'buyer@example.com');
@@ -64,18 +64,24 @@ test('a 64 KiB back-in-stock body with multi-byte text is read whole', () => {
 test('a 64 KiB body still reports its problem at the end', () => {
   const request = { productId: 'SKU-1', customer: { email: 'a@b' } };
   const body = padTo(JSON.stringify(request), kRequestLimit - 2) + ' x';
-  const outcome = JSON.parse(core.validateBackInStock(body));
+  const outcome = JSON.parse(core.validateBackInStock(body, ''));
   assert.equal(outcome.ok, false);
   assert.equal(outcome.error.code, 'invalid_json');
   assert.match(outcome.error.error, new RegExp(`column ${kRequestLimit}:`));
 });
 
-test('a 1 MiB upsert of 100 products is read whole', () => {
+test('the shipped module validates requests only: no upsert validation in a storefront', () => {
+  assert.equal(typeof core.validateBackInStock, 'function');
+  assert.equal(core.validateProductUpsert, undefined);
+});
+
+test('a 1 MiB upsert of 100 products is read whole (test module)', async () => {
+  const testCore = await loadTestModule();
   const products = [];
   for (let i = 0; i < 100; i++)
     products.push({ productId: `P${i}`, title: `Product ${i}`, description: 'ß'.repeat(5000) });
   const body = padTo(JSON.stringify({ products }), kUpsertLimit);
-  const outcome = JSON.parse(core.validateProductUpsert(body));
+  const outcome = JSON.parse(testCore.validateProductUpsert(body, ''));
   assert.equal(outcome.ok, true, JSON.stringify(outcome.error));
   assert.equal(outcome.upsert.products.length, 100);
   assert.equal(outcome.upsert.products[99].productId, 'P99');
@@ -84,8 +90,8 @@ test('a 1 MiB upsert of 100 products is read whole', () => {
 
 test('repeated calls give identical answers (no state between calls)', () => {
   const body = '{"productId":"SKU-1","customer":{"email":"a@b."}}';
-  const first = core.validateBackInStock(body);
-  for (let i = 0; i < 200; i++) core.validateBackInStock(`{"productId":"${i}","customer":{"email":"x@y"}}`);
-  assert.equal(core.validateBackInStock(body), first);
+  const first = core.validateBackInStock(body, '');
+  for (let i = 0; i < 200; i++) core.validateBackInStock(`{"productId":"${i}","customer":{"email":"x@y"}}`, '');
+  assert.equal(core.validateBackInStock(body, ''), first);
   assert.equal(JSON.parse(first).error.details[0].code, 'invalid_email');
 });

@@ -1,5 +1,7 @@
 // The shared vectors (tests/vectors/*.json) through the exact WebAssembly module the widget
-// ships (build-wasm/web/widget/stockbell.js + stockbell.wasm), under `node --test`.
+// ships (build-wasm/web/widget/stockbell-core.js + .wasm), under `node --test`; the product-upsert
+// vectors through the test module (the same core and flags plus upsert validation, which the
+// shipped module leaves out: no storefront sends an upsert).
 //
 // For every vector: the outcome must deep-equal `expect`, and the output string must be
 // byte-identical to the native core's output for the same vector (written by the doctest
@@ -7,7 +9,7 @@
 // widget shows exactly what the server would answer.
 //
 // Paths (set by tests/wasm/CMakeLists.txt; the defaults fit an in-tree build/ and build-wasm/):
-//   STOCKBELL_WIDGET_DIR      folder holding stockbell.js and stockbell.wasm
+//   STOCKBELL_WIDGET_DIR      folder holding stockbell-core.js and .wasm
 //   STOCKBELL_VECTORS_DIR     tests/vectors
 //   STOCKBELL_NATIVE_VECTORS  vectors-native.json of the native run
 // A missing module or native output is a failure, never a skip.
@@ -16,7 +18,9 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, loadShippedModule, assertShippedModuleExists } from './shipped_module.mjs';
+import {
+  root, widgetDir, loadShippedModule, loadTestModule, assertShippedModuleExists,
+} from './shipped_module.mjs';
 
 const vectorsDir = process.env.STOCKBELL_VECTORS_DIR ?? path.join(root, 'tests', 'vectors');
 const nativePath =
@@ -43,8 +47,18 @@ test('the shipped module and the native outputs exist', () => {
 
 const suites = [
   { key: 'back_in_stock', file: 'back_in_stock.json', fn: 'validateBackInStock' },
-  { key: 'product_upsert', file: 'product_upsert.json', fn: 'validateProductUpsert' },
+  { key: 'product_upsert', file: 'product_upsert.json', fn: 'validateProductUpsert', testModule: true },
+  { key: 'back_in_stock_i18n', file: 'back_in_stock_i18n.json', fn: 'validateBackInStock' },
 ];
+
+// A vector's language as the widget injects it: the very file it downloads (generated from
+// core/i18n/messages.json by web/build.mjs). No language: '' (English, the core's own words).
+function languageOf(vector) {
+  if (!('language' in vector)) return '';
+  const file = path.join(widgetDir, 'i18n', `${vector.language}.json`);
+  assert.ok(fs.existsSync(file), `missing ${file}: the widget build writes it`);
+  return fs.readFileSync(file, 'utf8');
+}
 
 for (const suite of suites) {
   const vectors = JSON.parse(fs.readFileSync(path.join(vectorsDir, suite.file), 'utf8'));
@@ -54,7 +68,7 @@ for (const suite of suites) {
     let native;
 
     before(async () => {
-      core = await loadShippedModule();
+      core = await (suite.testModule ? loadTestModule() : loadShippedModule());
       assert.ok(fs.existsSync(nativePath),
                 `missing ${nativePath}: run the native vectors first (ctest -R vectors.native)`);
       native = JSON.parse(fs.readFileSync(nativePath, 'utf8'))[suite.key];
@@ -68,7 +82,7 @@ for (const suite of suites) {
     vectors.forEach((vector, index) => {
       test(vector.name, () => {
         const body = bodyOf(vector);
-        const output = core[suite.fn](body);
+        const output = core[suite.fn](body, languageOf(vector));
         assert.equal(typeof output, 'string');
         assert.deepStrictEqual(JSON.parse(output), vector.expect,
                                `body: ${shown(body)}\ngot:  ${output}`);

@@ -223,7 +223,160 @@ CREATE TABLE store_settings (
   updated_at INTEGER NOT NULL
 );
 )sql",
-    // 6: shopper e-mail (README "E-mail"): consent records, confirmed and suppressed addresses,
+    // 6: orders and conversions, order events, store platform connections. Events get order
+    // types (2..5, server/store/db_values.cpp) and belong to a request or to an order; webhook
+    // endpoints may take the new types (mask bits 2..5). Both CHECKs change: the tables are
+    // rebuilt (foreign keys are off while migrations run), keeping the webhooks' AUTOINCREMENT
+    // high-water mark so a deleted endpoint's public id never comes back.
+    R"sql(
+-- `data` is core's order_to_storage(); the columns are what queries filter and sum on.
+-- `purchased_at`: when the order was first seen as a purchase (its effects are applied once).
+CREATE TABLE orders (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id     INTEGER NOT NULL REFERENCES stores(id),
+  order_id     TEXT NOT NULL,
+  status       INTEGER NOT NULL CHECK (status IN (0, 1, 2, 3)),
+  currency     TEXT NOT NULL,
+  total_cents  INTEGER NOT NULL,
+  ordered_at   INTEGER NOT NULL,
+  data         TEXT NOT NULL,
+  purchased_at INTEGER,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  UNIQUE (store_id, order_id)
+);
+
+-- What a purchase did to its buyer's requests: effect 0 ended a waiting request (purchased),
+-- 1 converted a notified one. One row per request at most (it goes with its request when a
+-- shopper's data is erased). `reversed_at`: the order was cancelled or refunded since (a
+-- conversion no longer counts).
+CREATE TABLE purchases (
+  request_id    INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
+  order_id      INTEGER NOT NULL REFERENCES orders(id),
+  store_id      INTEGER NOT NULL REFERENCES stores(id),
+  effect        INTEGER NOT NULL CHECK (effect IN (0, 1)),
+  product_id    TEXT NOT NULL,
+  variant_id    TEXT NOT NULL,
+  revenue_cents INTEGER NOT NULL,
+  currency      TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  reversed_at   INTEGER
+);
+CREATE INDEX purchases_by_order ON purchases(order_id);
+CREATE INDEX purchases_by_store ON purchases(store_id, effect, at);
+
+CREATE TABLE events_v6 (
+  id          INTEGER PRIMARY KEY,
+  store_id    INTEGER NOT NULL REFERENCES stores(id),
+  type        INTEGER NOT NULL CHECK (type IN (0, 1, 2, 3, 4, 5)),
+  request_id  INTEGER REFERENCES requests(id),
+  snapshot_id INTEGER REFERENCES snapshots(id),
+  order_id    INTEGER REFERENCES orders(id),
+  data        TEXT,
+  created_at  INTEGER NOT NULL,
+  CHECK ((request_id IS NULL) = (order_id IS NOT NULL))
+);
+INSERT INTO events_v6(id, store_id, type, request_id, snapshot_id, created_at)
+  SELECT id, store_id, type, request_id, snapshot_id, created_at FROM events;
+DROP TABLE events;
+ALTER TABLE events_v6 RENAME TO events;
+CREATE INDEX events_by_store ON events(store_id, id);
+CREATE UNIQUE INDEX events_once ON events(request_id, type);
+-- An order records each status once, whatever is pushed again. Partial, so the millions of
+-- back-in-stock events of a fan-out add no entries to it; no bound value is ever compared with
+-- its condition (the upsert spells it out), so statements are not re-prepared per bind.
+CREATE UNIQUE INDEX events_once_per_order ON events(order_id, type) WHERE order_id IS NOT NULL;
+
+CREATE TABLE webhooks_v6 (
+  id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id               INTEGER NOT NULL REFERENCES stores(id),
+  url                    TEXT NOT NULL,
+  description            TEXT,
+  event_mask             INTEGER NOT NULL CHECK (event_mask BETWEEN 1 AND 63),
+  enabled                INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  secret                 TEXT NOT NULL,
+  previous_secret        TEXT,
+  previous_secret_until  INTEGER,
+  created_at             INTEGER NOT NULL,
+  updated_at             INTEGER NOT NULL
+);
+INSERT INTO webhooks_v6 SELECT id, store_id, url, description, event_mask, enabled, secret,
+  previous_secret, previous_secret_until, created_at, updated_at FROM webhooks;
+INSERT INTO sqlite_sequence(name, seq) SELECT 'webhooks_v6', 0
+  WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'webhooks_v6');
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'webhooks'), 0))
+  WHERE name = 'webhooks_v6';
+DROP TABLE webhooks;
+ALTER TABLE webhooks_v6 RENAME TO webhooks;
+CREATE INDEX webhooks_by_store ON webhooks(store_id);
+
+-- A store's connection to Shopify or WooCommerce. `token` is the path segment of its webhook
+-- address; `secret` verifies the platform's HMAC, so it is kept in clear (never shown again).
+-- `origin`: a WooCommerce store's browser origin (the storefront capture), one store each.
+CREATE TABLE integrations (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  platform   TEXT NOT NULL CHECK (platform IN ('shopify', 'woocommerce')),
+  token      TEXT NOT NULL UNIQUE,
+  address    TEXT NOT NULL,
+  origin     TEXT,
+  secret     TEXT NOT NULL,
+  currency   TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (store_id, platform),
+  UNIQUE (platform, origin)
+);
+
+-- Deliveries processed, by the platform's delivery id, with the answer they got: a replay gets
+-- the same answer and changes nothing.
+CREATE TABLE platform_deliveries (
+  integration_id INTEGER NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  delivery_id    TEXT NOT NULL,
+  topic          TEXT NOT NULL,
+  outcome        TEXT NOT NULL,
+  received_at    INTEGER NOT NULL,
+  PRIMARY KEY (integration_id, delivery_id)
+) WITHOUT ROWID;
+
+-- The modification time of the last payload applied per resource: older ones are stale.
+CREATE TABLE platform_versions (
+  integration_id INTEGER NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  resource       TEXT NOT NULL,
+  resource_id    TEXT NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (integration_id, resource, resource_id)
+) WITHOUT ROWID;
+
+-- Which variant an item stands for (Shopify inventory items, WooCommerce variations).
+CREATE TABLE platform_items (
+  integration_id   INTEGER NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  item_id          TEXT NOT NULL,
+  product_id       TEXT NOT NULL,
+  variant_id       TEXT NOT NULL,
+  continue_selling INTEGER NOT NULL CHECK (continue_selling IN (0, 1)),
+  PRIMARY KEY (integration_id, item_id, product_id, variant_id)
+) WITHOUT ROWID;
+CREATE INDEX platform_items_by_product ON platform_items(integration_id, product_id);
+
+-- Shopify: whether an inventory item is tracked, and its level per location.
+CREATE TABLE inventory_tracking (
+  integration_id INTEGER NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  item_id        TEXT NOT NULL,
+  tracked        INTEGER NOT NULL CHECK (tracked IN (0, 1)),
+  PRIMARY KEY (integration_id, item_id)
+) WITHOUT ROWID;
+CREATE TABLE inventory_levels (
+  integration_id INTEGER NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  item_id        TEXT NOT NULL,
+  location_id    TEXT NOT NULL,
+  available      INTEGER,
+  updated_at     INTEGER,
+  PRIMARY KEY (integration_id, item_id, location_id)
+) WITHOUT ROWID;
+)sql",
+    // 7: shopper e-mail (README "E-mail"): consent records, confirmed and suppressed addresses,
     // the stores' own templates and the message outbox.
     R"sql(
 -- The key that signs a store's unsubscribe and confirm links (HMAC-SHA256), made at first use.
@@ -320,6 +473,10 @@ int schema_version() { return static_cast<int>(std::size(kMigrations)); }
 void configure_connection(Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
+  // Deleted and overwritten content is zeroed, not left in free space: an erased shopper's
+  // address is gone from the file (Debian's SQLite does this by default; this does not depend
+  // on the build).
+  db.exec("PRAGMA secure_delete = ON");
 }
 
 uint64_t open_schema(Database& db) {

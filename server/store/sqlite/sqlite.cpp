@@ -1,5 +1,7 @@
 #include "server/store/sqlite/sqlite.hpp"
 
+#include <sys/stat.h>
+
 namespace stockbell::server {
 
 Statement& Statement::operator=(Statement&& o) noexcept {
@@ -77,6 +79,14 @@ Database::Database(const std::string& path, Mode mode) {
   const int flags = mode == Mode::read_only
                         ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (mode != Mode::read_only) {
+    // Subscribers' e-mails and webhook secrets: the owner only. A new file is created 0600 (the
+    // WAL and shared-memory files take the database's mode), and one made by an older version
+    // with 0644 is narrowed.
+    ::umask(077);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      ::chmod((path + suffix).c_str(), S_IRUSR | S_IWUSR);  // a missing file: nothing to do
+  }
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";

@@ -5,7 +5,10 @@
 // snapshot. WAL mode: readers never block the writer nor each other, and see every committed
 // write, so a read after a 200 sees that write.
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -27,6 +30,7 @@ class SqliteStorage final : public Storage {
   void on_outbox_written(std::function<void()> listener) override;
   WriteStats write_stats() const override;
   void stop() override;
+  std::optional<Unavailable> problem() override;
 
  protected:
   void run_read(const std::function<void(ReadTx&)>& job) override;
@@ -38,6 +42,15 @@ class SqliteStorage final : public Storage {
   IdCodec ids_;
   WriteCache cache_;  ///< the writer thread's only
   std::vector<std::function<void()>> outbox_listeners_;
+
+  // The file opened at start: a different one (or none) at `path_` means it was replaced.
+  std::string path_;
+  uint64_t device_ = 0;
+  uint64_t inode_ = 0;
+  std::atomic<bool> replaced_{false};
+  std::atomic<bool> disk_full_{false};
+  /// Throws StorageUnavailable(database_replaced) if the file at path_ is not the one opened.
+  void check_file();
 };
 
 }  // namespace stockbell::server

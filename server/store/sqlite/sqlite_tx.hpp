@@ -3,7 +3,9 @@
 // statements with bound parameters (no SQL is ever built from input). One SqliteTx wraps one
 // connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
 // also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
-// settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_mail.cpp.
+// settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp (orders,
+// conversions and their figures), tx_platforms.cpp (store platform connections), tx_mail.cpp
+// (shopper e-mail).
 
 #include "server/store/sqlite/sqlite.hpp"
 #include "server/store/sqlite/write_cache.hpp"
@@ -115,6 +117,55 @@ class SqliteTx final : public WriteTx {
   void record_attempt(const AttemptRecord& attempt) override;
   bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) override;
 
+  // orders and conversions (tx_orders.cpp)
+  std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;
+  std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
+                                                 int64_t to) override;
+  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from,
+                                                         int64_t to, int64_t limit) override;
+  std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
+                                                 int64_t to) override;
+  int64_t count_notified(int64_t store_id, int64_t from, int64_t to) override;
+  int64_t count_purchased_while_waiting(int64_t store_id, int64_t from, int64_t to) override;
+  OrderRecord save_order(int64_t store_id, const Order& order, int64_t ordered_at,
+                         int64_t now) override;
+  void mark_order_purchased(int64_t order_row, int64_t now) override;
+  std::optional<int64_t> insert_order_event(int64_t store_id, EventType type, int64_t order_row,
+                                            const std::string& data, int64_t now) override;
+  std::vector<BuyerRequest> subscriber_requests(int64_t subscriber_id,
+                                                const std::string& product_id) override;
+  bool insert_purchase(const PurchaseRecord& purchase) override;
+  bool mark_request_purchased(int64_t request_id) override;
+  int64_t reverse_conversions(int64_t order_row, std::optional<int64_t> reversed_at) override;
+
+  // store platforms (tx_platforms.cpp)
+  std::optional<IntegrationRecord> find_integration(int64_t store_id, Platform platform) override;
+  std::optional<IntegrationRecord> find_integration_by_token(Platform platform,
+                                                             const std::string& token) override;
+  std::optional<IntegrationRecord> find_integration_by_origin(Platform platform,
+                                                              const std::string& origin) override;
+  std::vector<IntegrationRecord> list_integrations(int64_t store_id) override;
+  IntegrationRecord save_integration(int64_t store_id, const IntegrationSettings& settings,
+                                     const std::optional<std::string>& origin,
+                                     const std::string& token, int64_t now) override;
+  bool delete_integration(int64_t store_id, Platform platform) override;
+  std::optional<std::string> platform_delivery_outcome(int64_t integration_id,
+                                                       const std::string& delivery_id) override;
+  void save_platform_delivery(int64_t integration_id, const std::string& delivery_id,
+                              const std::string& topic, const std::string& outcome,
+                              int64_t now) override;
+  std::optional<int64_t> platform_version(int64_t integration_id, const std::string& resource,
+                                          const std::string& id) override;
+  void save_platform_version(int64_t integration_id, const std::string& resource,
+                             const std::string& id, int64_t updated_at) override;
+  void save_item_links(int64_t integration_id, const std::string& product_id,
+                       const std::vector<ItemLink>& links, bool complete) override;
+  std::vector<ItemLink> item_links(int64_t integration_id, const std::string& item_id) override;
+  std::optional<bool> item_tracked(int64_t integration_id, const std::string& item_id) override;
+  void set_item_tracked(int64_t integration_id, const std::string& item_id, bool tracked) override;
+  bool save_inventory_level(int64_t integration_id, const InventoryLevel& level) override;
+  std::optional<int64_t> summed_levels(int64_t integration_id, const std::string& item_id) override;
+
   // e-mail: templates, setups, suppressions, the message outbox (tx_mail.cpp)
   bool is_suppressed(int64_t store_id, const KeyHash& email_hash) override;
   void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) override;
@@ -139,6 +190,10 @@ class SqliteTx final : public WriteTx {
   int64_t suppress_queued_messages(int64_t subscriber_id) override;
 
  private:
+  /// Drops the customer from the data of the store's orders bought with `email` (an identity)
+  /// and of their events (tx_orders.cpp); how many orders.
+  int64_t forget_order_customer(int64_t store_id, const std::string& email);
+
   Database& db_;
   WriteCache* cache_;
   bool outbox_written_ = false;

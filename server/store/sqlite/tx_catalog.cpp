@@ -78,7 +78,9 @@ void SqliteTx::set_subscriber_mail_state(int64_t id, std::optional<int64_t> conf
 }
 
 bool SqliteTx::erase_subscriber(int64_t store_id, int64_t id) {
-  if (!find_subscriber_by_id(store_id, id)) return false;
+  const std::optional<SubscriberRecord> subscriber = find_subscriber_by_id(store_id, id);
+  if (!subscriber) return false;
+  forget_order_customer(store_id, subscriber->email);
   // Each event's deliveries by the (webhook, event) index: a store has few endpoints, a
   // subscriber few events.
   std::vector<int64_t> events;

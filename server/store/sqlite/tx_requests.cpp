@@ -15,6 +15,14 @@ const int64_t kPending = db::value(RequestStatus::pending);
 #define STOCKBELL_REQUEST_COLUMNS                                                           \
   "r.id, r.target_id, r.subscriber_id, t.product_id, t.variant_id, r.product_title, "       \
   "r.variant_title, r.status, s.email, r.created_at, r.notified_at, r.cancelled_at, "       \
+  "(SELECT o.order_id FROM purchases p JOIN orders o ON o.id = p.order_id"                 \
+  " WHERE p.request_id = r.id AND p.reversed_at IS NULL), "                                \
+  "(SELECT p.at FROM purchases p WHERE p.request_id = r.id AND p.reversed_at IS NULL"       \
+  " AND p.effect = 1), "                                                                     \
+  "(SELECT p.revenue_cents FROM purchases p WHERE p.request_id = r.id"                      \
+  " AND p.reversed_at IS NULL AND p.effect = 1), "                                          \
+  "(SELECT p.currency FROM purchases p WHERE p.request_id = r.id AND p.reversed_at IS NULL" \
+  " AND p.effect = 1), "                                                                     \
   "r.locale, r.source, r.client_address, r.user_agent, r.consent_text, r.confirmed_at"
 
 RequestRecord read_request(const Statement& st) {
@@ -31,12 +39,16 @@ RequestRecord read_request(const Statement& st) {
   r.created_at = st.int64(9);
   r.notified_at = st.optional_int64(10);
   r.cancelled_at = st.optional_int64(11);
-  r.locale = st.optional_string(12);
-  if (!st.is_null(13)) r.consent.source = db::request_source(st.int64(13));
-  r.consent.client_address = st.optional_string(14);
-  r.consent.user_agent = st.optional_string(15);
-  r.consent.text = st.optional_string(16);
-  r.consent.confirmed_at = st.optional_int64(17);
+  r.order_id = st.optional_string(12);
+  r.converted_at = st.optional_int64(13);
+  r.revenue_cents = st.optional_int64(14);
+  r.revenue_currency = st.optional_string(15);
+  r.locale = st.optional_string(16);
+  if (!st.is_null(17)) r.consent.source = db::request_source(st.int64(17));
+  r.consent.client_address = st.optional_string(18);
+  r.consent.user_agent = st.optional_string(19);
+  r.consent.text = st.optional_string(20);
+  r.consent.confirmed_at = st.optional_int64(21);
   return r;
 }
 
@@ -50,11 +62,13 @@ std::vector<RequestRecord> read_requests(Statement& st) {
 #define STOCKBELL_EVENT_COLUMNS                                                              \
   "e.id, e.type, e.created_at, r.id, r.created_at, r.product_title, r.variant_title, s.id, " \
   "s.email, s.first_name, s.last_name, s.external_id, t.product_id, t.variant_id, "          \
-  "n.product_title, n.variant_title, n.url, n.image_url, n.price_cents, n.currency"
+  "n.product_title, n.variant_title, n.url, n.image_url, n.price_cents, n.currency, e.data"
+// Order events have no request (and carry their order in `data`): outer joins.
 #define STOCKBELL_EVENT_JOINS                                                                 \
-  " FROM events e JOIN requests r ON r.id = e.request_id"                                    \
-  " JOIN subscribers s ON s.id = r.subscriber_id JOIN targets t ON t.id = r.target_id"       \
-  " JOIN snapshots n ON n.id = e.snapshot_id "
+  " FROM events e LEFT JOIN requests r ON r.id = e.request_id"                               \
+  " LEFT JOIN subscribers s ON s.id = r.subscriber_id"                                       \
+  " LEFT JOIN targets t ON t.id = r.target_id"                                               \
+  " LEFT JOIN snapshots n ON n.id = e.snapshot_id "
 
 EventRecord read_event(const Statement& st) {
   EventRecord e;
@@ -78,6 +92,10 @@ EventRecord read_event(const Statement& st) {
   e.catalog.image_url = st.optional_string(17);
   e.catalog.price_cents = st.optional_int64(18);
   e.catalog.currency = st.optional_string(19);
+  if (!st.is_null(20)) {
+    e.order = order_from_storage(st.text(20));
+    if (!e.order) throw std::runtime_error("stored event " + std::to_string(e.id) + " is unreadable");
+  }
   return e;
 }
 

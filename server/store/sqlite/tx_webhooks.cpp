@@ -167,7 +167,7 @@ std::vector<int64_t> SqliteTx::enabled_webhook_ids() {
 std::vector<DueDelivery> SqliteTx::due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) {
   Statement& st = db_.cached(
       "SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.due_since, w.url, w.secret,"
-      " CASE WHEN w.previous_secret_until > ?2 THEN w.previous_secret END"
+      " CASE WHEN w.previous_secret_until > ?2 THEN w.previous_secret END, w.store_id"
       " FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id"
       " WHERE d.webhook_id = ?1 AND d.status = ?4 AND d.next_attempt_at <= ?2 AND w.enabled = 1"
       " ORDER BY d.next_attempt_at LIMIT ?3");
@@ -175,7 +175,7 @@ std::vector<DueDelivery> SqliteTx::due_deliveries(int64_t webhook_id, int64_t no
   std::vector<DueDelivery> due;
   while (st.step())
     due.push_back(DueDelivery{st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4),
-                              st.string(5), st.string(6), st.optional_string(7)});
+                              st.string(5), st.string(6), st.optional_string(7), st.int64(8)});
   st.reset();
   return due;
 }

@@ -5,8 +5,10 @@
 // the whole group durable, and only then does any caller get its result. So a 200 always means
 // "on disk", and throughput comes from batching the fsync, not from weaker syncing.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -22,6 +24,12 @@
 #include "server/store/storage.hpp"
 
 namespace stockbell::server {
+
+/// The WAL's bounds (see truncate_wal_if_large): past kWalCheckpointBytes the writer checkpoints
+/// it so it starts over; a WAL that starts over is cut back to kWalLimitBytes.
+constexpr uint64_t kWalCheckpointBytes = 32 * 1024 * 1024;
+constexpr int64_t kWalLimitBytes = 32 * 1024 * 1024;
+constexpr int kRestartWaitMs = 100;
 
 class Writer {
  public:
@@ -87,6 +95,7 @@ class Writer {
   void rolled_back();
   std::exception_ptr run_one_by_one(std::deque<Pending*>& group);
   void run_group(std::deque<Pending*>& group);
+  void truncate_wal_if_large();
 
   Options options_;
   std::function<void()> on_rollback_;
@@ -103,6 +112,10 @@ class Writer {
   std::condition_variable checkpoint_wake_;
   std::thread thread_;
   std::thread checkpointer_;
+  // The writer thread's only.
+  uint64_t page_size_ = 4096;
+  uint64_t wal_bytes_ = 0;  ///< after the last commit (the WAL hook)
+  std::chrono::steady_clock::time_point next_truncate_{};
 };
 
 }  // namespace stockbell::server
