@@ -26,7 +26,12 @@ int main(int argc, char** argv) {
   http.Post("/api/v1/back-in-stock", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(body, "application/json; charset=utf-8");
   });
+  // "listening" only once the socket listens: the harness starts wrk when it reads it.
+  if (!http.bind_to_port("127.0.0.1", port)) {
+    std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", port);
+    return 1;
+  }
   std::printf("listening on %d\n", port);
   std::fflush(stdout);
-  return http.listen("127.0.0.1", port) ? 0 : 1;
+  return http.listen_after_bind() ? 0 : 1;
 }

@@ -18,10 +18,15 @@
 //                                      and the place in line of the last request (ms)
 //   bench_tool scheduler DB TARGETS    one scheduler round (nothing due) with TARGETS pending
 //                                      schedules, and with none (the baseline), in µs
+//   bench_tool smtp-loop URL N T       the e-mail baseline: N copies of a back-in-stock mail
+//                                      (the shipped English template, MIME as Stockbell builds
+//                                      it) sent to an SMTP server by a bare libcurl loop on T
+//                                      threads, one connection each: mails/s
 //   bench_tool validate N              ns per back-in-stock validation (core) and per plain
 //                                      nlohmann::json::parse of the same body (baseline: a
 //                                      well-known parser doing only the parsing)
 
+#include <curl/curl.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -32,11 +37,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "core/back_in_stock.hpp"
 #include "core/json.hpp"
+#include "core/mail_template.hpp"
+#include "core/mime.hpp"
 #include "server/app/keys.hpp"
 #include "server/app/notify.hpp"
 #include "server/app/release.hpp"
@@ -145,6 +153,9 @@ int upsert(const std::string& url, const std::string& key) {
   httplib::Client client = client_for(url);
   const std::string body =
       R"({"products":[{"productId":"BENCH-1","title":"Bench","variants":[{"variantId":"BENCH-1-M","title":"M","inventoryQuantity":5}]}]})";
+  const auto started_epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
   const auto start = Clock::now();
   auto res = client.Post("/api/v1/products", {{"Authorization", "Bearer " + key}}, body,
                          "application/json");
@@ -160,9 +171,71 @@ int upsert(const std::string& url, const std::string& key) {
     std::fprintf(stderr, "unexpected upsert answer: %s\n", res->body.c_str());
     return 1;
   }
-  std::printf("{\"ms\":%.3f,\"triggered\":%lld}\n", elapsed,
-              static_cast<long long>(*triggered->as_integer()));
+  std::printf("{\"ms\":%.3f,\"triggered\":%lld,\"started_epoch_ms\":%lld}\n", elapsed,
+              static_cast<long long>(*triggered->as_integer()),
+              static_cast<long long>(started_epoch_ms));
   return 0;
+}
+
+struct Upload {
+  const std::string* bytes;
+  size_t sent;
+};
+
+size_t read_upload(char* buffer, size_t size, size_t count, void* user) {
+  auto* upload = static_cast<Upload*>(user);
+  const size_t n = std::min(size * count, upload->bytes->size() - upload->sent);
+  std::memcpy(buffer, upload->bytes->data() + upload->sent, n);
+  upload->sent += n;
+  return n;
+}
+
+// The baseline of the e-mail benchmark: what libcurl alone does with the same SMTP server.
+int smtp_loop(const std::string& url, int64_t n, int threads) {
+  MailValues values = sample_mail_values(MailKind::back_in_stock, "en", "Bench Store",
+                                         "https://stockbell.bench.example");
+  const RenderedMail rendered =
+      render_mail(*default_mail_template(MailKind::back_in_stock, "en"), values);
+  OutgoingMail mail;
+  mail.from = Mailbox{"Bench Store", "shop@bench.example"};
+  mail.to = "seed1@bench.example";
+  mail.subject = rendered.subject;
+  mail.text = rendered.text;
+  mail.html = rendered.html;
+  mail.message_id = "msg_0000000000000@stockbell.bench.example";
+  mail.unsubscribe_url = values.unsubscribe_url;
+  const std::string message = mime_message(mail);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> failed{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      CURL* curl = curl_easy_init();
+      curl_slist* rcpt = curl_slist_append(nullptr, "<seed1@bench.example>");
+      while (next.fetch_add(1) < n) {
+        Upload upload{&message, 0};
+        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(curl, CURLOPT_MAIL_FROM, "<shop@bench.example>");
+        curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+        if (curl_easy_perform(curl) != CURLE_OK) failed.fetch_add(1);
+      }
+      curl_slist_free_all(rcpt);
+      curl_easy_cleanup(curl);
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  const double ms = ms_since(start);
+  std::printf("{\"mails\":%lld,\"failed\":%lld,\"ms\":%.3f,\"mails_per_second\":%.1f,"
+              "\"message_bytes\":%zu}\n",
+              static_cast<long long>(n), static_cast<long long>(failed.load()), ms,
+              static_cast<double>(n) / (ms / 1000.0), message.size());
+  return failed.load() == 0 ? 0 : 1;
 }
 
 int upsert_latency(const std::string& url, const std::string& key, int n) {
@@ -262,7 +335,7 @@ int release(const std::string& db_path, int64_t seeded, int64_t quantity, int ba
   auto start = Clock::now();
   const int64_t first = storage->write([&](WriteTx& tx) {
     const ProductRecord saved = tx.save_product(store, product, kT0);
-    return notify_in_stock(tx, store, saved.product, kT0);
+    return notify_in_stock(tx, store, saved.product, kT0, Mail::off);
   });
   const double first_ms = ms_since(start);
   std::vector<double> batch_ms;
@@ -273,7 +346,7 @@ int release(const std::string& db_path, int64_t seeded, int64_t quantity, int ba
     const std::vector<DueRelease> due =
         storage->read([&](ReadTx& tx) { return tx.due_releases(now, 64); });
     for (const DueRelease& d : due)
-      notified += storage->write([&](WriteTx& tx) { return run_due_release(tx, d, now); });
+      notified += storage->write([&](WriteTx& tx) { return run_due_release(tx, d, now, Mail::off); });
     batch_ms.push_back(ms_since(start));
   }
   // The place in line of the last request (what a registration at the back of this line
@@ -387,6 +460,8 @@ int main(int argc, char** argv) {
     if (a.size() == 3 && a[0] == "seed") return seed(a[1], std::stoll(a[2]));
     if (a.size() == 2 && a[0] == "raw-fanout") return raw_fanout(a[1]);
     if (a.size() == 3 && a[0] == "upsert") return upsert(a[1], a[2]);
+    if (a.size() == 4 && a[0] == "smtp-loop")
+      return smtp_loop(a[1], std::stoll(a[2]), std::stoi(a[3]));
     if (a.size() == 4 && a[0] == "upsert-latency") return upsert_latency(a[1], a[2], std::stoi(a[3]));
     if (a.size() == 2 && a[0] == "validate") return validate(std::stoll(a[1]));
     if (a.size() == 5 && a[0] == "release")

@@ -2,10 +2,14 @@
 
 #include "core/attributes.hpp"
 #include "core/fields.hpp"
+#include "core/locale.hpp"
 #include "core/text.hpp"
 
 namespace stockbell {
 namespace {
+
+constexpr TextRule kLocaleRule{kMaxLocaleChars};
+constexpr TextRule kConsentRule{kMaxConsentTextChars, true};
 
 std::optional<Customer> read_customer(const Json* value, Problems& problems) {
   const std::string path = "customer";
@@ -43,6 +47,11 @@ Result<BackInStockRequest> read_back_in_stock_request(const Json& document) {
   request.product_title = reader.optional_text("productTitle", kTitleRule);
   request.variant_title = reader.optional_text("variantTitle", kTitleRule);
   std::optional<Customer> customer = read_customer(reader.member("customer"), problems);
+  if (std::optional<std::string> locale = reader.optional_text("locale", kLocaleRule)) {
+    request.locale = normalize_locale(*locale);
+    if (!request.locale) problems.add(reader.field("locale"), FieldCode::invalid_locale);
+  }
+  request.consent_text = reader.optional_text("consentText", kConsentRule);
   reader.reject_unknown();
   if (!problems.empty() || !product_id || !customer) return validation_error(problems);
   request.product_id = std::move(*product_id);
@@ -73,6 +82,8 @@ Json back_in_stock_request_json(const BackInStockRequest& request) {
   out["productTitle"] = text_or_null(request.product_title);
   out["variantTitle"] = text_or_null(request.variant_title);
   out["customer"] = std::move(customer);
+  if (request.locale) out["locale"] = *request.locale;
+  if (request.consent_text) out["consentText"] = *request.consent_text;
   return out;
 }
 

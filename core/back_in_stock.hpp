@@ -23,6 +23,8 @@ struct Customer {
   Json attributes = Json::object();
 };
 
+constexpr size_t kMaxConsentTextChars = 1000;
+
 /// A normalised `POST /api/v1/back-in-stock` body. `variant_id` defaults to `product_id`.
 struct BackInStockRequest {
   std::string product_id;
@@ -30,6 +32,12 @@ struct BackInStockRequest {
   std::optional<std::string> product_title;
   std::optional<std::string> variant_title;
   Customer customer;
+  /// The shopper's language for e-mails (the widget sends the page's `lang`), normalised
+  /// (`DE-ch` → `de-CH`); picks the template: exact → language → store default → `en`.
+  std::optional<std::string> locale;
+  /// The consent wording the widget showed (≤ 1000 characters, line breaks allowed), kept with
+  /// the request as part of its consent record.
+  std::optional<std::string> consent_text;
 };
 
 /// Parses and validates a body. On failure the error lists every problem:
@@ -38,7 +46,9 @@ Result<BackInStockRequest> parse_back_in_stock_request(std::string_view body);
 /// The same, for an already parsed document.
 Result<BackInStockRequest> read_back_in_stock_request(const Json& document);
 
-/// The normalised request as JSON (fixed key order, absent optionals as null).
+/// The normalised request as JSON (fixed key order, absent optionals as null; `locale` and
+/// `consentText`, which came later, only when given, so the shared vectors of the fields before
+/// them read as they always did).
 Json back_in_stock_request_json(const BackInStockRequest& request);
 
 /// The widget's and the test vectors' entry point: `{"ok":true,"request":{...}}` or

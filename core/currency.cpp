@@ -1,5 +1,7 @@
 #include "core/currency.hpp"
 
+#include "core/locale.hpp"
+
 namespace stockbell {
 namespace {
 
@@ -17,6 +19,48 @@ constexpr std::string_view kCodes =
 constexpr size_t kCount = kCodes.size() / 3;
 static_assert(kCodes.size() % 3 == 0);
 
+constexpr std::string_view kNbsp = "\xC2\xA0";
+
+// How one language writes a price.
+struct Convention {
+  std::string_view group;
+  std::string_view decimal;
+  bool symbol_first;
+  size_t min_grouping;  ///< digits of the integer part from which groups are separated
+};
+
+Convention convention_of(std::string_view language) {
+  if (language == "de") return {".", ",", false, 4};
+  if (language == "fr") return {kNbsp, ",", false, 4};
+  if (language == "es") return {".", ",", false, 5};
+  return {",", ".", true, 4};
+}
+
+// The symbol a language's shoppers know the currency by; empty: write the code.
+std::string_view symbol_of(std::string_view currency, std::string_view language) {
+  if (currency == "EUR") return "€";
+  if (currency == "GBP") return "£";
+  if (currency == "JPY") return "¥";
+  if (currency == "INR") return "₹";
+  if (currency == "KRW") return "₩";
+  if (currency == "USD") {
+    if (language == "fr") return "$US";
+    if (language == "es") return "US$";
+    return "$";
+  }
+  return {};
+}
+
+std::string grouped(const std::string& digits, const Convention& c) {
+  if (digits.size() < c.min_grouping) return digits;
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += c.group;
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace
 
 bool is_iso4217_currency(std::string_view code) {
@@ -32,9 +76,33 @@ bool is_iso4217_currency(std::string_view code) {
   return false;
 }
 
-}  // namespace stockbell
 
-namespace stockbell {
+std::string format_price(int64_t amount, std::string_view currency, std::string_view locale) {
+  const std::optional<std::string> tag = normalize_locale(locale);
+  const std::string language = tag ? tag->substr(0, tag->find('-')) : "en";
+  const Convention c = convention_of(language);
+  const int decimals = currency_exponent(currency);
+  // The magnitude as unsigned: INT64_MIN has no positive int64.
+  const uint64_t magnitude =
+      amount < 0 ? 0 - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
+  uint64_t unit = 1;
+  for (int i = 0; i < decimals; ++i) unit *= 10;
+  std::string number = grouped(std::to_string(magnitude / unit), c);
+  if (decimals > 0) {
+    std::string fraction = std::to_string(magnitude % unit);
+    fraction.insert(0, static_cast<size_t>(decimals) - fraction.size(), '0');
+    number += c.decimal;
+    number += fraction;
+  }
+  const std::string_view symbol = symbol_of(currency, language);
+  const std::string sign = amount < 0 ? "-" : "";
+  if (c.symbol_first) {
+    if (symbol.empty()) return sign + std::string(currency) + std::string(kNbsp) + number;
+    return sign + std::string(symbol) + number;
+  }
+  return sign + number + std::string(kNbsp) +
+         std::string(symbol.empty() ? currency : symbol);
+}
 
 int currency_exponent(std::string_view code) {
   // ISO 4217 minor units other than 2, for codes in current use.

@@ -1,9 +1,11 @@
 #pragma once
-// Currencies: ISO 4217 alphabetic codes, their minor units, and amounts written as decimal text
-// (the way store platforms send prices: "19.99", "1200", "-100.70").
+// Currencies: ISO 4217 alphabetic codes, their minor units, amounts written as decimal text
+// (the way store platforms send prices: "19.99", "1200", "-100.70"), and prices as a shopper
+// reads them.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace stockbell {
@@ -33,5 +35,17 @@ struct MinorUnits {
   AmountProblem problem = AmountProblem::not_a_decimal;
 };
 MinorUnits parse_minor_units(std::string_view decimal, std::string_view currency);
+
+/// `amount` minor units (currency_exponent) of `currency` as a shopper of `locale`'s language
+/// reads a price. The languages with their own shop conventions (CLDR's):
+///   en  €12.99   $1,234.50   ¥1,500   CHF 12.99      symbol first, "," groups, "." decimals
+///   de  12,99 €  1.234,50 $  1.500 ¥  12,99 CHF      after the number, "." groups, "," decimals
+///   fr  12,99 €  1 234,50 $US         12,99 CHF      after, no-break space groups, ","
+///   es  12,99 €  1234,50 US$ 15.000 ¥               after, "." groups from five digits, ","
+/// Other languages read English's. The space before a trailing symbol and after a leading code
+/// is a no-break space (U+00A0), and so is French's group separator (U+00A0, not the narrow
+/// U+202F, which some mail clients' fonts lack), so a price never breaks across lines. Codes
+/// without a common symbol are written as the code (`CHF`, `SEK`).
+std::string format_price(int64_t amount, std::string_view currency, std::string_view locale);
 
 }  // namespace stockbell

@@ -45,6 +45,8 @@ constexpr FieldCodeInfo kFieldCodes[] = {
     {"not_in_catalog", "No such product or variant in the catalog."},
     {"invalid_shop_domain", "Must be a Shopify shop domain, like my-shop.myshopify.com."},
     {"invalid_time_zone", "Must be a time zone name, like UTC or Europe/Berlin."},
+    {"template_syntax", "Mustache syntax error at line {line}, column {column}: {expected}."},
+    {"unknown_variable", "Unknown template variable {expected}."},
 };
 
 struct ApiCodeInfo {
@@ -179,6 +181,16 @@ void MessageTable::reword(ApiError& error) const {
   }
 }
 
+FieldError template_syntax_error(std::string field, int64_t line, int64_t column,
+                                 std::string_view what) {
+  std::string text(kFieldCodes[static_cast<size_t>(FieldCode::template_syntax)].message);
+  replace_all(text, "{line}", std::to_string(line));
+  replace_all(text, "{column}", std::to_string(column));
+  replace_all(text, "{expected}", what);
+  return FieldError{std::move(field), FieldCode::template_syntax, std::move(text), std::nullopt,
+                    line, column};
+}
+
 ApiError make_error(ApiCode code, std::string message) {
   if (message.empty()) message = std::string(default_message(code));
   return ApiError{code, std::move(message), {}};
@@ -195,6 +207,11 @@ ApiError not_found(Resource resource) {
     case Resource::delivery: return make_error(ApiCode::not_found, "No such delivery.");
     case Resource::integration:
       return make_error(ApiCode::not_found, "No store platform is connected here.");
+    case Resource::subscriber:
+      return make_error(ApiCode::not_found, "No subscriber with that id.");
+    case Resource::mail_template:
+      return make_error(ApiCode::not_found,
+                        "No such template. The templates are back_in_stock and confirm_request.");
   }
   return make_error(ApiCode::not_found);
 }
@@ -389,6 +406,8 @@ Json error_envelope(const ApiError& error) {
       item["code"] = field_code_name(d.code);
       item["message"] = d.message;
       if (d.limit) item["limit"] = *d.limit;
+      if (d.line) item["line"] = *d.line;
+      if (d.column) item["column"] = *d.column;
       details.push_back(std::move(item));
     }
     out["details"] = std::move(details);
@@ -401,6 +420,12 @@ void Problems::add(std::string field, FieldCode code, std::optional<int64_t> lim
   ++found_;
   if (list_.size() >= kMaxProblems) return;
   list_.push_back(FieldError{std::move(field), code, field_message(code, limit, expected), limit});
+}
+
+void Problems::add(FieldError error) {
+  ++found_;
+  if (list_.size() >= kMaxProblems) return;
+  list_.push_back(std::move(error));
 }
 
 std::string join_path(std::string_view base, std::string_view key) {

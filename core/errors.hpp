@@ -41,6 +41,8 @@ enum class FieldCode {
   not_in_catalog,           ///< an inventory item whose product or variant the catalog lacks
   invalid_shop_domain,      ///< `"shopDomain": "shop.example"`: not `name.myshopify.com`
   invalid_time_zone,        ///< `"timeZone": "Europe/Atlantis"`: not an IANA time zone
+  template_syntax,          ///< `"html": "{{#price}}..."`: a section never closed (with line, column)
+  unknown_variable,         ///< `"text": "Hi {{name}}"`: a variable the template can't have
 };
 
 /// What went wrong with a whole HTTP request; each maps to one HTTP status.
@@ -73,9 +75,12 @@ struct FieldError {
   FieldCode code;
   std::string message;
   std::optional<int64_t> limit;  ///< the bound that was crossed, for too_long / too_many_items
+  std::optional<int64_t> line = std::nullopt;    ///< where in a text (template_syntax), from 1
+  std::optional<int64_t> column = std::nullopt;  ///< in characters, from 1
 
   bool operator==(const FieldError& o) const {
-    return field == o.field && code == o.code && message == o.message && limit == o.limit;
+    return field == o.field && code == o.code && message == o.message && limit == o.limit &&
+           line == o.line && column == o.column;
   }
 };
 
@@ -114,6 +119,10 @@ class MessageTable {
   std::vector<std::string> field_;  ///< by FieldCode; empty: English
   std::vector<std::pair<std::string, std::string>> expected_;
 };
+/// `template_syntax` at `line`, `column` (from 1): "Mustache syntax error at line 3, column 7:
+/// the section \"price\" is never closed." (`what` without its full stop).
+FieldError template_syntax_error(std::string field, int64_t line, int64_t column,
+                                 std::string_view what);
 
 /// The default message for an API error without a more specific one.
 std::string_view default_message(ApiCode code);
@@ -132,6 +141,8 @@ enum class Resource {
   delivery,  ///< `POST .../deliveries/whd_.../retry` for a delivery of another endpoint
   integration,  ///< `DELETE /api/v1/integrations/shopify` when no Shopify store is connected,
                 ///< or a platform webhook to an address no connection has
+  subscriber,     ///< `GET /api/v1/subscribers/sub_...` of another store, or erased
+  mail_template,  ///< `PUT /api/v1/templates/welcome/en`: not back_in_stock or confirm_request
 };
 ApiError not_found(Resource resource);
 /// `GET /api/v2/x` → "No such endpoint: GET /api/v2/x."
@@ -278,6 +289,8 @@ class Problems {
 
   void add(std::string field, FieldCode code, std::optional<int64_t> limit = std::nullopt,
            std::string_view expected = {});
+  /// A problem already worded (template_syntax, with its line and column).
+  void add(FieldError error);
   bool empty() const { return found_ == 0; }
   /// Every problem found, also those past kMaxProblems that were not kept: readers compare it
   /// before and after reading a part to know whether that part was valid.

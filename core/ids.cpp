@@ -3,7 +3,8 @@
 namespace stockbell {
 namespace {
 
-constexpr std::string_view kPrefixes[] = {"sub_", "bisr_", "prod_", "evt_", "we_", "whd_"};
+constexpr std::string_view kPrefixes[] = {"sub_", "bisr_", "prod_", "evt_", "we_", "whd_",
+                                           "msg_"};
 constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford base32
 constexpr size_t kDigits = 13;                                              // 65 bits ≥ 64
 

@@ -17,6 +17,7 @@ enum class IdKind {
   event,       ///< `evt_...`
   webhook,     ///< `we_...` (webhook endpoint)
   delivery,    ///< `whd_...` (webhook delivery)
+  message,     ///< `msg_...` (an e-mail to a shopper)
 };
 
 std::string_view id_prefix(IdKind kind);

@@ -19,6 +19,12 @@ constexpr size_t kMaxOrderBodyBytes = 256 * 1024;        ///< `POST /api/v1/orde
 constexpr size_t kMaxIntegrationBodyBytes = 16 * 1024;   ///< `PUT /api/v1/integrations/...`
 /// A store platform's webhook delivery (a Shopify product with 100 variants is ~200 KB).
 constexpr size_t kMaxPlatformBodyBytes = 1024 * 1024;
+/// `PUT /api/v1/templates/{name}/{locale}` and its preview: three parts of up to 100,000
+/// characters (core/mail_template.hpp), JSON-escaped.
+constexpr size_t kMaxTemplateBodyBytes = 1024 * 1024;
+/// `POST /u/{token}` and `/c/{token}`: a page's button, or RFC 8058's one-click body
+/// (`List-Unsubscribe=One-Click`); the body is not read.
+constexpr size_t kMaxShopperFormBytes = 4 * 1024;
 /// The largest body any route takes: what the connection layer reads at most.
 constexpr size_t kMaxBodyBytes = kMaxUpsertBodyBytes;
 

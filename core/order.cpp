@@ -333,6 +333,13 @@ std::optional<Order> order_from_storage(std::string_view text) {
   return order;
 }
 
+std::optional<std::string> order_storage_without_customer(std::string_view stored) {
+  std::optional<Order> order = order_from_storage(stored);
+  if (!order) return std::nullopt;
+  order->customer.reset();
+  return order_to_storage(*order);
+}
+
 std::string order_accepted_json(const Order& order) {
   Json out;
   out["success"] = true;

@@ -109,6 +109,10 @@ std::string validate_order_json(std::string_view body);
 /// Storage form; order_from_storage never fails on what order_to_storage wrote.
 std::string order_to_storage(const Order& order);
 std::optional<Order> order_from_storage(std::string_view text);
+/// The stored order without its customer (e-mail, names, external id), for the erasure of a
+/// shopper (README "Privacy"): the order and what it counts for stay, the person does not.
+/// nullopt when `stored` is not what order_to_storage writes.
+std::optional<std::string> order_storage_without_customer(std::string_view stored);
 
 /// The answer to a push (202, Sequenzy's shape):
 /// `{"success":true,"queued":true,"orderId","status"}`. The work is done (and on disk) before it is

@@ -93,6 +93,19 @@ void reject_unknown_params(const QueryParams& params, std::initializer_list<std:
   }
 }
 
+std::optional<std::string> read_email(const QueryParams& params, Problems& problems) {
+  const std::string* email = find_param(params, "email");
+  if (email == nullptr) return std::nullopt;
+  const std::string_view text = trim(*email);
+  if (char_count(text) > kMaxEmailLength)
+    problems.add("email", FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
+  else if (!is_valid_email(text))
+    problems.add("email", FieldCode::invalid_email);
+  else
+    return email_identity(text);
+  return std::nullopt;
+}
+
 Page read_page(const QueryParams& params, Problems& problems) {
   Page page;
   if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) page.limit = *limit;
@@ -144,15 +157,7 @@ Result<RequestListQuery> parse_request_list_query(const QueryParams& params) {
       problems.add("status", FieldCode::invalid_value, std::nullopt,
                    "pending, waiting, notified, cancelled, expired, purchased");
   }
-  if (const std::string* email = find_param(params, "email")) {
-    const std::string_view text = trim(*email);
-    if (char_count(text) > kMaxEmailLength)
-      problems.add("email", FieldCode::too_long, static_cast<int64_t>(kMaxEmailLength));
-    else if (!is_valid_email(text))
-      problems.add("email", FieldCode::invalid_email);
-    else
-      query.email = email_identity(text);
-  }
+  query.email = read_email(params, problems);
   if (!problems.empty()) return validation_error(problems);
   return query;
 }
@@ -217,6 +222,28 @@ Result<ConversionStatsQuery> parse_conversion_stats_query(const QueryParams& par
   reject_unknown_params(params, {"days", "limit"}, problems);
   if (auto days = read_int(params, "days", 1, kMaxStatsDays, problems)) query.days = *days;
   if (auto limit = read_int(params, "limit", 1, kMaxPageLimit, problems)) query.limit = *limit;
+  if (!problems.empty()) return validation_error(problems);
+  return query;
+}
+
+Result<MessageListQuery> parse_message_list_query(const QueryParams& params) {
+  Problems problems;
+  MessageListQuery query;
+  reject_unknown_params(params, {"limit", "offset", "status", "email", "template"}, problems);
+  query.page = read_page(params, problems);
+  if (const std::string* status = find_param(params, "status")) {
+    query.status = parse_message_status(trim(*status));
+    if (!query.status)
+      problems.add("status", FieldCode::invalid_value, std::nullopt,
+                   "queued, sent, failed, suppressed");
+  }
+  query.email = read_email(params, problems);
+  if (const std::string* kind = find_param(params, "template")) {
+    query.kind = parse_mail_kind(trim(*kind));
+    if (!query.kind)
+      problems.add("template", FieldCode::invalid_value, std::nullopt,
+                   "back_in_stock, confirm_request");
+  }
   if (!problems.empty()) return validation_error(problems);
   return query;
 }

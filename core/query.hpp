@@ -12,6 +12,7 @@
 
 #include "core/errors.hpp"
 #include "core/event.hpp"
+#include "core/message.hpp"
 #include "core/request_status.hpp"
 #include "core/webhook.hpp"
 
@@ -118,6 +119,15 @@ struct TimelineQuery {
   int64_t days = kDefaultTimelineDays;
 };
 Result<TimelineQuery> parse_timeline_query(const QueryParams& params);
+
+/// `GET /api/v1/messages?status=&email=&template=&limit=&offset=`.
+struct MessageListQuery {
+  Page page;
+  std::optional<MessageStatus> status;
+  std::optional<std::string> email;  ///< normalised like a request's (trimmed, lower case)
+  std::optional<MailKind> kind;      ///< `template=back_in_stock|confirm_request`
+};
+Result<MessageListQuery> parse_message_list_query(const QueryParams& params);
 
 /// `{"count","hasMore","limit","offset","total"}`.
 Json pagination_json(size_t count, const Page& page, int64_t total);

@@ -21,6 +21,10 @@ Json nullable_time(const std::optional<int64_t>& ms) {
 
 }  // namespace
 
+std::string_view request_source_name(RequestSource source) {
+  return source == RequestSource::widget ? "widget" : "api";
+}
+
 std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
                                    Trust trust) {
   Json out = success();
@@ -50,6 +54,15 @@ Json request_json(const RequestRecord& r, const IdCodec& ids) {
   out["convertedAt"] = nullable_time(r.converted_at);
   out["revenueCents"] = r.revenue_cents ? Json(*r.revenue_cents) : Json(nullptr);
   out["revenueCurrency"] = nullable_text(r.revenue_currency);
+  out["locale"] = nullable_text(r.locale);
+  Json consent;
+  consent["source"] = r.consent.source ? Json(request_source_name(*r.consent.source)) : Json(nullptr);
+  consent["at"] = format_timestamp(r.created_at);
+  consent["clientAddress"] = nullable_text(r.consent.client_address);
+  consent["userAgent"] = nullable_text(r.consent.user_agent);
+  consent["text"] = nullable_text(r.consent.text);
+  consent["confirmedAt"] = nullable_time(r.consent.confirmed_at);
+  out["consent"] = std::move(consent);
   return out;
 }
 

@@ -32,6 +32,22 @@ struct RegisterOutcome {
 std::string register_response_json(const RegisterOutcome& outcome, const IdCodec& ids,
                                    Trust trust = Trust::secret);
 
+/// Where a request came from: a publishable key (the storefront widget) or a secret key (the
+/// store's backend, `api`).
+enum class RequestSource { api, widget };
+std::string_view request_source_name(RequestSource source);
+
+/// What a request's consent rests on (README "Consent"): who sent it, from where, the words the
+/// shopper agreed to and when the address was confirmed. Requests stored before consent records
+/// existed have no source.
+struct RequestConsent {
+  std::optional<RequestSource> source;
+  std::optional<std::string> client_address;  ///< publishable-key requests only
+  std::optional<std::string> user_agent;      ///< publishable-key requests only
+  std::optional<std::string> text;            ///< `consentText` as the widget showed it
+  std::optional<int64_t> confirmed_at;        ///< double opt-in: when the shopper confirmed
+};
+
 /// A stored back-in-stock request, as the store reads it: listed by `GET /api/v1/back-in-stock`
 /// and returned by its `DELETE`. Times are Unix milliseconds.
 struct RequestRecord {
@@ -55,7 +71,12 @@ struct RequestRecord {
   std::optional<int64_t> converted_at;  ///< when the converting purchase was made
   std::optional<int64_t> revenue_cents;
   std::optional<std::string> revenue_currency;
+  std::optional<std::string> locale;  ///< the shopper's language for e-mails
+  RequestConsent consent;
 };
+/// `{"id","productId","variantId","productTitle","variantTitle","status","subscriberId","email",
+/// "createdAt","notifiedAt","cancelledAt","locale","consent":{"source","at","clientAddress",
+/// "userAgent","text","confirmedAt"}}`; `consent.at` is the request's creation.
 Json request_json(const RequestRecord& request, const IdCodec& ids);
 
 /// `{"success":true,"<key>":[...],"pagination":{...}}`.

@@ -1,10 +1,12 @@
 #pragma once
 // A subscriber (one per store and e-mail) and how a back-in-stock request's `customer` updates it.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
 #include "core/back_in_stock.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
 
 namespace stockbell {
@@ -21,6 +23,21 @@ struct SubscriberProfile {
            last_name == o.last_name && attributes == o.attributes;
   }
 };
+
+/// A stored subscriber (row id, Unix milliseconds).
+struct SubscriberRecord {
+  int64_t id = 0;  ///< `sub_...`
+  std::string email;
+  SubscriberProfile profile;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::optional<int64_t> confirmed_at;   ///< double opt-in: the shopper confirmed the address
+  std::optional<int64_t> suppressed_at;  ///< the shopper unsubscribed: no e-mail
+};
+
+/// `{"id","email","externalId","firstName","lastName","attributes","createdAt","updatedAt",
+/// "confirmedAt","suppressedAt"}`: everything Stockbell keeps about the person.
+Json subscriber_json(const SubscriberRecord& subscriber, const IdCodec& ids);
 
 /// Who sent the request decides how far it may change an existing subscriber.
 enum class Trust {

@@ -200,4 +200,23 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+std::string printable_line(std::string_view text, size_t max_chars) {
+  std::string line;
+  line.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    const std::string_view piece = length == 0 ? std::string_view() : text.substr(i, length);
+    if (length == 0 || piece.size() < length || !is_valid_utf8(piece) ||
+        has_control_chars(piece)) {
+      line += ' ';
+      i += length == 0 ? 1 : length;
+      continue;
+    }
+    line += piece;
+    i += length;
+  }
+  return truncate_chars(trim(line), max_chars);
+}
+
 }  // namespace stockbell

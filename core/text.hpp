@@ -35,6 +35,11 @@ bool is_valid_utf8(std::string_view text);
 /// At most `max_chars` code points of `text`, cut on a character boundary, with "..." if cut.
 std::string truncate_chars(std::string_view text, size_t max_chars);
 
+/// `text` (any bytes) as one printable line of at most `max_chars` characters, for headers a
+/// server keeps (a user agent in a consent record): invalid UTF-8 and control characters
+/// become spaces, the ends are trimmed, and a longer text is cut with "...".
+std::string printable_line(std::string_view text, size_t max_chars);
+
 /// ASCII lower-casing; other bytes are kept.
 std::string ascii_lower(std::string_view text);
 

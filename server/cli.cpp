@@ -1,9 +1,11 @@
 #include "server/cli.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <optional>
 
+#include "core/email.hpp"
 #include "core/store_name.hpp"
 #include "core/url.hpp"
 #include "core/version.hpp"
@@ -42,6 +44,38 @@ class FlagReader {
   std::optional<std::string> inline_value_;
 };
 
+// The e-mail options make sense together: links need a public URL, a login needs a server, and
+// a password never comes as a flag (nor inside the URL), only from a file.
+std::optional<UsageError> check_mail_options(ServeConfig& c) {
+  if (c.smtp_url.empty()) {
+    if (!c.smtp_user.empty() || !c.smtp_password_file.empty() || !c.smtp_ca_file.empty())
+      return UsageError{"--smtp-user, --smtp-password-file and --smtp-ca-file need --smtp-url"};
+    return std::nullopt;
+  }
+  const std::string scheme = c.smtp_url.substr(0, c.smtp_url.find("://"));
+  std::string lower = scheme;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::string rest = c.smtp_url.find("://") == std::string::npos
+                               ? std::string()
+                               : c.smtp_url.substr(c.smtp_url.find("://") + 3);
+  const std::string authority = rest.substr(0, rest.find('/'));
+  if ((lower != "smtp" && lower != "smtps") || authority.empty() ||
+      authority.find_first_of(" \t\r\n") != std::string::npos)
+    return UsageError{"--smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT"};
+  if (authority.find('@') != std::string::npos)
+    return UsageError{"--smtp-url: no user or password in the URL; use --smtp-user and "
+                      "--smtp-password-file"};
+  if (c.public_url.empty())
+    return UsageError{"--smtp-url needs --public-url (the base of the links in every e-mail)"};
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (!is_valid_http_url(c.public_url) || c.public_url.find_first_of("?#") != std::string::npos ||
+      c.public_url.size() > 500)
+    return UsageError{"--public-url must be an http(s) URL without query, like https://stockbell.shop.example"};
+  if (!c.mail_from.empty() && !parse_mailbox(c.mail_from))
+    return UsageError{"--mail-from must be an address, like shop@example.com or 'Shop <shop@example.com>'"};
+  return std::nullopt;
+}
+
 Command parse_serve(const std::vector<std::string>& args, const char* (*env)(const char*)) {
   ServeConfig c;
   for (const ServeOption& o : serve_options()) {
@@ -73,6 +107,7 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
     start = end + 1;
   }
   if (c.db.empty()) return UsageError{"--db must not be empty"};
+  if (std::optional<UsageError> mail = check_mail_options(c)) return *mail;
   return ServeCommand{c};
 }
 

@@ -29,6 +29,16 @@ struct ServeConfig {
   int64_t webhook_timeout_ms = 10'000;
   RetryPolicy webhook_retry;  ///< core/webhook.hpp: 10 s, ×3, at most 1 h apart, for 24 h
 
+  // Shopper e-mail (README "E-mail"). Without an SMTP URL no e-mail is sent or queued.
+  std::string smtp_url;            ///< smtp://HOST:PORT (STARTTLS when offered) or smtps://...
+  std::string smtp_user;
+  std::string smtp_password_file;  ///< the password's only way in: never a flag
+  std::string smtp_ca_file;        ///< PEM certificate authorities for the SMTP server's TLS
+  std::string public_url;          ///< base of every link in an e-mail; required with smtp_url
+  std::string mail_from;           ///< sender of stores without email.from; none: noreply@host
+  int64_t smtp_connections = 4;    ///< sender threads, one SMTP connection each
+  RetryPolicy mail_retry;          ///< core/webhook.hpp: 10 s, ×3, at most 1 h apart, for 24 h
+
   // Storefront (publishable-key) rate limits; 0 disables one.
   int64_t rate_ip_per_minute = 120;  ///< requests per client address and store
   int64_t rate_ip_burst = 60;

@@ -25,9 +25,12 @@
 #include "server/app/settings.hpp"
 #include "server/app/stats.hpp"
 #include "server/app/status.hpp"
+#include "server/app/sweeper.hpp"
 #include "server/http/connection.hpp"
 #include "server/http/router.hpp"
 #include "server/http/transport.hpp"
+#include "server/mail/mail_dispatcher.hpp"
+#include "server/mail/mail_service.hpp"
 #include "server/platforms/integrations.hpp"
 #include "server/platforms/receiver.hpp"
 #include "server/store/storage.hpp"
@@ -48,6 +51,30 @@ std::string read_file(const std::string& path) {
   if (!in) throw std::runtime_error("cannot read " + path);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
+
+// The SMTP password: the first line of its file (a trailing CR/LF is not part of it).
+std::string read_password(const std::string& path) {
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const std::exception&) {
+    throw std::runtime_error("--smtp-password-file: cannot read " + path);
+  }
+  return text.substr(0, text.find_first_of("\r\n"));
+}
+
+// The SMTP server's certificate authorities: a file that is there to read (libcurl would only
+// say so at the first attempt, as a temporary failure of every message).
+std::string ca_file(const std::string& path) {
+  try {
+    read_file(path);
+  } catch (const std::exception&) {
+    throw std::runtime_error("--smtp-ca-file: cannot read " + path);
+  }
+  return path;
+}
+
+constexpr std::chrono::minutes kSweepInterval{10};
 
 }  // namespace
 
@@ -75,10 +102,28 @@ int serve(const ServeConfig& config) {
     use_test_clock(config.test_clock_file);
   }
   const std::string web_root = config.web_root.empty() ? STOCKBELL_DEFAULT_WEB_ROOT : config.web_root;
+  const Mail mail = config.smtp_url.empty() ? Mail::off : Mail::on;
+  std::unique_ptr<MailDispatcher> mailer;
+  MailServerSetup mail_server{config.public_url, std::nullopt};
+  if (!config.mail_from.empty()) mail_server.from = parse_mailbox(config.mail_from);
+  MailDispatcher::Options mailing;
+  if (mail == Mail::on) {
+    smtp_global_init();
+    mailing.smtp.url = config.smtp_url;
+    if (!config.smtp_user.empty()) mailing.smtp.user = config.smtp_user;
+    if (!config.smtp_password_file.empty())
+      mailing.smtp.password = read_password(config.smtp_password_file);
+    if (!config.smtp_ca_file.empty()) mailing.smtp.ca_file = ca_file(config.smtp_ca_file);
+    mailing.server = mail_server;
+    mailing.connections = static_cast<size_t>(config.smtp_connections);
+    mailing.retry = config.mail_retry;
+  }
   std::unique_ptr<Storage> storage = open_storage(config.db);
   KeyService keys(*storage);
-  RequestService requests(*storage);
-  CatalogService catalog(*storage);
+  RequestService requests(*storage, mail);
+  CatalogService catalog(*storage, mail);
+  MailService mail_service(*storage, mail_server, mail);
+  PendingSweeper sweeper(requests, kSweepInterval);
   StatusService status(*storage);
   WebhookService webhooks(*storage, config.webhooks_public_only);
   TimeZones zones;
@@ -87,7 +132,7 @@ int serve(const ServeConfig& config) {
   StatsService conversion_stats(*storage, zones);
   SessionService sessions(*storage);
   IntegrationService integrations(*storage);
-  PlatformReceiver platforms(*storage, integrations);
+  PlatformReceiver platforms(*storage, integrations, mail);
   WebhookDispatcher::Options dispatch;
   dispatch.timeout_ms = config.webhook_timeout_ms;
   dispatch.public_only = config.webhooks_public_only;
@@ -96,7 +141,12 @@ int serve(const ServeConfig& config) {
   storage->on_outbox_written([&dispatcher] { dispatcher.wake(); });
   ReleaseScheduler::Options release_options;
   if (!config.test_clock_file.empty()) release_options.tick_ms = 50;  // tests move the clock
+  release_options.mail = mail;  // a batch queues its shoppers' e-mail
   ReleaseScheduler release(*storage, release_options, now_ms);
+  if (mail == Mail::on) {
+    mailer = std::make_unique<MailDispatcher>(*storage, mailing);
+    storage->on_outbox_written([&mailer] { mailer->wake(); });
+  }
   StaticFiles files = StaticFiles::load(web_root);
 
   // Every connection is a descriptor: take the whole file limit the system allows.
@@ -146,13 +196,17 @@ int serve(const ServeConfig& config) {
   }
 
   Router router(config,
-                UseCases{keys, requests, catalog, webhooks, settings, status, orders, conversion_stats,
-                         integrations, platforms, sessions, storage->ids()},
+                UseCases{keys, requests, catalog, webhooks, settings, status, orders,
+                         conversion_stats, integrations, platforms, sessions, mail_service,
+                         storage->ids()},
                 std::move(files));
   configure_transport(http, config, router);
 
   std::printf("stockbell %s listening on %s (database %s)\n", STOCKBELL_VERSION, base.c_str(),
               config.db.c_str());
+  if (mail == Mail::on)
+    std::printf("e-mail to shoppers: through %s, links to %s\n", config.smtp_url.c_str(),
+                config.public_url.c_str());
   if (config.demo) {
     std::printf("demo storefront: %s/\n", base.c_str());
     std::printf("demo secret key (shown once): %s\n", demo_secret.c_str());
@@ -168,9 +222,13 @@ int serve(const ServeConfig& config) {
 
   dispatcher.start();
   release.start();
+  if (mailer) mailer->start();
+  sweeper.start();
   http.run();  // returns once stopped and every request being read or handled is answered
   dispatcher.stop();  // attempts under way finish and are recorded
   release.stop();     // the batch under way commits; the rest stays due in the database
+  if (mailer) mailer->stop();
+  sweeper.stop();
   storage->stop();
   const WriteStats stats = storage->write_stats();
   std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", stats.writes, stats.commits);

@@ -323,8 +323,9 @@
 
     async _evaluate(gen, attempt) {
       const target = this._target(), known = this.getAttribute('available');
-      const tag = ((this.closest('[lang]') || document.documentElement).getAttribute('lang') || 'en')
-        .toLowerCase().split(/[-_]/)[0];
+      // The page's tag as written (de-AT): also the language of the shopper's e-mail.
+      this._tag = (this.closest('[lang]') || document.documentElement).getAttribute('lang') || '';
+      const tag = (this._tag || 'en').toLowerCase().split(/[-_]/)[0];
       this._code = BUILD.languages[tag] ? tag : 'en';
       if (!attempt) {
         this._place();
@@ -507,10 +508,17 @@
       const titles = {productTitle: 'product-title', variantTitle: 'variant-title'};
       for (const k in titles) if (this.getAttribute(titles[k])) body[k] = this.getAttribute(titles[k]);
       body.customer = {email};
+      body.locale = this._tag;
 
       this._hold(true);
       try {
-        const verdict = await validate(body, this._lang);
+        let verdict = await validate(body, this._lang);
+        // A page's odd `lang` must not cost the shopper the request: when the core refuses it, or
+        // is not there to say, the request goes without (the store's default language).
+        if (!verdict || !verdict.ok && (verdict.error.details || []).some((d) => d.field == 'locale')) {
+          delete body.locale;
+          verdict = verdict && await validate(body, this._lang);
+        }
         if (gen !== this._gen) return;
         if (verdict && !verdict.ok) return this._fail(verdict.error, verdict.status, !!this._lang.text);
         this._emit('submit', this._target());

@@ -9,7 +9,7 @@ namespace stockbell::server {
 
 StockApplied apply_stock_updates(WriteTx& tx, int64_t store_id,
                                  const std::vector<StockUpdate>& updates, int64_t now,
-                                 bool all_or_nothing) {
+                                 bool all_or_nothing, Mail mail) {
   StockApplied out;
   std::vector<ProductRecord> products;  // each product read once, changed in memory
   std::vector<bool> changed;
@@ -36,14 +36,14 @@ StockApplied apply_stock_updates(WriteTx& tx, int64_t store_id,
     if (changed[i]) out.products.push_back(tx.save_product(store_id, products[i].product, now));
   // Notify once the whole batch is stored, like an upsert.
   for (const ProductRecord& record : out.products)
-    out.events_triggered += notify_in_stock(tx, store_id, record.product, now);
+    out.events_triggered += notify_in_stock(tx, store_id, record.product, now, mail);
   return out;
 }
 
 Result<CatalogService::InventoryOutcome> CatalogService::update_inventory(
     int64_t store_id, const InventoryUpdate& update) {
   return storage_.write([&](WriteTx& tx) -> Result<InventoryOutcome> {
-    StockApplied applied = apply_stock_updates(tx, store_id, update.items, now_ms(), true);
+    StockApplied applied = apply_stock_updates(tx, store_id, update.items, now_ms(), true, mail_);
     if (!applied.missing.empty()) {
       std::vector<FieldError> details;
       for (size_t i : applied.missing) {
@@ -75,7 +75,7 @@ CatalogService::UpsertOutcome CatalogService::upsert_products(int64_t store_id,
     // exactly when its stock change is committed, and one writer at a time means two upserts
     // can never both see it waiting.
     for (const ProductRecord& record : out.products)
-      out.events_triggered += notify_in_stock(tx, store_id, record.product, now);
+      out.events_triggered += notify_in_stock(tx, store_id, record.product, now, mail_);
     return out;
   });
 }

@@ -10,6 +10,7 @@
 #include "core/inventory.hpp"
 #include "core/product.hpp"
 #include "core/query.hpp"
+#include "server/app/notify.hpp"
 #include "server/store/storage.hpp"
 
 namespace stockbell::server {
@@ -27,11 +28,13 @@ struct StockApplied {
 /// update whose target is missing means nothing is written; else those updates are skipped.
 StockApplied apply_stock_updates(WriteTx& tx, int64_t store_id,
                                  const std::vector<StockUpdate>& updates, int64_t now,
-                                 bool all_or_nothing);
+                                 bool all_or_nothing, Mail mail);
 
 class CatalogService {
  public:
-  explicit CatalogService(Storage& storage) : storage_(storage) {}
+  /// `mail`: whether notifications queue the shoppers' e-mail (`serve --smtp-url`).
+  explicit CatalogService(Storage& storage, Mail mail = Mail::off)
+      : storage_(storage), mail_(mail) {}
 
   /// Applies the batch, then notifies every waiting request whose target is now in stock, all
   /// in one transaction.
@@ -68,6 +71,7 @@ class CatalogService {
 
  private:
   Storage& storage_;
+  Mail mail_;
 };
 
 }  // namespace stockbell::server

@@ -12,19 +12,22 @@ namespace {
 constexpr int64_t kDayMs = 86'400'000;
 
 int64_t notify(WriteTx& tx, int64_t store_id, int64_t target_id, const Product& product,
-               const std::string& variant_id, std::optional<int64_t> limit, int64_t now) {
+               const std::string& variant_id, std::optional<int64_t> limit, int64_t now,
+               Mail mail) {
   if (limit && *limit <= 0) return 0;
   const int64_t snapshot = tx.snapshot_id(target_id, snapshot_of(&product, variant_id));
   const EventRange events = tx.notify_target(store_id, target_id, snapshot, now, limit);
-  if (events.count > 0)
-    tx.enqueue_deliveries(store_id, EventType::back_in_stock, events.first, events.last, now);
+  if (events.count == 0) return 0;
+  tx.enqueue_deliveries(store_id, EventType::back_in_stock, events.first, events.last, now);
+  if (sends_mail(tx, store_id, mail)) queue_back_in_stock(tx, store_id, events, now);
   return events.count;
 }
 
 int64_t apply_step(WriteTx& tx, int64_t store_id, int64_t target_id, const Product& product,
                    const std::string& variant_id, const ReleaseStep& step,
-                   const std::optional<ReleaseSchedule>& stored, int64_t now) {
-  const int64_t notified = notify(tx, store_id, target_id, product, variant_id, step.limit, now);
+                   const std::optional<ReleaseSchedule>& stored, int64_t now, Mail mail) {
+  const int64_t notified =
+      notify(tx, store_id, target_id, product, variant_id, step.limit, now, mail);
   const std::optional<ReleaseSchedule> next = schedule_after(step, notified);
   if (next) {
     if (!(stored && *stored == *next)) tx.save_release_schedule(store_id, target_id, *next);
@@ -37,18 +40,20 @@ int64_t apply_step(WriteTx& tx, int64_t store_id, int64_t target_id, const Produ
 }  // namespace
 
 int64_t release_target(WriteTx& tx, int64_t store_id, int64_t target_id, const Product& product,
-                       const std::string& variant_id, const ReleasePolicy& policy, int64_t now) {
+                       const std::string& variant_id, const ReleasePolicy& policy, int64_t now,
+                       Mail mail) {
   const TargetState state = resolve_target(product, variant_id);
   if (policy.mode == ReleaseMode::all)  // today's path: no schedule to read or write
-    return state.in_stock ? notify(tx, store_id, target_id, product, variant_id, std::nullopt, now)
-                          : 0;
+    return state.in_stock
+               ? notify(tx, store_id, target_id, product, variant_id, std::nullopt, now, mail)
+               : 0;
   const std::optional<ReleaseSchedule> stored = tx.release_schedule(target_id);
   const ReleaseStep step =
       plan_release(policy, state.in_stock, target_quantity(product, variant_id), stored, now);
-  return apply_step(tx, store_id, target_id, product, variant_id, step, stored, now);
+  return apply_step(tx, store_id, target_id, product, variant_id, step, stored, now, mail);
 }
 
-int64_t run_due_release(WriteTx& tx, const DueRelease& due, int64_t now) {
+int64_t run_due_release(WriteTx& tx, const DueRelease& due, int64_t now, Mail mail) {
   const std::optional<ReleaseSchedule> stored = tx.release_schedule(due.target_id);
   if (!stored || stored->next_batch_at > now) return 0;  // taken already
   const std::optional<ProductRecord> product = tx.find_product(due.store_id, due.product_id);
@@ -61,7 +66,7 @@ int64_t run_due_release(WriteTx& tx, const DueRelease& due, int64_t now) {
       plan_release(tx.store_settings(due.store_id).release, state.in_stock,
                    target_quantity(product->product, due.variant_id), stored, now);
   return apply_step(tx, due.store_id, due.target_id, product->product, due.variant_id, step, stored,
-                    now);
+                    now, mail);
 }
 
 int64_t expire_old_requests(WriteTx& tx, int64_t store_id, int64_t now, int64_t limit) {
@@ -103,7 +108,8 @@ int64_t ReleaseScheduler::run_once() {
     const std::vector<DueRelease> due =
         storage_.read([&](ReadTx& tx) { return tx.due_releases(now, options_.batch_targets); });
     for (const DueRelease& d : due)
-      done += storage_.write([&](WriteTx& tx) { return run_due_release(tx, d, now); });
+      done += storage_.write(
+          [&](WriteTx& tx) { return run_due_release(tx, d, now, options_.mail); });
     if (static_cast<int64_t>(due.size()) < options_.batch_targets) break;
   }
   // Expiry: only stores with a requestTtlDays, and a write only when something is to expire.

@@ -17,20 +17,23 @@
 
 #include "core/product.hpp"
 #include "core/settings.hpp"
+#include "server/app/notify.hpp"
 #include "server/store/storage.hpp"
 
 namespace stockbell::server {
 
 /// Releases the waiting requests of target `target_id` ((product, variant_id) of `product`, as
-/// stored now) under `policy` at `now`; returns how many were notified. Under mode `all` a stored
+/// stored now) under `policy` at `now`, queueing their webhook deliveries and (when the store
+/// sends mail) their back_in_stock messages; returns how many were notified. Under mode `all` a stored
 /// schedule is left alone (the scheduler removes it when it comes due).
 int64_t release_target(WriteTx& tx, int64_t store_id, int64_t target_id, const Product& product,
-                       const std::string& variant_id, const ReleasePolicy& policy, int64_t now);
+                       const std::string& variant_id, const ReleasePolicy& policy, int64_t now,
+                       Mail mail);
 
 /// Runs the batch of one due schedule, if it is still due at `now` (a racing upsert or an earlier
 /// run may have taken it: then nothing happens). Re-reads stock and settings. Returns how many
 /// were notified.
-int64_t run_due_release(WriteTx& tx, const DueRelease& due, int64_t now);
+int64_t run_due_release(WriteTx& tx, const DueRelease& due, int64_t now, Mail mail);
 
 /// Expires up to `limit` waiting requests of a store older than its requestTtlDays at `now`.
 int64_t expire_old_requests(WriteTx& tx, int64_t store_id, int64_t now, int64_t limit);
@@ -42,6 +45,7 @@ class ReleaseScheduler {
     int64_t tick_ms = 1000;         ///< longest sleep when nothing is due
     int64_t batch_targets = 64;     ///< due schedules read per round
     int64_t expire_per_tx = 5'000;  ///< requests expired per transaction
+    Mail mail = Mail::off;          ///< whether a batch queues its shoppers' e-mail
   };
   /// `now` is injected (tests move it; serve passes the process clock of server/app/clock.hpp).
   ReleaseScheduler(Storage& storage, Options options, Now now);

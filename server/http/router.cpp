@@ -142,6 +142,20 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
       {"DELETE", {"api", "v1", "session"}, Access::secret, &H::sign_out},
       {"GET", {"api", "v1", "stats", "demand"}, Access::secret, &H::demand_stats},
       {"GET", {"api", "v1", "stats", "timeline"}, Access::secret, &H::timeline_stats},
+      {"GET", {"api", "v1", "templates"}, Access::secret, &H::list_templates},
+      {"PUT", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::put_template,
+       kMaxTemplateBodyBytes},
+      {"DELETE", {"api", "v1", "templates", "{}", "{}"}, Access::secret, &H::delete_template},
+      {"POST", {"api", "v1", "templates", "{}", "{}", "preview"}, Access::secret,
+       &H::preview_template, kMaxTemplateBodyBytes},
+      {"GET", {"api", "v1", "messages"}, Access::secret, &H::list_messages},
+      {"GET", {"api", "v1", "subscribers", "{}"}, Access::secret, &H::get_subscriber},
+      {"DELETE", {"api", "v1", "subscribers", "{}"}, Access::secret, &H::erase_subscriber},
+      // The shopper's pages from an e-mail: the token in the path is the key.
+      {"GET", {"u", "{}"}, Access::open, &H::unsubscribe_view},
+      {"POST", {"u", "{}"}, Access::open, &H::unsubscribe_act, kMaxShopperFormBytes},
+      {"GET", {"c", "{}"}, Access::open, &H::confirm_view},
+      {"POST", {"c", "{}"}, Access::open, &H::confirm_act, kMaxShopperFormBytes},
   };
 }
 
@@ -194,11 +208,14 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     send_error(res, malformed_path());
     return;
   }
-  // `/api/woocommerce/...`: Sequenzy's WooCommerce storefront capture.
-  // `/dashboard/sign-in`: the one dashboard path that is a route (it starts a session).
+  // `/api/woocommerce/...`: Sequenzy's WooCommerce storefront capture; `/u/{token}` and
+  // `/c/{token}`: the shopper's pages from an e-mail; `/dashboard/sign-in`: the one dashboard
+  // path that is a route (it starts a session).
+  const bool shopper_page =
+      segments->size() == 2 && ((*segments)[0] == "u" || (*segments)[0] == "c");
   const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
                     ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
-                   (segments->size() == 1 && (*segments)[0] == "healthz") ||
+                   (segments->size() == 1 && (*segments)[0] == "healthz") || shopper_page ||
                    (segments->size() == 2 && (*segments)[0] == "dashboard" &&
                     (*segments)[1] == "sign-in");
   if (api) {

@@ -23,6 +23,7 @@
 #include "server/config.hpp"
 #include "server/http/rate_limit.hpp"
 #include "server/http/static_files.hpp"
+#include "server/mail/mail_service.hpp"
 #include "server/platforms/integrations.hpp"
 #include "server/platforms/receiver.hpp"
 #include "server/webhooks/webhook_service.hpp"
@@ -72,6 +73,7 @@ struct UseCases {
   IntegrationService& integrations;
   PlatformReceiver& platforms;
   SessionService& sessions;
+  MailService& mail;
   const IdCodec& ids;
 };
 
@@ -97,7 +99,7 @@ class Router {
 
  private:
   // Route handlers: routes_status.cpp, routes_requests.cpp, routes_catalog.cpp,
-  // routes_webhooks.cpp, routes_settings.cpp.
+  // routes_webhooks.cpp, routes_settings.cpp, routes_mail.cpp, routes_pages.cpp.
   void health(RouteContext& ctx);
   void register_request(RouteContext& ctx);
   void list_requests(RouteContext& ctx);
@@ -142,6 +144,18 @@ class Router {
   /// The address this server is reached at, for URLs to paste elsewhere: `http://` + the
   /// request's Host (`https://` when a trusted proxy says X-Forwarded-Proto: https).
   std::string public_base(const httplib::Request& req) const;
+  // routes_mail.cpp, routes_pages.cpp
+  void list_templates(RouteContext& ctx);
+  void put_template(RouteContext& ctx);
+  void delete_template(RouteContext& ctx);
+  void preview_template(RouteContext& ctx);
+  void list_messages(RouteContext& ctx);
+  void get_subscriber(RouteContext& ctx);
+  void erase_subscriber(RouteContext& ctx);
+  void unsubscribe_view(RouteContext& ctx);
+  void unsubscribe_act(RouteContext& ctx);
+  void confirm_view(RouteContext& ctx);
+  void confirm_act(RouteContext& ctx);
 
   /// route_api, with machinery failures (the key lookup's too) answered 503/500.
   void dispatch_api(const httplib::Request& req, httplib::Response& res,

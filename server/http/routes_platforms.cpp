@@ -139,8 +139,12 @@ void Router::woocommerce_subscribe(RouteContext& ctx) {
   request.product_title = w.product_title;
   request.variant_title = w.variant_title;
   request.customer.email = w.email;
+  // The consent record of a storefront request: where it came from.
+  RequestOrigin from;
+  from.client_address = client;
+  if (ctx.req.has_header("User-Agent")) from.user_agent = ctx.req.get_header_value("User-Agent");
   const RegisterOutcome outcome =
-      use_.requests.register_request(store->store_id, Trust::publishable, request);
+      use_.requests.register_request(store->store_id, Trust::publishable, request, from);
   send_json(ctx.res, 200, register_response_json(outcome, use_.ids, Trust::publishable));
 }
 

@@ -19,8 +19,13 @@ void Router::register_request(RouteContext& ctx) {
   if (trust == Trust::publishable &&
       !within_registration_limits(ctx.principal.store_id, request.value().customer.email, ctx.res))
     return;
+  RequestOrigin origin;
+  if (trust == Trust::publishable) {
+    origin.client_address = ctx.client;
+    if (ctx.req.has_header("User-Agent")) origin.user_agent = ctx.req.get_header_value("User-Agent");
+  }
   const RegisterOutcome outcome =
-      use_.requests.register_request(ctx.principal.store_id, trust, request.value());
+      use_.requests.register_request(ctx.principal.store_id, trust, request.value(), origin);
   send_json(ctx.res, 200, register_response_json(outcome, use_.ids, trust));
 }
 

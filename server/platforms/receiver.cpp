@@ -41,7 +41,7 @@ struct Applied {
 // Recomputes the stock of every variant a Shopify inventory item stands for, from its summed
 // levels (or the variant's stored quantity when no level is known) and its tracking flag.
 int64_t restock_item(WriteTx& tx, int64_t store_id, const IntegrationRecord& connection,
-                     const std::string& item_id, int64_t now) {
+                     const std::string& item_id, int64_t now, Mail mail) {
   const std::vector<ItemLink> links = tx.item_links(connection.id, item_id);
   if (links.empty()) return 0;
   const bool tracked = tx.item_tracked(connection.id, item_id).value_or(true);
@@ -57,11 +57,11 @@ int64_t restock_item(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
     updates.push_back(shopify_level_stock(link.product_id, link.variant_id, active, tracked,
                                           link.continue_selling, quantity));
   }
-  return apply_stock_updates(tx, store_id, updates, now, false).events_triggered;
+  return apply_stock_updates(tx, store_id, updates, now, false, mail).events_triggered;
 }
 
 Applied apply_product(WriteTx& tx, int64_t store_id, const IntegrationRecord& connection,
-                      PlatformAction& action, int64_t now) {
+                      PlatformAction& action, int64_t now, Mail mail) {
   Applied out;
   if (connection.platform == Platform::shopify)
     resolve_shopify_stock(action, [&](const std::string& item) -> std::optional<bool> {
@@ -71,7 +71,7 @@ Applied apply_product(WriteTx& tx, int64_t store_id, const IntegrationRecord& co
   const std::optional<ProductRecord> stored = tx.find_product(store_id, action.product.product_id);
   const Product product = apply_platform_product(stored ? &stored->product : nullptr, action);
   const ProductRecord saved = tx.save_product(store_id, product, now);
-  out.events = notify_in_stock(tx, store_id, saved.product, now);
+  out.events = notify_in_stock(tx, store_id, saved.product, now, mail);
   std::vector<ItemLink> links;
   for (const VariantStockFacts& facts : action.stock) {
     if (facts.inventory_item_id.empty()) continue;
@@ -88,13 +88,13 @@ Applied apply_product(WriteTx& tx, int64_t store_id, const IntegrationRecord& co
 }
 
 Applied apply_variant(WriteTx& tx, int64_t store_id, const IntegrationRecord& connection,
-                      const PlatformAction& action, int64_t now) {
+                      const PlatformAction& action, int64_t now, Mail mail) {
   Applied out;
   const std::optional<ProductRecord> stored = tx.find_product(store_id, action.product_id);
   if (!stored) out.note = "the variation came before its product: a placeholder product was made";
   const Product product = apply_variant_patch(stored ? &stored->product : nullptr, action);
   const ProductRecord saved = tx.save_product(store_id, product, now);
-  out.events = notify_in_stock(tx, store_id, saved.product, now);
+  out.events = notify_in_stock(tx, store_id, saved.product, now, mail);
   tx.save_item_links(
       connection.id, action.product_id,
       {ItemLink{action.variant.variant_id, action.product_id, action.variant.variant_id, false}},
@@ -103,7 +103,7 @@ Applied apply_variant(WriteTx& tx, int64_t store_id, const IntegrationRecord& co
 }
 
 Applied apply_delete(WriteTx& tx, int64_t store_id, const IntegrationRecord& connection,
-                     const PlatformAction& action, int64_t now) {
+                     const PlatformAction& action, int64_t now, Mail mail) {
   Applied out;
   if (tx.delete_product(store_id, action.resource_id)) {
     tx.save_item_links(connection.id, action.resource_id, {}, true);
@@ -116,7 +116,7 @@ Applied apply_delete(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
     if (!product || !remove_variant(product->product, link.variant_id)) continue;
     const ProductRecord saved = tx.save_product(store_id, product->product, now);
     // The product's own stock derives from its variants: it may be in stock now.
-    out.events += notify_in_stock(tx, store_id, saved.product, now);
+    out.events += notify_in_stock(tx, store_id, saved.product, now, mail);
     removed = true;
   }
   if (!removed) {
@@ -127,7 +127,7 @@ Applied apply_delete(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
 }
 
 Applied apply_action(WriteTx& tx, int64_t store_id, const IntegrationRecord& connection,
-                     PlatformAction& action, int64_t now) {
+                     PlatformAction& action, int64_t now, Mail mail) {
   Applied out;
   switch (action.kind) {
     case PlatformActionKind::ignore:
@@ -135,11 +135,11 @@ Applied apply_action(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
       out.note = action.note;
       return out;
     case PlatformActionKind::upsert_product:
-      return apply_product(tx, store_id, connection, action, now);
+      return apply_product(tx, store_id, connection, action, now, mail);
     case PlatformActionKind::patch_variant:
-      return apply_variant(tx, store_id, connection, action, now);
+      return apply_variant(tx, store_id, connection, action, now, mail);
     case PlatformActionKind::delete_product:
-      return apply_delete(tx, store_id, connection, action, now);
+      return apply_delete(tx, store_id, connection, action, now, mail);
     case PlatformActionKind::inventory_level: {
       const InventoryLevel& level = action.level;
       if (!tx.save_inventory_level(connection.id, level)) {
@@ -151,12 +151,12 @@ Applied apply_action(WriteTx& tx, int64_t store_id, const IntegrationRecord& con
         tx.set_item_tracked(connection.id, level.inventory_item_id, level.available.has_value());
       if (tx.item_links(connection.id, level.inventory_item_id).empty())
         out.note = "no product names this inventory item yet: the level is kept for later";
-      out.events = restock_item(tx, store_id, connection, level.inventory_item_id, now);
+      out.events = restock_item(tx, store_id, connection, level.inventory_item_id, now, mail);
       return out;
     }
     case PlatformActionKind::inventory_item:
       tx.set_item_tracked(connection.id, action.resource_id, action.tracked.value_or(true));
-      out.events = restock_item(tx, store_id, connection, action.resource_id, now);
+      out.events = restock_item(tx, store_id, connection, action.resource_id, now, mail);
       return out;
     case PlatformActionKind::order: {
       const OrderApplied applied = apply_order(tx, store_id, action.order, now);
@@ -229,7 +229,7 @@ Result<std::string> PlatformReceiver::receive(Platform platform, const std::stri
       applied.outcome = "stale";
       applied.note = "a newer version of this resource was applied already";
     } else {
-      applied = apply_action(tx, store_id, *connection, action, now);
+      applied = apply_action(tx, store_id, *connection, action, now, mail_);
       if (resource != nullptr && action.updated_at && applied.outcome == "applied")
         tx.save_platform_version(connection->id, resource, resource_id, *action.updated_at);
     }

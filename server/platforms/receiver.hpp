@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "core/platform.hpp"
+#include "server/app/notify.hpp"
 #include "server/platforms/integrations.hpp"
 #include "server/store/storage.hpp"
 
@@ -35,8 +36,9 @@ struct PlatformDelivery {
 
 class PlatformReceiver {
  public:
-  PlatformReceiver(Storage& storage, IntegrationService& integrations)
-      : storage_(storage), integrations_(integrations) {}
+  /// `mail`: whether this server e-mails shoppers (a restock from a platform mails them too).
+  PlatformReceiver(Storage& storage, IntegrationService& integrations, Mail mail)
+      : storage_(storage), integrations_(integrations), mail_(mail) {}
 
   /// The answer's JSON (core's platform_outcome_json), or the error to answer with.
   Result<std::string> receive(Platform platform, const std::string& token,
@@ -45,6 +47,7 @@ class PlatformReceiver {
  private:
   Storage& storage_;
   IntegrationService& integrations_;
+  Mail mail_;
 };
 
 }  // namespace stockbell::server

@@ -138,4 +138,56 @@ DeliveryStatus delivery_status(int64_t value) {
   unknown("delivery status", value);
 }
 
+int64_t value(MessageStatus status) {
+  switch (status) {
+    case MessageStatus::queued: return 0;
+    case MessageStatus::sent: return 1;
+    case MessageStatus::failed: return 2;
+    case MessageStatus::suppressed: return 3;
+  }
+  unknown("message status", static_cast<int64_t>(status));
+}
+
+MessageStatus message_status(int64_t value) {
+  switch (value) {
+    case 0: return MessageStatus::queued;
+    case 1: return MessageStatus::sent;
+    case 2: return MessageStatus::failed;
+    case 3: return MessageStatus::suppressed;
+  }
+  unknown("message status", value);
+}
+
+int64_t value(MailKind kind) {
+  switch (kind) {
+    case MailKind::back_in_stock: return 0;
+    case MailKind::confirm_request: return 1;
+  }
+  unknown("mail kind", static_cast<int64_t>(kind));
+}
+
+MailKind mail_kind(int64_t value) {
+  switch (value) {
+    case 0: return MailKind::back_in_stock;
+    case 1: return MailKind::confirm_request;
+  }
+  unknown("mail kind", value);
+}
+
+int64_t value(RequestSource source) {
+  switch (source) {
+    case RequestSource::api: return 0;
+    case RequestSource::widget: return 1;
+  }
+  unknown("request source", static_cast<int64_t>(source));
+}
+
+RequestSource request_source(int64_t value) {
+  switch (value) {
+    case 0: return RequestSource::api;
+    case 1: return RequestSource::widget;
+  }
+  unknown("request source", value);
+}
+
 }  // namespace stockbell::server::db

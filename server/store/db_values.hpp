@@ -9,8 +9,11 @@
 #include "core/api_key.hpp"
 #include "core/demand.hpp"
 #include "core/event.hpp"
+#include "core/mail_kind.hpp"
+#include "core/message.hpp"
 #include "core/order.hpp"
 #include "core/request_status.hpp"
+#include "core/responses.hpp"
 #include "core/webhook.hpp"
 
 namespace stockbell::server::db {
@@ -42,6 +45,17 @@ DeliveryStatus delivery_status(int64_t value);
 /// mail_sent 6. The SQLite triggers of migration 7 write these numbers as literals.
 int64_t value(Activity kind);
 std::optional<Activity> activity(int64_t value);
+/// queued 0, sent 1, failed 2, suppressed 3.
+int64_t value(MessageStatus status);
+MessageStatus message_status(int64_t value);
+
+/// back_in_stock 0, confirm_request 1.
+int64_t value(MailKind kind);
+MailKind mail_kind(int64_t value);
+
+/// api 0, widget 1.
+int64_t value(RequestSource source);
+RequestSource request_source(int64_t value);
 
 /// Key kinds are stored by name ('secret', 'publishable'); see core/api_key.hpp.
 

@@ -33,6 +33,8 @@
 #include "core/integration.hpp"
 #include "core/order.hpp"
 #include "core/platform.hpp"
+#include "core/mail_template.hpp"
+#include "core/message.hpp"
 #include "core/product.hpp"
 #include "core/query.hpp"
 #include "core/release.hpp"
@@ -72,10 +74,44 @@ struct ApiKeyRecord {
   std::optional<int64_t> revoked_at;
 };
 
-struct SubscriberRecord {
+/// What a registration stores with a new request besides its target and titles.
+struct NewRequestDetails {
+  RequestStatus status = RequestStatus::waiting;  ///< waiting, or pending (double opt-in)
+  std::optional<std::string> locale;
+  RequestConsent consent;
+};
+
+/// Everything one message is rendered and sent with (core/mail_template.hpp, core/mime.hpp).
+struct OutgoingMessage {
   int64_t id = 0;
+  int64_t store_id = 0;
+  int64_t subscriber_id = 0;
+  int64_t request_id = 0;
+  MailKind kind = MailKind::back_in_stock;
+  MessageStatus status = MessageStatus::queued;
+  int64_t attempts = 0;
+  int64_t due_at = 0;  ///< its next attempt
+  int64_t due_since = 0;
+  int64_t created_at = 0;
   std::string email;
-  SubscriberProfile profile;
+  std::optional<std::string> first_name;
+  std::optional<std::string> locale;
+  std::string product_id;
+  std::string variant_id;
+  std::optional<std::string> request_product_title;
+  std::optional<std::string> request_variant_title;
+  ProductSnapshot snapshot;
+  std::string setup;  ///< the MailSetup JSON kept with the message
+  KeyHash mail_key{};
+};
+
+/// The result of one sending attempt.
+struct MessageAttemptRecord {
+  int64_t message_id = 0;
+  int64_t at = 0;
+  MessageStatus outcome = MessageStatus::queued;  ///< sent, failed, or queued (retry)
+  std::optional<std::string> error;
+  std::optional<int64_t> next_attempt_at;  ///< when queued
 };
 
 /// A target of a product that has waiting requests.
@@ -178,10 +214,17 @@ class ReadTx {
   virtual bool origin_allowed_for_any_key(const std::string& origin) = 0;
   /// The store's settings (the defaults until a PATCH saved some).
   virtual StoreSettings store_settings(int64_t store_id) = 0;
+  /// The store's name (its id in keys and URLs: `demo`).
+  virtual std::string store_name(int64_t store_id) = 0;
+  /// The key that signs the store's unsubscribe and confirm links, if it was made yet.
+  virtual std::optional<KeyHash> find_mail_key(int64_t store_id) = 0;
 
   // ---- subscribers --------------------------------------------------------------------------
   virtual std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
                                                           const std::string& email) = 0;
+  virtual std::optional<SubscriberRecord> find_subscriber_by_id(int64_t store_id, int64_t id) = 0;
+  /// True if the store suppresses the address whose HMAC under its mail key is `email_hash`.
+  virtual bool is_suppressed(int64_t store_id, const KeyHash& email_hash) = 0;
 
   // ---- catalog ------------------------------------------------------------------------------
   virtual std::optional<ProductRecord> find_product(int64_t store_id,
@@ -201,6 +244,30 @@ class ReadTx {
   virtual std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
                                                int64_t after, int64_t limit) = 0;
   virtual std::optional<EventRecord> find_event(int64_t id) = 0;
+  /// The open request (waiting or pending) of a subscriber for a target.
+  virtual std::optional<RequestRecord> find_open_request(int64_t target_id,
+                                                         int64_t subscriber_id) = 0;
+  /// Every request, message and event of a subscriber, newest first (the privacy view).
+  virtual std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) = 0;
+  virtual std::vector<MessageRecord> subscriber_messages(int64_t subscriber_id) = 0;
+  virtual std::vector<EventRecord> subscriber_events(int64_t subscriber_id) = 0;
+
+  // ---- e-mail -------------------------------------------------------------------------------
+  /// The store's own templates, by kind and locale.
+  virtual std::vector<StoreTemplate> list_mail_templates(int64_t store_id) = 0;
+  /// Newest first.
+  virtual std::vector<MessageRecord> list_messages(int64_t store_id,
+                                                   const MessageListQuery& query) = 0;
+  virtual int64_t count_messages(int64_t store_id, const MessageListQuery& query) = 0;
+  /// Up to `limit` queued messages of every store whose next attempt is due, in the order of
+  /// (next attempt, id) and after (`after_due`, `after_id`) in it (a reader's cursor: it need
+  /// not read again what it already holds), each with what sending it needs.
+  virtual std::vector<OutgoingMessage> due_messages(int64_t now, int64_t after_due,
+                                                    int64_t after_id, int64_t limit) = 0;
+  /// The earliest next attempt of any queued message.
+  virtual std::optional<int64_t> next_message_due_at() = 0;
+  /// Whether the message is still queued (not sent, failed, suppressed or erased).
+  virtual bool is_message_queued(int64_t id) = 0;
 
   // ---- webhooks -----------------------------------------------------------------------------
   virtual std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) = 0;
@@ -279,6 +346,8 @@ class ReadTx {
 /// that change them, here, so no use case can forget to.
 class WriteTx : public ReadTx {
  public:
+  using ReadTx::subscriber_requests;  // beside the buyer's requests of one product, below
+
   // ---- stores and keys ----------------------------------------------------------------------
   virtual int64_t create_store(const std::string& name, int64_t now) = 0;
   virtual int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
@@ -291,6 +360,16 @@ class WriteTx : public ReadTx {
   virtual int64_t insert_subscriber(int64_t store_id, const std::string& email,
                                     const SubscriberProfile& profile, int64_t now) = 0;
   virtual void update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) = 0;
+  /// Sets when the address was confirmed and whether it is suppressed (nullopt: not).
+  virtual void set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
+                                         std::optional<int64_t> suppressed_at) = 0;
+  virtual void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) = 0;
+  virtual void remove_suppression(int64_t store_id, const KeyHash& email_hash) = 0;
+  /// Erases a subscriber: the deliveries and events of their requests, their messages, their
+  /// requests and the subscriber; and the customer (e-mail, names, external id) of the store's
+  /// orders bought with their address and of those orders' events (the orders stay: revenue,
+  /// conversions). False if there is no such subscriber in the store.
+  virtual bool erase_subscriber(int64_t store_id, int64_t id) = 0;
 
   // ---- catalog ------------------------------------------------------------------------------
   /// Inserts or replaces the stored product; returns it with its row id and times.
@@ -316,12 +395,12 @@ class WriteTx : public ReadTx {
                                                             int64_t subscriber_id) = 0;
   virtual int64_t insert_request(int64_t target_id, int64_t subscriber_id,
                                  const std::optional<std::string>& product_title,
-                                 const std::optional<std::string>& variant_title,
-                                 int64_t now) = 0;
+                                 const std::optional<std::string>& variant_title, int64_t now,
+                                 const NewRequestDetails& details = {}) = 0;
   /// Sets the titles given (nullopt keeps the stored one).
   virtual void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
                                      const std::optional<std::string>& variant_title) = 0;
-  /// waiting → cancelled; false if the request is not waiting.
+  /// waiting (or pending) → cancelled; false if the request is neither.
   virtual bool cancel_request(int64_t store_id, int64_t id, int64_t now) = 0;
   /// Marks the waiting requests of the target notified (every one, or the `limit` oldest) and
   /// records one `ecommerce.back_in_stock` event for each, in request order.
@@ -329,6 +408,41 @@ class WriteTx : public ReadTx {
                                    int64_t now, std::optional<int64_t> limit = std::nullopt) = 0;
   virtual int64_t insert_event(int64_t store_id, EventType type, int64_t request_id,
                                int64_t snapshot_id, int64_t now) = 0;
+  /// Every pending request of the subscriber becomes waiting (confirmed now); returns them.
+  virtual std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id,
+                                                              int64_t now) = 0;
+  /// One waiting request becomes notified with one `ecommerce.back_in_stock` event; the
+  /// event's row, or nullopt if the request was not waiting.
+  virtual std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id,
+                                                int64_t snapshot_id, int64_t now) = 0;
+  /// Every waiting or pending request of the subscriber becomes cancelled; how many.
+  virtual int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) = 0;
+  /// Pending requests created before `created_before` become expired; how many.
+  virtual int64_t expire_pending_requests(int64_t created_before) = 0;
+
+  // ---- e-mail and its outbox ----------------------------------------------------------------
+  /// The store's mail key, made (random) at first use.
+  virtual KeyHash mail_key(int64_t store_id) = 0;
+  virtual void save_mail_template(int64_t store_id, const StoreTemplate& tmpl, int64_t now) = 0;
+  /// False if the store had no template of that kind and locale.
+  virtual bool delete_mail_template(int64_t store_id, MailKind kind,
+                                    const std::string& locale) = 0;
+  /// A row holding `setup` (mail_setup_json text) for the store: its latest one if identical,
+  /// else a new one.
+  virtual int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) = 0;
+  /// One queued back_in_stock message per `ecommerce.back_in_stock` event first..last (each for
+  /// the event's request and snapshot); a suppressed subscriber's is written `suppressed`.
+  /// Returns how many were queued.
+  virtual int64_t enqueue_back_in_stock(int64_t store_id, int64_t first_event,
+                                        int64_t last_event, int64_t setup_id, int64_t now) = 0;
+  /// One queued message of `kind` for a request.
+  virtual int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id,
+                                  int64_t snapshot_id, int64_t setup_id, int64_t now) = 0;
+  /// Applies an attempt's result to a message that is still queued (an unsubscribe may have
+  /// suppressed it meanwhile: then nothing changes).
+  virtual void record_message_attempt(const MessageAttemptRecord& attempt) = 0;
+  /// The subscriber's queued messages become suppressed; how many.
+  virtual int64_t suppress_queued_messages(int64_t subscriber_id) = 0;
 
   // ---- webhooks and their outbox ------------------------------------------------------------
   virtual int64_t insert_webhook(const WebhookRecord& webhook) = 0;
@@ -455,8 +569,8 @@ class Storage {
 
   /// The database's public id codec (its key is chosen when the database is created).
   virtual const IdCodec& ids() const = 0;
-  /// Called after every commit that wrote outbox rows (webhook deliveries): the dispatcher's
-  /// wake-up. Set before the first write.
+  /// Called after every commit that wrote outbox rows (webhook deliveries, messages): the
+  /// dispatchers' wake-up. Set before the first write.
   virtual void on_outbox_written(std::function<void()> listener) = 0;
   virtual WriteStats write_stats() const = 0;
   /// Finishes the writes under way, then refuses new ones (StorageUnavailable).

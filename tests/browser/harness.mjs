@@ -125,6 +125,50 @@ export async function startServer(args = [], options = {}) {
 
 // ---- the browser ---------------------------------------------------------------------------
 
+/// A real SMTP server on loopback (tests/smtp/smtp_sink.py, aiosmtpd) as a child process, writing
+/// each message it accepts and its parsed parts to a folder; resolves once it listens.
+export async function startSmtpSink() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-mail-'));
+  const child = spawn('/usr/bin/python3', [path.join(root, 'tests', 'smtp', 'smtp_sink.py'), '--port', '0', '--dir', dir, '--quiet'],
+                      {stdio: ['ignore', 'pipe', 'inherit']});
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`SMTP sink did not start: ${out}`)), 15000);
+    child.on('exit', (code) => reject(new Error(`SMTP sink exited (${code}): ${out}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on [\d.]+:(\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    /// Every received message (the sink's JSON), oldest first.
+    mails() {
+      return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+        .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    },
+    /// Waits for the first message to `to` after the first `skip` of them.
+    async mailTo(to, skip = 0) {
+      for (let i = 0; i < 400; ++i) {
+        const found = this.mails().filter((m) => m.rcptTos.includes(to))[skip];
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no mail to ${to}`);
+    },
+    async stop() {
+      child.removeAllListeners('exit');
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, {recursive: true, force: true});
+    },
+  };
+}
+
 export async function launchBrowser() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbell-chromium-'));
   const context = await playwright.chromium.launchPersistentContext(profile, {

@@ -94,6 +94,23 @@ test('the element\'s lang wins over the page\'s; a region falls back to its lang
   await page.close();
 });
 
+test('the request carries the page\'s language tag as its locale (the e-mail\'s language); not a tag, none', async () => {
+  for (const [htmlLang, attrs, sent] of [['de-AT', '', 'de-AT'], ['de', 'lang="fr-CA"', 'fr-CA'],
+                                         ['en', 'lang="english please"', undefined]]) {
+    const {page, posts, host} = await open(htmlLang, attrs);
+    const words = messages[sent ? sent.slice(0, 2) : 'en'].widget;
+    await host.getByRole('button', {name: words.button, exact: true}).click();
+    const email = freshEmail(`locale-${htmlLang}`);
+    await host.getByLabel(words.label, {exact: true}).fill(email);
+    await host.getByRole('button', {name: words.submit, exact: true}).click();
+    await waitEvent(page, 0, 'success');
+    assert.equal(JSON.parse(posts[0].postData()).locale, sent);
+    const stored = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
+    assert.equal(stored.body.requests[0].locale, sent ?? null);
+    await page.close();
+  }
+});
+
 test('without the core, the server\'s English field message is worded again in the language', async () => {
   const {page, host, posts} = await open('es', '',
     (p) => p.route('**/stockbell-core.wasm*', (route) => route.fulfill({status: 404})));

@@ -145,7 +145,7 @@ test('a valid e-mail is stored; asking again looks the same and stores nothing n
                `You're number ${success.detail.position} in line.`);
   assert.equal((await focused(page)).id, 'status');
   assert.equal(await w.host.getByRole('button').count(), 0, 'form and button are gone');
-  assert.deepEqual(JSON.parse(posts[0].postData()), vanillaBody(email));
+  assert.deepEqual(JSON.parse(posts[0].postData()), {...vanillaBody(email), locale: 'en'});  // <html lang="en">
 
   const list = await server.api('GET', `/api/v1/back-in-stock?email=${encodeURIComponent(email)}`);
   assert.equal(list.status, 200);

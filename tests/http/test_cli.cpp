@@ -11,6 +11,7 @@
 
 #include "core/version.hpp"
 #include "http_checks.hpp"
+#include "server/store/sqlite/schema.hpp"
 #include "server/store/sqlite/sqlite.hpp"
 
 using namespace stockbell::testing;
@@ -393,15 +394,33 @@ int64_t user_version(const std::string& db_path) {
 
 }  // namespace
 
-// Turns a database this build wrote back into what an earlier release wrote: version 7 had no
-// release schedules (migration 8); version 6 had no
-// dashboard tables, counters or their triggers (migration 7); version 5 had no
-// orders, purchases or store platform tables, events only of requests (types 0 and 1) and
-// webhook masks of 1..3 (migration 6); version 3 had the first requests table (CHECK status IN
-// (0, 1, 2)), no store settings (migration 5) and partial indexes `WHERE status = 0` (migration 4
-// replaced them); version 2 also had no revoked_at.
+// Turns a database this build wrote back into what an earlier release wrote: version 8 had no
+// e-mail (migration 9: consent columns, the one-open-request index, templates, the message
+// outbox); version 7 had no release schedules (migration 8); version 6 had no dashboard
+// tables, counters or their triggers (migration 7); version 5 had no orders, purchases or store
+// platform tables, events only of requests (types 0 and 1) and webhook masks of 1..3
+// (migration 6); version 3 had the first requests table (CHECK status IN (0, 1, 2)), no store
+// settings (migration 5) and partial indexes `WHERE status = 0` (migration 4 replaced them);
+// version 2 also had no revoked_at.
 void downgrade(const std::string& db, int64_t version) {
   stockbell::server::Database old(db, stockbell::server::Database::Mode::read_write_create);
+  old.exec(
+      "DROP TRIGGER requests_erased;"
+      "DROP TABLE messages; DROP TABLE mail_setups; DROP TABLE mail_templates;"
+      "DROP TABLE suppressions;"
+      "ALTER TABLE stores DROP COLUMN mail_key;"
+      "ALTER TABLE subscribers DROP COLUMN confirmed_at;"
+      "ALTER TABLE subscribers DROP COLUMN suppressed_at;"
+      "DROP INDEX requests_one_open;"
+      "ALTER TABLE requests DROP COLUMN locale; ALTER TABLE requests DROP COLUMN source;"
+      "ALTER TABLE requests DROP COLUMN client_address;"
+      "ALTER TABLE requests DROP COLUMN user_agent;"
+      "ALTER TABLE requests DROP COLUMN consent_text;"
+      "ALTER TABLE requests DROP COLUMN confirmed_at;"
+      "CREATE UNIQUE INDEX requests_one_waiting"
+      " ON requests(target_id, (CASE WHEN status = 0 THEN subscriber_id END));"
+      "PRAGMA user_version = 8");
+  if (version >= 8) return;
   // Version 7 had no release schedules and no index of requests by age (migration 8).
   old.exec(
       "DROP TABLE release_schedules; DROP INDEX requests_by_age;"
@@ -478,13 +497,14 @@ void downgrade(const std::string& db, int64_t version) {
 }
 
 TEST_CASE("databases of earlier schemas are migrated at start, their data kept") {
-  for (const int64_t version : {int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{7}}) {
+  for (const int64_t version :
+       {int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{7}, int64_t{8}}) {
     CAPTURE(version);
     TempDir dir;
     const std::string db = dir.file("stockbell.db");
     const std::string key = create_key(db, "shop", "secret");
     const int64_t current = user_version(db);
-    REQUIRE(current == 8);
+    REQUIRE(current == stockbell::server::schema_version());
     std::string kept_hook, deleted_hook;
     {
       // A waiting request and two webhook endpoints (one deleted), written by this build,
@@ -529,8 +549,10 @@ TEST_CASE("databases of earlier schemas are migrated at start, their data kept")
     REQUIRE(demand["demand"].size() == 1);
     CHECK(demand["demand"][0]["waiting"] == 1);
     CHECK(demand["waitingTotal"] == 1);
-    // And the new tables work: an order is taken.
+    // And the new tables work: an order is taken, the message outbox and templates answer.
     CHECK_STATUS(api.post("/api/v1/orders", {{"orderId", "1"}, {"totalCents", 1}, {"currency", "EUR"}}), 202);
+    CHECK_STATUS(api.get("/api/v1/messages"), 200);
+    CHECK(api.get("/api/v1/templates").json()["templates"].size() == 8);
     CHECK(server.stop() == 0);
     CHECK(user_version(db) == current);
     CHECK(run_stockbell({"keys", "revoke", "--db", db, "--id", "1"}).status == 0);

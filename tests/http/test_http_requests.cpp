@@ -53,9 +53,10 @@ TEST_CASE("GET /api/v1/back-in-stock filters by product, variant, status and e-m
   for (const char* key : {"id", "productId", "variantId", "productTitle", "variantTitle", "status",
                           "position", "subscriberId", "email", "createdAt", "notifiedAt",
                           "cancelledAt", "orderId", "convertedAt", "revenueCents",
-                          "revenueCurrency"})
+                          "revenueCurrency", "locale", "consent"})
     CHECK_MESSAGE(one.contains(key), key);
-  CHECK(one.size() == 16);
+  CHECK(one.size() == 18);
+  CHECK(one["consent"]["source"] == "api");
 
   CHECK(ids_of(list(api, query({{"productId", "P1"}}))) ==
         std::set<std::string>{a_small, b_medium, c_small});

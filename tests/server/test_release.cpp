@@ -68,7 +68,7 @@ struct Shop {
   int64_t upsert(std::optional<int64_t> quantity, int64_t at) {
     return storage->write([&](WriteTx& tx) {
       const ProductRecord saved = tx.save_product(store, shoe(quantity), at);
-      return notify_in_stock(tx, store, saved.product, at);
+      return notify_in_stock(tx, store, saved.product, at, Mail::off);
     });
   }
   RequestStatus status(int64_t id) {
@@ -127,9 +127,9 @@ TEST_CASE("an upsert stores the schedule; a due batch runs once, whoever runs it
   CHECK(due[0].variant_id == "SHOE-42");
   // Two runs of the same due batch (the scheduler and a replay, say): the second finds it taken.
   CHECK(shop.storage->write(
-            [&](WriteTx& tx) { return run_due_release(tx, due[0], kNow + 60'000); }) == 4);
+            [&](WriteTx& tx) { return run_due_release(tx, due[0], kNow + 60'000, Mail::off); }) == 4);
   CHECK(shop.storage->write(
-            [&](WriteTx& tx) { return run_due_release(tx, due[0], kNow + 60'000); }) == 0);
+            [&](WriteTx& tx) { return run_due_release(tx, due[0], kNow + 60'000, Mail::off); }) == 0);
   CHECK(shop.status(ids[7]) == RequestStatus::notified);
   CHECK(shop.status(ids[8]) == RequestStatus::waiting);
   // Sold out: the schedule is removed, and a due round finds nothing.

@@ -13,7 +13,8 @@ namespace {
 
 constexpr uint64_t kKey = 0x5EED5EED12345678ull;
 constexpr IdKind kKinds[] = {IdKind::subscriber, IdKind::request, IdKind::product,
-                             IdKind::event,      IdKind::webhook, IdKind::delivery};
+                             IdKind::event,      IdKind::webhook, IdKind::delivery,
+                             IdKind::message};
 
 }  // namespace
 
@@ -24,6 +25,7 @@ TEST_CASE("prefixes") {
   CHECK(id_prefix(IdKind::event) == "evt_");
   CHECK(id_prefix(IdKind::webhook) == "we_");
   CHECK(id_prefix(IdKind::delivery) == "whd_");
+  CHECK(id_prefix(IdKind::message) == "msg_");
 }
 
 TEST_CASE("an id is its prefix and 13 lower-case Crockford base32 digits") {

@@ -205,3 +205,39 @@ TEST_CASE("integrations: includeInactive true or false, nothing else") {
         "includeInactive:invalid_value");
   CHECK(problem_list(parse_integration_list_query({{"limit", "1"}})) == "limit:unknown_parameter");
 }
+
+TEST_CASE("message list: status, e-mail and template filters, pagination") {
+  const MessageListQuery q = value_of(parse_message_list_query(
+      {{"status", " failed "}, {"email", " Anna@Example.com"}, {"template", "confirm_request"},
+       {"limit", "10"}}));
+  CHECK(q.status == MessageStatus::failed);
+  CHECK(q.email == "anna@example.com");
+  CHECK(q.kind == MailKind::confirm_request);
+  CHECK(q.page.limit == 10);
+  CHECK_FALSE(value_of(parse_message_list_query({})).status.has_value());
+  CHECK(problem_list(parse_message_list_query(
+            {{"status", "delivered"}, {"email", "nope"}, {"template", "welcome"}, {"limit", "0"}})) ==
+        "limit:out_of_range, status:invalid_value, email:invalid_email, template:invalid_value");
+  const ApiError e = parse_message_list_query({{"status", "x"}}).error();
+  CHECK(e.details[0].message == "Must be one of: queued, sent, failed, suppressed.");
+}
+
+TEST_CASE("message JSON: fixed key order, absent values as null") {
+  MessageRecord m;
+  m.id = 3;
+  m.kind = MailKind::confirm_request;
+  m.status = MessageStatus::failed;
+  m.to = "anna@example.com";
+  m.subscriber_id = 1;
+  m.request_id = 2;
+  m.attempts = 1;
+  m.last_error = "550 5.1.1 no such user";
+  m.created_at = 0;
+  CHECK(dump(message_json(m, stockbell::test::kTestIds)) ==
+        R"({"id":")" + stockbell::test::kTestIds.format(IdKind::message, 3) +
+            R"(","template":"confirm_request","status":"failed","to":"anna@example.com",)"
+            R"("subscriberId":")" + stockbell::test::kTestIds.format(IdKind::subscriber, 1) +
+            R"(","requestId":")" + stockbell::test::kTestIds.format(IdKind::request, 2) +
+            R"(","locale":null,"attempts":1,"lastError":"550 5.1.1 no such user",)"
+            R"("createdAt":"1970-01-01T00:00:00.000Z","nextAttemptAt":null,"sentAt":null})");
+}

@@ -59,7 +59,9 @@ TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absen
             kTestIds.format(IdKind::subscriber, 1) + R"(","email":"a@b",)"
         R"("createdAt":"1970-01-01T00:00:00.000Z","notifiedAt":"2024-02-29T12:34:56.789Z",)"
         R"("cancelledAt":null,"orderId":null,"convertedAt":null,"revenueCents":null,)"
-        R"("revenueCurrency":null})");
+        R"("revenueCurrency":null,"locale":null,"consent":{"source":null,)"
+        R"("at":"1970-01-01T00:00:00.000Z","clientAddress":null,"userAgent":null,"text":null,)"
+        R"("confirmedAt":null}})");
   // A conversion: the order, when, and the item's revenue in the order's currency.
   r.order_id = "1001";
   r.converted_at = 1795822665123;
@@ -67,7 +69,26 @@ TEST_CASE("request JSON: the listed keys in order, timestamps as RFC 3339, absen
   r.revenue_currency = "USD";
   const std::string converted = dump(request_json(r, kTestIds));
   CHECK(converted.find(R"("orderId":"1001","convertedAt":"2026-11-27T23:37:45.123Z",)"
-                       R"("revenueCents":8900,"revenueCurrency":"USD"})") != std::string::npos);
+                       R"("revenueCents":8900,"revenueCurrency":"USD",)") != std::string::npos);
+}
+
+TEST_CASE("request JSON: the consent record of a widget request") {
+  RequestRecord r;
+  r.id = 2;
+  r.product_id = "P";
+  r.variant_id = "P";
+  r.subscriber_id = 1;
+  r.email = "a@b";
+  r.status = RequestStatus::waiting;
+  r.created_at = 1709210096789;
+  r.locale = "de-CH";
+  r.consent = RequestConsent{RequestSource::widget, "203.0.113.9", "Mozilla/5.0", "I agree.",
+                             1709210100000};
+  const Json out = request_json(r, kTestIds);
+  CHECK(dump(*out.find("locale")) == R"("de-CH")");
+  CHECK(dump(*out.find("consent")) ==
+        R"({"source":"widget","at":"2024-02-29T12:34:56.789Z","clientAddress":"203.0.113.9",)"
+        R"("userAgent":"Mozilla/5.0","text":"I agree.","confirmedAt":"2024-02-29T12:35:00.000Z"})");
 }
 
 TEST_CASE("inventory response") {

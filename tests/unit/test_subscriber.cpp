@@ -73,3 +73,19 @@ TEST_CASE("a customer with nothing to add leaves the profile as it was") {
   for (Trust trust : {Trust::secret, Trust::publishable})
     CHECK(apply_customer(stored_profile(), customer({}, {}, {}), trust) == stored_profile());
 }
+
+TEST_CASE("subscriber JSON: every field kept about the person, in a fixed order") {
+  SubscriberRecord s;
+  s.id = 1;
+  s.email = "anna@example.com";
+  s.profile.first_name = "Anna";
+  s.created_at = 0;
+  s.updated_at = 1709210096789;
+  s.suppressed_at = 1709210096789;
+  CHECK(dump(subscriber_json(s, stockbell::test::kTestIds)) ==
+        R"({"id":")" + stockbell::test::kTestIds.format(IdKind::subscriber, 1) +
+            R"(","email":"anna@example.com","externalId":null,"firstName":"Anna",)"
+            R"("lastName":null,"attributes":{},"createdAt":"1970-01-01T00:00:00.000Z",)"
+            R"("updatedAt":"2024-02-29T12:34:56.789Z","confirmedAt":null,)"
+            R"("suppressedAt":"2024-02-29T12:34:56.789Z"})");
+}

@@ -105,6 +105,14 @@ TEST_CASE("append_utf8 writes 1 to 4 bytes") {
   CHECK(is_valid_utf8(out));
 }
 
+TEST_CASE("printable_line keeps one printable line of a header a server stores") {
+  CHECK(stockbell::printable_line("  Mozilla/5.0 (X11; Linux)  ", 500) == "Mozilla/5.0 (X11; Linux)");
+  CHECK(stockbell::printable_line("a\r\nb\tc\x7f" "d", 500) == "a  b c d");
+  CHECK(stockbell::printable_line("caf\xC3\xA9 \xFF\xC3", 500) == "café");
+  CHECK(stockbell::printable_line("\xC2\x85x", 500) == "x");  // a C1 control
+  CHECK(stockbell::printable_line("äbcdef", 3) == "äbc...");
+}
+
 TEST_CASE("has_invisible_chars: bidi controls and invisible formatting, not joiners or flags") {
   using stockbell::has_invisible_chars;
   for (const char* text : {"Ann\u202E", "\u202Aa", "\u202B", "\u202C", "\u202D", "a\u2066b\u2069",

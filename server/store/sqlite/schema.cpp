@@ -503,6 +503,95 @@ CREATE TABLE release_schedules (
 CREATE INDEX release_schedules_due ON release_schedules(next_batch_at);
 CREATE INDEX requests_by_age ON requests(status, created_at);
 )sql",
+    // 9: shopper e-mail (README "E-mail"): consent records, confirmed and suppressed addresses,
+    // the stores' own templates and the message outbox.
+    R"sql(
+-- The key that signs a store's unsubscribe and confirm links (HMAC-SHA256), made at first use.
+ALTER TABLE stores ADD COLUMN mail_key BLOB;
+
+ALTER TABLE subscribers ADD COLUMN confirmed_at INTEGER;   -- double opt-in: the address confirmed
+ALTER TABLE subscribers ADD COLUMN suppressed_at INTEGER;  -- unsubscribed: no e-mail
+
+-- The consent record. source: 0 api (secret key), 1 widget (publishable key); NULL for requests
+-- stored before this migration. Client address and user agent of publishable-key requests only.
+ALTER TABLE requests ADD COLUMN locale TEXT;
+ALTER TABLE requests ADD COLUMN source INTEGER;
+ALTER TABLE requests ADD COLUMN client_address TEXT;
+ALTER TABLE requests ADD COLUMN user_agent TEXT;
+ALTER TABLE requests ADD COLUMN consent_text TEXT;
+ALTER TABLE requests ADD COLUMN confirmed_at INTEGER;
+-- At most one open request (waiting 0 or pending 3) per target and subscriber: a repeat while
+-- the address is being confirmed can't create a second one, and confirming never collides.
+DROP INDEX requests_one_waiting;
+CREATE UNIQUE INDEX requests_one_open
+  ON requests(target_id, (CASE WHEN status IN (0, 3) THEN subscriber_id END));
+-- Pending requests expire after 7 days: found by status and age through requests_by_age
+-- (migration 8).
+
+-- Unsubscribed addresses, as an HMAC of the address under the store's mail_key: the suppression
+-- outlives the erasure of the subscriber without keeping the address.
+CREATE TABLE suppressions (
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  email_hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, email_hash)
+) WITHOUT ROWID;
+
+-- A store's own templates. kind: 0 back_in_stock, 1 confirm_request; locale normalised.
+CREATE TABLE mail_templates (
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  kind       INTEGER NOT NULL CHECK (kind IN (0, 1)),
+  locale     TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  html       TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, kind, locale)
+) WITHOUT ROWID;
+
+-- The e-mail setup (core/mail_template.hpp MailSetup: settings and the store's templates) a
+-- message is sent with; shared by every message queued while it was current.
+CREATE TABLE mail_setups (
+  id         INTEGER PRIMARY KEY,
+  store_id   INTEGER NOT NULL REFERENCES stores(id),
+  data       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX mail_setups_by_store ON mail_setups(store_id, id);
+
+-- The outbox: one row per e-mail, written in the transaction that notifies (back_in_stock) or
+-- registers (confirm_request). status: 0 queued, 1 sent, 2 failed, 3 suppressed. A request gets
+-- each kind of e-mail at most once.
+CREATE TABLE messages (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id        INTEGER NOT NULL REFERENCES stores(id),
+  subscriber_id   INTEGER NOT NULL REFERENCES subscribers(id),
+  request_id      INTEGER NOT NULL REFERENCES requests(id),
+  snapshot_id     INTEGER NOT NULL REFERENCES snapshots(id),
+  setup_id        INTEGER NOT NULL REFERENCES mail_setups(id),
+  kind            INTEGER NOT NULL CHECK (kind IN (0, 1)),
+  status          INTEGER NOT NULL CHECK (status IN (0, 1, 2, 3)),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  due_since       INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  sent_at         INTEGER,
+  last_error      TEXT,
+  UNIQUE (request_id, kind)
+);
+CREATE INDEX messages_due ON messages(status, next_attempt_at);
+CREATE INDEX messages_by_store ON messages(store_id, id);
+CREATE INDEX messages_by_subscriber ON messages(subscriber_id, id);
+
+-- Erasing a shopper (DELETE /api/v1/subscribers/{id}) deletes their requests: a waiting one
+-- leaves the dashboard's demand counter (migration 7) as if it had stopped waiting.
+CREATE TRIGGER requests_erased AFTER DELETE ON requests WHEN OLD.status = 0 BEGIN
+  UPDATE demand SET waiting = waiting - 1,
+    oldest_at = (SELECT created_at FROM requests WHERE target_id = OLD.target_id AND status = 0
+                 ORDER BY id LIMIT 1)
+    WHERE target_id = OLD.target_id;
+END;
+)sql",
 };
 
 uint64_t random_u64() {
@@ -520,6 +609,10 @@ int schema_version() { return static_cast<int>(std::size(kMigrations)); }
 void configure_connection(Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
+  // Deleted and overwritten content is zeroed, not left in free space: an erased shopper's
+  // address is gone from the file (Debian's SQLite does this by default; this does not depend
+  // on the build).
+  db.exec("PRAGMA secure_delete = ON");
 }
 
 uint64_t open_schema(Database& db) {

@@ -4,8 +4,8 @@
 // connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
 // also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
 // settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp (orders,
-// conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp (release schedules,
-// places in line, expiry).
+// conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp
+// (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
 
 #include "server/store/sqlite/sqlite.hpp"
 #include "server/store/sqlite/write_cache.hpp"
@@ -34,6 +34,9 @@ class SqliteTx final : public WriteTx {
   bool revoke_key(int64_t key_id, int64_t now) override;
   StoreSettings store_settings(int64_t store_id) override;
   void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
+  std::string store_name(int64_t store_id) override;
+  std::optional<KeyHash> find_mail_key(int64_t store_id) override;
+  KeyHash mail_key(int64_t store_id) override;
 
   // subscribers and catalog (tx_catalog.cpp)
   std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
@@ -41,6 +44,10 @@ class SqliteTx final : public WriteTx {
   int64_t insert_subscriber(int64_t store_id, const std::string& email,
                             const SubscriberProfile& profile, int64_t now) override;
   void update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) override;
+  std::optional<SubscriberRecord> find_subscriber_by_id(int64_t store_id, int64_t id) override;
+  void set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
+                                 std::optional<int64_t> suppressed_at) override;
+  bool erase_subscriber(int64_t store_id, int64_t id) override;
   std::optional<ProductRecord> find_product(int64_t store_id,
                                             const std::string& product_id) override;
   std::vector<ProductRecord> list_products(int64_t store_id,
@@ -65,7 +72,18 @@ class SqliteTx final : public WriteTx {
                                                     int64_t subscriber_id) override;
   int64_t insert_request(int64_t target_id, int64_t subscriber_id,
                          const std::optional<std::string>& product_title,
-                         const std::optional<std::string>& variant_title, int64_t now) override;
+                         const std::optional<std::string>& variant_title, int64_t now,
+                         const NewRequestDetails& details) override;
+  std::optional<RequestRecord> find_open_request(int64_t target_id,
+                                                 int64_t subscriber_id) override;
+  std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) override;
+  std::vector<EventRecord> subscriber_events(int64_t subscriber_id) override;
+  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id,
+                                                      int64_t now) override;
+  std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id, int64_t snapshot_id,
+                                        int64_t now) override;
+  int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) override;
+  int64_t expire_pending_requests(int64_t created_before) override;
   void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
                              const std::optional<std::string>& variant_title) override;
   bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
@@ -176,7 +194,34 @@ class SqliteTx final : public WriteTx {
   void delete_release_schedule(int64_t target_id) override;
   int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now, int64_t limit) override;
 
+  // e-mail: templates, setups, suppressions, the message outbox (tx_mail.cpp)
+  bool is_suppressed(int64_t store_id, const KeyHash& email_hash) override;
+  void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) override;
+  void remove_suppression(int64_t store_id, const KeyHash& email_hash) override;
+  std::vector<StoreTemplate> list_mail_templates(int64_t store_id) override;
+  void save_mail_template(int64_t store_id, const StoreTemplate& tmpl, int64_t now) override;
+  bool delete_mail_template(int64_t store_id, MailKind kind, const std::string& locale) override;
+  int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) override;
+  int64_t enqueue_back_in_stock(int64_t store_id, int64_t first_event, int64_t last_event,
+                                int64_t setup_id, int64_t now) override;
+  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id,
+                          int64_t snapshot_id, int64_t setup_id, int64_t now) override;
+  std::vector<MessageRecord> list_messages(int64_t store_id,
+                                           const MessageListQuery& query) override;
+  int64_t count_messages(int64_t store_id, const MessageListQuery& query) override;
+  std::vector<MessageRecord> subscriber_messages(int64_t subscriber_id) override;
+  std::vector<OutgoingMessage> due_messages(int64_t now, int64_t after_due, int64_t after_id,
+                                            int64_t limit) override;
+  std::optional<int64_t> next_message_due_at() override;
+  bool is_message_queued(int64_t id) override;
+  void record_message_attempt(const MessageAttemptRecord& attempt) override;
+  int64_t suppress_queued_messages(int64_t subscriber_id) override;
+
  private:
+  /// Drops the customer from the data of the store's orders bought with `email` (an identity)
+  /// and of their events (tx_orders.cpp); how many orders.
+  int64_t forget_order_customer(int64_t store_id, const std::string& email);
+
   Database& db_;
   WriteCache* cache_;
   bool outbox_written_ = false;
@@ -184,5 +229,8 @@ class SqliteTx final : public WriteTx {
 
 /// The first column of the statement's first row (0 when there is none); resets it.
 int64_t single_int(Statement& st);
+
+/// A 32-byte key or hash stored as a BLOB.
+KeyHash key_hash_of(std::string_view stored);
 
 }  // namespace stockbell::server

@@ -24,28 +24,85 @@ std::optional<std::string> folded(const std::optional<std::string>& search) {
   return fold_case(*search);
 }
 
+#define STOCKBELL_SUBSCRIBER_COLUMNS                                                        \
+  "id, email, external_id, first_name, last_name, attributes, created_at, updated_at,"     \
+  " confirmed_at, suppressed_at"
+
+SubscriberRecord read_subscriber(const Statement& st) {
+  SubscriberRecord row;
+  row.id = st.int64(0);
+  row.email = st.string(1);
+  row.profile.external_id = st.optional_string(2);
+  row.profile.first_name = st.optional_string(3);
+  row.profile.last_name = st.optional_string(4);
+  JsonParseFailure failure;
+  std::optional<Json> attributes = parse_json(st.text(5), failure);
+  row.profile.attributes = attributes && attributes->is_object() ? *attributes : Json::object();
+  row.created_at = st.int64(6);
+  row.updated_at = st.int64(7);
+  row.confirmed_at = st.optional_int64(8);
+  row.suppressed_at = st.optional_int64(9);
+  return row;
+}
+
 }  // namespace
 
 std::optional<SubscriberRecord> SqliteTx::find_subscriber(int64_t store_id,
                                                           const std::string& email) {
-  Statement& st = db_.cached(
-      "SELECT id, external_id, first_name, last_name, attributes FROM subscribers"
-      " WHERE store_id = ? AND email = ?");
+  Statement& st = db_.cached("SELECT " STOCKBELL_SUBSCRIBER_COLUMNS
+                             " FROM subscribers WHERE store_id = ? AND email = ?");
   st.bind(1, store_id).bind(2, email);
   std::optional<SubscriberRecord> row;
-  if (st.step()) {
-    row.emplace();
-    row->id = st.int64(0);
-    row->email = email;
-    row->profile.external_id = st.optional_string(1);
-    row->profile.first_name = st.optional_string(2);
-    row->profile.last_name = st.optional_string(3);
-    JsonParseFailure failure;
-    std::optional<Json> attributes = parse_json(st.text(4), failure);
-    row->profile.attributes = attributes && attributes->is_object() ? *attributes : Json::object();
-  }
+  if (st.step()) row = read_subscriber(st);
   st.reset();
   return row;
+}
+
+std::optional<SubscriberRecord> SqliteTx::find_subscriber_by_id(int64_t store_id, int64_t id) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_SUBSCRIBER_COLUMNS
+                             " FROM subscribers WHERE id = ? AND store_id = ?");
+  st.bind(1, id).bind(2, store_id);
+  std::optional<SubscriberRecord> row;
+  if (st.step()) row = read_subscriber(st);
+  st.reset();
+  return row;
+}
+
+void SqliteTx::set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
+                                         std::optional<int64_t> suppressed_at) {
+  db_.cached("UPDATE subscribers SET confirmed_at = ?, suppressed_at = ? WHERE id = ?")
+      .bind(1, confirmed_at)
+      .bind(2, suppressed_at)
+      .bind(3, id)
+      .run();
+}
+
+bool SqliteTx::erase_subscriber(int64_t store_id, int64_t id) {
+  const std::optional<SubscriberRecord> subscriber = find_subscriber_by_id(store_id, id);
+  if (!subscriber) return false;
+  forget_order_customer(store_id, subscriber->email);
+  // Each event's deliveries by the (webhook, event) index: a store has few endpoints, a
+  // subscriber few events.
+  std::vector<int64_t> events;
+  Statement& ev = db_.cached(
+      "SELECT e.id FROM requests r JOIN events e ON e.request_id = r.id WHERE r.subscriber_id = ?");
+  ev.bind(1, id);
+  while (ev.step()) events.push_back(ev.int64(0));
+  ev.reset();
+  for (int64_t event : events)
+    db_.cached(
+           "DELETE FROM deliveries WHERE event_id = ?2"
+           " AND webhook_id IN (SELECT id FROM webhooks WHERE store_id = ?1)")
+        .bind(1, store_id)
+        .bind(2, event)
+        .run();
+  db_.cached("DELETE FROM messages WHERE subscriber_id = ?").bind(1, id).run();
+  db_.cached("DELETE FROM events WHERE request_id IN (SELECT id FROM requests WHERE subscriber_id = ?)")
+      .bind(1, id)
+      .run();
+  db_.cached("DELETE FROM requests WHERE subscriber_id = ?").bind(1, id).run();
+  db_.cached("DELETE FROM subscribers WHERE id = ?").bind(1, id).run();
+  return true;
 }
 
 int64_t SqliteTx::insert_subscriber(int64_t store_id, const std::string& email,

@@ -2,17 +2,15 @@
 
 #include "server/store/sqlite/sqlite_tx.hpp"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace stockbell::server {
 namespace {
 
-KeyHash hash_of(std::string_view stored) {
-  KeyHash hash{};
-  if (stored.size() == hash.size()) std::copy(stored.begin(), stored.end(), hash.begin());
-  return hash;
-}
+KeyHash hash_of(std::string_view stored) { return key_hash_of(stored); }
 
 KeyKind kind_of(std::string_view stored) {
   return parse_key_kind(stored).value_or(KeyKind::publishable);  // the schema CHECKs the value
@@ -27,6 +25,12 @@ void read_origins(Database& db, ApiKeyRecord& key) {
 }
 
 }  // namespace
+
+KeyHash key_hash_of(std::string_view stored) {
+  KeyHash hash{};
+  if (stored.size() == hash.size()) std::copy(stored.begin(), stored.end(), hash.begin());
+  return hash;
+}
 
 int64_t single_int(Statement& st) {
   const int64_t value = st.step() ? st.int64(0) : 0;
@@ -158,6 +162,36 @@ void SqliteTx::save_settings(int64_t store_id, const StoreSettings& settings, in
       .bind(3, now)
       .run();
   if (cache_ != nullptr) cache_->put_settings(store_id, settings);
+}
+
+std::string SqliteTx::store_name(int64_t store_id) {
+  Statement& st = db_.cached("SELECT name FROM stores WHERE id = ?");
+  st.bind(1, store_id);
+  std::string name;
+  if (st.step()) name = st.string(0);
+  st.reset();
+  return name;
+}
+
+std::optional<KeyHash> SqliteTx::find_mail_key(int64_t store_id) {
+  Statement& st = db_.cached("SELECT mail_key FROM stores WHERE id = ? AND mail_key IS NOT NULL");
+  st.bind(1, store_id);
+  std::optional<KeyHash> key;
+  if (st.step()) key = key_hash_of(st.text(0));
+  st.reset();
+  return key;
+}
+
+KeyHash SqliteTx::mail_key(int64_t store_id) {
+  if (std::optional<KeyHash> key = find_mail_key(store_id)) return *key;
+  KeyHash key{};
+  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
+    throw std::runtime_error("no randomness available");
+  db_.cached("UPDATE stores SET mail_key = ? WHERE id = ?")
+      .bind_blob(1, key.data(), key.size())
+      .bind(2, store_id)
+      .run();
+  return key;
 }
 
 }  // namespace stockbell::server

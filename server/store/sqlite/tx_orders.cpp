@@ -197,4 +197,37 @@ int64_t SqliteTx::count_purchased_while_waiting(int64_t store_id, int64_t from, 
   return single_int(st);
 }
 
+int64_t SqliteTx::forget_order_customer(int64_t store_id, const std::string& email) {
+  // The buyer's orders, by the e-mail inside their data: an erasure reads the store's orders once.
+  std::vector<std::pair<int64_t, std::string>> orders;
+  Statement& st = db_.cached(
+      "SELECT id, data FROM orders WHERE store_id = ? AND"
+      " lower(json_extract(data, '$.customer.email')) = ?");
+  st.bind(1, store_id).bind(2, email);
+  while (st.step()) orders.emplace_back(st.int64(0), st.string(1));
+  st.reset();
+  const auto without_customer = [](const std::string& data) {
+    std::optional<std::string> out = order_storage_without_customer(data);
+    if (!out) throw std::runtime_error("an order's stored data is unreadable");
+    return *out;
+  };
+  for (const auto& [order_row, data] : orders) {
+    db_.cached("UPDATE orders SET data = ? WHERE id = ?")
+        .bind(1, without_customer(data))
+        .bind(2, order_row)
+        .run();
+    std::vector<std::pair<int64_t, std::string>> events;
+    Statement& ev = db_.cached("SELECT id, data FROM events WHERE order_id = ? AND data IS NOT NULL");
+    ev.bind(1, order_row);
+    while (ev.step()) events.emplace_back(ev.int64(0), ev.string(1));
+    ev.reset();
+    for (const auto& [event, event_data] : events)
+      db_.cached("UPDATE events SET data = ? WHERE id = ?")
+          .bind(1, without_customer(event_data))
+          .bind(2, event)
+          .run();
+  }
+  return static_cast<int64_t>(orders.size());
+}
+
 }  // namespace stockbell::server

@@ -9,6 +9,7 @@ namespace stockbell::server {
 namespace {
 
 const int64_t kWaiting = db::value(RequestStatus::waiting);
+const int64_t kPending = db::value(RequestStatus::pending);
 
 // Column list shared by the request queries; read by read_request().
 #define STOCKBELL_REQUEST_COLUMNS                                                           \
@@ -21,7 +22,8 @@ const int64_t kWaiting = db::value(RequestStatus::waiting);
   "(SELECT p.revenue_cents FROM purchases p WHERE p.request_id = r.id"                      \
   " AND p.reversed_at IS NULL AND p.effect = 1), "                                          \
   "(SELECT p.currency FROM purchases p WHERE p.request_id = r.id AND p.reversed_at IS NULL" \
-  " AND p.effect = 1)"
+  " AND p.effect = 1), "                                                                     \
+  "r.locale, r.source, r.client_address, r.user_agent, r.consent_text, r.confirmed_at"
 
 RequestRecord read_request(const Statement& st) {
   RequestRecord r;
@@ -41,7 +43,20 @@ RequestRecord read_request(const Statement& st) {
   r.converted_at = st.optional_int64(13);
   r.revenue_cents = st.optional_int64(14);
   r.revenue_currency = st.optional_string(15);
+  r.locale = st.optional_string(16);
+  if (!st.is_null(17)) r.consent.source = db::request_source(st.int64(17));
+  r.consent.client_address = st.optional_string(18);
+  r.consent.user_agent = st.optional_string(19);
+  r.consent.text = st.optional_string(20);
+  r.consent.confirmed_at = st.optional_int64(21);
   return r;
+}
+
+std::vector<RequestRecord> read_requests(Statement& st) {
+  std::vector<RequestRecord> rows;
+  while (st.step()) rows.push_back(read_request(st));
+  st.reset();
+  return rows;
 }
 
 #define STOCKBELL_EVENT_COLUMNS                                                              \
@@ -248,18 +263,106 @@ std::optional<RequestRecord> SqliteTx::find_waiting_request(int64_t target_id,
 
 int64_t SqliteTx::insert_request(int64_t target_id, int64_t subscriber_id,
                                  const std::optional<std::string>& product_title,
-                                 const std::optional<std::string>& variant_title, int64_t now) {
+                                 const std::optional<std::string>& variant_title, int64_t now,
+                                 const NewRequestDetails& details) {
   db_.cached(
          "INSERT INTO requests(target_id, subscriber_id, status, product_title, variant_title,"
-         " created_at) VALUES (?, ?, ?, ?, ?, ?)")
+         " created_at, locale, source, client_address, user_agent, consent_text, confirmed_at)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, target_id)
       .bind(2, subscriber_id)
-      .bind(3, kWaiting)
+      .bind(3, db::value(details.status))
       .bind(4, product_title)
       .bind(5, variant_title)
       .bind(6, now)
+      .bind(7, details.locale)
+      .bind(8, db::value(details.consent.source))
+      .bind(9, details.consent.client_address)
+      .bind(10, details.consent.user_agent)
+      .bind(11, details.consent.text)
+      .bind(12, details.consent.confirmed_at)
       .run();
   return db_.last_insert_rowid();
+}
+
+std::optional<RequestRecord> SqliteTx::find_open_request(int64_t target_id,
+                                                         int64_t subscriber_id) {
+  Statement& st = db_.cached(
+      "SELECT " STOCKBELL_REQUEST_COLUMNS
+      " FROM requests r JOIN targets t ON t.id = r.target_id"
+      " JOIN subscribers s ON s.id = r.subscriber_id"
+      " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status IN (?3, ?4)");
+  st.bind(1, target_id).bind(2, subscriber_id).bind(3, kWaiting).bind(4, kPending);
+  std::optional<RequestRecord> row;
+  if (st.step()) row = read_request(st);
+  st.reset();
+  return row;
+}
+
+std::vector<RequestRecord> SqliteTx::subscriber_requests(int64_t subscriber_id) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS
+                             " FROM requests r JOIN targets t ON t.id = r.target_id"
+                             " JOIN subscribers s ON s.id = r.subscriber_id"
+                             " WHERE r.subscriber_id = ? ORDER BY r.id DESC");
+  st.bind(1, subscriber_id);
+  return read_requests(st);
+}
+
+std::vector<RequestRecord> SqliteTx::confirm_pending_requests(int64_t subscriber_id,
+                                                              int64_t now) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS
+                             " FROM requests r JOIN targets t ON t.id = r.target_id"
+                             " JOIN subscribers s ON s.id = r.subscriber_id"
+                             " WHERE r.subscriber_id = ?1 AND r.status = ?2 ORDER BY r.id");
+  st.bind(1, subscriber_id).bind(2, kPending);
+  std::vector<RequestRecord> rows = read_requests(st);
+  db_.cached(
+         "UPDATE requests SET status = ?3, confirmed_at = ?4 WHERE subscriber_id = ?1"
+         " AND status = ?2")
+      .bind(1, subscriber_id)
+      .bind(2, kPending)
+      .bind(3, kWaiting)
+      .bind(4, now)
+      .run();
+  for (RequestRecord& row : rows) {
+    row.status = RequestStatus::waiting;
+    row.consent.confirmed_at = now;
+  }
+  return rows;
+}
+
+std::optional<int64_t> SqliteTx::notify_request(int64_t store_id, int64_t request_id,
+                                                int64_t snapshot_id, int64_t now) {
+  db_.cached("UPDATE requests SET status = ?3, notified_at = ?2 WHERE id = ?1 AND status = ?4")
+      .bind(1, request_id)
+      .bind(2, now)
+      .bind(3, db::value(RequestStatus::notified))
+      .bind(4, kWaiting)
+      .run();
+  if (db_.changes() == 0) return std::nullopt;
+  return insert_event(store_id, EventType::back_in_stock, request_id, snapshot_id, now);
+}
+
+int64_t SqliteTx::cancel_open_requests(int64_t subscriber_id, int64_t now) {
+  db_.cached(
+         "UPDATE requests SET status = ?2, cancelled_at = ?3 WHERE subscriber_id = ?1"
+         " AND status IN (?4, ?5)")
+      .bind(1, subscriber_id)
+      .bind(2, db::value(RequestStatus::cancelled))
+      .bind(3, now)
+      .bind(4, kWaiting)
+      .bind(5, kPending)
+      .run();
+  return db_.changes();
+}
+
+int64_t SqliteTx::expire_pending_requests(int64_t created_before) {
+  db_.cached("UPDATE requests SET status = ?2 WHERE status = ?1 AND created_at < ?3")
+      .bind(1, kPending)
+      .bind(2, db::value(RequestStatus::expired))
+      .bind(3, created_before)
+      .run();
+  return db_.changes();
 }
 
 void SqliteTx::update_request_titles(int64_t id, const std::optional<std::string>& product_title,
@@ -287,13 +390,14 @@ std::optional<RequestRecord> SqliteTx::find_request(int64_t store_id, int64_t id
 
 bool SqliteTx::cancel_request(int64_t store_id, int64_t id, int64_t now) {
   db_.cached(
-         "UPDATE requests SET status = ?4, cancelled_at = ?3 WHERE id = ?1 AND status = ?5"
-         " AND target_id IN (SELECT id FROM targets WHERE store_id = ?2)")
+         "UPDATE requests SET status = ?4, cancelled_at = ?3 WHERE id = ?1"
+         " AND status IN (?5, ?6) AND target_id IN (SELECT id FROM targets WHERE store_id = ?2)")
       .bind(1, id)
       .bind(2, store_id)
       .bind(3, now)
       .bind(4, db::value(RequestStatus::cancelled))
       .bind(5, kWaiting)
+      .bind(6, kPending)
       .run();
   return db_.changes() > 0;
 }
@@ -370,6 +474,16 @@ std::vector<EventRecord> SqliteTx::list_events(int64_t store_id, std::optional<E
                              "WHERE e.store_id = ?1 AND e.id > ?2"
                              " AND (?4 IS NULL OR e.type = ?4) ORDER BY e.id LIMIT ?3");
   st.bind(1, store_id).bind(2, after).bind(3, limit).bind(4, db::value(type));
+  std::vector<EventRecord> rows;
+  while (st.step()) rows.push_back(read_event(st));
+  st.reset();
+  return rows;
+}
+
+std::vector<EventRecord> SqliteTx::subscriber_events(int64_t subscriber_id) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_EVENT_COLUMNS STOCKBELL_EVENT_JOINS
+                             "WHERE r.subscriber_id = ?1 ORDER BY e.id DESC");
+  st.bind(1, subscriber_id);
   std::vector<EventRecord> rows;
   while (st.step()) rows.push_back(read_event(st));
   st.reset();

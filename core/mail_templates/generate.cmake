@@ -1,0 +1,32 @@
+# Turns the shipped e-mail templates (core/mail_templates/<name>/<locale>.<part>.mustache) into
+# a C++ table (included by core/mail_template.cpp), at build time:
+#   cmake -DDIR=core/mail_templates -DOUT=mail_templates.inc -P generate.cmake
+# Every part becomes a raw string literal, byte for byte. Each name has the same locales, and
+# each locale all three parts: a missing file fails the build.
+set(_out "// Generated from core/mail_templates/ by core/mail_templates/generate.cmake. Do not edit.\n")
+foreach(_name back_in_stock confirm_request)
+  file(GLOB _subjects RELATIVE "${DIR}/${_name}" "${DIR}/${_name}/*.subject.mustache")
+  list(SORT _subjects)
+  if(NOT _subjects)
+    message(FATAL_ERROR "no templates in ${DIR}/${_name}")
+  endif()
+  foreach(_subject ${_subjects})
+    string(REPLACE ".subject.mustache" "" _locale "${_subject}")
+    string(APPEND _out "{MailKind::${_name}, \"${_locale}\"")
+    foreach(_part subject text html)
+      set(_file "${DIR}/${_name}/${_locale}.${_part}.mustache")
+      if(NOT EXISTS "${_file}")
+        message(FATAL_ERROR "missing ${_file}")
+      endif()
+      file(READ "${_file}" _text)
+      string(FIND "${_text}" ")tpl\"" _clash)
+      if(NOT _clash EQUAL -1)
+        message(FATAL_ERROR "${_file} contains the literal's delimiter )tpl\"")
+      endif()
+      string(APPEND _out ",\nR\"tpl(${_text})tpl\"")
+    endforeach()
+    string(APPEND _out "},\n")
+  endforeach()
+endforeach()
+file(WRITE "${OUT}.tmp" "${_out}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
