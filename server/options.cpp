@@ -121,7 +121,7 @@ std::vector<ServeOption> make_options() {
            "PEM certificate authorities to trust for the SMTP server (default: the system's)",
            [](C& c) -> std::string& { return c.smtp_ca_file; }),
       text("--public-url", "STOCKBELL_PUBLIC_URL", "URL",
-           "this server as shoppers reach it: the base of every link in an e-mail",
+           "this server as shoppers and platforms reach it: the base of e-mail links and webhookUrl",
            [](C& c) -> std::string& { return c.public_url; }),
       text("--mail-from", "STOCKBELL_MAIL_FROM", "ADDR",
            "the sender of stores without email.from (default: noreply@ the public URL's host)",

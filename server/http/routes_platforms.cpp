@@ -31,6 +31,12 @@ bool is_host_char(char c) {
 }  // namespace
 
 std::string Router::public_base(const httplib::Request& req) const {
+  // `--public-url` names this server as the world reaches it; without it, the request says.
+  if (!config_.public_url.empty()) {
+    std::string base = config_.public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+  }
   std::string host = req.get_header_value("Host");
   if (host.empty() || host.size() > 255 || !std::all_of(host.begin(), host.end(), is_host_char))
     host = req.local_addr + ":" + std::to_string(req.local_port);

@@ -630,6 +630,18 @@ TEST_CASE("WooCommerce capture: from the connected store's pages only, with CORS
   CHECK_FALSE(evil.has_header("Access-Control-Allow-Origin"));
 }
 
+TEST_CASE("connecting with --public-url: the URL to paste starts there, whatever the Host") {
+  TestServer s({"--public-url", "https://stockbell.shop.example/"});
+  const HttpResponse r = s.api().send(
+      "PUT", "/api/v1/integrations/shopify",
+      json{{"shopDomain", kShopDomain}, {"webhookSecret", kShopifySecret}}.dump(),
+      {{"Host", "attacker.example"}}, "application/json");
+  REQUIRE_STATUS(r, 200);
+  CHECK(matches(
+      r.json()["integration"]["webhookUrl"],
+      "https://stockbell\\.shop\\.example/api/v1/integrations/shopify/webhook/[0-9A-Za-z]{40}"));
+}
+
 TEST_CASE("WooCommerce capture: rate-limited like publishable-key traffic") {
   TestServer s(
       {"--rate-email-per-hour", "1", "--rate-email-burst", "2", "--rate-ip-per-minute", "0"});
