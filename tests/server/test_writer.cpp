@@ -231,3 +231,29 @@ TEST_CASE("a job alone that fails runs once, writes nothing, and the writer goes
   writer.run([](Database& db) { insert_meta(db, "lonely"); });
   CHECK(count_meta(path, "lonely") == 1);
 }
+
+TEST_CASE("a caller gets its result only once its group is below the durability watermark") {
+  TempDir dir;
+  const std::string path = dir.file("writer.db");
+  Writer writer(path, Writer::Options{});
+  std::vector<std::thread> threads;
+  std::atomic<int> early{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        // Inside the job, committed() is its own group's number (assigned before BEGIN).
+        const uint64_t group = writer.run([&](Database& db) {
+          insert_meta(db, "w" + std::to_string(t) + "-" + std::to_string(i));
+          return writer.committed();
+        });
+        if (writer.durable() < group) ++early;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(early == 0);
+  CHECK(count_meta(path, "w%") == 400);
+  // With nothing in flight the watermark has caught up, and waiting for it is free.
+  CHECK(writer.durable() == writer.committed());
+  writer.wait_durable(writer.committed());
+}

@@ -79,6 +79,9 @@ void SqliteStorage::run_read(const std::function<void(ReadTx&)>& job) {
   SqliteTx tx(*db, nullptr);
   job(tx);
   snapshot.commit();
+  // The snapshot may have seen groups committed but not yet synced (writer.hpp): nothing read
+  // may leave this function before they are on disk. Free when no group is in flight.
+  writer_.wait_durable(writer_.committed());
 }
 
 void SqliteStorage::run_write(const std::function<void(WriteTx&)>& job) {

@@ -3,7 +3,8 @@
 // (writer.hpp) owns the write connection and the write cache; reads run on pooled read-only
 // connections (read_pool.hpp), each inside a deferred transaction, so one read sees one
 // snapshot. WAL mode: readers never block the writer nor each other, and see every committed
-// write, so a read after a 200 sees that write.
+// write, so a read after a 200 sees that write. A read returns only once every write it may have
+// seen is on disk (the writer's durability watermark).
 
 #include <atomic>
 #include <cstdint>

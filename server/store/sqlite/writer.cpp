@@ -1,10 +1,15 @@
 #include "server/store/sqlite/writer.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "server/store/sqlite/schema.hpp"
 
@@ -13,6 +18,14 @@ namespace stockbell::server {
 Writer::Writer(const std::string& path, Options options) : options_(options) {
   db_ = std::make_unique<Database>(path, Database::Mode::read_write_create);
   id_key_ = open_schema(*db_);
+  // COMMIT writes the group's WAL frames without syncing them; the syncer makes them durable
+  // (sync_loop). Checkpoints and the WAL header are still synced by SQLite itself.
+  db_->exec("PRAGMA synchronous = NORMAL");
+  // The WAL exists from the first transaction (open_schema's) until the last connection closes,
+  // and the writer's stays open: this descriptor names it for as long as the writer runs.
+  wal_fd_ = ::open((path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_fd_ < 0)
+    throw SqliteError(SQLITE_CANTOPEN, "cannot open " + path + "-wal: " + std::strerror(errno));
   db_->exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop() does it, off the commit path
   // When the WAL restarts from its beginning, it is cut back to this size.
   db_->exec(("PRAGMA journal_size_limit = " + std::to_string(kWalLimitBytes)).c_str());
@@ -31,6 +44,7 @@ Writer::Writer(const std::string& path, Options options) : options_(options) {
       },
       this);
   thread_ = std::thread([this] { loop(); });
+  syncer_ = std::thread([this] { sync_loop(); });
   checkpointer_ = std::thread([this, path] { checkpoint_loop(path); });
 }
 
@@ -91,7 +105,10 @@ void Writer::truncate_wal_if_large() {
   sqlite3_busy_timeout(db_->handle(), 5000);
 }
 
-Writer::~Writer() { stop(); }
+Writer::~Writer() {
+  stop();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+}
 
 void Writer::stop() {
   {
@@ -101,6 +118,12 @@ void Writer::stop() {
   wake_.notify_all();
   checkpoint_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    writer_done_ = true;
+  }
+  sync_wake_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
   if (checkpointer_.joinable()) checkpointer_.join();
 }
 
@@ -137,15 +160,73 @@ void Writer::loop() {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and every job is done
+      // While earlier groups wait for their sync, jobs keep queueing: the next group is larger
+      // and writes fewer pages per job than if the writer committed them one by one.
+      synced_.wait(lock, [&] { return unsynced_.size() < options_.max_unsynced; });
       while (!queue_.empty() && group.size() < options_.max_batch) {
         group.push_back(queue_.front());
         queue_.pop_front();
       }
     }
-    run_group(group);
+    // Before BEGIN, so that a reader whose snapshot holds this group reads this number or a
+    // later one after it (wait_durable).
+    const uint64_t seq = committed_.load() + 1;
+    committed_.store(seq);
+    std::exception_ptr error = run_group(group);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unsynced_.push_back(Committed{seq, std::move(group), error});
+    }
+    sync_wake_.notify_one();
     group.clear();
     truncate_wal_if_large();
   }
+}
+
+// One fdatasync of the WAL covers every group committed before it started, however many: the
+// groups that arrived during the last sync share the next one. A failed sync leaves no way to
+// know what is on disk (the kernel may have dropped the dirty pages): the process stops, and
+// SQLite's recovery at the next start keeps exactly what reached the disk. No caller of those
+// groups got an answer.
+void Writer::sync_loop() {
+  std::deque<Committed> batch;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      sync_wake_.wait(lock, [&] { return writer_done_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // the writer stopped and everything is synced
+      batch.swap(unsynced_);
+    }
+    bool wrote = false;
+    for (const Committed& c : batch) wrote = wrote || !c.error;
+    if (wrote && ::fdatasync(wal_fd_) != 0) {
+      std::fprintf(stderr, "stockbell: fdatasync of the WAL failed (%s); stopping\n",
+                   std::strerror(errno));
+      std::abort();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (Committed& c : batch) {
+        if (!c.error) ++commits_;
+        if (!c.error && ++commits_since_checkpoint_ >= 100) checkpoint_wake_.notify_one();
+        jobs_ += c.jobs.size();
+        for (Pending* pending : c.jobs) {
+          if (c.error) pending->error = c.error;
+          pending->done = true;
+        }
+      }
+      durable_.store(batch.back().seq);
+    }
+    batch.clear();
+    synced_.notify_all();
+    done_.notify_all();
+  }
+}
+
+void Writer::wait_durable(uint64_t seq) {
+  if (durable_.load() >= seq) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  done_.wait(lock, [&] { return durable_.load() >= seq; });
 }
 
 // Jobs almost never fail (only on an SQLite error), so a group first runs without a savepoint
@@ -213,23 +294,15 @@ void Writer::rolled_back() {
   if (on_rollback_) on_rollback_();
 }
 
-void Writer::run_group(std::deque<Pending*>& group) {
+// Returns the COMMIT's failure (the group's: every job fails); a job's own failure is in its
+// Pending. Nobody hears the outcome before the syncer has synced the group.
+std::exception_ptr Writer::run_group(std::deque<Pending*>& group) {
   PlainRun plain = run_plain(group);
   std::exception_ptr commit_error = plain.error;
   // Replay only when a job threw and has neighbours to save. A failed BEGIN or COMMIT fails the
   // group, as does the failure of a job alone.
   if (plain.error && plain.job_threw && group.size() > 1) commit_error = run_one_by_one(group);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!commit_error) ++commits_;
-    if (!commit_error && ++commits_since_checkpoint_ >= 100) checkpoint_wake_.notify_one();
-    jobs_ += group.size();
-    for (Pending* pending : group) {
-      if (commit_error) pending->error = commit_error;
-      pending->done = true;
-    }
-  }
-  done_.notify_all();
+  return commit_error;
 }
 
 }  // namespace stockbell::server

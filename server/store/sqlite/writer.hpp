@@ -1,10 +1,20 @@
 #pragma once
-// The single writer of the SQLite backend: one thread owns the write connection and runs every write job. Jobs that
-// arrive while a commit is being synced wait together and share the next transaction (group
-// commit): a failing job is rolled back alone, then one COMMIT with `synchronous = FULL` makes
-// the whole group durable, and only then does any caller get its result. So a 200 always means
-// "on disk", and throughput comes from batching the fsync, not from weaker syncing.
+// The single writer of the SQLite backend: one thread owns the write connection and runs every
+// write job. Jobs that arrive while a group is being run wait together and share the next
+// transaction (group commit): a failing job is rolled back alone, then one COMMIT.
+//
+// The COMMIT itself does not sync (`synchronous = NORMAL`, WAL mode): a second thread, the
+// syncer, `fdatasync`s the WAL file after it, and only then does any caller of that group get
+// its result. Meanwhile the writer already runs the next group, so the sync overlaps work
+// instead of stalling it. Each group has a sequence number; `durable()` is the highest one whose
+// WAL frames are on disk (the durability watermark). Readers see committed frames before they
+// are synced, so a read waits, after it ran, until everything that was committed when it ended
+// is durable (wait_durable): nothing anybody acts on, and no 200, rests on a write that a power
+// cut could still take back. Checkpoints with `synchronous = NORMAL` sync the WAL before they
+// copy frames into the database file (and the database file after), and SQLite syncs the WAL
+// header when the WAL starts over, so neither can put unsynced frames ahead of synced ones.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -35,6 +45,8 @@ class Writer {
  public:
   struct Options {
     size_t max_batch = 256;  ///< jobs per transaction
+    /// Committed groups still waiting for their sync when the writer may start another one.
+    size_t max_unsynced = 1;
   };
 
   /// Opens the write connection (migrating the schema) and starts the writer thread.
@@ -67,6 +79,14 @@ class Writer {
   /// The database's id key (see core/ids.hpp).
   uint64_t id_key() const { return id_key_; }
 
+  /// The sequence number of the last group whose COMMIT has started (assigned before COMMIT, so
+  /// any snapshot that sees a group's writes reads a number at least as high afterwards).
+  uint64_t committed() const { return committed_.load(); }
+  /// The durability watermark: every group up to this number is on disk (or failed).
+  uint64_t durable() const { return durable_.load(); }
+  /// Returns once durable() >= seq (at once when nothing is in flight).
+  void wait_durable(uint64_t seq);
+
   /// Finishes the queued jobs, then stops the thread. Later run() calls throw StorageUnavailable.
   void stop();
 
@@ -84,8 +104,16 @@ class Writer {
     bool done = false;
   };
 
+  // A group committed (or failed) by the writer, waiting for the syncer.
+  struct Committed {
+    uint64_t seq = 0;
+    std::deque<Pending*> jobs;
+    std::exception_ptr error;  ///< the COMMIT's failure: every job fails
+  };
+
   void submit(std::function<void(Database&)> work);
   void loop();
+  void sync_loop();
   void checkpoint_loop(std::string path);
   struct PlainRun {
     std::exception_ptr error;  ///< the job's, BEGIN's or COMMIT's failure; null: committed
@@ -94,7 +122,7 @@ class Writer {
   PlainRun run_plain(std::deque<Pending*>& group);
   void rolled_back();
   std::exception_ptr run_one_by_one(std::deque<Pending*>& group);
-  void run_group(std::deque<Pending*>& group);
+  std::exception_ptr run_group(std::deque<Pending*>& group);
   void truncate_wal_if_large();
 
   Options options_;
@@ -103,9 +131,17 @@ class Writer {
   uint64_t id_key_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable done_;  ///< one broadcast per committed group wakes its submitters
+  std::condition_variable done_;  ///< one broadcast per sync wakes submitters and readers
   std::deque<Pending*> queue_;
   bool stopping_ = false;
+  std::deque<Committed> unsynced_;  ///< in commit order, for the syncer
+  std::condition_variable sync_wake_;
+  std::condition_variable synced_;  ///< wakes the writer waiting for room (max_unsynced)
+  bool writer_done_ = false;
+  std::atomic<uint64_t> committed_{0};
+  std::atomic<uint64_t> durable_{0};
+  int wal_fd_ = -1;  ///< the WAL file, for the syncer's fdatasync
+  std::thread syncer_;
   size_t commits_ = 0;
   size_t jobs_ = 0;
   size_t commits_since_checkpoint_ = 0;
