@@ -42,6 +42,7 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
       // subscriber.
       if (trust == Trust::publishable) {
         out.status = needs_confirmation() ? RequestStatus::pending : RequestStatus::waiting;
+        if (out.status == RequestStatus::waiting) out.position = tx.waiting_count(target);
         return out;
       }
       const SubscriberProfile updated = apply_customer(subscriber->profile, customer, trust);
@@ -84,18 +85,19 @@ RegisterOutcome RequestService::register_request(int64_t store_id, Trust trust,
         tx.current_snapshot_id(store_id, target, request.product_id, request.variant_id);
     record_requested(tx, store_id, out.request_id, snapshot, now);
     if (confirm) queue_confirmation(tx, store_id, out.request_id, snapshot, now);
+    // A new request has the highest id of its target: its place is the number waiting, read
+    // from the maintained counter in this transaction (no walk over the line).
+    if (details.status == RequestStatus::waiting) out.position = tx.waiting_count(target);
     return out;
   });
-  // The place in line is counted on a reader, not in the writer's transaction: a long line
-  // costs this request a walk over its index, never the other writes. Through a publishable key
-  // it is the back of the line, which is where a new request lands: a repeat must not tell a
-  // storefront page that the address was already waiting further ahead (SPEC §5).
-  const int64_t counted_up_to = trust == Trust::publishable
-                                    ? std::numeric_limits<int64_t>::max()
-                                    : outcome.request_id;
-  if (outcome.status == RequestStatus::waiting)
+  // A repeat through the secret key keeps its place further ahead: counted on a reader, not in
+  // the writer's transaction, so a long line costs this request a walk over its index, never the
+  // other writes. Through a publishable key (above) it is the back of the line, where a new
+  // request lands: a repeat must not tell a storefront page that the address was already
+  // waiting further ahead (SPEC §5).
+  if (outcome.status == RequestStatus::waiting && !outcome.position)
     outcome.position = storage_.read(
-        [&](ReadTx& tx) { return tx.waiting_positions(target, {counted_up_to}).front(); });
+        [&](ReadTx& tx) { return tx.waiting_positions(target, {outcome.request_id}).front(); });
   return outcome;
 }
 

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -335,6 +336,11 @@ class ReadTx {
   /// among its waiting requests in arrival order; one count per gap between them.
   virtual std::vector<int64_t> waiting_positions(int64_t target_id,
                                                  const std::vector<int64_t>& ids) = 0;
+  /// How many requests of the target wait: the place in line of the one that joined last. By
+  /// default one count like waiting_positions; a backend with maintained counters reads one.
+  virtual int64_t waiting_count(int64_t target_id) {
+    return waiting_positions(target_id, {std::numeric_limits<int64_t>::max()}).front();
+  }
   /// Every store that saved settings, with them (the scheduler's expiry round).
   virtual std::vector<std::pair<int64_t, StoreSettings>> saved_settings() = 0;
   /// Whether the store has a waiting request created before `cutoff`.

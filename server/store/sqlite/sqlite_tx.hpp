@@ -186,6 +186,7 @@ class SqliteTx final : public WriteTx {
   std::vector<DueRelease> due_releases(int64_t now, int64_t limit) override;
   std::vector<int64_t> waiting_positions(int64_t target_id,
                                          const std::vector<int64_t>& ids) override;
+  int64_t waiting_count(int64_t target_id) override;
   std::vector<std::pair<int64_t, StoreSettings>> saved_settings() override;
   bool has_waiting_before(int64_t store_id, int64_t cutoff) override;
   std::optional<ReleaseSchedule> release_schedule(int64_t target_id) override;

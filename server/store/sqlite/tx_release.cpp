@@ -53,6 +53,16 @@ std::vector<int64_t> SqliteTx::waiting_positions(int64_t target_id,
   return positions;
 }
 
+// The dashboard's demand counter (kept by the triggers of migration 7 on every insert, status
+// change and erasure of a request): one row, however long the line.
+int64_t SqliteTx::waiting_count(int64_t target_id) {
+  Statement& st = db_.cached("SELECT waiting FROM demand WHERE target_id = ?1");
+  st.bind(1, target_id);
+  const int64_t waiting = st.step() ? st.int64(0) : 0;
+  st.reset();
+  return waiting;
+}
+
 std::vector<std::pair<int64_t, StoreSettings>> SqliteTx::saved_settings() {
   Statement& st = db_.cached("SELECT store_id FROM store_settings ORDER BY store_id");
   std::vector<int64_t> stores;
