@@ -10,7 +10,8 @@ namespace stockbell::server {
 /// The schema version this binary writes.
 int schema_version();
 
-/// Per-connection settings: foreign keys on, `synchronous = FULL` (a commit is on disk).
+/// Per-connection settings: foreign keys on, `synchronous = FULL` (a commit is on disk; the
+/// writer turns its own connection to NORMAL and syncs the WAL itself: writer.hpp).
 void configure_connection(Database& db);
 
 /// Puts the database in WAL mode, migrates it to schema_version() in one transaction, and
