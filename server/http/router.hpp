@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -46,6 +47,9 @@ struct RouteContext {
   Principal principal;
   std::string client;  ///< the client's address (storefront requests; see rate_limit.hpp)
 };
+
+/// The registered media type of an OpenAPI document in JSON (GET /openapi.json).
+inline constexpr std::string_view kOpenApiMediaType = "application/vnd.oai.openapi+json;version=3.1";
 
 class Router;
 using RouteHandler = void (Router::*)(RouteContext&);
@@ -93,6 +97,8 @@ class Router {
 
   /// The route table (tests check every route is covered by the access tests).
   const std::vector<Route>& routes() const { return routes_; }
+  /// The same table without a router (tests check the OpenAPI document against it).
+  static std::vector<Route> route_table();
 
   static void send_json(httplib::Response& res, int status, const std::string& body);
   static void send_error(httplib::Response& res, const ApiError& error);
@@ -132,6 +138,8 @@ class Router {
   void woocommerce_webhook(RouteContext& ctx);
   void woocommerce_subscribe(RouteContext& ctx);
   void platform_webhook(RouteContext& ctx, Platform platform);
+  // routes_openapi.cpp
+  void openapi(RouteContext& ctx);
   // routes_dashboard.cpp
   void sign_in(RouteContext& ctx);
   void get_session(RouteContext& ctx);
