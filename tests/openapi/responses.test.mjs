@@ -81,6 +81,7 @@ function readExchanges() {
 export function check(x) {
   const segments = segmentsOf(x.target);
   if (!isApi(segments)) return { skipped: 'static file' };
+  const decodes = segments.every((s) => { try { decodeURIComponent(s); return true; } catch { return false; } });
   const method = x.method.toLowerCase() === 'head' ? 'get' : x.method.toLowerCase();
   const candidates = matching(segments);
   let body;
@@ -93,7 +94,7 @@ export function check(x) {
     if (code && body.code !== code) return `code ${body.code}, expected ${code}`;
     return '';
   };
-  if (candidates.length === 0) {
+  if (candidates.length === 0 || !decodes) {  // no route; `%zz` is no path at all
     if (x.status !== 404) return { problem: `no path of the document matches, and the answer is ${x.status}, not 404` };
     return { skipped: 'unknown path (404)', problem: envelopeProblem('not_found') };
   }
@@ -137,7 +138,7 @@ test('every response the HTTP suite received is one the document describes', () 
     if (result.skipped) skipped.set(result.skipped, (skipped.get(result.skipped) || 0) + 1);
     if (result.where) seen.add(result.where);
     if (result.problem) {
-      const key = `${result.where || x.method + ' ' + x.target.split('?')[0]}: ${result.problem.split('\n')[0].slice(0, 200)}`;
+      const key = `${result.where || x.method + ' ' + x.target.split('?')[0]}: ${result.problem.split('\n')[0].replace(/\/\d+/g, '/*').slice(0, 200)}`;
       if (!problems.has(key)) problems.set(key, { count: 0, example: `${x.method} ${x.target} → ${x.status}: ${result.problem}` });
       problems.get(key).count += 1;
     }
@@ -157,4 +158,10 @@ test('every response the HTTP suite received is one the document describes', () 
   console.log(report.split('\n').slice(0, 2).join('\n'));
   const listed = [...problems.values()].map((p) => `${p.count}× ${p.example}`);
   assert.equal(listed.length, 0, `responses the document does not describe:\n${listed.join('\n')}`);
+  // Each success answer the document declares met a real one at least once, so no success schema
+  // is untested. GET /metrics and GET /readyz come with the ops work (their tests may not use
+  // the recording client).
+  const mayBeUnseen = new Set(['GET /metrics 200', 'GET /readyz 200']);
+  const unseen = operations.filter((o) => /\s[23]\d\d$/.test(o) && !seen.has(o) && !mayBeUnseen.has(o));
+  assert.deepEqual(unseen, [], 'success answers the document declares that the HTTP suite never received');
 });

@@ -75,8 +75,10 @@ TEST_CASE("every route is in the OpenAPI document, with the access the table giv
     routes.insert(key);
     INFO(key);
     const auto found = operations.find(key);
-    REQUIRE_MESSAGE(found != operations.end(), "a route docs/openapi.json does not document: " << key);
+    CHECK_MESSAGE(found != operations.end(), "a route docs/openapi.json does not document: " << key);
+    if (found == operations.end()) continue;
     const json& operation = *found->second;
+    INFO("its security: " << operation.at("security").dump());
     switch (route.access) {
       case Access::open:
       case Access::platform:
