@@ -19,11 +19,11 @@ std::string lower(std::string text) {
 }
 
 // With STOCKBELL_RECORD_EXCHANGES=DIR, every exchange goes to DIR/exchanges-<pid>.jsonl, one JSON
-// object a line: {method, target, status, contentType, body}. tests/openapi/validate.mjs checks
-// each against docs/openapi.json (a JSON body against its declared schema; other bodies by media
-// type only, so theirs is not kept).
+// object a line: {method, target, status, contentType, body, requestBody}.
+// tests/openapi/responses.test.mjs checks each against docs/openapi.json (a JSON body against its
+// declared schema; other bodies by media type only, so theirs is not kept).
 void record_exchange(const std::string& method, const std::string& target,
-                     const HttpResponse& response) {
+                     const httplib::Request& request, const HttpResponse& response) {
   static const char* dir = std::getenv("STOCKBELL_RECORD_EXCHANGES");
   if (dir == nullptr || *dir == '\0' || response.status == 0) return;
   nlohmann::json line = {{"method", method},
@@ -31,6 +31,12 @@ void record_exchange(const std::string& method, const std::string& target,
                          {"status", response.status},
                          {"contentType", response.header("Content-Type")}};
   if (response.media_type() == "application/json") line["body"] = response.body;
+  // The JSON body sent, so a request the server accepted is checked against the documented
+  // request body too (large ones are left out: the limits tests send megabytes).
+  const auto type = request.headers.find("Content-Type");
+  if (type != request.headers.end() && !request.body.empty() && request.body.size() <= 256 * 1024 &&
+      lower(type->second).rfind("application/json", 0) == 0)
+    line["requestBody"] = request.body;
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   static std::mutex mutex;
@@ -119,7 +125,7 @@ HttpResponse Api::send(const std::string& method, const std::string& target,
   out.status = result->status;
   out.body = result->body;
   out.headers = result->headers;
-  record_exchange(method, target, out);
+  record_exchange(method, target, req, out);
   return out;
 }
 

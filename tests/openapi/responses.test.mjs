@@ -4,6 +4,7 @@
 // matched to its path template, method and status in the document; its media type must be one the
 // response declares, and a JSON body must validate (ajv, JSON Schema 2020-12) against the declared
 // schema. An error body's `code` must have the status the document gives it (`x-http-status`).
+// A JSON request body the server accepted (2xx) must validate against the documented request body.
 // A status the operation does not declare, or a body its schema refuses, fails.
 //
 // Not matched, on purpose (counted and printed): static files (`/widget/...`, `/dashboard`, the
@@ -117,6 +118,16 @@ export function check(x) {
   }
   if (!types.includes(type) && !(x.method === 'HEAD' && !type))
     return { where, problem: `media type "${type}", declared: ${types.join(', ')}` };
+  // A JSON body the server accepted must be one the document allows (an answer 2xx).
+  if (x.requestBody !== undefined && x.status < 300 && op.requestBody) {
+    const declaredBody = op.requestBody.content['application/json'];
+    if (!declaredBody) return { where, problem: 'a JSON request body was accepted where the document declares none' };
+    let sent;
+    try { sent = JSON.parse(x.requestBody); } catch { sent = undefined; }
+    const validateSent = validatorFor(declaredBody.schema);
+    if (sent !== undefined && !validateSent(sent))
+      return { where, problem: `the server accepted a request body its schema refuses: ${ajv.errorsText(validateSent.errors, { separator: '; ' })}\n    sent: ${x.requestBody.slice(0, 600)}` };
+  }
   if (type !== 'application/json' || x.method === 'HEAD') return { where, problem: '' };
   const schema = Object.entries(content).find(([t]) => mediaType(t) === type)[1].schema;
   const validate = validatorFor(schema);
