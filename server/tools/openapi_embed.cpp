@@ -1,6 +1,7 @@
 // Build tool: docs/openapi.json → the document the binary serves. The error code enums are not
 // typed in the document twice: each `"x-stockbell-enum": "<list>"` member is replaced by the
-// list from core/errors.cpp's tables (`api_codes` also gets `x-http-status`, each code's status).
+// list from core/errors.cpp's tables (`api_codes` also gets `x-http-status`, each code's status),
+// and `"version": "@STOCKBELL_VERSION@"` becomes the binary's version (core/version.hpp).
 // Writes the finished document (for the linter and the tests) and a C++ file embedding it.
 //
 //   stockbell_openapi_embed docs/openapi.json build/openapi.json build/.../openapi_document.cpp
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "core/error_codes.hpp"
+#include "core/version.hpp"
 
 namespace {
 
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
   read << in.rdbuf();
   std::string text = read.str();
   if (!fill(text, "api_codes", api_codes()) || !fill(text, "field_codes", field_codes())) return 1;
+  const std::string version = "\"version\": \"@STOCKBELL_VERSION@\"";
+  const size_t at = text.find(version);
+  if (at == std::string::npos) {
+    std::cerr << "openapi_embed: the document's info has no " << version << "\n";
+    return 1;
+  }
+  text.replace(at, version.size(), "\"version\": \"" STOCKBELL_VERSION "\"");
 
   std::ofstream json(argv[2], std::ios::binary | std::ios::trunc);
   json << text;
