@@ -7,6 +7,9 @@
 
 namespace stockbell::server {
 
+/// The document (JSON).
 std::string_view openapi_document();
+/// Its registered media type.
+inline constexpr std::string_view kOpenApiMediaType = "application/vnd.oai.openapi+json;version=3.1";
 
 }  // namespace stockbell::server

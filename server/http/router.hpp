@@ -8,7 +8,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -47,9 +46,6 @@ struct RouteContext {
   Principal principal;
   std::string client;  ///< the client's address (storefront requests; see rate_limit.hpp)
 };
-
-/// The registered media type of an OpenAPI document in JSON (GET /openapi.json).
-inline constexpr std::string_view kOpenApiMediaType = "application/vnd.oai.openapi+json;version=3.1";
 
 class Router;
 using RouteHandler = void (Router::*)(RouteContext&);
