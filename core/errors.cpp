@@ -1,7 +1,9 @@
 #include "core/errors.hpp"
+#include "core/error_codes.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 #include "core/json.hpp"
 #include "core/text.hpp"
@@ -98,6 +100,18 @@ std::string_view field_code_name(FieldCode code) {
 std::string_view api_code_name(ApiCode code) { return kApiCodes[static_cast<size_t>(code)].name; }
 
 int http_status(ApiCode code) { return kApiCodes[static_cast<size_t>(code)].status; }
+
+std::vector<FieldCode> all_field_codes() {
+  std::vector<FieldCode> codes;
+  for (size_t i = 0; i < std::size(kFieldCodes); ++i) codes.push_back(static_cast<FieldCode>(i));
+  return codes;
+}
+
+std::vector<ApiCode> all_api_codes() {
+  std::vector<ApiCode> codes;
+  for (size_t i = 0; i < std::size(kApiCodes); ++i) codes.push_back(static_cast<ApiCode>(i));
+  return codes;
+}
 
 std::string_view default_message(ApiCode code) {
   return kApiCodes[static_cast<size_t>(code)].message;

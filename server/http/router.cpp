@@ -94,9 +94,15 @@ Router::Router(const ServeConfig& config, UseCases use_cases, StaticFiles files)
                                   static_cast<double>(config.rate_store_per_minute)}) {
   trusted_proxies_ = parse_cidr_list(config.trusted_proxies);
   if (const StaticFile* demo = files_.find("/demo/index.html")) demo_csp_ = page_csp(demo->identity.bytes);
+  routes_ = route_table();
+}
+
+std::vector<Route> Router::route_table() {
   using H = Router;
-  routes_ = {
+  // Every route is in docs/openapi.json too (tests/server/test_openapi.cpp checks both ways).
+  return {
       {"GET", {"healthz"}, Access::open, &H::health},
+      {"GET", {"openapi.json"}, Access::open, &H::openapi},
       {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request,
        kMaxRequestBodyBytes},
       {"GET", {"api", "v1", "back-in-stock"}, Access::secret, &H::list_requests},
@@ -215,7 +221,9 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
       segments->size() == 2 && ((*segments)[0] == "u" || (*segments)[0] == "c");
   const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
                     ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
-                   (segments->size() == 1 && (*segments)[0] == "healthz") || shopper_page ||
+                   (segments->size() == 1 &&
+                    ((*segments)[0] == "healthz" || (*segments)[0] == "openapi.json")) ||
+                   shopper_page ||
                    (segments->size() == 2 && (*segments)[0] == "dashboard" &&
                     (*segments)[1] == "sign-in");
   if (api) {

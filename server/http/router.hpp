@@ -93,6 +93,8 @@ class Router {
 
   /// The route table (tests check every route is covered by the access tests).
   const std::vector<Route>& routes() const { return routes_; }
+  /// The same table without a router (tests check the OpenAPI document against it).
+  static std::vector<Route> route_table();
 
   static void send_json(httplib::Response& res, int status, const std::string& body);
   static void send_error(httplib::Response& res, const ApiError& error);
@@ -132,6 +134,8 @@ class Router {
   void woocommerce_webhook(RouteContext& ctx);
   void woocommerce_subscribe(RouteContext& ctx);
   void platform_webhook(RouteContext& ctx, Platform platform);
+  // routes_openapi.cpp
+  void openapi(RouteContext& ctx);
   // routes_dashboard.cpp
   void sign_in(RouteContext& ctx);
   void get_session(RouteContext& ctx);

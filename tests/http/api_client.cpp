@@ -1,7 +1,12 @@
 #include "api_client.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 
 namespace stockbell::testing {
@@ -11,6 +16,36 @@ std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
+}
+
+// With STOCKBELL_RECORD_EXCHANGES=DIR, every exchange goes to DIR/exchanges-<pid>.jsonl, one JSON
+// object a line: {method, target, status, contentType, body, requestBody}.
+// tests/openapi/responses.test.mjs checks each against docs/openapi.json (a JSON body against its
+// declared schema; other bodies by media type only, so theirs is not kept).
+void record_exchange(const std::string& method, const std::string& target,
+                     const httplib::Request& request, const HttpResponse& response) {
+  static const char* dir = std::getenv("STOCKBELL_RECORD_EXCHANGES");
+  if (dir == nullptr || *dir == '\0' || response.status == 0) return;
+  nlohmann::json line = {{"method", method},
+                         {"target", target},
+                         {"status", response.status},
+                         {"contentType", response.header("Content-Type")}};
+  if (response.media_type() == "application/json") line["body"] = response.body;
+  // The JSON body sent, so a request the server accepted is checked against the documented
+  // request body too (large ones are left out: the limits tests send megabytes).
+  const auto type = request.headers.find("Content-Type");
+  if (type != request.headers.end() && !request.body.empty() && request.body.size() <= 256 * 1024 &&
+      lower(type->second).rfind("application/json", 0) == 0)
+    line["requestBody"] = request.body;
+  const std::string text =
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const std::string path = std::string(dir) + "/exchanges-" + std::to_string(getpid()) + ".jsonl";
+  if (FILE* out = std::fopen(path.c_str(), "a")) {
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  }
 }
 
 }  // namespace
@@ -90,6 +125,7 @@ HttpResponse Api::send(const std::string& method, const std::string& target,
   out.status = result->status;
   out.body = result->body;
   out.headers = result->headers;
+  record_exchange(method, target, req, out);
   return out;
 }
 

@@ -40,6 +40,7 @@ struct RouteSpec {
 // The server's route table (server/http_api.cpp), in its order.
 const RouteSpec kRoutes[] = {
     {"GET", "/healthz", Access::open},
+    {"GET", "/openapi.json", Access::open},
     {"POST", "/api/v1/back-in-stock", Access::storefront},
     {"GET", "/api/v1/back-in-stock", Access::secret},
     {"DELETE", "/api/v1/back-in-stock/{}", Access::secret},
