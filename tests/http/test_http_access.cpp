@@ -40,6 +40,8 @@ struct RouteSpec {
 // The server's route table (server/http_api.cpp), in its order.
 const RouteSpec kRoutes[] = {
     {"GET", "/healthz", Access::open},
+    {"GET", "/readyz", Access::open},
+    {"GET", "/metrics", Access::open},  // loopback or its own token (test_http_ops.cpp)
     {"POST", "/api/v1/back-in-stock", Access::storefront},
     {"GET", "/api/v1/back-in-stock", Access::secret},
     {"DELETE", "/api/v1/back-in-stock/{}", Access::secret},
