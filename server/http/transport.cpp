@@ -101,8 +101,15 @@ void configure_transport(HttpServer& http, const ServeConfig& config, Router& ro
         }
         Router::send_error(res, make_error(ApiCode::internal));
       });
-  // Every answer names its request (the id the client sent when sane, else a new one).
+  // Every answer names its request (the id the client sent when sane, else a new one), but what
+  // the widget loads before a shopper interacts, when it succeeds: its static files and its
+  // availability read. The widget's budget on the wire before interaction (6,144 bytes, README
+  // "Performance") has no room for ~50 more bytes per answer, and its script can't read the
+  // header anyway (not exposed to CORS). Every error carries one.
   http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    const std::string& route = current_request().route;
+    if (res.status < 400 && (route == "static" || route == "/api/v1/storefront/availability"))
+      return;
     res.set_header("X-Request-Id", current_request().id);
   });
   http.set_logger([&config](const httplib::Request& req, const httplib::Response& res) {

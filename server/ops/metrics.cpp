@@ -23,10 +23,14 @@ std::string label(const std::string& value) {
   return out;
 }
 
+// Six decimals, trailing zeros cut: exact for a start time in seconds, short for the rest.
 std::string number(double value) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
+  std::snprintf(buffer, sizeof buffer, "%.6f", value);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
 }
 
 std::string number(uint64_t value) { return std::to_string(value); }
