@@ -127,8 +127,8 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
   if (c.db.empty()) return UsageError{"--db must not be empty"};
   if (c.log_format != "text" && c.log_format != "json")
     return UsageError{"--log-format must be text or json, not '" + c.log_format + "'"};
-  if (!c.metrics_token.empty() &&
-      (c.metrics_token.size() < 16 || c.metrics_token.find_first_of(" \t\r\n") != std::string::npos))
+  if (!c.metrics_token.empty() && (c.metrics_token.size() < 16 ||
+                                   c.metrics_token.find_first_of(" \t\r\n") != std::string::npos))
     return UsageError{"--metrics-token must be at least 16 characters, without spaces"};
   if (std::optional<UsageError> mail = check_mail_options(c)) return *mail;
   return ServeCommand{c};

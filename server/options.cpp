@@ -64,7 +64,8 @@ std::vector<ServeOption> make_options() {
              "connections the kernel queues before they are accepted",
              [](C& c) -> int64_t& { return c.listen_backlog; }, 16, 65535),
       boolean("--log-requests", "STOCKBELL_LOG_REQUESTS",
-              "one line per request (method, path, status; never keys or queries)",
+              "one line per request (method, path, status, duration, request id; never keys or "
+              "queries)",
               [](C& c) -> bool& { return c.log_requests; }),
       number("--head-timeout-ms", "STOCKBELL_HEAD_TIMEOUT_MS", "MS",
              "time for a request's head to arrive once begun (408)",

@@ -10,9 +10,9 @@
 namespace stockbell::server {
 
 struct RequestScope {
-  std::string id;                ///< `X-Request-Id`: the client's if sane, else a new one
+  std::string id;                   ///< `X-Request-Id`: the client's if sane, else a new one
   std::string route = "unmatched";  ///< the route template, e.g. `/api/v1/webhooks/{}`
-  std::string store;             ///< the store's name once a key or session named it
+  std::string store;                ///< the store's name once a key or session named it
   std::chrono::steady_clock::time_point start;
 };
 

@@ -25,8 +25,7 @@ bool has_metrics_token(const httplib::Request& req, const std::string& token) {
   if (token.empty()) return false;
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view scheme = "Bearer ";
-  if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0)
-    return false;
+  if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) return false;
   unsigned char given[SHA256_DIGEST_LENGTH];
   unsigned char wanted[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(header.data() + scheme.size()),

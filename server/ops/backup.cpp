@@ -20,7 +20,9 @@ using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> g_interrupted{false};
 
-void on_signal(int) { g_interrupted = true; }
+void on_signal(int) {
+  g_interrupted = true;
+}
 
 // SIGINT and SIGTERM end the copy between two steps (the temporary file is then removed).
 void catch_interruptions() {
@@ -48,9 +50,11 @@ void remove_with_companions(const std::string& path) {
 
 std::string duration_text(double seconds) {
   char buffer[32];
-  if (seconds < 60) std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
-  else std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(seconds) / 60,
-                     static_cast<int>(seconds) % 60);
+  if (seconds < 60)
+    std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
+  else
+    std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(seconds) / 60,
+                  static_cast<int>(seconds) % 60);
   return buffer;
 }
 
@@ -140,8 +144,9 @@ int run_backup(const BackupCommand& command) {
 
 int run_restore(const RestoreCommand& command) {
   if (!backup_supported(command.db)) {
-    std::fprintf(stderr, "stockbell: restore writes SQLite databases; restore a PostgreSQL dump "
-                         "with pg_restore\n");
+    std::fprintf(stderr,
+                 "stockbell: restore writes SQLite databases; restore a PostgreSQL dump "
+                 "with pg_restore\n");
     return 2;
   }
   std::error_code ec;

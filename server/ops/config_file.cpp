@@ -48,7 +48,7 @@ std::optional<std::string> apply_config_file(const std::string& path, ServeConfi
     } else {
       return at + ": '" + name + "' must be a string, a whole number or true/false";
     }
-    const bool kind_ok = option->kind == ServeOption::Kind::text ? node.is_string()
+    const bool kind_ok = option->kind == ServeOption::Kind::text     ? node.is_string()
                          : option->kind == ServeOption::Kind::number ? node.is_integer()
                                                                      : node.is_boolean();
     if (!kind_ok)

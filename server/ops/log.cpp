@@ -18,7 +18,9 @@ bool word_char(char c) {
          c == '-';
 }
 
-bool local_char(char c) { return word_char(c) || c == '.' || c == '+' || c == '%'; }
+bool local_char(char c) {
+  return word_char(c) || c == '.' || c == '+' || c == '%';
+}
 
 // A token: at least two of digits, lower-case and upper-case letters (a random base62 or base64
 // word of 24+ characters always has), unlike a long identifier like STOCKBELL_ENABLE_TEST_CLOCK.
@@ -35,7 +37,8 @@ bool looks_random(const std::string& word) {
 // The time as RFC 3339 UTC with milliseconds.
 std::string now_text() {
   const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -47,12 +50,18 @@ std::string now_text() {
 }
 
 // Our own request ids (checked or made by request_scope.cpp) would look like tokens.
-bool verbatim(const LogField& f) { return std::string(f.key) == "requestId"; }
+bool verbatim(const LogField& f) {
+  return std::string(f.key) == "requestId";
+}
 
 }  // namespace
 
-void set_log_format(LogFormat format) { g_format = format; }
-LogFormat log_format() { return g_format; }
+void set_log_format(LogFormat format) {
+  g_format = format;
+}
+LogFormat log_format() {
+  return g_format;
+}
 
 std::string scrub(const std::string& text) {
   std::string out = text;
@@ -93,7 +102,8 @@ std::string masked_secret(const std::string& value) {
   return "set (" + std::to_string(value.size()) + " characters)";
 }
 
-void log_line(const char* level, const std::string& message, std::initializer_list<LogField> fields) {
+void log_line(const char* level, const std::string& message,
+              std::initializer_list<LogField> fields) {
   log_line(level, message, std::vector<LogField>(fields));
 }
 
@@ -105,8 +115,10 @@ void log_line(const char* level, const std::string& message, const std::vector<L
     out["level"] = level;
     out["msg"] = scrub(message);
     for (const LogField& f : fields) {
-      if (f.number) out[f.key] = Json::number_from_text(f.text);
-      else out[f.key] = verbatim(f) ? f.text : scrub(f.text);
+      if (f.number)
+        out[f.key] = Json::number_from_text(f.text);
+      else
+        out[f.key] = verbatim(f) ? f.text : scrub(f.text);
     }
     line = dump(out);
   } else {

@@ -26,7 +26,8 @@ LogFormat log_format();
 struct LogField {
   LogField(const char* name, std::string value) : key(name), text(std::move(value)) {}
   LogField(const char* name, const char* value) : key(name), text(value) {}
-  LogField(const char* name, int64_t value) : key(name), text(std::to_string(value)), number(true) {}
+  LogField(const char* name, int64_t value)
+      : key(name), text(std::to_string(value)), number(true) {}
   LogField(const char* name, int value) : key(name), text(std::to_string(value)), number(true) {}
   /// A number that is not an integer, from its text (`"1.234"`).
   static LogField decimal(const char* name, std::string value) {

@@ -15,10 +15,14 @@ const char* const kOutcomes[] = {"delivered", "retry", "failed"};
 std::string label(const std::string& value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -33,8 +37,12 @@ std::string number(double value) {
   return text;
 }
 
-std::string number(uint64_t value) { return std::to_string(value); }
-std::string number(int64_t value) { return std::to_string(value); }
+std::string number(uint64_t value) {
+  return std::to_string(value);
+}
+std::string number(int64_t value) {
+  return std::to_string(value);
+}
 
 void head(std::string& out, const char* name, const char* type, const char* help) {
   out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
@@ -42,12 +50,18 @@ void head(std::string& out, const char* name, const char* type, const char* help
 
 const char* activity_label(Activity kind) {
   switch (kind) {
-    case Activity::requested: return "requested";
-    case Activity::notified: return "notified";
-    case Activity::cancelled: return "cancelled";
-    case Activity::expired: return "expired";
-    case Activity::purchased: return "purchased";
-    case Activity::mail_sent: return "mail_sent";
+    case Activity::requested:
+      return "requested";
+    case Activity::notified:
+      return "notified";
+    case Activity::cancelled:
+      return "cancelled";
+    case Activity::expired:
+      return "expired";
+    case Activity::purchased:
+      return "purchased";
+    case Activity::mail_sent:
+      return "mail_sent";
   }
   return "other";
 }
@@ -79,7 +93,8 @@ Metrics& metrics() {
 
 void Metrics::observe_request(const std::string& method, const std::string& route, int status,
                               double seconds) {
-  static const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  static const char* const kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                         "PATCH", "DELETE", "OPTIONS"};
   std::string m = "OTHER";
   for (const char* known : kMethods)
     if (method == known) m = known;
@@ -115,21 +130,20 @@ std::string Metrics::render(const ScrapeInput& in) const {
          "HTTP requests answered, by method, route template and status.");
     for (const auto& [key, count] : requests_)
       out += "stockbell_http_requests_total{method=\"" + std::get<0>(key) + "\",route=\"" +
-             label(std::get<1>(key)) + "\",status=\"" + std::to_string(std::get<2>(key)) +
-             "\"} " + number(count) + "\n";
+             label(std::get<1>(key)) + "\",status=\"" + std::to_string(std::get<2>(key)) + "\"} " +
+             number(count) + "\n";
     head(out, "stockbell_http_request_duration_seconds", "histogram",
          "Time from a request's parse to its answer, by method and route template.");
     for (const auto& [key, h] : latency_) {
-      const std::string labels =
-          "method=\"" + key.first + "\",route=\"" + label(key.second) + "\"";
+      const std::string labels = "method=\"" + key.first + "\",route=\"" + label(key.second) + "\"";
       for (size_t i = 0; i < std::size(kBuckets); ++i)
         out += "stockbell_http_request_duration_seconds_bucket{" + labels + ",le=\"" +
                number(kBuckets[i]) + "\"} " + number(h.buckets[i]) + "\n";
       out += "stockbell_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
              number(h.count) + "\n";
       out += "stockbell_http_request_duration_seconds_sum{" + labels + "} " + number(h.sum) + "\n";
-      out += "stockbell_http_request_duration_seconds_count{" + labels + "} " + number(h.count) +
-             "\n";
+      out +=
+          "stockbell_http_request_duration_seconds_count{" + labels + "} " + number(h.count) + "\n";
     }
     head(out, "stockbell_webhook_attempts_total", "counter",
          "Webhook delivery attempts since start, by outcome.");
@@ -155,8 +169,8 @@ std::string Metrics::render(const ScrapeInput& in) const {
   for (const OpsSnapshot::ActivityTotal& a : in.data.activity)
     out += "stockbell_request_activity_total{store=\"" + label(a.store) + "\",kind=\"" +
            activity_label(a.kind) + "\"} " + number(a.count) + "\n";
-  const std::pair<const char*, const OutboxBacklog*> outboxes[] = {
-      {"webhooks", &in.data.webhooks}, {"mail", &in.data.mail}};
+  const std::pair<const char*, const OutboxBacklog*> outboxes[] = {{"webhooks", &in.data.webhooks},
+                                                                   {"mail", &in.data.mail}};
   head(out, "stockbell_outbox_depth", "gauge",
        "Outbox rows not yet sent: pending webhook deliveries, queued e-mail.");
   for (const auto& [kind, backlog] : outboxes)

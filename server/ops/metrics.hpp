@@ -43,8 +43,8 @@ class Metrics {
   /// The whole exposition, with the process's own figures (/proc/self).
   std::string render(const ScrapeInput& input) const;
 
-  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                        0.1,   0.25,   0.5,   1,    2.5,   5, 10};
+  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                        0.25,  0.5,    1,     2.5,  5,     10};
 
  private:
   struct Histogram {
@@ -58,9 +58,11 @@ class Metrics {
   uint64_t webhook_attempts_[3] = {0, 0, 0};
   uint64_t mail_attempts_[3] = {0, 0, 0};
   uint64_t database_errors_ = 0;
-  double start_time_seconds_ = static_cast<double>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch()).count()) / 1000.0;
+  double start_time_seconds_ =
+      static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count()) /
+      1000.0;
 };
 
 /// The process's metrics (one per process: the dispatchers and the HTTP layer count into it).

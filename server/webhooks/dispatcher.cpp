@@ -291,9 +291,10 @@ void WebhookDispatcher::finish(const DueDelivery& delivery, const Attempt& attem
     // Not recorded: the delivery is still pending and due, so it will be attempted again.
     log_line("error", std::string("recording webhook attempt failed: ") + e.what());
   }
-  metrics().count_webhook_attempt(record.outcome == DeliveryStatus::delivered ? AttemptOutcome::delivered
-                                  : record.outcome == DeliveryStatus::failed  ? AttemptOutcome::failed
-                                                                              : AttemptOutcome::retry);
+  metrics().count_webhook_attempt(
+      record.outcome == DeliveryStatus::delivered ? AttemptOutcome::delivered
+      : record.outcome == DeliveryStatus::failed  ? AttemptOutcome::failed
+                                                  : AttemptOutcome::retry);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     in_flight_.erase(delivery.id);

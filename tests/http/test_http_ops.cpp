@@ -3,10 +3,10 @@
 // `restore` under write load, and the systemd unit (systemd-analyze verify).
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,7 +63,9 @@ void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-std::string repo_root() { return fs::path(STOCKBELL_README_PATH).parent_path().string(); }
+std::string repo_root() {
+  return fs::path(STOCKBELL_README_PATH).parent_path().string();
+}
 
 /// The samples of a Prometheus exposition: `name{labels}` → value.
 std::map<std::string, double> samples(const std::string& exposition) {
@@ -104,8 +106,8 @@ TEST_CASE("every answer carries X-Request-Id: the client's when sane, else a new
   CHECK(kept.json()["requestId"] == "trace-42.a:b_c");
 
   // Anything else is replaced: too long, or characters a log line or a header must not get.
-  for (const std::string& bad : {std::string(65, 'a'), std::string("a b"), std::string("x\"y"),
-                                std::string("<script>")}) {
+  for (const std::string& bad :
+       {std::string(65, 'a'), std::string("a b"), std::string("x\"y"), std::string("<script>")}) {
     const HttpResponse r = api.get("/healthz", {{"X-Request-Id", bad}});
     CHECK_STATUS(r, 200);
     CHECK(std::regex_match(r.header("X-Request-Id"), kGeneratedId));
@@ -166,7 +168,8 @@ TEST_CASE("every answer carries X-Request-Id: the client's when sane, else a new
 
 TEST_CASE("--log-format json: one JSON object per line, nothing secret or personal in full") {
   const std::string token = "metrics-token-0123456789";
-  TestServer s(with_no_limits({"--log-format", "json", "--log-requests", "--metrics-token", token}));
+  TestServer s(
+      with_no_limits({"--log-format", "json", "--log-requests", "--metrics-token", token}));
   const Api api = s.api();
   const std::string pk = s.create_key("shop", "publishable");
   register_waiting(api, "SKU-1", "ann.lee@example.com");
@@ -244,12 +247,13 @@ TEST_CASE("/metrics: valid for promtool, and its figures follow the traffic") {
   // 7 waiting in shop (one is then cancelled), 3 in b-shop, one 404 on an id route.
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i) {
-    const HttpResponse r =
-        api.register_request(request_body("SKU-1", std::nullopt, "s" + std::to_string(i) + "@example.com"));
+    const HttpResponse r = api.register_request(
+        request_body("SKU-1", std::nullopt, "s" + std::to_string(i) + "@example.com"));
     REQUIRE_STATUS(r, 200);
     ids.push_back(r.json()["requestId"]);
   }
-  for (int i = 0; i < 3; ++i) register_waiting(b, "SKU-9", "b" + std::to_string(i) + "@example.com");
+  for (int i = 0; i < 3; ++i)
+    register_waiting(b, "SKU-9", "b" + std::to_string(i) + "@example.com");
   REQUIRE_STATUS(api.del("/api/v1/back-in-stock/" + ids[0]), 200);
   CHECK_ERROR(api.del("/api/v1/back-in-stock/bisr_nope"), 404, "not_found");
 
@@ -265,12 +269,17 @@ TEST_CASE("/metrics: valid for promtool, and its figures follow the traffic") {
   std::map<std::string, double> m = samples(scrape.body);
   CHECK(m["stockbell_waiting_requests{store=\"shop\"}"] == 6);
   CHECK(m["stockbell_waiting_requests{store=\"b-shop\"}"] == 3);
-  CHECK(m["stockbell_http_requests_total{method=\"POST\",route=\"/api/v1/back-in-stock\",status=\"200\"}"] == 10);
-  CHECK(m["stockbell_http_request_duration_seconds_count{method=\"POST\",route=\"/api/v1/back-in-stock\"}"] == 10);
-  CHECK(m["stockbell_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/back-in-stock\",le=\"+Inf\"}"] == 10);
+  CHECK(m["stockbell_http_requests_total{method=\"POST\",route=\"/api/v1/"
+          "back-in-stock\",status=\"200\"}"] == 10);
+  CHECK(m["stockbell_http_request_duration_seconds_count{method=\"POST\",route=\"/api/v1/"
+          "back-in-stock\"}"] == 10);
+  CHECK(m["stockbell_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/"
+          "back-in-stock\",le=\"+Inf\"}"] == 10);
   // Route templates, never ids: the cancelled id and the unknown one share one label.
-  CHECK(m["stockbell_http_requests_total{method=\"DELETE\",route=\"/api/v1/back-in-stock/{}\",status=\"200\"}"] == 1);
-  CHECK(m["stockbell_http_requests_total{method=\"DELETE\",route=\"/api/v1/back-in-stock/{}\",status=\"404\"}"] == 1);
+  CHECK(m["stockbell_http_requests_total{method=\"DELETE\",route=\"/api/v1/back-in-stock/"
+          "{}\",status=\"200\"}"] == 1);
+  CHECK(m["stockbell_http_requests_total{method=\"DELETE\",route=\"/api/v1/back-in-stock/"
+          "{}\",status=\"404\"}"] == 1);
   CHECK(scrape.body.find(ids[0]) == std::string::npos);
   CHECK(m["stockbell_request_activity_total{store=\"shop\",kind=\"requested\"}"] == 7);
   CHECK(m["stockbell_request_activity_total{store=\"shop\",kind=\"cancelled\"}"] == 1);
@@ -281,7 +290,8 @@ TEST_CASE("/metrics: valid for promtool, and its figures follow the traffic") {
   CHECK(m["process_resident_memory_bytes"] > 1e6);
   CHECK(m["process_open_fds"] > 3);
   const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count());
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
   CHECK(m["process_start_time_seconds"] > now - 600);
   CHECK(m["process_start_time_seconds"] <= now + 1);
 
@@ -339,7 +349,8 @@ TEST_CASE("/readyz: ready, then 503 unavailable when the database is gone or the
   REQUIRE(::send(fd, "\r\n", 2, 0) == 2);
   std::string answer;
   char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+    answer.append(buffer, static_cast<size_t>(n));
   ::close(fd);
   INFO(answer);
   CHECK(answer.rfind("HTTP/1.1 503", 0) == 0);
@@ -373,7 +384,8 @@ TEST_CASE("serve --config: a TOML file of the options; the environment and flags
     CHECK(server.stop() == 0);
     const std::vector<std::string> log = lines_of(server.stderr_text());
     REQUIRE(!log.empty());
-    for (const std::string& line : log) CHECK_MESSAGE(json::parse(line, nullptr, false).is_object(), line);
+    for (const std::string& line : log)
+      CHECK_MESSAGE(json::parse(line, nullptr, false).is_object(), line);
     const json configuration = json::parse(log.front());
     CHECK(configuration["threads"] == 4);
     CHECK(configuration["config"] == config);
@@ -407,10 +419,10 @@ TEST_CASE("serve --config: a TOML file of the options; the environment and flags
   CHECK(r.err.find("cannot read") != std::string::npos);
 
   // The example the repository ships starts a server.
-  ServerProcess shipped({{"--config", repo_root() + "/packaging/stockbell.toml", "--db", db,
-                          "--port", "0"},
-                         {},
-                         dir.file("c.log")});
+  ServerProcess shipped(
+      {{"--config", repo_root() + "/packaging/stockbell.toml", "--db", db, "--port", "0"},
+       {},
+       dir.file("c.log")});
   CHECK_STATUS(Api(shipped.host(), shipped.port()).get("/readyz"), 200);
   CHECK(shipped.stop() == 0);
 }
@@ -429,7 +441,8 @@ TEST_CASE("the systemd unit is hardened and passes systemd-analyze verify") {
   REQUIRE(copy.find(installed) != std::string::npos);
   copy.replace(copy.find(installed), installed.size(), "ExecStart=" + stockbell_binary());
   write_text(dir.file("stockbell.service"), copy);
-  const auto [status, output] = shell("systemd-analyze verify '" + dir.file("stockbell.service") + "'");
+  const auto [status, output] =
+      shell("systemd-analyze verify '" + dir.file("stockbell.service") + "'");
   CHECK_MESSAGE(status == 0, output);
   CHECK_MESSAGE(output.empty(), output);  // verify exits 0 on unknown keys; it prints them
 }
@@ -444,8 +457,10 @@ TEST_CASE("backup under write load holds every write answered before it began; i
   for (int w = 0; w < 3; ++w)
     writers.emplace_back([&, w] {
       for (int i = 0; writing; ++i) {
-        const std::string email = "w" + std::to_string(w) + "-" + std::to_string(i) + "@example.com";
-        const HttpResponse r = api.register_request(request_body("SKU-" + std::to_string(i % 50), std::nullopt, email));
+        const std::string email =
+            "w" + std::to_string(w) + "-" + std::to_string(i) + "@example.com";
+        const HttpResponse r = api.register_request(
+            request_body("SKU-" + std::to_string(i % 50), std::nullopt, email));
         if (r.status != 200) continue;
         std::lock_guard<std::mutex> lock(mutex);
         answered.push_back(email);
@@ -512,7 +527,8 @@ TEST_CASE("backup and restore refuse what they must not do, and leave nothing ha
   CHECK(r.err.find("nothing was written") != std::string::npos);
   CHECK_FALSE(fs::exists(s.dir.file("no-such-dir")));
   // PostgreSQL: explained, not pretended.
-  r = run_stockbell({"backup", "--db", "postgres://stockbell@db.example/stockbell", "--to", "x.dump"});
+  r = run_stockbell(
+      {"backup", "--db", "postgres://stockbell@db.example/stockbell", "--to", "x.dump"});
   CHECK(r.status == 2);
   CHECK(r.err.find("pg_dump --format=custom --file=x.dump") != std::string::npos);
   CHECK_FALSE(fs::exists("x.dump"));
@@ -524,7 +540,8 @@ TEST_CASE("backup and restore refuse what they must not do, and leave nothing ha
   // restore checks the backup first: a damaged one changes nothing.
   CHECK(s.server.stop() == 0);
   const std::string before = read_text(s.db);
-  write_text(s.dir.file("damaged.db"), std::string("SQLite format 3") + '\0' + std::string(8192, 'x'));
+  write_text(s.dir.file("damaged.db"),
+             std::string("SQLite format 3") + '\0' + std::string(8192, 'x'));
   r = run_stockbell({"restore", "--from", s.dir.file("damaged.db"), "--db", s.db});
   CHECK(r.status == 1);
   CHECK(read_text(s.db) == before);
@@ -542,8 +559,9 @@ TEST_CASE("an interrupted backup leaves no file behind; one that finished is who
     stockbell::server::Database big(db, stockbell::server::Database::Mode::read_write_create);
     big.exec("PRAGMA journal_mode = WAL");
     big.exec("CREATE TABLE big(b BLOB)");
-    big.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) "
-             "INSERT INTO big SELECT randomblob(1048576) FROM n");
+    big.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) "
+        "INSERT INTO big SELECT randomblob(1048576) FROM n");
   }
   const std::string to = dir.file("copy.db");
   std::vector<std::string> args = {stockbell_binary(), "backup", "--db", db, "--to", to};

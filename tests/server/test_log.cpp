@@ -25,7 +25,8 @@ TEST_CASE("keys, webhook secrets and long tokens keep only their first character
 }
 
 TEST_CASE("e-mail addresses keep their first letter and their domain") {
-  CHECK(scrub("to ann.lee@example.com: 550 no such user") == "to a***@example.com: 550 no such user");
+  CHECK(scrub("to ann.lee@example.com: 550 no such user") ==
+        "to a***@example.com: 550 no such user");
   CHECK(scrub("<b+tag@shop.example>") == "<b***@shop.example>");
   CHECK(scrub("a@example.com") == "a@example.com");  // one letter: nothing more to hide
   CHECK(scrub("two x1@a.example, yy2@b.example") == "two x***@a.example, y***@b.example");

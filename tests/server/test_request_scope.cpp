@@ -15,9 +15,9 @@ TEST_CASE("a sane client id is kept; anything else is replaced by a new one") {
         "0f8fad5b-d9cb-469f-a165-70867728950e");
   CHECK(request_id_from(std::string(64, 'a')) == std::string(64, 'a'));
   const std::regex generated("[0-9a-f]{32}");
-  for (const std::string& bad : {std::string(), std::string(65, 'a'), std::string("a b"),
-                                std::string("a\r\nX-Evil: 1"), std::string("a\"b"),
-                                std::string("caf\xc3\xa9")})
+  for (const std::string& bad :
+       {std::string(), std::string(65, 'a'), std::string("a b"), std::string("a\r\nX-Evil: 1"),
+        std::string("a\"b"), std::string("caf\xc3\xa9")})
     CHECK(std::regex_match(request_id_from(bad), generated));
 }
 

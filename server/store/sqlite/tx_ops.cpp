@@ -41,7 +41,8 @@ OpsSnapshot SqliteTx::ops_snapshot() {
   deliveries.bind(1, db::value(DeliveryStatus::pending));
   out.webhooks = backlog(deliveries);
 
-  Statement& messages = db_.cached("SELECT COUNT(*), MIN(due_since) FROM messages WHERE status = ?");
+  Statement& messages =
+      db_.cached("SELECT COUNT(*), MIN(due_since) FROM messages WHERE status = ?");
   messages.bind(1, db::value(MessageStatus::queued));
   out.mail = backlog(messages);
   return out;
