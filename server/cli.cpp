@@ -10,6 +10,7 @@
 #include "core/url.hpp"
 #include "core/version.hpp"
 #include "server/http/rate_limit.hpp"
+#include "server/ops/config_file.hpp"
 #include "server/options.hpp"
 
 namespace stockbell::server {
@@ -76,8 +77,25 @@ std::optional<UsageError> check_mail_options(ServeConfig& c) {
   return std::nullopt;
 }
 
+// `--config FILE` (or STOCKBELL_CONFIG) is read first: the environment and the flags override it.
+std::optional<std::string> config_file_of(const std::vector<std::string>& args,
+                                          const char* (*env)(const char*)) {
+  std::optional<std::string> path;
+  if (const char* value = env("STOCKBELL_CONFIG")) path = value;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) path = args[i + 1];
+    if (args[i].rfind("--config=", 0) == 0) path = args[i].substr(9);
+  }
+  return path;
+}
+
 Command parse_serve(const std::vector<std::string>& args, const char* (*env)(const char*)) {
   ServeConfig c;
+  if (std::optional<std::string> file = config_file_of(args, env); file && !file->empty()) {
+    if (std::optional<std::string> error = apply_config_file(*file, c))
+      return UsageError{"--config " + *error};
+    c.config_file = *file;
+  }
   for (const ServeOption& o : serve_options()) {
     if (const char* value = env(o.env))
       if (std::optional<std::string> error = o.assign(c, value))
@@ -107,6 +125,11 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
     start = end + 1;
   }
   if (c.db.empty()) return UsageError{"--db must not be empty"};
+  if (c.log_format != "text" && c.log_format != "json")
+    return UsageError{"--log-format must be text or json, not '" + c.log_format + "'"};
+  if (!c.metrics_token.empty() && (c.metrics_token.size() < 16 ||
+                                   c.metrics_token.find_first_of(" \t\r\n") != std::string::npos))
+    return UsageError{"--metrics-token must be at least 16 characters, without spaces"};
   if (std::optional<UsageError> mail = check_mail_options(c)) return *mail;
   return ServeCommand{c};
 }
@@ -251,6 +274,30 @@ Command parse_dashboard_url(const std::vector<std::string>& args,
   return d;
 }
 
+// `backup --db PATH --to FILE` / `restore --from FILE --db PATH` (STOCKBELL_DB for --db).
+Command parse_backup(const std::vector<std::string>& args, const char* (*env)(const char*),
+                     bool restore) {
+  std::string db, other;
+  if (const char* v = env("STOCKBELL_DB")) db = v;
+  const std::string other_flag = restore ? "--from" : "--to";
+  FlagReader flags(args, 1);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (flag == "--db")
+      db = *value;
+    else if (flag == other_flag)
+      other = *value;
+    else
+      return UsageError{"unknown option for " + args[0] + ": " + flag};
+  }
+  if (db.empty()) return UsageError{args[0] + " needs --db PATH"};
+  if (other.empty()) return UsageError{args[0] + " needs " + other_flag + " FILE"};
+  if (restore) return RestoreCommand{other, db};
+  return BackupCommand{db, other};
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -264,6 +311,8 @@ std::string usage_text() {
          "  stockbell keys list --db PATH [--store STORE]\n"
          "  stockbell keys revoke --db PATH --id ID\n"
          "  stockbell dashboard-url --db PATH --store STORE [--base-url URL]\n"
+         "  stockbell backup --db PATH --to FILE\n"
+         "  stockbell restore --from FILE --db PATH\n"
          "  stockbell --version | --help\n"
          "\n"
          "serve options (each also an environment variable; a flag wins):\n" +
@@ -280,7 +329,11 @@ std::string usage_text() {
          "\n"
          "dashboard-url prints a sign-in link to the store's dashboard, valid once for 15\n"
          "minutes; --base-url (STOCKBELL_BASE_URL, default http://127.0.0.1:8080) is where\n"
-         "browsers reach the server.\n";
+         "browsers reach the server.\n"
+         "\n"
+         "backup copies the database while the server runs (one consistent snapshot, checked\n"
+         "and synced; FILE must not exist; a progress line on a terminal). restore checks a\n"
+         "backup and puts it in place of --db: stop the server first. Both read STOCKBELL_DB.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,
@@ -291,6 +344,8 @@ Command parse_command_line(const std::vector<std::string>& args,
   if (first == "--version" || first == "-V") return VersionCommand{};
   if (first == "serve") return parse_serve(args, getenv_fn);
   if (first == "dashboard-url") return parse_dashboard_url(args, getenv_fn);
+  if (first == "backup") return parse_backup(args, getenv_fn, false);
+  if (first == "restore") return parse_backup(args, getenv_fn, true);
   if (first == "keys") {
     const std::string sub = args.size() >= 2 ? args[1] : "";
     if (sub == "create") return parse_keys_create(args, getenv_fn);

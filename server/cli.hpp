@@ -10,6 +10,7 @@
 
 #include "core/api_key.hpp"
 #include "server/config.hpp"
+#include "server/ops/backup.hpp"
 
 namespace stockbell::server {
 
@@ -46,7 +47,8 @@ struct UsageError {
 };
 
 using Command = std::variant<ServeCommand, KeysCreateCommand, KeysListCommand, KeysRevokeCommand,
-                             DashboardUrlCommand, HelpCommand, VersionCommand, UsageError>;
+                             DashboardUrlCommand, BackupCommand, RestoreCommand, HelpCommand,
+                             VersionCommand, UsageError>;
 
 /// `getenv` is injected so tests can pass their own environment.
 Command parse_command_line(const std::vector<std::string>& args,

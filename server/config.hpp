@@ -47,6 +47,11 @@ struct ServeConfig {
   int64_t rate_store_per_minute = 0;  ///< storefront registrations per store, all clients; 0: off
   std::string trusted_proxies;  ///< comma-separated addresses/CIDRs whose X-Forwarded-For counts
 
+  // Operations (README "Operations").
+  std::string config_file;       ///< a TOML file of these options (server/ops/config_file.hpp)
+  std::string log_format = "text";  ///< text | json (server/ops/log.hpp)
+  std::string metrics_token;     ///< opens /metrics to non-loopback clients as a bearer token
+
   // Tests only (server/app/clock.hpp): refused unless STOCKBELL_ENABLE_TEST_CLOCK=1.
   std::string test_clock_file;  ///< the clock is wall time plus the milliseconds in this file
 };

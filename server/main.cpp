@@ -100,6 +100,8 @@ struct Runner {
   int operator()(const KeysListCommand& c) const { return keys_list(c); }
   int operator()(const KeysRevokeCommand& c) const { return keys_revoke(c); }
   int operator()(const DashboardUrlCommand& c) const { return dashboard_url(c); }
+  int operator()(const BackupCommand& c) const { return run_backup(c); }
+  int operator()(const RestoreCommand& c) const { return run_restore(c); }
   int operator()(const HelpCommand&) const {
     std::fputs(usage_text().c_str(), stdout);
     return 0;

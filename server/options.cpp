@@ -64,7 +64,8 @@ std::vector<ServeOption> make_options() {
              "connections the kernel queues before they are accepted",
              [](C& c) -> int64_t& { return c.listen_backlog; }, 16, 65535),
       boolean("--log-requests", "STOCKBELL_LOG_REQUESTS",
-              "one line per request (method, path, status; never keys or queries)",
+              "one line per request (method, path, status, duration, request id; never keys or "
+              "queries)",
               [](C& c) -> bool& { return c.log_requests; }),
       number("--head-timeout-ms", "STOCKBELL_HEAD_TIMEOUT_MS", "MS",
              "time for a request's head to arrive once begun (408)",
@@ -138,6 +139,15 @@ std::vector<ServeOption> make_options() {
       number("--mail-give-up-ms", "STOCKBELL_MAIL_GIVE_UP_MS", "MS",
              "when an e-mail fails for good, after it was first due",
              [](C& c) -> int64_t& { return c.mail_retry.give_up_after_ms; }, 0, 30 * kDayMs),
+      text("--config", "STOCKBELL_CONFIG", "FILE",
+           "a TOML file of these options, keys without '--' (the environment and flags win)",
+           [](C& c) -> std::string& { return c.config_file; }),
+      text("--log-format", "STOCKBELL_LOG_FORMAT", "text|json",
+           "the log on stderr: text lines, or one JSON object per line",
+           [](C& c) -> std::string& { return c.log_format; }),
+      text("--metrics-token", "STOCKBELL_METRICS_TOKEN", "TOKEN",
+           "a bearer token (16+ characters) that opens /metrics beyond loopback",
+           [](C& c) -> std::string& { return c.metrics_token; }),
   };
 }
 

@@ -31,6 +31,9 @@
 #include "server/http/transport.hpp"
 #include "server/mail/mail_dispatcher.hpp"
 #include "server/mail/mail_service.hpp"
+#include "server/options.hpp"
+#include "server/ops/log.hpp"
+#include "server/ops/metrics.hpp"
 #include "server/platforms/integrations.hpp"
 #include "server/platforms/receiver.hpp"
 #include "server/store/storage.hpp"
@@ -76,6 +79,21 @@ std::string ca_file(const std::string& path) {
 
 constexpr std::chrono::minutes kSweepInterval{10};
 
+// The effective configuration, one field per option, secrets masked (the SMTP password never
+// comes in: only its file's path does).
+void log_configuration(const ServeConfig& config) {
+  std::vector<LogField> fields;
+  for (const ServeOption& o : serve_options()) {
+    std::string value = o.shown(config);
+    if (std::string(o.flag) == "--metrics-token") value = masked_secret(config.metrics_token);
+    if (o.kind == ServeOption::Kind::number)
+      fields.push_back(LogField(o.flag + 2, static_cast<int64_t>(std::stoll(value))));
+    else
+      fields.push_back(LogField(o.flag + 2, value));
+  }
+  log_line("info", "configuration", fields);
+}
+
 }  // namespace
 
 int serve(const ServeConfig& config) {
@@ -87,6 +105,8 @@ int serve(const ServeConfig& config) {
   sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  set_log_format(config.log_format == "json" ? LogFormat::json : LogFormat::text);
+  metrics();  // its start time is the process's
 
   if (!config.test_clock_file.empty()) {
     // The flag needs an explicit opt-in; the variable STOCKBELL_TEST_CLOCK_FILE is one already
@@ -94,9 +114,8 @@ int serve(const ServeConfig& config) {
     const char* enabled = std::getenv("STOCKBELL_ENABLE_TEST_CLOCK");
     const bool from_variable = std::getenv("STOCKBELL_TEST_CLOCK_FILE") != nullptr;
     if (!from_variable && (enabled == nullptr || std::string(enabled) != "1")) {
-      std::fprintf(stderr,
-                   "stockbell: --test-clock-file is for tests only; set "
-                   "STOCKBELL_ENABLE_TEST_CLOCK=1 to use it\n");
+      log_line("error", "--test-clock-file is for tests only; set STOCKBELL_ENABLE_TEST_CLOCK=1 "
+                        "to use it");
       return 2;
     }
     use_test_clock(config.test_clock_file);
@@ -173,7 +192,7 @@ int serve(const ServeConfig& config) {
   const int wanted = static_cast<int>(config.port);
   const int port = http.bind_and_listen(config.host, wanted);
   if (port < 0) {
-    std::fprintf(stderr, "stockbell: cannot listen on %s:%d\n", config.host.c_str(), wanted);
+    log_line("error", "cannot listen on " + config.host + ":" + std::to_string(wanted));
     return 1;
   }
   const std::string base = "http://" + (config.host == "0.0.0.0" ? std::string("127.0.0.1") : config.host) +
@@ -181,8 +200,7 @@ int serve(const ServeConfig& config) {
   std::string demo_secret;
   if (config.demo) {
     if (files.find("/demo/index.html") == nullptr) {
-      std::fprintf(stderr, "stockbell: --demo needs the web root with demo/ (looked in '%s')\n",
-                   web_root.c_str());
+      log_line("error", "--demo needs the web root with demo/ (looked in '" + web_root + "')");
       return 1;
     }
     std::vector<std::string> origins = {"http://127.0.0.1:" + std::to_string(port),
@@ -213,10 +231,12 @@ int serve(const ServeConfig& config) {
   }
   std::fflush(stdout);
 
-  std::thread signal_thread([&http, signals] {
+  log_configuration(config);
+  std::thread signal_thread([&http, &status, signals] {
     int received = 0;
     sigwait(&signals, &received);
     if (received == SIGUSR1) return;  // our own wake-up: serving already ended
+    status.begin_shutdown();  // /readyz: 503 for whatever is still answered
     http.stop();
   });
 
@@ -231,10 +251,13 @@ int serve(const ServeConfig& config) {
   sweeper.stop();
   storage->stop();
   const WriteStats stats = storage->write_stats();
-  std::fprintf(stderr, "stockbell: %zu writes in %zu transactions\n", stats.writes, stats.commits);
+  log_line("info", std::to_string(stats.writes) + " writes in " + std::to_string(stats.commits) +
+                       " transactions",
+           {{"writes", static_cast<int64_t>(stats.writes)},
+            {"commits", static_cast<int64_t>(stats.commits)}});
   pthread_kill(signal_thread.native_handle(), SIGUSR1);  // harmless if it already returned
   signal_thread.join();
-  std::fprintf(stderr, "stockbell: stopped\n");
+  log_line("info", "stopped");
   return 0;
 }
 

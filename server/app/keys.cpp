@@ -95,7 +95,8 @@ AuthResult KeyService::authenticate(std::string_view header) {
   if (!row || CRYPTO_memcmp(row->hash.data(), hash.data(), hash.size()) != 0 ||
       well_formed_key_kind(*key) != row->kind)
     return result;
-  result.principal = Principal{row->store_id, row->kind, std::move(row->origins)};
+  result.principal = Principal{row->store_id, row->kind, std::move(row->origins), false,
+                               std::move(row->store_name)};
   std::lock_guard<std::mutex> lock(mutex_);
   if (cache_.size() >= kMaxEntries) cache_.clear();
   cache_[hash] = Entry{*result.principal, now + std::chrono::milliseconds(kKeyCacheTtlMs)};

@@ -28,6 +28,7 @@ struct Principal {
   KeyKind kind = KeyKind::secret;
   std::vector<std::string> origins;  ///< publishable keys: allowed browser origins
   bool session = false;  ///< the dashboard's session cookie (acts as a secret key; see sessions.hpp)
+  std::string store_name;  ///< for the log
 };
 
 /// The principal of an `Authorization` header, or why there is none.

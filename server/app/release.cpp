@@ -5,6 +5,7 @@
 
 #include "core/event.hpp"
 #include "core/release.hpp"
+#include "server/ops/log.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -145,7 +146,7 @@ void ReleaseScheduler::loop() {
     } catch (const StorageUnavailable&) {
       return;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "stockbell: release scheduler: %s\n", e.what());
+      log_line("error", std::string("release scheduler: ") + e.what());
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [&] { return !running_; });

@@ -52,6 +52,7 @@ std::optional<Principal> SessionService::authenticate(std::string_view session_t
   principal.store_id = session->store_id;
   principal.kind = KeyKind::secret;
   principal.session = true;
+  principal.store_name = session->store_name;
   return principal;
 }
 

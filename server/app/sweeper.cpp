@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "server/app/clock.hpp"
+#include "server/ops/log.hpp"
 
 namespace stockbell::server {
 
@@ -33,7 +34,7 @@ void PendingSweeper::loop() {
     try {
       requests_.expire_pending(now_ms());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "stockbell: expiring pending requests: %s\n", e.what());
+      log_line("error", std::string("expiring pending requests: ") + e.what());
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, interval_, [this] { return !running_; });

@@ -27,6 +27,8 @@
 #include "core/limits.hpp"
 #include "server/http/framing.hpp"
 #include "server/http/rate_limit.hpp"
+#include "server/http/request_scope.hpp"
+#include "server/ops/log.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -452,6 +454,7 @@ struct HttpServer::Impl {
       }
     }
     if (has_body && server.head_check_) {
+      begin_front_request(c);  // a refusal's body and log line carry the request's id
       httplib::Request req;
       req.method = head.method;
       req.target = head.target;
@@ -514,7 +517,19 @@ struct HttpServer::Impl {
 
   // --- answering from the front ----------------------------------------------------------------
 
+  // The request scope of an answer the front gives itself (the I/O thread's own scope).
+  void begin_front_request(const Conn* c) {
+    std::string client_id;
+    if (c->head)
+      for (const std::string* value : c->head->all("X-Request-Id")) {
+        client_id = *value;
+        break;
+      }
+    begin_request(client_id);
+  }
+
   void refuse(Conn* c, const ApiError& error, bool close) {
+    begin_front_request(c);
     httplib::Response res;
     if (server.front_error_) server.front_error_(error, res);
     else res.status = http_status(error.code);
@@ -532,6 +547,10 @@ struct HttpServer::Impl {
       c->in.erase(0, head_length + std::min(body, have));
       c->discard = body > have ? body - have : 0;
     }
+    res.set_header("X-Request-Id", current_request().id);
+    if (server.front_answered_)
+      server.front_answered_(c->head ? c->head->method : std::string(),
+                             c->head ? c->head->target : std::string(), res);
     c->head.reset();
     c->close_after = close || stopping;
     c->out = serialize(res, c->close_after);
@@ -589,6 +608,7 @@ struct HttpServer::Impl {
   void serve_request(Conn* c) {
     RequestStream stream(c->request, c->peer, c->peer_port, c->local, c->local_port);
     close_requested = false;
+    begin_request();  // the pre-routing handler keeps the client's own id when it is sane
     const bool last = stopping || ++c->served >= limits.max_requests;
     bool closed_by_client = false;
     const bool ok = server.process_request(stream, last, closed_by_client, nullptr);
@@ -767,7 +787,7 @@ struct HttpServer::Impl {
               on_readable(c);
           } catch (const std::exception& e) {
             // One connection's failure (out of memory, say) ends that connection, not the server.
-            std::fprintf(stderr, "stockbell: connection dropped: %s\n", e.what());
+            log_line("error", std::string("connection dropped: ") + e.what());
             if (c->phase != Phase::worker) close_conn(c);
           }
         }

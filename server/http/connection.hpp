@@ -61,6 +61,10 @@ using HeadCheck = std::function<bool(const httplib::Request& head, httplib::Resp
                                      size_t& body_limit)>;
 /// Renders an error answer of the front (400, 408, 413, 415, 431) into `res`.
 using FrontError = std::function<void(const ApiError& error, httplib::Response& res)>;
+/// Told of every answer the front gives itself (method and target empty when no head was read),
+/// after the current request scope (request_scope.hpp) names its id: the log and the metrics.
+using FrontAnswered = std::function<void(const std::string& method, const std::string& target,
+                                         const httplib::Response& res)>;
 /// True for a peer exempt from the per-client cap (a trusted proxy).
 using ExemptPeer = std::function<bool(const std::string& address)>;
 
@@ -75,6 +79,7 @@ class HttpServer : public httplib::Server {
   void set_head_check(HeadCheck check) { head_check_ = std::move(check); }
   void set_front_error(FrontError render) { front_error_ = std::move(render); }
   void set_exempt_peer(ExemptPeer exempt) { exempt_peer_ = std::move(exempt); }
+  void set_front_answered(FrontAnswered answered) { front_answered_ = std::move(answered); }
 
   /// Binds and listens; the port (the chosen one for 0), or -1.
   int bind_and_listen(const std::string& host, int port);
@@ -94,6 +99,7 @@ class HttpServer : public httplib::Server {
   HeadCheck head_check_;
   FrontError front_error_;
   ExemptPeer exempt_peer_;
+  FrontAnswered front_answered_;
   std::atomic<bool> running_{false};
   std::unique_ptr<Impl> impl_;
 };

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include "server/http/request_scope.hpp"
+#include "server/ops/log.hpp"
+
 namespace stockbell::server {
 
 std::string printable(const std::string& text) {
@@ -21,13 +24,15 @@ std::string printable(const std::string& text) {
 }
 
 void log_failure(const httplib::Request& req, const char* what) {
-  std::fprintf(stderr, "stockbell: %s %s failed: %s\n", printable(req.method).c_str(),
-               printable(req.path).c_str(), what);
+  const RequestScope& scope = current_request();
+  log_line("error", printable(req.method) + " " + scope.route + " failed: " + what,
+           {{"requestId", scope.id}, {"store", scope.store}});
 }
 
 void log_refusal(const httplib::Request& req, const std::string& why) {
-  std::fprintf(stderr, "stockbell: %s %s refused: %s\n", printable(req.method).c_str(),
-               printable(req.path).c_str(), printable(why).c_str());
+  const RequestScope& scope = current_request();
+  log_line("warn", printable(req.method) + " " + scope.route + " refused: " + printable(why),
+           {{"requestId", scope.id}, {"store", scope.store}});
 }
 
 }  // namespace stockbell::server

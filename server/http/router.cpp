@@ -11,6 +11,8 @@
 #include "server/http/connection.hpp"
 #include "server/http/log.hpp"
 #include "server/http/paths.hpp"
+#include "server/http/request_scope.hpp"
+#include "server/ops/metrics.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -55,6 +57,12 @@ ApiCode code_for_status(int status) {
 }
 
 }  // namespace
+
+std::string Route::template_path() const {
+  std::string out;
+  for (const std::string& segment : pattern) out += "/" + segment;
+  return out;
+}
 
 std::string page_csp(const std::string& html) {
   std::string hashes;
@@ -103,6 +111,8 @@ std::vector<Route> Router::route_table() {
   return {
       {"GET", {"healthz"}, Access::open, &H::health},
       {"GET", {"openapi.json"}, Access::open, &H::openapi},
+      {"GET", {"readyz"}, Access::open, &H::ready},
+      {"GET", {"metrics"}, Access::open, &H::metrics_text},
       {"POST", {"api", "v1", "back-in-stock"}, Access::storefront, &H::register_request,
        kMaxRequestBodyBytes},
       {"GET", {"api", "v1", "back-in-stock"}, Access::secret, &H::list_requests},
@@ -173,7 +183,10 @@ void Router::send_json(httplib::Response& res, int status, const std::string& bo
 
 void Router::send_error(httplib::Response& res, const ApiError& error) {
   if (error.code == ApiCode::unauthorized) res.set_header("WWW-Authenticate", "Bearer");
-  send_json(res, http_status(error.code), error_envelope_json(error));
+  // The envelope carries the request's id, so a client's complaint leads to the log line.
+  Json body = error_envelope(error);
+  body["requestId"] = current_request().id;
+  send_json(res, http_status(error.code), dump(body));
 }
 
 void Router::render_transport_error(const httplib::Request& req, httplib::Response& res) {
@@ -186,7 +199,9 @@ void Router::render_transport_error(const httplib::Request& req, httplib::Respon
   ApiError error = make_error(code);
   if (code == ApiCode::payload_too_large) error = payload_too_large(kMaxBodyBytes);
   res.set_header("Cache-Control", "no-store");
-  res.set_content(error_envelope_json(error), "application/json; charset=utf-8");
+  Json body = error_envelope(error);
+  body["requestId"] = current_request().id;
+  res.set_content(dump(body), "application/json; charset=utf-8");
 }
 
 bool Router::refuse_before_body(const httplib::Request& head, httplib::Response& refusal,
@@ -199,6 +214,7 @@ bool Router::refuse_before_body(const httplib::Request& head, httplib::Response&
     if (method == r.method && route_matches(r, *segments)) route = &r;
   if (route == nullptr) return false;
   body_limit = route->body_limit;
+  current_request().route = route->template_path();
   // A platform's webhook proves itself by a signature over the body, which must be read first.
   if (route->access == Access::open || route->access == Access::platform) return false;
   std::optional<std::string> origin;
@@ -222,7 +238,8 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
   const bool api = (segments->size() >= 2 && (*segments)[0] == "api" &&
                     ((*segments)[1] == "v1" || (*segments)[1] == "woocommerce")) ||
                    (segments->size() == 1 &&
-                    ((*segments)[0] == "healthz" || (*segments)[0] == "openapi.json")) ||
+                    ((*segments)[0] == "healthz" || (*segments)[0] == "openapi.json" ||
+                     (*segments)[0] == "readyz" || (*segments)[0] == "metrics")) ||
                    shopper_page ||
                    (segments->size() == 2 && (*segments)[0] == "dashboard" &&
                     (*segments)[1] == "sign-in");
@@ -232,6 +249,7 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
   }
   std::string path = "/";
   for (size_t i = 0; i < segments->size(); ++i) path += (i ? "/" : "") + (*segments)[i];
+  current_request().route = "static";
   serve_static(req, res, path);
 }
 
@@ -240,9 +258,11 @@ void Router::dispatch_api(const httplib::Request& req, httplib::Response& res,
   try {
     route_api(req, res, segments);
   } catch (const StorageUnavailable& e) {
+    metrics().count_database_error();
     res.set_header("Retry-After", std::to_string(retry_after_seconds(e.why())));
     send_error(res, unavailable(e.why()));
   } catch (const std::exception& e) {
+    metrics().count_database_error();
     log_failure(req, e.what());
     send_error(res, make_error(ApiCode::internal));
   }
@@ -258,6 +278,7 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
     send_error(res, no_such_endpoint(req.method, req.path));
     return;
   }
+  current_request().route = matching.front()->template_path();
   std::optional<std::string> origin;
   if (req.has_header("Origin")) origin = normalize_origin(req.get_header_value("Origin"));
   if (method == "OPTIONS") {
@@ -289,6 +310,7 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
     allowed += (allowed.empty() ? "" : ", ") + std::string(r->method);
     if (method == r->method) route = r;
   }
+  current_request().route = (route != nullptr ? route : matching.front())->template_path();
   if (route == nullptr) {
     res.set_header("Allow", allowed);
     send_error(res, method_not_allowed(req.method, allowed));
@@ -299,6 +321,7 @@ void Router::route_api(const httplib::Request& req, httplib::Response& res,
     principal = authorize(req, res, route->access, origin);
     if (!principal) return;
   }
+  if (principal) current_request().store = principal->store_name;
   // CORS: only for a publishable key's own allowed origins (authorize() refused the others).
   if (principal && origin && principal->kind == KeyKind::publishable) {
     res.set_header("Access-Control-Allow-Origin", *origin);

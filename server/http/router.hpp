@@ -32,7 +32,7 @@ namespace stockbell::server {
 
 /// Who may call a route.
 enum class Access {
-  open,        ///< no key (health check)
+  open,        ///< no key (health checks; `/metrics` checks the peer or its own token itself)
   storefront,  ///< a publishable or a secret key
   secret,      ///< a secret key only
   platform,    ///< no key: a store platform's signed webhook, or the WooCommerce storefront
@@ -58,6 +58,9 @@ struct Route {
   /// The largest body the route reads (core/limits.hpp): the connection front refuses a larger
   /// declared or chunked body with 413 before buffering it. The handler checks it too.
   size_t body_limit = kMaxBodyBytes;
+
+  /// `/api/v1/webhooks/{}`: the route in the log and the metrics' labels.
+  std::string template_path() const;
 };
 
 /// The use cases the routes call.
@@ -103,6 +106,9 @@ class Router {
   // Route handlers: routes_status.cpp, routes_requests.cpp, routes_catalog.cpp,
   // routes_webhooks.cpp, routes_settings.cpp, routes_mail.cpp, routes_pages.cpp.
   void health(RouteContext& ctx);
+  // routes_ops.cpp
+  void ready(RouteContext& ctx);
+  void metrics_text(RouteContext& ctx);
   void register_request(RouteContext& ctx);
   void list_requests(RouteContext& ctx);
   void cancel_request(RouteContext& ctx);

@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "server/app/clock.hpp"
+#include "server/ops/log.hpp"
+#include "server/ops/metrics.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -107,7 +109,7 @@ void MailDispatcher::schedule_loop() {
       }
       if (!ready_.empty()) send_wake_.notify_all();
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "stockbell: mail scheduler: %s\n", e.what());
+      log_line("error", std::string("mail scheduler: ") + e.what());
     }
     std::unique_lock<std::mutex> lock(mutex_);
     if (sleep_ms == 0) sleep_ms = 50;  // due now but every sender is busy: look again soon
@@ -134,8 +136,7 @@ void MailDispatcher::send_loop() {
     try {
       result = attempt(message, client, parsed);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "stockbell: sending message %lld: %s\n",
-                   static_cast<long long>(message.id), e.what());
+      log_line("error", "sending message " + std::to_string(message.id) + ": " + e.what());
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (result) {
@@ -166,9 +167,13 @@ void MailDispatcher::record_loop() {
       });
     } catch (const std::exception& e) {
       // Not recorded: the messages are still queued and due, so they will be tried again.
-      std::fprintf(stderr, "stockbell: recording %zu mail attempts failed: %s\n", batch.size(),
-                   e.what());
+      log_line("error", "recording " + std::to_string(batch.size()) +
+                            " mail attempts failed: " + e.what());
     }
+    for (const MessageAttemptRecord& r : batch)
+      metrics().count_mail_attempt(r.outcome == MessageStatus::sent     ? AttemptOutcome::delivered
+                                   : r.outcome == MessageStatus::queued ? AttemptOutcome::retry
+                                                                        : AttemptOutcome::failed);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       for (const MessageAttemptRecord& r : batch) {

@@ -196,6 +196,25 @@ struct ActivityCount {
   int64_t count = 0;
 };
 
+/// An outbox's backlog: rows not yet sent and since when the oldest has been due.
+struct OutboxBacklog {
+  int64_t depth = 0;
+  std::optional<int64_t> oldest_due_since;  ///< unix ms; none when empty
+};
+
+/// What `/metrics` reads from the database on each scrape: small, aggregated, indexed reads.
+struct OpsSnapshot {
+  std::vector<std::pair<std::string, int64_t>> waiting_by_store;  ///< every store, 0 included
+  struct ActivityTotal {
+    std::string store;
+    Activity kind = Activity::requested;
+    int64_t count = 0;
+  };
+  std::vector<ActivityTotal> activity;  ///< totals of the activity counters per store and kind
+  OutboxBacklog webhooks;               ///< pending deliveries
+  OutboxBacklog mail;                   ///< queued messages
+};
+
 /// What can be read. Inside read() it sees one consistent snapshot of every committed write;
 /// inside write() it also sees the transaction's own writes.
 class ReadTx {
@@ -204,6 +223,8 @@ class ReadTx {
 
   /// Cheap round trip to the database (health checks).
   virtual void ping() = 0;
+  /// The operational figures `/metrics` shows (store/sqlite/tx_ops.cpp).
+  virtual OpsSnapshot ops_snapshot() = 0;
 
   // ---- stores and keys ----------------------------------------------------------------------
   virtual std::optional<int64_t> find_store(const std::string& name) = 0;

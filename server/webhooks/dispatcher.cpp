@@ -12,6 +12,8 @@
 #include "server/app/clock.hpp"
 #include "server/webhooks/signing.hpp"
 #include "server/webhooks/target_check.hpp"
+#include "server/ops/log.hpp"
+#include "server/ops/metrics.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -161,7 +163,7 @@ void WebhookDispatcher::schedule_loop() {
       }
       if (!ready_.empty()) send_wake_.notify_all();
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "stockbell: webhook scheduler: %s\n", e.what());
+      log_line("error", std::string("webhook scheduler: ") + e.what());
     }
     std::unique_lock<std::mutex> lock(mutex_);
     if (sleep_ms == 0) sleep_ms = 50;  // due now but every endpoint is busy: look again soon
@@ -287,8 +289,12 @@ void WebhookDispatcher::finish(const DueDelivery& delivery, const Attempt& attem
     storage_.write([&](WriteTx& tx) { tx.record_attempt(record); });
   } catch (const std::exception& e) {
     // Not recorded: the delivery is still pending and due, so it will be attempted again.
-    std::fprintf(stderr, "stockbell: recording webhook attempt failed: %s\n", e.what());
+    log_line("error", std::string("recording webhook attempt failed: ") + e.what());
   }
+  metrics().count_webhook_attempt(
+      record.outcome == DeliveryStatus::delivered ? AttemptOutcome::delivered
+      : record.outcome == DeliveryStatus::failed  ? AttemptOutcome::failed
+                                                  : AttemptOutcome::retry);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     in_flight_.erase(delivery.id);

@@ -48,7 +48,7 @@ export class StockbellServer {
     this.dir = dir;
     this.db = db;
     this.secret = secret;
-    this.log = '';  // stderr: one `METHOD /path STATUS` line per request (--log-requests)
+    this.log = '';  // stderr: one `METHOD /path STATUS DURATIONms REQUEST-ID` line per request (--log-requests)
     this.marks = 0;
     this.markedAt = 0;
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
@@ -77,7 +77,7 @@ export class StockbellServer {
   /** The request log lines so far: `[{method, path, status}]`, markers left out. */
   requests() {
     return this.log.split('\n')
-      .map((line) => line.match(/^([A-Z]+) (\/.*) (\d{3})$/))
+      .map((line) => line.match(/^([A-Z]+) (\/.*) (\d{3}) [0-9.]+ms \S+$/))
       .filter(Boolean)
       .map(([, method, path, status]) => ({ method, path, status: Number(status) }))
       .filter((r) => !r.path.startsWith(MARKER));
@@ -100,7 +100,7 @@ export class StockbellServer {
     const chunk = this.log.slice(this.markedAt, at);
     this.markedAt = at;
     return chunk.split('\n')
-      .map((line) => line.match(/^([A-Z]+) (\/.*) (\d{3})$/))
+      .map((line) => line.match(/^([A-Z]+) (\/.*) (\d{3}) [0-9.]+ms \S+$/))
       .filter(Boolean)
       .map(([, method, path, status]) => ({ method, path, status: Number(status) }))
       .filter((r) => !r.path.startsWith(MARKER));

@@ -213,7 +213,7 @@ bool all_of_log_lines_well_formed(const std::string& log, size_t requests, std::
   std::istringstream in(log);
   std::string line;
   size_t count = 0;
-  const std::regex request_line("[A-Z]+ /[^\r\n]* [0-9]{3}");
+  const std::regex request_line("[A-Z]+ /[^\r\n]* [0-9]{3} [0-9]+\\.[0-9]{3}ms [0-9a-f]{32}");
   while (std::getline(in, line)) {
     if (line.rfind("stockbell", 0) == 0) continue;  // the server's own notices
     ++count;

@@ -583,6 +583,13 @@ TEST_CASE("a temporary failure (451) is retried and then delivered once") {
   CHECK(sent["lastError"].is_null());
   std::this_thread::sleep_for(500ms);
   CHECK(mails_to(sink, "anna+defer2@example.com").size() == 1);
+  // /metrics counts the attempts by outcome (README "Operations").
+  const std::string metrics = s.api("").get("/metrics").body;
+  INFO(metrics);
+  CHECK(metrics.find("stockbell_mail_attempts_total{outcome=\"retry\"} 2\n") != std::string::npos);
+  CHECK(metrics.find("stockbell_mail_attempts_total{outcome=\"delivered\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("stockbell_mail_attempts_total{outcome=\"failed\"} 0\n") != std::string::npos);
+  CHECK(metrics.find("stockbell_outbox_depth{outbox=\"mail\"} 0\n") != std::string::npos);
 }
 
 TEST_CASE("a permanent failure (550) fails the message with the server's reply, never retried") {

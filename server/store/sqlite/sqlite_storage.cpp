@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "server/store/sqlite/sqlite_tx.hpp"
+#include "server/ops/log.hpp"
 
 namespace stockbell::server {
 namespace {
@@ -36,10 +37,8 @@ void SqliteStorage::check_file() {
         static_cast<uint64_t>(file.st_ino) == inode_)
       return;
     if (!replaced_.exchange(true))
-      std::fprintf(stderr,
-                   "stockbell: the database file %s was deleted or replaced; refusing every "
-                   "request until a restart\n",
-                   path_.c_str());
+      log_line("error", "the database file " + path_ +
+                            " was deleted or replaced; refusing every request until a restart");
   }
   throw StorageUnavailable(Unavailable::database_replaced);
 }

@@ -22,6 +22,7 @@ class SqliteTx final : public WriteTx {
   bool outbox_written() const { return outbox_written_; }
 
   void ping() override;
+  OpsSnapshot ops_snapshot() override;  // tx_ops.cpp
 
   // keys (tx_keys.cpp)
   std::optional<int64_t> find_store(const std::string& name) override;

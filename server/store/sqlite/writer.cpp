@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "server/store/sqlite/schema.hpp"
+#include "server/ops/log.hpp"
 
 namespace stockbell::server {
 
@@ -65,7 +66,7 @@ void Writer::checkpoint_loop(std::string path) {
       try {
         db.exec("PRAGMA wal_checkpoint(PASSIVE)");
       } catch (const SqliteError& e) {
-        std::fprintf(stderr, "stockbell: checkpoint failed (will retry): %s\n", e.what());
+        log_line("warn", std::string("checkpoint failed (will retry): ") + e.what());
       }
       lock.lock();
     }
@@ -100,7 +101,7 @@ void Writer::truncate_wal_if_large() {
     sqlite3_busy_timeout(db_->handle(), kRestartWaitMs);
     if (checkpoint("PRAGMA wal_checkpoint(RESTART)")) wal_bytes_ = 0;
   } catch (const SqliteError& e) {
-    std::fprintf(stderr, "stockbell: checkpoint failed (will retry): %s\n", e.what());
+    log_line("warn", std::string("checkpoint failed (will retry): ") + e.what());
   }
   sqlite3_busy_timeout(db_->handle(), 5000);
 }
@@ -288,7 +289,7 @@ void Writer::rolled_back() {
     try {
       db_->exec("ROLLBACK");
     } catch (const SqliteError& e) {
-      std::fprintf(stderr, "stockbell: rollback failed: %s\n", e.what());
+      log_line("error", std::string("rollback failed: ") + e.what());
     }
   }
   if (on_rollback_) on_rollback_();
