@@ -293,6 +293,10 @@ ApiError unavailable(Unavailable why) {
       return make_error(ApiCode::unavailable,
                         "The database file was deleted or replaced while the server ran: nothing "
                         "more is answered until it is restarted.");
+    case Unavailable::database_unreachable:
+      return make_error(ApiCode::unavailable,
+                        "The database can't be reached just now: nothing was stored. Retry "
+                        "shortly.");
   }
   return make_error(ApiCode::unavailable);
 }
@@ -302,6 +306,7 @@ int64_t retry_after_seconds(Unavailable why) {
     case Unavailable::shutting_down: return 1;
     case Unavailable::disk_full: return 30;
     case Unavailable::database_replaced: return 300;
+    case Unavailable::database_unreachable: return 5;
   }
   return 1;
 }
