@@ -251,6 +251,26 @@ Command parse_dashboard_url(const std::vector<std::string>& args,
   return d;
 }
 
+Command parse_migrate(const std::vector<std::string>& args) {
+  MigrateCommand m;
+  FlagReader flags(args, 1);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (flag == "--from")
+      m.from = *value;
+    else if (flag == "--to")
+      m.to = *value;
+    else
+      return UsageError{"unknown option for migrate: " + flag};
+  }
+  if (m.from.empty()) return UsageError{"migrate needs --from PATH (the SQLite database)"};
+  if (m.to.rfind("postgres://", 0) != 0 && m.to.rfind("postgresql://", 0) != 0)
+    return UsageError{"migrate needs --to postgres://... (the PostgreSQL database)"};
+  return m;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -264,6 +284,7 @@ std::string usage_text() {
          "  stockbell keys list --db PATH [--store STORE]\n"
          "  stockbell keys revoke --db PATH --id ID\n"
          "  stockbell dashboard-url --db PATH --store STORE [--base-url URL]\n"
+         "  stockbell migrate --from PATH --to postgres://USER@HOST/DB\n"
          "  stockbell --version | --help\n"
          "\n"
          "serve options (each also an environment variable; a flag wins):\n" +
@@ -280,7 +301,11 @@ std::string usage_text() {
          "\n"
          "dashboard-url prints a sign-in link to the store's dashboard, valid once for 15\n"
          "minutes; --base-url (STOCKBELL_BASE_URL, default http://127.0.0.1:8080) is where\n"
-         "browsers reach the server.\n";
+         "browsers reach the server.\n"
+         "\n"
+         "--db takes a SQLite file path or a postgres:// (postgresql://) URL everywhere.\n"
+         "migrate copies a SQLite database into an empty PostgreSQL database (keys, ids\n"
+         "and everything else keep working) and checks every table's count at the end.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,
@@ -291,6 +316,7 @@ Command parse_command_line(const std::vector<std::string>& args,
   if (first == "--version" || first == "-V") return VersionCommand{};
   if (first == "serve") return parse_serve(args, getenv_fn);
   if (first == "dashboard-url") return parse_dashboard_url(args, getenv_fn);
+  if (first == "migrate") return parse_migrate(args);
   if (first == "keys") {
     const std::string sub = args.size() >= 2 ? args[1] : "";
     if (sub == "create") return parse_keys_create(args, getenv_fn);
