@@ -106,7 +106,7 @@ TEST_CASE("kill -9 of one of three servers under load: nothing acknowledged is l
           "claimed deliveries are sent by another") {
   if (!testing_postgres()) return;
   WebhookReceiver receiver;
-  receiver.set_default(Reply(200, 300ms));  // attempts under way when the process dies
+  receiver.set_default(Reply(200, 100ms));  // attempts under way when the process dies
   Cluster c({"--webhook-timeout-ms", "1000"});
   REQUIRE_STATUS(c.api(0).post("/api/v1/webhooks",
                                {{"url", receiver.url()},
@@ -116,7 +116,7 @@ TEST_CASE("kill -9 of one of three servers under load: nothing acknowledged is l
   std::set<std::string> acknowledged;
   std::atomic<bool> stop{false};
   std::vector<std::thread> clients;
-  for (int t = 0; t < 6; ++t)
+  for (int t = 0; t < 3; ++t)  // few: each event costs the receiver 100 ms of a sender
     clients.emplace_back([&, t] {
       for (int i = 0; !stop; ++i) {
         const int server = t % kServers;
@@ -129,9 +129,9 @@ TEST_CASE("kill -9 of one of three servers under load: nothing acknowledged is l
         if (r.status == 0 && server == 0) std::this_thread::sleep_for(10ms);  // it is dead
       }
     });
-  std::this_thread::sleep_for(1500ms);
-  CHECK(c.servers[0]->kill() == 137);
   std::this_thread::sleep_for(1000ms);
+  CHECK(c.servers[0]->kill() == 137);
+  std::this_thread::sleep_for(500ms);
   stop = true;
   for (std::thread& t : clients) t.join();
   REQUIRE(acknowledged.size() > 20);
@@ -146,7 +146,7 @@ TEST_CASE("kill -9 of one of three servers under load: nothing acknowledged is l
   std::set<std::string> event_ids;
   for (const json& e : requested) event_ids.insert(e["id"].get<std::string>());
   std::set<std::string> delivered;
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  const auto deadline = std::chrono::steady_clock::now() + 150s;
   while (std::chrono::steady_clock::now() < deadline) {
     delivered.clear();
     for (const ReceivedRequest& r : receiver.requests())

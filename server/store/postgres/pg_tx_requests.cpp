@@ -174,14 +174,26 @@ std::optional<int64_t> find_target(Database& db, int64_t store_id, const std::st
 
 int64_t PgTx::target_id(int64_t store_id, const std::string& product_id,
                             const std::string& variant_id) {
-  std::optional<int64_t> id = find_target(db_, store_id, product_id, variant_id);
-  if (!id) {
-    db_.cached("INSERT INTO targets(store_id, product_id, variant_id) VALUES (?, ?, ?)")
+  if (writing_) {
+    // Locks in one order: the product first (as an upsert does, find_product), then what the
+    // request's insert touches (the demand counters). A registration that took the demand row
+    // before the product would deadlock with a concurrent upsert notifying the same target.
+    db_.cached("SELECT 1 FROM products WHERE store_id = ? AND product_id = ? FOR UPDATE")
         .bind(1, store_id)
         .bind(2, product_id)
-        .bind(3, variant_id)
         .run();
-    id = db_.last_insert_rowid();
+  }
+  std::optional<int64_t> id = find_target(db_, store_id, product_id, variant_id);
+  if (!id) {
+    // A concurrent registration may insert the same target: wait for it and take its row.
+    Statement& st = db_.cached(
+        "INSERT INTO targets(store_id, product_id, variant_id) VALUES (?, ?, ?)"
+        " ON CONFLICT (store_id, product_id, variant_id) DO NOTHING RETURNING id");
+    st.bind(1, store_id).bind(2, product_id).bind(3, variant_id);
+    if (st.step()) id = st.int64(0);
+    st.reset();
+    if (!id) id = find_target(db_, store_id, product_id, variant_id);
+    if (!id) throw std::runtime_error("a target vanished while it was inserted");
   }
   return *id;
 }
