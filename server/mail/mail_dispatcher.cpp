@@ -13,9 +13,9 @@ constexpr int64_t kTickMs = 1000;  // longest sleep of the scheduler when nothin
 constexpr size_t kPerConnection = 8;  // handed out (sending or being recorded) per sender
 constexpr size_t kRecordBatch = 16;   // results the recorder likes to write in one transaction
 constexpr auto kRecordWait = std::chrono::milliseconds(5);  // ...and how long it waits for them
-// How long a claimed message stays this process's (sending and recording take far less; a
-// process that dies holding it gives it up when this runs out).
-constexpr int64_t kLeaseMs = 10 * 60'000;
+// A claimed message stays this process's for one SMTP exchange (its timeout) and this much more
+// (recording the attempt); a process that dies holding it gives it up when that runs out.
+constexpr int64_t kLeaseMarginMs = 10'000;
 
 }  // namespace
 
@@ -119,7 +119,8 @@ void MailDispatcher::schedule_loop() {
         for (const OutgoingMessage& m : chosen) ids.push_back(m.id);
         try {
           for (int64_t id : storage_.write([&](WriteTx& tx) {
-                 return tx.claim_messages(ids, outbox_owner(), now, now + kLeaseMs);
+                 return tx.claim_messages(ids, outbox_owner(), now,
+                                         now + options_.smtp.timeout_ms + kLeaseMarginMs);
                }))
             claimed.insert(id);
         } catch (...) {
