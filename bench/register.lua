@@ -10,6 +10,9 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- bench/postgres gives each server process its own product (STOCKBELL_BENCH_PRODUCT).
+local product = os.getenv("STOCKBELL_BENCH_PRODUCT") or "BENCH-1"
+
 function init(args)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
@@ -19,7 +22,7 @@ end
 function request()
   counter = counter + 1
   local body = string.format(
-    '{"productId":"BENCH-1","variantId":"BENCH-1-M","customer":{"email":"t%d-%d@bench.example"}}',
-    thread_id, counter)
+    '{"productId":"%s","variantId":"%s-M","customer":{"email":"t%d-%d@bench.example"}}',
+    product, product, thread_id, counter)
   return wrk.format(nil, "/api/v1/back-in-stock", nil, body)
 end

@@ -308,7 +308,8 @@ ApiError unavailable(Unavailable why) {
                         "The database file was deleted or replaced while the server ran: nothing "
                         "more is answered until it is restarted.");
     case Unavailable::database_unreachable:
-      return make_error(ApiCode::unavailable, "The database can't be reached. Retry later.");
+      return make_error(ApiCode::unavailable,
+                        "The database can't be reached just now. Retry shortly.");
   }
   return make_error(ApiCode::unavailable);
 }

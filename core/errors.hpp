@@ -181,7 +181,7 @@ enum class Unavailable {
   shutting_down,      ///< SIGTERM: requests under way finish, new ones are refused
   disk_full,          ///< the database's disk is full: nothing was stored; space must be freed
   database_replaced,  ///< the database file was deleted or replaced under the running server
-  database_unreachable,  ///< `/readyz`: the database did not answer a read (its server is down)
+  database_unreachable,  ///< the database did not answer (its server is down or restarting)
 };
 ApiError unavailable(Unavailable why);
 /// Seconds a client should wait before it retries (`Retry-After`).

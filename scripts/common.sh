@@ -10,13 +10,14 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emcc finds acorn there
 # libkainjow-mustache-dev renders its templates, python3-aiosmtpd is the SMTP server the demo
 # catches mail with and the tests send to (tests/smtp/smtp_sink.py; openssl makes its
 # certificate for the TLS tests). libtomlplusplus-dev reads `serve --config FILE` (TOML).
-# prometheus gives the tests promtool (checks /metrics); systemd gives systemd-analyze (checks
-# packaging/stockbell.service).
-PACKAGES=(cmake make g++ pkg-config
+# libpq-dev is the PostgreSQL client library of the PostgreSQL backend; postgresql-15 is the
+# server the `postgres` tests start a throwaway cluster of. prometheus gives the tests promtool
+# (checks /metrics); systemd gives systemd-analyze (checks packaging/stockbell.service).
+PACKAGES=(cmake make g++ pkg-config libpq-dev
           nlohmann-json3-dev libcpp-httplib-dev doctest-dev libsqlite3-dev libssl-dev
           zlib1g-dev libbrotli-dev emscripten nodejs esbuild
           libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd libtomlplusplus-dev)
-TEST_PACKAGES=(chromium clang libclang-rt-14-dev wrk openssl prometheus systemd)
+TEST_PACKAGES=(chromium clang libclang-rt-14-dev wrk openssl prometheus systemd postgresql-15)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@";

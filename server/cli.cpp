@@ -298,6 +298,26 @@ Command parse_backup(const std::vector<std::string>& args, const char* (*env)(co
   return BackupCommand{db, other};
 }
 
+Command parse_migrate(const std::vector<std::string>& args) {
+  MigrateCommand m;
+  FlagReader flags(args, 1);
+  while (!flags.done()) {
+    const std::string flag = flags.next();
+    std::optional<std::string> value = flags.value();
+    if (!value) return UsageError{flag + " needs a value"};
+    if (flag == "--from")
+      m.from = *value;
+    else if (flag == "--to")
+      m.to = *value;
+    else
+      return UsageError{"unknown option for migrate: " + flag};
+  }
+  if (m.from.empty()) return UsageError{"migrate needs --from PATH (the SQLite database)"};
+  if (m.to.rfind("postgres://", 0) != 0 && m.to.rfind("postgresql://", 0) != 0)
+    return UsageError{"migrate needs --to postgres://... (the PostgreSQL database)"};
+  return m;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -313,6 +333,7 @@ std::string usage_text() {
          "  stockbell dashboard-url --db PATH --store STORE [--base-url URL]\n"
          "  stockbell backup --db PATH --to FILE\n"
          "  stockbell restore --from FILE --db PATH\n"
+         "  stockbell migrate --from PATH --to postgres://USER@HOST/DB\n"
          "  stockbell --version | --help\n"
          "\n"
          "serve options (each also an environment variable; a flag wins):\n" +
@@ -333,7 +354,11 @@ std::string usage_text() {
          "\n"
          "backup copies the database while the server runs (one consistent snapshot, checked\n"
          "and synced; FILE must not exist; a progress line on a terminal). restore checks a\n"
-         "backup and puts it in place of --db: stop the server first. Both read STOCKBELL_DB.\n";
+         "backup and puts it in place of --db: stop the server first. Both read STOCKBELL_DB.\n"
+         "\n"
+         "--db takes a SQLite file path or a postgres:// (postgresql://) URL everywhere.\n"
+         "migrate copies a SQLite database into an empty PostgreSQL database (keys, ids\n"
+         "and everything else keep working) and checks every table's count at the end.\n";
 }
 
 Command parse_command_line(const std::vector<std::string>& args,
@@ -346,6 +371,7 @@ Command parse_command_line(const std::vector<std::string>& args,
   if (first == "dashboard-url") return parse_dashboard_url(args, getenv_fn);
   if (first == "backup") return parse_backup(args, getenv_fn, false);
   if (first == "restore") return parse_backup(args, getenv_fn, true);
+  if (first == "migrate") return parse_migrate(args);
   if (first == "keys") {
     const std::string sub = args.size() >= 2 ? args[1] : "";
     if (sub == "create") return parse_keys_create(args, getenv_fn);

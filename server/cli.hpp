@@ -36,6 +36,11 @@ struct DashboardUrlCommand {
   std::string store;
   std::string base_url = "http://127.0.0.1:8080";  ///< where browsers reach the server
 };
+/// Copies a SQLite database into an empty PostgreSQL one (server/store/postgres/pg_import.hpp).
+struct MigrateCommand {
+  std::string from;  ///< the SQLite file
+  std::string to;    ///< a postgres:// or postgresql:// URL
+};
 struct ServeCommand {
   ServeConfig config;
 };
@@ -47,8 +52,8 @@ struct UsageError {
 };
 
 using Command = std::variant<ServeCommand, KeysCreateCommand, KeysListCommand, KeysRevokeCommand,
-                             DashboardUrlCommand, BackupCommand, RestoreCommand, HelpCommand,
-                             VersionCommand, UsageError>;
+                             DashboardUrlCommand, BackupCommand, RestoreCommand, MigrateCommand,
+                             HelpCommand, VersionCommand, UsageError>;
 
 /// `getenv` is injected so tests can pass their own environment.
 Command parse_command_line(const std::vector<std::string>& args,

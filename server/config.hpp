@@ -13,7 +13,9 @@ namespace stockbell::server {
 struct ServeConfig {
   std::string host = "127.0.0.1";
   int64_t port = 8080;  ///< 0 picks a free port (printed at start)
-  std::string db = "./stockbell.db";
+  std::string db = "./stockbell.db";  ///< a SQLite file, or a postgres:// URL
+  int64_t db_pool = 0;  ///< PostgreSQL connections at most; 0: threads + SMTP connections + 4
+  int64_t db_statement_timeout_ms = 30'000;  ///< PostgreSQL: a query running longer is cancelled
   std::string web_root;  ///< the widget and demo files; empty: the built-in default
   bool demo = false;
   int64_t threads = 32;  ///< HTTP worker threads: complete requests handled at once

@@ -137,7 +137,11 @@ int serve(const ServeConfig& config) {
     mailing.connections = static_cast<size_t>(config.smtp_connections);
     mailing.retry = config.mail_retry;
   }
-  std::unique_ptr<Storage> storage = open_storage(config.db);
+  StorageOptions storage_options;
+  storage_options.pool = static_cast<size_t>(
+      config.db_pool > 0 ? config.db_pool : config.threads + config.smtp_connections + 4);
+  storage_options.statement_timeout_ms = config.db_statement_timeout_ms;
+  std::unique_ptr<Storage> storage = open_storage(config.db, storage_options);
   KeyService keys(*storage);
   RequestService requests(*storage, mail);
   CatalogService catalog(*storage, mail);

@@ -143,8 +143,10 @@ void ReleaseScheduler::loop() {
       if (std::optional<int64_t> next =
               storage_.read([](ReadTx& tx) { return tx.next_release_due_at(); }))
         sleep_ms = std::clamp<int64_t>(*next - now, 1, options_.tick_ms);
-    } catch (const StorageUnavailable&) {
-      return;
+    } catch (const StorageUnavailable& e) {
+      if (e.why() == Unavailable::shutting_down) return;
+      // The database can't be reached (PostgreSQL restarting): try again at the next tick.
+      std::fprintf(stderr, "stockbell: release scheduler: %s\n", e.what());
     } catch (const std::exception& e) {
       log_line("error", std::string("release scheduler: ") + e.what());
     }

@@ -15,6 +15,9 @@ constexpr int64_t kTickMs = 1000;  // longest sleep of the scheduler when nothin
 constexpr size_t kPerConnection = 8;  // handed out (sending or being recorded) per sender
 constexpr size_t kRecordBatch = 16;   // results the recorder likes to write in one transaction
 constexpr auto kRecordWait = std::chrono::milliseconds(5);  // ...and how long it waits for them
+// A claimed message stays this process's for one SMTP exchange (its timeout) and this much more
+// (recording the attempt); a process that dies holding it gives it up when that runs out.
+constexpr int64_t kLeaseMarginMs = 10'000;
 
 }  // namespace
 
@@ -98,14 +101,42 @@ void MailDispatcher::schedule_loop() {
           after_id = picked.back().id;
         }
       }
+      std::vector<OutgoingMessage> chosen;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (OutgoingMessage& m : picked) {
+          if (room == 0) break;
+          // Recorded while we were reading: what we read is older than its recorded attempt.
+          if (in_flight_.count(m.id) || finished_since_read_.count(m.id)) continue;
+          in_flight_.insert(m.id);
+          chosen.push_back(std::move(m));
+          --room;
+        }
+      }
+      // Other server processes on the same database send too: each message is claimed before
+      // it is sent (the claim runs out if this process dies before recording the attempt).
+      std::set<int64_t> claimed;
+      if (!chosen.empty()) {
+        std::vector<int64_t> ids;
+        for (const OutgoingMessage& m : chosen) ids.push_back(m.id);
+        try {
+          for (int64_t id : storage_.write([&](WriteTx& tx) {
+                 return tx.claim_messages(ids, outbox_owner(), now,
+                                         now + options_.smtp.timeout_ms + kLeaseMarginMs);
+               }))
+            claimed.insert(id);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          for (const OutgoingMessage& m : chosen) in_flight_.erase(m.id);
+          throw;
+        }
+      }
       std::lock_guard<std::mutex> lock(mutex_);
-      for (OutgoingMessage& m : picked) {
-        if (room == 0) break;
-        // Recorded while we were reading: what we read is older than its recorded attempt.
-        if (in_flight_.count(m.id) || finished_since_read_.count(m.id)) continue;
-        in_flight_.insert(m.id);
-        ready_.push_back(std::move(m));
-        --room;
+      for (OutgoingMessage& m : chosen) {
+        if (claimed.count(m.id))
+          ready_.push_back(std::move(m));
+        else
+          in_flight_.erase(m.id);  // another process has it
       }
       if (!ready_.empty()) send_wake_.notify_all();
     } catch (const std::exception& e) {

@@ -54,7 +54,9 @@ class StorageUnavailable : public std::runtime_error {
   explicit StorageUnavailable(Unavailable why = Unavailable::shutting_down)
       : std::runtime_error(why == Unavailable::shutting_down ? "the store is shutting down"
                            : why == Unavailable::disk_full    ? "the disk is full"
-                                                              : "the database file was replaced"),
+                           : why == Unavailable::database_replaced
+                               ? "the database file was replaced"
+                               : "the database can't be reached"),
         why_(why) {}
   Unavailable why() const { return why_; }
 
@@ -485,6 +487,19 @@ class WriteTx : public ReadTx {
   /// Makes a delivery pending and due now, with a fresh retry window. False if unknown.
   virtual bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) = 0;
 
+  // ---- outbox claims (several server processes on one database) ------------------------------
+  /// Of the deliveries `ids`, those still pending and not held by another sender's live lease
+  /// become `owner`'s until `lease_until` (or until record_attempt clears it); returns their ids.
+  /// A sender that dies holding a claim loses it when the lease runs out: another one picks the
+  /// delivery up. A backend with a single process (SQLite) returns every id it is given.
+  virtual std::vector<int64_t> claim_deliveries(const std::vector<int64_t>& ids,
+                                                const std::string& owner, int64_t now,
+                                                int64_t lease_until) = 0;
+  /// The same for queued messages (record_message_attempt clears the claim).
+  virtual std::vector<int64_t> claim_messages(const std::vector<int64_t>& ids,
+                                              const std::string& owner, int64_t now,
+                                              int64_t lease_until) = 0;
+
   // ---- orders and conversions -----------------------------------------------------------------
   /// Inserts or replaces the order (by store and orderId); purchased_at and created_at stay.
   /// Returns the stored row.
@@ -624,8 +639,19 @@ class Storage {
   }
 };
 
-/// Opens (creating and migrating if needed) the database at `location`: a file path is SQLite.
-std::unique_ptr<Storage> open_storage(const std::string& location);
+/// Who this process is in outbox claims (claim_deliveries, claim_messages): host, pid and start.
+const std::string& outbox_owner();
+
+/// How a backend that connects to a database server sizes itself (SQLite ignores it).
+struct StorageOptions {
+  size_t pool = 8;                       ///< connections at most
+  int64_t statement_timeout_ms = 30000;  ///< a statement running longer is cancelled
+};
+
+/// Opens (creating and migrating if needed) the database at `location`: a `postgres://` or
+/// `postgresql://` URL is PostgreSQL (server/store/postgres/), anything else a SQLite file path.
+std::unique_ptr<Storage> open_storage(const std::string& location,
+                                      const StorageOptions& options = {});
 /// Whether a database exists at `location` (commands that must not create one check first).
 bool storage_exists(const std::string& location);
 

@@ -19,6 +19,8 @@ namespace stockbell::server {
 namespace {
 
 constexpr int64_t kTickMs = 1000;  // longest sleep of the scheduler when nothing is due
+// A claim lasts the attempt's timeout and this much more (connecting, recording the attempt).
+constexpr int64_t kLeaseMarginMs = 5'000;
 
 // httplib's error names (`Read`, `Connection`) in the words the attempt log promises.
 std::string describe(httplib::Error error, bool timed_out) {
@@ -124,6 +126,12 @@ void WebhookDispatcher::wake() {
   schedule_wake_.notify_one();
 }
 
+void WebhookDispatcher::release_slot(const DueDelivery& d) {
+  in_flight_.erase(d.id);
+  if (--per_endpoint_[d.webhook_id] == 0) per_endpoint_.erase(d.webhook_id);
+  if (--per_store_[d.store_id] == 0) per_store_.erase(d.store_id);
+}
+
 void WebhookDispatcher::schedule_loop() {
   while (true) {
     int64_t sleep_ms = kTickMs;
@@ -149,17 +157,45 @@ void WebhookDispatcher::schedule_loop() {
         if (std::optional<int64_t> next = tx.next_delivery_due_at())
           sleep_ms = std::clamp<int64_t>(*next - now, 0, kTickMs);
       });
+      std::vector<DueDelivery> chosen;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (DueDelivery& d : picked) {
+          // Finished while we were reading: what we read is older than its recorded attempt.
+          if (in_flight_.count(d.id) || finished_since_read_.count(d.id) ||
+              per_endpoint_[d.webhook_id] >= options_.per_endpoint ||
+              per_store_[d.store_id] >= options_.per_store)
+            continue;
+          in_flight_.insert(d.id);
+          ++per_endpoint_[d.webhook_id];
+          ++per_store_[d.store_id];
+          chosen.push_back(std::move(d));
+        }
+      }
+      // Other server processes on the same database send too: each delivery is claimed before
+      // it is sent, for the longest an attempt can take (its lease runs out if we die).
+      std::set<int64_t> claimed;
+      if (!chosen.empty()) {
+        std::vector<int64_t> ids;
+        for (const DueDelivery& d : chosen) ids.push_back(d.id);
+        const int64_t lease_until = now + options_.timeout_ms + kLeaseMarginMs;
+        try {
+          for (int64_t id : storage_.write([&](WriteTx& tx) {
+                 return tx.claim_deliveries(ids, outbox_owner(), now, lease_until);
+               }))
+            claimed.insert(id);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          for (const DueDelivery& d : chosen) release_slot(d);
+          throw;
+        }
+      }
       std::lock_guard<std::mutex> lock(mutex_);
-      for (DueDelivery& d : picked) {
-        // Finished while we were reading: what we read is older than its recorded attempt.
-        if (in_flight_.count(d.id) || finished_since_read_.count(d.id) ||
-            per_endpoint_[d.webhook_id] >= options_.per_endpoint ||
-            per_store_[d.store_id] >= options_.per_store)
-          continue;
-        in_flight_.insert(d.id);
-        ++per_endpoint_[d.webhook_id];
-        ++per_store_[d.store_id];
-        ready_.push_back(std::move(d));
+      for (DueDelivery& d : chosen) {
+        if (claimed.count(d.id))
+          ready_.push_back(std::move(d));
+        else
+          release_slot(d);  // another process has it
       }
       if (!ready_.empty()) send_wake_.notify_all();
     } catch (const std::exception& e) {

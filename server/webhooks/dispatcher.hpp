@@ -84,6 +84,8 @@ class WebhookDispatcher {
   };
 
   void schedule_loop();
+  /// Gives back the in-flight slot of a delivery that will not be sent now (mutex_ held).
+  void release_slot(const DueDelivery& d);
   void send_loop();
   Attempt send(const DueDelivery& delivery, std::string_view event_type,
                const std::string& body);

@@ -9,12 +9,17 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <mutex>
+#include <set>
 #include <thread>
+
+#include <libpq-fe.h>
 
 extern char** environ;
 
@@ -41,6 +46,8 @@ struct ExecImage {
   ExecImage(const std::vector<std::string>& args, const Environment& env) {
     strings_argv.push_back(stockbell_binary());
     strings_argv.insert(strings_argv.end(), args.begin(), args.end());
+    for (size_t i = 1; i + 1 < strings_argv.size(); ++i)
+      if (strings_argv[i] == "--db") strings_argv[i + 1] = database_location(strings_argv[i + 1]);
     for (char** e = environ; e != nullptr && *e != nullptr; ++e)
       if (std::strncmp(*e, "STOCKBELL_", 10) != 0) strings_env.emplace_back(*e);
     for (const auto& [name, value] : env) strings_env.push_back(name + "=" + value);
@@ -136,6 +143,58 @@ int exit_status_code(int wait_status) {
   if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
   return -1;
 }
+
+// ---- the backend under test ---------------------------------------------------------------------
+
+namespace {
+
+// The test PostgreSQL server's URL: STOCKBELL_TEST_POSTGRES, or the first line of the file
+// STOCKBELL_TEST_POSTGRES_FILE names (written by tests/postgres/cluster.sh); empty: SQLite.
+std::string postgres_server() {
+  if (const char* url = std::getenv("STOCKBELL_TEST_POSTGRES"); url != nullptr && *url != '\0')
+    return url;
+  const char* file = std::getenv("STOCKBELL_TEST_POSTGRES_FILE");
+  if (file == nullptr || *file == '\0') return "";
+  std::ifstream in(file);
+  std::string url;
+  std::getline(in, url);
+  if (url.empty()) throw std::runtime_error(std::string("no PostgreSQL test server in ") + file);
+  return url;
+}
+
+}  // namespace
+
+std::string database_location(const std::string& db) {
+  const std::string server = postgres_server();
+  const bool sqlite_always = db.size() > 7 && db.compare(db.size() - 7, 7, ".sqlite") == 0;
+  if (server.empty() || db.rfind("postgres", 0) == 0 || sqlite_always) return db;
+  // One database per SQLite path a test names (FNV-1a of it): the test's own, whoever opens it.
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : db) hash = (hash ^ c) * 1099511628211ULL;
+  char name[32];
+  std::snprintf(name, sizeof name, "t%016llx", static_cast<unsigned long long>(hash));
+  static std::mutex mutex;
+  static std::set<std::string> created;
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::string base = server;
+  if (created.insert(name).second) {
+    PGconn* conn = PQconnectdb((base + "/postgres").c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      const std::string why = PQerrorMessage(conn);
+      PQfinish(conn);
+      throw std::runtime_error("can't reach the test PostgreSQL at " + base + ": " + why);
+    }
+    PGresult* r = PQexec(conn, (std::string("CREATE DATABASE ") + name).c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const std::string why = PQerrorMessage(conn);
+    PQclear(r);
+    PQfinish(conn);
+    if (!ok) throw std::runtime_error(std::string("CREATE DATABASE ") + name + ": " + why);
+  }
+  return base + "/" + name;
+}
+
+bool testing_postgres() { return !postgres_server().empty(); }
 
 // ---- TempDir ---------------------------------------------------------------------------------
 

@@ -31,6 +31,14 @@ using namespace std::chrono_literals;
 /// Variables added to a child's environment.
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+/// The `--db` a test's SQLite path stands for: the path itself, or, when the suite runs against
+/// PostgreSQL (STOCKBELL_TEST_POSTGRES=postgresql://USER@HOST:PORT, set by ctest's `postgres`
+/// label), a fresh database of that server made for the path. Every `--db` argument of a child
+/// goes through it, so a test written with a file path runs on both backends.
+std::string database_location(const std::string& db);
+/// True when the suite runs against PostgreSQL.
+bool testing_postgres();
+
 /// The `stockbell` binary under test (injected by CMake).
 const std::string& stockbell_binary();
 

@@ -53,6 +53,9 @@ class Statement {
   void reset();
 
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int type(int column) const { return sqlite3_column_type(stmt_, column); }
+  int columns() const { return sqlite3_column_count(stmt_); }
   int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string_view text(int column) const;
   std::string string(int column) const { return std::string(text(column)); }

@@ -117,6 +117,10 @@ class SqliteTx final : public WriteTx {
                              int64_t last_event, int64_t now) override;
   void record_attempt(const AttemptRecord& attempt) override;
   bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) override;
+  std::vector<int64_t> claim_deliveries(const std::vector<int64_t>& ids, const std::string& owner,
+                                        int64_t now, int64_t lease_until) override;
+  std::vector<int64_t> claim_messages(const std::vector<int64_t>& ids, const std::string& owner,
+                                      int64_t now, int64_t lease_until) override;
 
   // orders and conversions (tx_orders.cpp)
   std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;

@@ -263,4 +263,18 @@ bool SqliteTx::resend_delivery(int64_t webhook_id, int64_t id, int64_t now) {
   return found;
 }
 
+// One process sends everything: nothing to claim from anyone (its dispatchers keep what is in
+// flight in memory).
+std::vector<int64_t> SqliteTx::claim_deliveries(const std::vector<int64_t>& ids,
+                                                const std::string& /*owner*/, int64_t /*now*/,
+                                                int64_t /*lease_until*/) {
+  return ids;
+}
+
+std::vector<int64_t> SqliteTx::claim_messages(const std::vector<int64_t>& ids,
+                                              const std::string& /*owner*/, int64_t /*now*/,
+                                              int64_t /*lease_until*/) {
+  return ids;
+}
+
 }  // namespace stockbell::server

@@ -1,0 +1,142 @@
+// PgTx: dashboard sign-in links and sessions, and the demand and activity counters (kept by
+// the triggers of migration 7, server/store/sqlite/schema.cpp).
+
+#include "server/store/db_values.hpp"
+#include "server/store/postgres/pg_tx.hpp"
+
+namespace stockbell::server::pg {
+
+std::optional<SessionRecord> PgTx::find_session(const KeyHash& hash) {
+  Statement& st = db_.cached(
+      "SELECT x.store_id, s.name, x.created_at, x.last_seen_at, x.ended_at"
+      " FROM sessions x JOIN stores s ON s.id = x.store_id WHERE x.token_hash = ?");
+  st.bind_blob(1, hash.data(), hash.size());
+  std::optional<SessionRecord> session;
+  if (st.step()) {
+    session.emplace();
+    session->store_id = st.int64(0);
+    session->store_name = st.string(1);
+    session->created_at = st.int64(2);
+    session->last_seen_at = st.int64(3);
+    session->ended_at = st.optional_int64(4);
+  }
+  st.reset();
+  return session;
+}
+
+std::vector<DemandRow> PgTx::demand_page(int64_t store_id, const Page& page) {
+  // demand_ranked (store_id, waiting DESC, oldest_at) gives the order; the titles are the
+  // requests' (the catalog's, when it has the product, replace them upstairs).
+  Statement& st = db_.cached(
+      "SELECT d.target_id, t.product_id, t.variant_id, d.waiting, d.oldest_at, d.product_title,"
+      " d.variant_title FROM demand d JOIN targets t ON t.id = d.target_id"
+      " WHERE d.store_id = ?1 AND d.waiting > 0"
+      " ORDER BY d.waiting DESC, d.oldest_at LIMIT ?2 OFFSET ?3");
+  st.bind(1, store_id).bind(2, page.limit).bind(3, page.offset);
+  std::vector<DemandRow> rows;
+  while (st.step()) {
+    DemandRow row;
+    row.target_id = st.int64(0);
+    row.product_id = st.string(1);
+    row.variant_id = st.string(2);
+    row.waiting = st.int64(3);
+    row.oldest_waiting_at = st.optional_int64(4);
+    row.product_title = st.optional_string(5);
+    row.variant_title = st.optional_string(6);
+    rows.push_back(std::move(row));
+  }
+  st.reset();
+  return rows;
+}
+
+std::pair<int64_t, int64_t> PgTx::demand_totals(int64_t store_id) {
+  Statement& st = db_.cached(
+      "SELECT COUNT(*), COALESCE(SUM(waiting), 0) FROM demand WHERE store_id = ? AND waiting > 0");
+  st.bind(1, store_id);
+  std::pair<int64_t, int64_t> totals{0, 0};
+  if (st.step()) totals = {st.int64(0), st.int64(1)};
+  st.reset();
+  return totals;
+}
+
+int64_t PgTx::count_target_notified(int64_t target_id, int64_t since) {
+  return single_int(
+      db_.cached("SELECT COUNT(*) FROM requests WHERE target_id = ? AND notified_at >= ?")
+          .bind(1, target_id)
+          .bind(2, since));
+}
+
+std::vector<ActivityCount> PgTx::activity_counts(int64_t store_id, int64_t first_bucket,
+                                                     int64_t last_bucket) {
+  Statement& st = db_.cached(
+      "SELECT bucket, kind, count FROM activity WHERE store_id = ? AND bucket BETWEEN ? AND ?");
+  st.bind(1, store_id).bind(2, first_bucket).bind(3, last_bucket);
+  std::vector<ActivityCount> counts;
+  while (st.step()) {
+    if (std::optional<Activity> kind = db::activity(st.int64(1)))
+      counts.push_back(ActivityCount{*kind, st.int64(0), st.int64(2)});
+  }
+  st.reset();
+  return counts;
+}
+
+void PgTx::insert_sign_in_link(const KeyHash& hash, int64_t store_id, int64_t now,
+                                   int64_t expires_at) {
+  db_.cached(
+         "INSERT INTO sign_in_links(token_hash, store_id, created_at, expires_at)"
+         " VALUES (?, ?, ?, ?)")
+      .bind_blob(1, hash.data(), hash.size())
+      .bind(2, store_id)
+      .bind(3, now)
+      .bind(4, expires_at)
+      .run();
+}
+
+std::optional<int64_t> PgTx::use_sign_in_link(const KeyHash& hash, int64_t now) {
+  Statement& st = db_.cached(
+      "UPDATE sign_in_links SET used_at = ?2"
+      " WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING store_id");
+  st.bind_blob(1, hash.data(), hash.size()).bind(2, now);
+  std::optional<int64_t> store;
+  if (st.step()) store = st.int64(0);
+  while (st.step()) {
+  }
+  st.reset();
+  return store;
+}
+
+void PgTx::insert_session(const KeyHash& hash, int64_t store_id, int64_t now) {
+  db_.cached(
+         "INSERT INTO sessions(token_hash, store_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
+      .bind_blob(1, hash.data(), hash.size())
+      .bind(2, store_id)
+      .bind(3, now)
+      .bind(4, now)
+      .run();
+}
+
+void PgTx::touch_session(const KeyHash& hash, int64_t now) {
+  db_.cached("UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, ?) WHERE token_hash = ?")
+      .bind(1, now)
+      .bind_blob(2, hash.data(), hash.size())
+      .run();
+}
+
+void PgTx::end_session(const KeyHash& hash, int64_t now) {
+  db_.cached("UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL")
+      .bind(1, now)
+      .bind_blob(2, hash.data(), hash.size())
+      .run();
+}
+
+void PgTx::count_activity(int64_t store_id, Activity kind, int64_t at) {
+  db_.cached(
+         "INSERT INTO activity(store_id, bucket, kind, count) VALUES (?, ?, ?, 1)"
+         " ON CONFLICT(store_id, bucket, kind) DO UPDATE SET count = activity.count + 1")
+      .bind(1, store_id)
+      .bind(2, at / kActivityBucketMs)
+      .bind(3, db::value(kind))
+      .run();
+}
+
+}  // namespace stockbell::server::pg

@@ -1,0 +1,51 @@
+// PgTx: the figures `/metrics` reads on each scrape, as server/store/sqlite/tx_ops.cpp reads
+// them: waiting requests from the demand counters (kept by the triggers of migration 1), activity
+// from its quarter-hour counters, the outboxes from their status.
+
+#include "server/store/db_values.hpp"
+#include "server/store/postgres/pg_tx.hpp"
+
+namespace stockbell::server::pg {
+namespace {
+
+OutboxBacklog backlog(Statement& st) {
+  OutboxBacklog out;
+  if (st.step()) {
+    out.depth = st.int64(0);
+    out.oldest_due_since = st.optional_int64(1);
+  }
+  st.reset();
+  return out;
+}
+
+}  // namespace
+
+OpsSnapshot PgTx::ops_snapshot() {
+  OpsSnapshot out;
+  Statement& waiting = db_.cached(
+      "SELECT s.name, COALESCE((SELECT SUM(d.waiting) FROM demand d WHERE d.store_id = s.id),"
+      " 0)::bigint FROM stores s ORDER BY s.name");
+  while (waiting.step()) out.waiting_by_store.emplace_back(waiting.string(0), waiting.int64(1));
+  waiting.reset();
+
+  Statement& activity = db_.cached(
+      "SELECT s.name, a.kind, SUM(a.count)::bigint FROM activity a JOIN stores s"
+      " ON s.id = a.store_id GROUP BY s.name, a.kind ORDER BY s.name, a.kind");
+  while (activity.step())
+    if (std::optional<Activity> kind = db::activity(activity.int64(1)))
+      out.activity.push_back({activity.string(0), *kind, activity.int64(2)});
+  activity.reset();
+
+  Statement& deliveries =
+      db_.cached("SELECT COUNT(*), MIN(due_since) FROM deliveries WHERE status = ?");
+  deliveries.bind(1, db::value(DeliveryStatus::pending));
+  out.webhooks = backlog(deliveries);
+
+  Statement& messages =
+      db_.cached("SELECT COUNT(*), MIN(due_since) FROM messages WHERE status = ?");
+  messages.bind(1, db::value(MessageStatus::queued));
+  out.mail = backlog(messages);
+  return out;
+}
+
+}  // namespace stockbell::server::pg
