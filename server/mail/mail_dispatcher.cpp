@@ -58,6 +58,7 @@ void MailDispatcher::stop() {
   }
   record_wake_.notify_all();
   if (recorder_.joinable()) recorder_.join();
+  give_back_claims(storage_, "mail dispatcher");
 }
 
 void MailDispatcher::wake() {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "server/ops/log.hpp"
 #include "server/store/postgres/pg.hpp"
 #include "server/store/postgres/pg_storage.hpp"
 #include "server/store/sqlite/sqlite_storage.hpp"
@@ -33,6 +34,14 @@ const std::string& outbox_owner() {
     return std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(started);
   }();
   return owner;
+}
+
+void give_back_claims(Storage& storage, const char* who) {
+  try {
+    storage.write([](WriteTx& tx) { tx.release_claims(outbox_owner()); });
+  } catch (const std::exception& e) {  // the leases run out instead
+    log_line("warn", std::string(who) + ": claims kept until their leases run out: " + e.what());
+  }
 }
 
 bool storage_exists(const std::string& location) {

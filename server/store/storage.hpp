@@ -499,6 +499,10 @@ class WriteTx : public ReadTx {
   virtual std::vector<int64_t> claim_messages(const std::vector<int64_t>& ids,
                                               const std::string& owner, int64_t now,
                                               int64_t lease_until) = 0;
+  /// Gives back every claim `owner` still holds on deliveries and messages (a dispatcher that
+  /// stops calls it once its senders are done: what it picked but never started goes to the
+  /// other processes now, not when the lease runs out).
+  virtual void release_claims(const std::string& owner) = 0;
 
   // ---- orders and conversions -----------------------------------------------------------------
   /// Inserts or replaces the order (by store and orderId); purchased_at and created_at stay.
@@ -641,6 +645,10 @@ class Storage {
 
 /// Who this process is in outbox claims (claim_deliveries, claim_messages): host, pid and start.
 const std::string& outbox_owner();
+
+/// A stopping dispatcher gives back the claims this process still holds (WriteTx::release_claims);
+/// if the database can't be reached, the leases run out instead (logged).
+void give_back_claims(Storage& storage, const char* who);
 
 /// How a backend that connects to a database server sizes itself (SQLite ignores it).
 struct StorageOptions {

@@ -116,6 +116,7 @@ void WebhookDispatcher::stop() {
   for (std::thread& t : senders_)
     if (t.joinable()) t.join();
   senders_.clear();
+  give_back_claims(storage_, "webhook dispatcher");
 }
 
 void WebhookDispatcher::wake() {

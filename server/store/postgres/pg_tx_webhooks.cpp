@@ -312,4 +312,13 @@ std::vector<int64_t> PgTx::claim_messages(const std::vector<int64_t>& ids,
   return read_ids(st);
 }
 
+void PgTx::release_claims(const std::string& owner) {
+  db_.cached("UPDATE deliveries SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?")
+      .bind(1, owner)
+      .run();
+  db_.cached("UPDATE messages SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?")
+      .bind(1, owner)
+      .run();
+}
+
 }  // namespace stockbell::server::pg

@@ -121,6 +121,7 @@ class SqliteTx final : public WriteTx {
                                         int64_t now, int64_t lease_until) override;
   std::vector<int64_t> claim_messages(const std::vector<int64_t>& ids, const std::string& owner,
                                       int64_t now, int64_t lease_until) override;
+  void release_claims(const std::string& owner) override;
 
   // orders and conversions (tx_orders.cpp)
   std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;

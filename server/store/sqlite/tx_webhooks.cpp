@@ -277,4 +277,6 @@ std::vector<int64_t> SqliteTx::claim_messages(const std::vector<int64_t>& ids,
   return ids;
 }
 
+void SqliteTx::release_claims(const std::string& /*owner*/) {}  // nothing was claimed
+
 }  // namespace stockbell::server
