@@ -170,9 +170,7 @@ test('every response the HTTP suite received is one the document describes', () 
   const listed = [...problems.values()].map((p) => `${p.count}× ${p.example}`);
   assert.equal(listed.length, 0, `responses the document does not describe:\n${listed.join('\n')}`);
   // Each success answer the document declares met a real one at least once, so no success schema
-  // is untested. GET /metrics and GET /readyz come with the ops work (their tests may not use
-  // the recording client).
-  const mayBeUnseen = new Set(['GET /metrics 200', 'GET /readyz 200']);
-  const unseen = operations.filter((o) => /\s[23]\d\d$/.test(o) && !seen.has(o) && !mayBeUnseen.has(o));
+  // is untested.
+  const unseen = operations.filter((o) => /\s[23]\d\d$/.test(o) && !seen.has(o));
   assert.deepEqual(unseen, [], 'success answers the document declares that the HTTP suite never received');
 });
