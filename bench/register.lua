@@ -12,6 +12,9 @@ end
 
 -- bench/postgres gives each server process its own product (STOCKBELL_BENCH_PRODUCT).
 local product = os.getenv("STOCKBELL_BENCH_PRODUCT") or "BENCH-1"
+-- STOCKBELL_BENCH_REFUSE=1 (bench/run's "HTTP path alone"): the same request with an address
+-- validation refuses (an empty domain label), so the server does everything but the write.
+local domain = os.getenv("STOCKBELL_BENCH_REFUSE") == "1" and "bench..example" or "bench.example"
 
 function init(args)
   wrk.method = "POST"
@@ -22,7 +25,7 @@ end
 function request()
   counter = counter + 1
   local body = string.format(
-    '{"productId":"%s","variantId":"%s-M","customer":{"email":"t%d-%d@bench.example"}}',
-    product, product, thread_id, counter)
+    '{"productId":"%s","variantId":"%s-M","customer":{"email":"t%d-%d@%s"}}',
+    product, product, thread_id, counter, domain)
   return wrk.format(nil, "/api/v1/back-in-stock", nil, body)
 end
