@@ -3,7 +3,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <functional>
+#include <initializer_list>
 #include <optional>
+#include <utility>
 
 #include "core/email.hpp"
 #include "core/store_name.hpp"
@@ -64,16 +66,19 @@ std::optional<UsageError> check_mail_options(ServeConfig& c) {
       authority.find_first_of(" \t\r\n") != std::string::npos)
     return UsageError{"--smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT"};
   if (authority.find('@') != std::string::npos)
-    return UsageError{"--smtp-url: no user or password in the URL; use --smtp-user and "
-                      "--smtp-password-file"};
+    return UsageError{
+        "--smtp-url: no user or password in the URL; use --smtp-user and "
+        "--smtp-password-file"};
   if (c.public_url.empty())
     return UsageError{"--smtp-url needs --public-url (the base of the links in every e-mail)"};
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   if (!is_valid_http_url(c.public_url) || c.public_url.find_first_of("?#") != std::string::npos ||
       c.public_url.size() > 500)
-    return UsageError{"--public-url must be an http(s) URL without query, like https://stockbell.shop.example"};
+    return UsageError{
+        "--public-url must be an http(s) URL without query, like https://stockbell.shop.example"};
   if (!c.mail_from.empty() && !parse_mailbox(c.mail_from))
-    return UsageError{"--mail-from must be an address, like shop@example.com or 'Shop <shop@example.com>'"};
+    return UsageError{
+        "--mail-from must be an address, like shop@example.com or 'Shop <shop@example.com>'"};
   return std::nullopt;
 }
 
@@ -134,19 +139,33 @@ Command parse_serve(const std::vector<std::string>& args, const char* (*env)(con
   return ServeCommand{c};
 }
 
-// The `--flag value` pairs after `keys <command>`: `set` takes each and says whether it knew it.
-std::optional<UsageError> read_key_flags(
-    const std::vector<std::string>& args, const char* command,
+// The `--flag value` pairs from args[first] on (`command` names them in errors, e.g.
+// "keys create"): `set` takes each and says whether it knew it.
+std::optional<UsageError> read_flags(
+    const std::vector<std::string>& args, size_t first, const std::string& command,
     const std::function<bool(const std::string&, const std::string&)>& set) {
-  FlagReader flags(args, 2);
+  FlagReader flags(args, first);
   while (!flags.done()) {
     const std::string flag = flags.next();
     std::optional<std::string> value = flags.value();
     if (!value) return UsageError{flag + " needs a value"};
-    if (!set(flag, *value))
-      return UsageError{std::string("unknown option for ") + command + ": " + flag};
+    if (!set(flag, *value)) return UsageError{"unknown option for " + command + ": " + flag};
   }
   return std::nullopt;
+}
+
+// The same for a command whose flags each set one string: `{{"--db", &db}, {"--to", &to}}`.
+std::optional<UsageError> read_flags(
+    const std::vector<std::string>& args, size_t first, const std::string& command,
+    std::initializer_list<std::pair<const char*, std::string*>> targets) {
+  return read_flags(args, first, command, [&](const std::string& flag, const std::string& value) {
+    for (const auto& [name, target] : targets)
+      if (flag == name) {
+        *target = value;
+        return true;
+      }
+    return false;
+  });
 }
 
 constexpr const char* kBadStoreName = "--store must be 1 to 64 of a-z, 0-9, '_' and '-'";
@@ -169,7 +188,7 @@ Command parse_keys_create(const std::vector<std::string>& args, const char* (*en
   }
   bool flag_origins = false;
   std::optional<UsageError> error =
-      read_key_flags(args, "keys create", [&](const std::string& flag, const std::string& value) {
+      read_flags(args, 2, "keys create", [&](const std::string& flag, const std::string& value) {
         if (flag == "--db")
           k.db = value;
         else if (flag == "--store")
@@ -208,7 +227,7 @@ Command parse_keys_list(const std::vector<std::string>& args, const char* (*env)
   if (const char* v = env("STOCKBELL_DB")) k.db = v;
   if (const char* v = env("STOCKBELL_STORE")) k.store = v;
   std::optional<UsageError> error =
-      read_key_flags(args, "keys list", [&](const std::string& flag, const std::string& value) {
+      read_flags(args, 2, "keys list", [&](const std::string& flag, const std::string& value) {
         if (flag == "--db")
           k.db = value;
         else if (flag == "--store")
@@ -228,7 +247,7 @@ Command parse_keys_revoke(const std::vector<std::string>& args, const char* (*en
   if (const char* v = env("STOCKBELL_DB")) k.db = v;
   std::optional<std::string> id;
   std::optional<UsageError> error =
-      read_key_flags(args, "keys revoke", [&](const std::string& flag, const std::string& value) {
+      read_flags(args, 2, "keys revoke", [&](const std::string& flag, const std::string& value) {
         if (flag == "--db")
           k.db = value;
         else if (flag == "--id")
@@ -246,26 +265,15 @@ Command parse_keys_revoke(const std::vector<std::string>& args, const char* (*en
   return k;
 }
 
-Command parse_dashboard_url(const std::vector<std::string>& args,
-                            const char* (*env)(const char*)) {
+Command parse_dashboard_url(const std::vector<std::string>& args, const char* (*env)(const char*)) {
   DashboardUrlCommand d;
   if (const char* v = env("STOCKBELL_DB")) d.db = v;
   if (const char* v = env("STOCKBELL_STORE")) d.store = v;
   if (const char* v = env("STOCKBELL_BASE_URL")) d.base_url = v;
-  FlagReader flags(args, 1);
-  while (!flags.done()) {
-    const std::string flag = flags.next();
-    std::optional<std::string> value = flags.value();
-    if (!value) return UsageError{flag + " needs a value"};
-    if (flag == "--db")
-      d.db = *value;
-    else if (flag == "--store")
-      d.store = *value;
-    else if (flag == "--base-url")
-      d.base_url = *value;
-    else
-      return UsageError{"unknown option for dashboard-url: " + flag};
-  }
+  if (std::optional<UsageError> error =
+          read_flags(args, 1, "dashboard-url",
+                     {{"--db", &d.db}, {"--store", &d.store}, {"--base-url", &d.base_url}}))
+    return *error;
   if (d.db.empty()) return UsageError{"dashboard-url needs --db PATH"};
   if (!is_valid_store_name(d.store)) return UsageError{kBadStoreName};
   while (!d.base_url.empty() && d.base_url.back() == '/') d.base_url.pop_back();
@@ -279,39 +287,21 @@ Command parse_backup(const std::vector<std::string>& args, const char* (*env)(co
                      bool restore) {
   std::string db, other;
   if (const char* v = env("STOCKBELL_DB")) db = v;
-  const std::string other_flag = restore ? "--from" : "--to";
-  FlagReader flags(args, 1);
-  while (!flags.done()) {
-    const std::string flag = flags.next();
-    std::optional<std::string> value = flags.value();
-    if (!value) return UsageError{flag + " needs a value"};
-    if (flag == "--db")
-      db = *value;
-    else if (flag == other_flag)
-      other = *value;
-    else
-      return UsageError{"unknown option for " + args[0] + ": " + flag};
-  }
+  const char* other_flag = restore ? "--from" : "--to";
+  if (std::optional<UsageError> error =
+          read_flags(args, 1, args[0], {{"--db", &db}, {other_flag, &other}}))
+    return *error;
   if (db.empty()) return UsageError{args[0] + " needs --db PATH"};
-  if (other.empty()) return UsageError{args[0] + " needs " + other_flag + " FILE"};
+  if (other.empty()) return UsageError{args[0] + " needs " + std::string(other_flag) + " FILE"};
   if (restore) return RestoreCommand{other, db};
   return BackupCommand{db, other};
 }
 
 Command parse_migrate(const std::vector<std::string>& args) {
   MigrateCommand m;
-  FlagReader flags(args, 1);
-  while (!flags.done()) {
-    const std::string flag = flags.next();
-    std::optional<std::string> value = flags.value();
-    if (!value) return UsageError{flag + " needs a value"};
-    if (flag == "--from")
-      m.from = *value;
-    else if (flag == "--to")
-      m.to = *value;
-    else
-      return UsageError{"unknown option for migrate: " + flag};
-  }
+  if (std::optional<UsageError> error =
+          read_flags(args, 1, "migrate", {{"--from", &m.from}, {"--to", &m.to}}))
+    return *error;
   if (m.from.empty()) return UsageError{"migrate needs --from PATH (the SQLite database)"};
   if (m.to.rfind("postgres://", 0) != 0 && m.to.rfind("postgresql://", 0) != 0)
     return UsageError{"migrate needs --to postgres://... (the PostgreSQL database)"};

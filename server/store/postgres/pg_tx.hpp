@@ -8,6 +8,7 @@
 // (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
 
 #include "server/store/postgres/pg.hpp"
+#include "server/store/rows.hpp"
 #include "server/store/storage.hpp"
 
 namespace stockbell::server::pg {
@@ -74,12 +75,10 @@ class PgTx final : public WriteTx {
                          const std::optional<std::string>& product_title,
                          const std::optional<std::string>& variant_title, int64_t now,
                          const NewRequestDetails& details) override;
-  std::optional<RequestRecord> find_open_request(int64_t target_id,
-                                                 int64_t subscriber_id) override;
+  std::optional<RequestRecord> find_open_request(int64_t target_id, int64_t subscriber_id) override;
   std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) override;
   std::vector<EventRecord> subscriber_events(int64_t subscriber_id) override;
-  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id,
-                                                      int64_t now) override;
+  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id, int64_t now) override;
   std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id, int64_t snapshot_id,
                                         int64_t now) override;
   int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) override;
@@ -87,8 +86,8 @@ class PgTx final : public WriteTx {
   void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
                              const std::optional<std::string>& variant_title) override;
   bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
-  EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                           int64_t now, std::optional<int64_t> limit) override;
+  EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id, int64_t now,
+                           std::optional<int64_t> limit) override;
   int64_t insert_event(int64_t store_id, EventType type, int64_t request_id, int64_t snapshot_id,
                        int64_t now) override;
   std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
@@ -100,8 +99,7 @@ class PgTx final : public WriteTx {
   std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
   int64_t count_webhooks(int64_t store_id) override;
   std::vector<int64_t> enabled_webhook_ids() override;
-  std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now,
-                                          int64_t limit) override;
+  std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) override;
   std::optional<int64_t> next_delivery_due_at() override;
   std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
                                               std::optional<DeliveryStatus> status,
@@ -126,8 +124,8 @@ class PgTx final : public WriteTx {
   std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;
   std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
                                                  int64_t to) override;
-  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from,
-                                                         int64_t to, int64_t limit) override;
+  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from, int64_t to,
+                                                         int64_t limit) override;
   std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
                                                  int64_t to) override;
   int64_t count_notified(int64_t store_id, int64_t from, int64_t to) override;
@@ -209,8 +207,8 @@ class PgTx final : public WriteTx {
   int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) override;
   int64_t enqueue_back_in_stock(int64_t store_id, int64_t first_event, int64_t last_event,
                                 int64_t setup_id, int64_t now) override;
-  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id,
-                          int64_t snapshot_id, int64_t setup_id, int64_t now) override;
+  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id, int64_t snapshot_id,
+                          int64_t setup_id, int64_t now) override;
   std::vector<MessageRecord> list_messages(int64_t store_id,
                                            const MessageListQuery& query) override;
   int64_t count_messages(int64_t store_id, const MessageListQuery& query) override;
@@ -231,11 +229,5 @@ class PgTx final : public WriteTx {
   bool writing_;
   bool outbox_written_ = false;
 };
-
-/// The first column of the statement's first row (0 when there is none); resets it.
-int64_t single_int(Statement& st);
-
-/// A 32-byte key or hash stored as a BLOB.
-KeyHash key_hash_of(std::string_view stored);
 
 }  // namespace stockbell::server::pg

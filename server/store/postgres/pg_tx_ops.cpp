@@ -6,20 +6,6 @@
 #include "server/store/postgres/pg_tx.hpp"
 
 namespace stockbell::server::pg {
-namespace {
-
-OutboxBacklog backlog(Statement& st) {
-  OutboxBacklog out;
-  if (st.step()) {
-    out.depth = st.int64(0);
-    out.oldest_due_since = st.optional_int64(1);
-  }
-  st.reset();
-  return out;
-}
-
-}  // namespace
-
 OpsSnapshot PgTx::ops_snapshot() {
   OpsSnapshot out;
   Statement& waiting = db_.cached(
@@ -39,12 +25,12 @@ OpsSnapshot PgTx::ops_snapshot() {
   Statement& deliveries =
       db_.cached("SELECT COUNT(*), MIN(due_since) FROM deliveries WHERE status = ?");
   deliveries.bind(1, db::value(DeliveryStatus::pending));
-  out.webhooks = backlog(deliveries);
+  out.webhooks = read_first(deliveries, read_backlog<Statement>).value_or(OutboxBacklog{});
 
   Statement& messages =
       db_.cached("SELECT COUNT(*), MIN(due_since) FROM messages WHERE status = ?");
   messages.bind(1, db::value(MessageStatus::queued));
-  out.mail = backlog(messages);
+  out.mail = read_first(messages, read_backlog<Statement>).value_or(OutboxBacklog{});
   return out;
 }
 

@@ -11,44 +11,24 @@ namespace {
 const int64_t kConverted = db::value(PurchaseEffect::converted);
 const int64_t kEnded = db::value(PurchaseEffect::ended);
 
-OrderRecord read_order(const Statement& st) {
-  // columns: id, store_id, data, ordered_at, purchased_at, created_at, updated_at
-  std::optional<Order> order = order_from_storage(st.text(2));
-  if (!order)
-    throw std::runtime_error("stored order " + std::to_string(st.int64(0)) + " is unreadable");
-  OrderRecord r;
-  r.id = st.int64(0);
-  r.store_id = st.int64(1);
-  r.order = std::move(*order);
-  r.ordered_at = st.int64(3);
-  r.purchased_at = st.optional_int64(4);
-  r.created_at = st.int64(5);
-  r.updated_at = st.int64(6);
-  return r;
-}
-
 }  // namespace
 
 std::optional<OrderRecord> PgTx::find_order(int64_t store_id, const std::string& order_id) {
-  Statement& st = db_.cached(
-      "SELECT id, store_id, data, ordered_at, purchased_at, created_at, updated_at FROM orders"
-      " WHERE store_id = ? AND order_id = ?");
+  Statement& st = db_.cached("SELECT " STOCKBELL_ORDER_COLUMNS
+                             " FROM orders WHERE store_id = ? AND order_id = ?");
   st.bind(1, store_id).bind(2, order_id);
-  std::optional<OrderRecord> row;
-  if (st.step()) row = read_order(st);
-  st.reset();
-  return row;
+  return read_first(st, read_order<Statement>);
 }
 
 OrderRecord PgTx::save_order(int64_t store_id, const Order& order, int64_t ordered_at,
-                                 int64_t now) {
+                             int64_t now) {
   Statement& st = db_.cached(
       "INSERT INTO orders(store_id, order_id, status, currency, total_cents, ordered_at, data,"
       " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
       " ON CONFLICT(store_id, order_id) DO UPDATE SET status = excluded.status,"
       " currency = excluded.currency, total_cents = excluded.total_cents, data = excluded.data,"
       " ordered_at = excluded.ordered_at, updated_at = excluded.updated_at"
-      " RETURNING id, store_id, data, ordered_at, purchased_at, created_at, updated_at");
+      " RETURNING " STOCKBELL_ORDER_COLUMNS);
   st.bind(1, store_id).bind(2, order.order_id).bind(3, db::value(order.status));
   st.bind(4, order.currency).bind(5, order.total_cents).bind(6, ordered_at);
   st.bind(7, order_to_storage(order)).bind(8, now);
@@ -65,9 +45,8 @@ void PgTx::mark_order_purchased(int64_t order_row, int64_t now) {
       .run();
 }
 
-std::optional<int64_t> PgTx::insert_order_event(int64_t store_id, EventType type,
-                                                    int64_t order_row, const std::string& data,
-                                                    int64_t now) {
+std::optional<int64_t> PgTx::insert_order_event(int64_t store_id, EventType type, int64_t order_row,
+                                                const std::string& data, int64_t now) {
   db_.cached(
          "INSERT INTO events(store_id, type, order_id, data, created_at) VALUES (?, ?, ?, ?, ?)"
          " ON CONFLICT(order_id, type) WHERE order_id IS NOT NULL DO NOTHING")
@@ -82,7 +61,7 @@ std::optional<int64_t> PgTx::insert_order_event(int64_t store_id, EventType type
 }
 
 std::vector<BuyerRequest> PgTx::subscriber_requests(int64_t subscriber_id,
-                                                        const std::string& product_id) {
+                                                    const std::string& product_id) {
   Statement& st = db_.cached(
       "SELECT r.id, r.status, t.variant_id, r.notified_at, p.request_id IS NOT NULL"
       " FROM requests r JOIN targets t ON t.id = r.target_id"
@@ -138,8 +117,7 @@ int64_t PgTx::reverse_conversions(int64_t order_row, std::optional<int64_t> reve
 
 // ---- figures -------------------------------------------------------------------------------
 
-std::vector<ConversionTotal> PgTx::conversion_totals(int64_t store_id, int64_t from,
-                                                         int64_t to) {
+std::vector<ConversionTotal> PgTx::conversion_totals(int64_t store_id, int64_t from, int64_t to) {
   Statement& st = db_.cached(
       "SELECT currency, count(*), sum(revenue_cents) FROM purchases"
       " WHERE store_id = ?1 AND effect = ?2 AND at >= ?3 AND at < ?4 AND reversed_at IS NULL"
@@ -152,7 +130,7 @@ std::vector<ConversionTotal> PgTx::conversion_totals(int64_t store_id, int64_t f
 }
 
 std::vector<ProductConversions> PgTx::conversions_by_product(int64_t store_id, int64_t from,
-                                                                 int64_t to, int64_t limit) {
+                                                             int64_t to, int64_t limit) {
   Statement& st = db_.cached(
       "SELECT product_id, currency, count(*), sum(revenue_cents) AS revenue FROM purchases"
       " WHERE store_id = ?1 AND effect = ?2 AND at >= ?3 AND at < ?4 AND reversed_at IS NULL"
@@ -166,8 +144,7 @@ std::vector<ProductConversions> PgTx::conversions_by_product(int64_t store_id, i
   return rows;
 }
 
-std::vector<DayConversions> PgTx::conversions_by_day(int64_t store_id, int64_t from,
-                                                         int64_t to) {
+std::vector<DayConversions> PgTx::conversions_by_day(int64_t store_id, int64_t from, int64_t to) {
   // Days since 1970-01-01 (UTC); `at` is never before 1970 here (a purchase's time).
   Statement& st = db_.cached(
       "SELECT at / 86400000 AS day, currency, count(*), sum(revenue_cents) FROM purchases"
@@ -217,7 +194,8 @@ int64_t PgTx::forget_order_customer(int64_t store_id, const std::string& email) 
         .bind(2, order_row)
         .run();
     std::vector<std::pair<int64_t, std::string>> events;
-    Statement& ev = db_.cached("SELECT id, data FROM events WHERE order_id = ? AND data IS NOT NULL");
+    Statement& ev =
+        db_.cached("SELECT id, data FROM events WHERE order_id = ? AND data IS NOT NULL");
     ev.bind(1, order_row);
     while (ev.step()) events.emplace_back(ev.int64(0), ev.string(1));
     ev.reset();

@@ -6,73 +6,40 @@
 #include "server/store/postgres/pg_tx.hpp"
 
 namespace stockbell::server::pg {
-namespace {
-
-#define STOCKBELL_INTEGRATION_COLUMNS \
-  "id, store_id, platform, token, address, origin, secret, currency, created_at, updated_at"
-
-IntegrationRecord read_integration(const Statement& st) {
-  IntegrationRecord r;
-  r.id = st.int64(0);
-  r.store_id = st.int64(1);
-  std::optional<Platform> platform = parse_platform(st.text(2));
-  if (!platform) throw std::runtime_error("stored integration has an unknown platform");
-  r.platform = *platform;
-  r.token = st.string(3);
-  r.address = st.string(4);
-  r.origin = st.optional_string(5);
-  r.secret = st.string(6);
-  r.currency = st.optional_string(7);
-  r.created_at = st.int64(8);
-  r.updated_at = st.int64(9);
-  return r;
-}
-
-std::optional<IntegrationRecord> one_integration(Statement& st) {
-  std::optional<IntegrationRecord> row;
-  if (st.step()) row = read_integration(st);
-  st.reset();
-  return row;
-}
-
-}  // namespace
 
 std::optional<IntegrationRecord> PgTx::find_integration(int64_t store_id, Platform platform) {
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE store_id = ? AND platform = ?");
   st.bind(1, store_id).bind(2, platform_name(platform));
-  return one_integration(st);
+  return read_first(st, read_integration<Statement>);
 }
 
 std::optional<IntegrationRecord> PgTx::find_integration_by_token(Platform platform,
-                                                                     const std::string& token) {
+                                                                 const std::string& token) {
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE token = ? AND platform = ?");
   st.bind(1, token).bind(2, platform_name(platform));
-  return one_integration(st);
+  return read_first(st, read_integration<Statement>);
 }
 
 std::optional<IntegrationRecord> PgTx::find_integration_by_origin(Platform platform,
-                                                                      const std::string& origin) {
+                                                                  const std::string& origin) {
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE platform = ? AND origin = ?");
   st.bind(1, platform_name(platform)).bind(2, origin);
-  return one_integration(st);
+  return read_first(st, read_integration<Statement>);
 }
 
 std::vector<IntegrationRecord> PgTx::list_integrations(int64_t store_id) {
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE store_id = ? ORDER BY platform");
   st.bind(1, store_id);
-  std::vector<IntegrationRecord> rows;
-  while (st.step()) rows.push_back(read_integration(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_integration<Statement>);
 }
 
 IntegrationRecord PgTx::save_integration(int64_t store_id, const IntegrationSettings& settings,
-                                             const std::optional<std::string>& origin,
-                                             const std::string& token, int64_t now) {
+                                         const std::optional<std::string>& origin,
+                                         const std::string& token, int64_t now) {
   Statement& st = db_.cached(
       "INSERT INTO integrations(store_id, platform, token, address, origin, secret, currency,"
       " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
@@ -99,7 +66,7 @@ bool PgTx::delete_integration(int64_t store_id, Platform platform) {
 }
 
 std::optional<std::string> PgTx::platform_delivery_outcome(int64_t integration_id,
-                                                               const std::string& delivery_id) {
+                                                           const std::string& delivery_id) {
   Statement& st = db_.cached(
       "SELECT outcome FROM platform_deliveries WHERE integration_id = ? AND delivery_id = ?");
   st.bind(1, integration_id).bind(2, delivery_id);
@@ -110,8 +77,8 @@ std::optional<std::string> PgTx::platform_delivery_outcome(int64_t integration_i
 }
 
 void PgTx::save_platform_delivery(int64_t integration_id, const std::string& delivery_id,
-                                      const std::string& topic, const std::string& outcome,
-                                      int64_t now) {
+                                  const std::string& topic, const std::string& outcome,
+                                  int64_t now) {
   db_.cached(
          "INSERT INTO platform_deliveries(integration_id, delivery_id, topic, outcome, received_at)"
          " VALUES (?, ?, ?, ?, ?)")
@@ -123,9 +90,8 @@ void PgTx::save_platform_delivery(int64_t integration_id, const std::string& del
       .run();
 }
 
-std::optional<int64_t> PgTx::platform_version(int64_t integration_id,
-                                                  const std::string& resource,
-                                                  const std::string& id) {
+std::optional<int64_t> PgTx::platform_version(int64_t integration_id, const std::string& resource,
+                                              const std::string& id) {
   Statement& st = db_.cached(
       "SELECT updated_at FROM platform_versions WHERE integration_id = ? AND resource = ?"
       " AND resource_id = ?");
@@ -137,7 +103,7 @@ std::optional<int64_t> PgTx::platform_version(int64_t integration_id,
 }
 
 void PgTx::save_platform_version(int64_t integration_id, const std::string& resource,
-                                     const std::string& id, int64_t updated_at) {
+                                 const std::string& id, int64_t updated_at) {
   db_.cached(
          "INSERT INTO platform_versions(integration_id, resource, resource_id, updated_at)"
          " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(integration_id, resource, resource_id)"
@@ -150,7 +116,7 @@ void PgTx::save_platform_version(int64_t integration_id, const std::string& reso
 }
 
 void PgTx::save_item_links(int64_t integration_id, const std::string& product_id,
-                               const std::vector<ItemLink>& links, bool complete) {
+                           const std::vector<ItemLink>& links, bool complete) {
   if (complete) {
     db_.cached("DELETE FROM platform_items WHERE integration_id = ? AND product_id = ?")
         .bind(1, integration_id)

@@ -33,8 +33,7 @@ std::vector<DueRelease> PgTx::due_releases(int64_t now, int64_t limit) {
   return due;
 }
 
-std::vector<int64_t> PgTx::waiting_positions(int64_t target_id,
-                                                 const std::vector<int64_t>& ids) {
+std::vector<int64_t> PgTx::waiting_positions(int64_t target_id, const std::vector<int64_t>& ids) {
   // Waiting requests of the target in (after, id]: walks the index (target_id, status, id)
   // once over the whole range up to the last id, however many ids are asked for.
   Statement& st = db_.cached(
@@ -88,7 +87,7 @@ std::optional<ReleaseSchedule> PgTx::release_schedule(int64_t target_id) {
 }
 
 void PgTx::save_release_schedule(int64_t store_id, int64_t target_id,
-                                     const ReleaseSchedule& schedule) {
+                                 const ReleaseSchedule& schedule) {
   db_.cached(
          "INSERT INTO release_schedules(target_id, store_id, next_batch_at, released)"
          " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(target_id) DO UPDATE SET"

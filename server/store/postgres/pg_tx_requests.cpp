@@ -11,94 +11,6 @@ namespace {
 const int64_t kWaiting = db::value(RequestStatus::waiting);
 const int64_t kPending = db::value(RequestStatus::pending);
 
-// Column list shared by the request queries; read by read_request().
-#define STOCKBELL_REQUEST_COLUMNS                                                           \
-  "r.id, r.target_id, r.subscriber_id, t.product_id, t.variant_id, r.product_title, "       \
-  "r.variant_title, r.status, s.email, r.created_at, r.notified_at, r.cancelled_at, "       \
-  "(SELECT o.order_id FROM purchases p JOIN orders o ON o.id = p.order_id"                 \
-  " WHERE p.request_id = r.id AND p.reversed_at IS NULL), "                                \
-  "(SELECT p.at FROM purchases p WHERE p.request_id = r.id AND p.reversed_at IS NULL"       \
-  " AND p.effect = 1), "                                                                     \
-  "(SELECT p.revenue_cents FROM purchases p WHERE p.request_id = r.id"                      \
-  " AND p.reversed_at IS NULL AND p.effect = 1), "                                          \
-  "(SELECT p.currency FROM purchases p WHERE p.request_id = r.id AND p.reversed_at IS NULL" \
-  " AND p.effect = 1), "                                                                     \
-  "r.locale, r.source, r.client_address, r.user_agent, r.consent_text, r.confirmed_at"
-
-RequestRecord read_request(const Statement& st) {
-  RequestRecord r;
-  r.id = st.int64(0);
-  r.target_id = st.int64(1);
-  r.subscriber_id = st.int64(2);
-  r.product_id = st.string(3);
-  r.variant_id = st.string(4);
-  r.product_title = st.optional_string(5);
-  r.variant_title = st.optional_string(6);
-  r.status = db::request_status(st.int64(7));
-  r.email = st.string(8);
-  r.created_at = st.int64(9);
-  r.notified_at = st.optional_int64(10);
-  r.cancelled_at = st.optional_int64(11);
-  r.order_id = st.optional_string(12);
-  r.converted_at = st.optional_int64(13);
-  r.revenue_cents = st.optional_int64(14);
-  r.revenue_currency = st.optional_string(15);
-  r.locale = st.optional_string(16);
-  if (!st.is_null(17)) r.consent.source = db::request_source(st.int64(17));
-  r.consent.client_address = st.optional_string(18);
-  r.consent.user_agent = st.optional_string(19);
-  r.consent.text = st.optional_string(20);
-  r.consent.confirmed_at = st.optional_int64(21);
-  return r;
-}
-
-std::vector<RequestRecord> read_requests(Statement& st) {
-  std::vector<RequestRecord> rows;
-  while (st.step()) rows.push_back(read_request(st));
-  st.reset();
-  return rows;
-}
-
-#define STOCKBELL_EVENT_COLUMNS                                                              \
-  "e.id, e.type, e.created_at, r.id, r.created_at, r.product_title, r.variant_title, s.id, " \
-  "s.email, s.first_name, s.last_name, s.external_id, t.product_id, t.variant_id, "          \
-  "n.product_title, n.variant_title, n.url, n.image_url, n.price_cents, n.currency, e.data"
-// Order events have no request (and carry their order in `data`): outer joins.
-#define STOCKBELL_EVENT_JOINS                                                                 \
-  " FROM events e LEFT JOIN requests r ON r.id = e.request_id"                               \
-  " LEFT JOIN subscribers s ON s.id = r.subscriber_id"                                       \
-  " LEFT JOIN targets t ON t.id = r.target_id"                                               \
-  " LEFT JOIN snapshots n ON n.id = e.snapshot_id "
-
-EventRecord read_event(const Statement& st) {
-  EventRecord e;
-  e.id = st.int64(0);
-  e.type = db::event_type(st.int64(1));
-  e.created_at = st.int64(2);
-  e.request_id = st.int64(3);
-  e.request_created_at = st.int64(4);
-  e.request_product_title = st.optional_string(5);
-  e.request_variant_title = st.optional_string(6);
-  e.subscriber.id = st.int64(7);
-  e.subscriber.email = st.string(8);
-  e.subscriber.first_name = st.optional_string(9);
-  e.subscriber.last_name = st.optional_string(10);
-  e.subscriber.external_id = st.optional_string(11);
-  e.product_id = st.string(12);
-  e.variant_id = st.string(13);
-  e.catalog.product_title = st.optional_string(14);
-  e.catalog.variant_title = st.optional_string(15);
-  e.catalog.url = st.optional_string(16);
-  e.catalog.image_url = st.optional_string(17);
-  e.catalog.price_cents = st.optional_int64(18);
-  e.catalog.currency = st.optional_string(19);
-  if (!st.is_null(20)) {
-    e.order = order_from_storage(st.text(20));
-    if (!e.order) throw std::runtime_error("stored event " + std::to_string(e.id) + " is unreadable");
-  }
-  return e;
-}
-
 // The request listing, driven from the most selective filter: the subscriber when an e-mail is
 // given, the targets when a product is, else the requests in id order.
 constexpr const char* kRequestsByEmail =
@@ -117,9 +29,7 @@ constexpr const char* kRequestsByProduct =
     " AND (?4::BIGINT IS NULL OR r.status = ?4) AND (?5::TEXT IS NULL OR s.email = ?5)"
     " ORDER BY r.id DESC LIMIT ?6 OFFSET ?7";
 constexpr const char* kRequestsAll =
-    "SELECT " STOCKBELL_REQUEST_COLUMNS
-    " FROM requests r JOIN targets t ON t.id = r.target_id"
-    " JOIN subscribers s ON s.id = r.subscriber_id"
+    "SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
     " WHERE t.store_id = ?1 AND (?2::TEXT IS NULL OR t.product_id = ?2)"
     " AND (?3::TEXT IS NULL OR t.variant_id = ?3) AND (?4::BIGINT IS NULL OR r.status = ?4)"
     " AND (?5::TEXT IS NULL OR s.email = ?5)"
@@ -159,8 +69,8 @@ const char* pick(const RequestListQuery& q, const char* by_email, const char* by
 
 std::optional<int64_t> find_target(Database& db, int64_t store_id, const std::string& product_id,
                                    const std::string& variant_id) {
-  Statement& st = db.cached(
-      "SELECT id FROM targets WHERE store_id = ? AND product_id = ? AND variant_id = ?");
+  Statement& st =
+      db.cached("SELECT id FROM targets WHERE store_id = ? AND product_id = ? AND variant_id = ?");
   st.bind(1, store_id).bind(2, product_id).bind(3, variant_id);
   std::optional<int64_t> id;
   if (st.step()) id = st.int64(0);
@@ -173,7 +83,7 @@ std::optional<int64_t> find_target(Database& db, int64_t store_id, const std::st
 // ---- targets and snapshots -----------------------------------------------------------------
 
 int64_t PgTx::target_id(int64_t store_id, const std::string& product_id,
-                            const std::string& variant_id) {
+                        const std::string& variant_id) {
   if (writing_) {
     // Locks in one order: the product first (as an upsert does, find_product), then what the
     // request's insert touches (the demand counters). A registration that took the demand row
@@ -198,8 +108,7 @@ int64_t PgTx::target_id(int64_t store_id, const std::string& product_id,
   return *id;
 }
 
-std::vector<WaitingTarget> PgTx::waiting_targets(int64_t store_id,
-                                                     const std::string& product_id) {
+std::vector<WaitingTarget> PgTx::waiting_targets(int64_t store_id, const std::string& product_id) {
   Statement& st = db_.cached(
       "SELECT t.id, t.variant_id FROM targets t WHERE t.store_id = ?1 AND t.product_id = ?2"
       " AND EXISTS (SELECT 1 FROM requests r WHERE r.target_id = t.id AND r.status = ?3)");
@@ -211,21 +120,11 @@ std::vector<WaitingTarget> PgTx::waiting_targets(int64_t store_id,
 }
 
 int64_t PgTx::snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) {
-  Statement& latest = db_.cached(
-      "SELECT id, product_title, variant_title, url, image_url, price_cents, currency"
-      " FROM snapshots WHERE target_id = ? ORDER BY id DESC LIMIT 1");
+  Statement& latest = db_.cached("SELECT id, " STOCKBELL_SNAPSHOT_COLUMNS
+                                 " FROM snapshots WHERE target_id = ? ORDER BY id DESC LIMIT 1");
   latest.bind(1, target_id);
   std::optional<int64_t> reuse;
-  if (latest.step()) {
-    ProductSnapshot stored;
-    stored.product_title = latest.optional_string(1);
-    stored.variant_title = latest.optional_string(2);
-    stored.url = latest.optional_string(3);
-    stored.image_url = latest.optional_string(4);
-    stored.price_cents = latest.optional_int64(5);
-    stored.currency = latest.optional_string(6);
-    if (stored == snapshot) reuse = latest.int64(0);
-  }
+  if (latest.step() && read_snapshot(latest, 1) == snapshot) reuse = latest.int64(0);
   latest.reset();
   if (reuse) return *reuse;
   db_.cached(
@@ -243,8 +142,7 @@ int64_t PgTx::snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) {
 }
 
 int64_t PgTx::current_snapshot_id(int64_t store_id, int64_t target_id,
-                                      const std::string& product_id,
-                                      const std::string& variant_id) {
+                                  const std::string& product_id, const std::string& variant_id) {
   std::optional<ProductRecord> product = find_product(store_id, product_id);
   const int64_t id =
       snapshot_id(target_id, snapshot_of(product ? &product->product : nullptr, variant_id));
@@ -253,24 +151,17 @@ int64_t PgTx::current_snapshot_id(int64_t store_id, int64_t target_id,
 
 // ---- requests -------------------------------------------------------------------------------
 
-std::optional<RequestRecord> PgTx::find_waiting_request(int64_t target_id,
-                                                            int64_t subscriber_id) {
-  Statement& st = db_.cached(
-      "SELECT " STOCKBELL_REQUEST_COLUMNS
-      " FROM requests r JOIN targets t ON t.id = r.target_id"
-      " JOIN subscribers s ON s.id = r.subscriber_id"
-      " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status = ?3");
+std::optional<RequestRecord> PgTx::find_waiting_request(int64_t target_id, int64_t subscriber_id) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
+                             " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status = ?3");
   st.bind(1, target_id).bind(2, subscriber_id).bind(3, kWaiting);
-  std::optional<RequestRecord> row;
-  if (st.step()) row = read_request(st);
-  st.reset();
-  return row;
+  return read_first(st, read_request<Statement>);
 }
 
 int64_t PgTx::insert_request(int64_t target_id, int64_t subscriber_id,
-                                 const std::optional<std::string>& product_title,
-                                 const std::optional<std::string>& variant_title, int64_t now,
-                                 const NewRequestDetails& details) {
+                             const std::optional<std::string>& product_title,
+                             const std::optional<std::string>& variant_title, int64_t now,
+                             const NewRequestDetails& details) {
   db_.cached(
          "INSERT INTO requests(target_id, subscriber_id, status, product_title, variant_title,"
          " created_at, locale, source, client_address, user_agent, consent_text, confirmed_at)"
@@ -291,37 +182,26 @@ int64_t PgTx::insert_request(int64_t target_id, int64_t subscriber_id,
   return db_.last_insert_rowid();
 }
 
-std::optional<RequestRecord> PgTx::find_open_request(int64_t target_id,
-                                                         int64_t subscriber_id) {
-  Statement& st = db_.cached(
-      "SELECT " STOCKBELL_REQUEST_COLUMNS
-      " FROM requests r JOIN targets t ON t.id = r.target_id"
-      " JOIN subscribers s ON s.id = r.subscriber_id"
-      " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status IN (?3, ?4)");
+std::optional<RequestRecord> PgTx::find_open_request(int64_t target_id, int64_t subscriber_id) {
+  Statement& st =
+      db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
+                 " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status IN (?3, ?4)");
   st.bind(1, target_id).bind(2, subscriber_id).bind(3, kWaiting).bind(4, kPending);
-  std::optional<RequestRecord> row;
-  if (st.step()) row = read_request(st);
-  st.reset();
-  return row;
+  return read_first(st, read_request<Statement>);
 }
 
 std::vector<RequestRecord> PgTx::subscriber_requests(int64_t subscriber_id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS
-                             " FROM requests r JOIN targets t ON t.id = r.target_id"
-                             " JOIN subscribers s ON s.id = r.subscriber_id"
+  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
                              " WHERE r.subscriber_id = ? ORDER BY r.id DESC");
   st.bind(1, subscriber_id);
-  return read_requests(st);
+  return read_all(st, read_request<Statement>);
 }
 
-std::vector<RequestRecord> PgTx::confirm_pending_requests(int64_t subscriber_id,
-                                                              int64_t now) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS
-                             " FROM requests r JOIN targets t ON t.id = r.target_id"
-                             " JOIN subscribers s ON s.id = r.subscriber_id"
+std::vector<RequestRecord> PgTx::confirm_pending_requests(int64_t subscriber_id, int64_t now) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
                              " WHERE r.subscriber_id = ?1 AND r.status = ?2 ORDER BY r.id");
   st.bind(1, subscriber_id).bind(2, kPending);
-  std::vector<RequestRecord> rows = read_requests(st);
+  std::vector<RequestRecord> rows = read_all(st, read_request<Statement>);
   db_.cached(
          "UPDATE requests SET status = ?3, confirmed_at = ?4 WHERE subscriber_id = ?1"
          " AND status = ?2")
@@ -338,7 +218,7 @@ std::vector<RequestRecord> PgTx::confirm_pending_requests(int64_t subscriber_id,
 }
 
 std::optional<int64_t> PgTx::notify_request(int64_t store_id, int64_t request_id,
-                                                int64_t snapshot_id, int64_t now) {
+                                            int64_t snapshot_id, int64_t now) {
   db_.cached("UPDATE requests SET status = ?3, notified_at = ?2 WHERE id = ?1 AND status = ?4")
       .bind(1, request_id)
       .bind(2, now)
@@ -372,7 +252,7 @@ int64_t PgTx::expire_pending_requests(int64_t created_before) {
 }
 
 void PgTx::update_request_titles(int64_t id, const std::optional<std::string>& product_title,
-                                     const std::optional<std::string>& variant_title) {
+                                 const std::optional<std::string>& variant_title) {
   db_.cached(
          "UPDATE requests SET product_title = coalesce(?, product_title),"
          " variant_title = coalesce(?, variant_title) WHERE id = ?")
@@ -383,15 +263,10 @@ void PgTx::update_request_titles(int64_t id, const std::optional<std::string>& p
 }
 
 std::optional<RequestRecord> PgTx::find_request(int64_t store_id, int64_t id) {
-  Statement& st = db_.cached(
-      "SELECT " STOCKBELL_REQUEST_COLUMNS
-      " FROM requests r JOIN targets t ON t.id = r.target_id"
-      " JOIN subscribers s ON s.id = r.subscriber_id WHERE r.id = ? AND t.store_id = ?");
+  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
+                             " WHERE r.id = ? AND t.store_id = ?");
   st.bind(1, id).bind(2, store_id);
-  std::optional<RequestRecord> row;
-  if (st.step()) row = read_request(st);
-  st.reset();
-  return row;
+  return read_first(st, read_request<Statement>);
 }
 
 bool PgTx::cancel_request(int64_t store_id, int64_t id, int64_t now) {
@@ -412,10 +287,7 @@ std::vector<RequestRecord> PgTx::list_requests(int64_t store_id, const RequestLi
   Statement& st = bind_request_filters(
       db_, pick(q, kRequestsByEmail, kRequestsByProduct, kRequestsAll), store_id, q);
   st.bind(6, q.page.limit).bind(7, q.page.offset);
-  std::vector<RequestRecord> rows;
-  while (st.step()) rows.push_back(read_request(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_request<Statement>);
 }
 
 int64_t PgTx::count_requests(int64_t store_id, const RequestListQuery& q) {
@@ -462,44 +334,39 @@ EventRange PgTx::notify_target(int64_t store_id, int64_t target_id, int64_t snap
 // ---- events ---------------------------------------------------------------------------------
 
 int64_t PgTx::insert_event(int64_t store_id, EventType type, int64_t request_id,
-                               int64_t snapshot_id, int64_t now) {
+                           int64_t snapshot_id, int64_t now) {
   Statement& st = db_.cached(
       "INSERT INTO events(store_id, type, request_id, snapshot_id, created_at)"
       " VALUES (?, ?, ?, ?, ?) RETURNING id");
-  st.bind(1, store_id).bind(2, db::value(type)).bind(3, request_id).bind(4, snapshot_id).bind(5, now);
+  st.bind(1, store_id)
+      .bind(2, db::value(type))
+      .bind(3, request_id)
+      .bind(4, snapshot_id)
+      .bind(5, now);
   return single_int(st);
 }
 
 std::vector<EventRecord> PgTx::list_events(int64_t store_id, std::optional<EventType> type,
-                                               int64_t after, int64_t limit) {
+                                           int64_t after, int64_t limit) {
   Statement& st = db_.cached("SELECT " STOCKBELL_EVENT_COLUMNS STOCKBELL_EVENT_JOINS
                              "WHERE e.store_id = ?1 AND e.id > ?2"
                              " AND (?4::BIGINT IS NULL OR e.type = ?4) ORDER BY e.id LIMIT ?3");
   st.bind(1, store_id).bind(2, after).bind(3, limit).bind(4, db::value(type));
-  std::vector<EventRecord> rows;
-  while (st.step()) rows.push_back(read_event(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_event<Statement>);
 }
 
 std::vector<EventRecord> PgTx::subscriber_events(int64_t subscriber_id) {
   Statement& st = db_.cached("SELECT " STOCKBELL_EVENT_COLUMNS STOCKBELL_EVENT_JOINS
                              "WHERE r.subscriber_id = ?1 ORDER BY e.id DESC");
   st.bind(1, subscriber_id);
-  std::vector<EventRecord> rows;
-  while (st.step()) rows.push_back(read_event(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_event<Statement>);
 }
 
 std::optional<EventRecord> PgTx::find_event(int64_t id) {
   Statement& st =
       db_.cached("SELECT " STOCKBELL_EVENT_COLUMNS STOCKBELL_EVENT_JOINS "WHERE e.id = ?1");
   st.bind(1, id);
-  std::optional<EventRecord> row;
-  if (st.step()) row = read_event(st);
-  st.reset();
-  return row;
+  return read_first(st, read_event<Statement>);
 }
 
 }  // namespace stockbell::server::pg

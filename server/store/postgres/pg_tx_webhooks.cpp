@@ -8,54 +8,6 @@ namespace {
 
 const int64_t kPending = db::value(DeliveryStatus::pending);
 
-#define STOCKBELL_WEBHOOK_COLUMNS                                                           \
-  "id, store_id, url, description, event_mask, enabled, secret, previous_secret,"          \
-  " previous_secret_until, created_at, updated_at"
-
-WebhookRecord read_webhook(const Statement& st) {
-  WebhookRecord w;
-  w.id = st.int64(0);
-  w.store_id = st.int64(1);
-  w.url = st.string(2);
-  w.description = st.optional_string(3);
-  w.events = static_cast<EventMask>(st.int64(4));
-  w.enabled = st.int64(5) != 0;
-  w.secret = st.string(6);
-  w.previous_secret = st.optional_string(7);
-  w.previous_secret_until = st.optional_int64(8);
-  w.created_at = st.int64(9);
-  w.updated_at = st.int64(10);
-  return w;
-}
-
-#define STOCKBELL_DELIVERY_COLUMNS                                                          \
-  "d.id, d.event_id, e.type, d.status, d.attempts, d.next_attempt_at, d.created_at,"       \
-  " d.delivered_at"
-
-DeliveryRecord read_delivery(const Statement& st) {
-  DeliveryRecord d;
-  d.id = st.int64(0);
-  d.event_id = st.int64(1);
-  d.event_type = db::event_type(st.int64(2));
-  d.status = db::delivery_status(st.int64(3));
-  d.attempts = st.int64(4);
-  d.next_attempt_at = st.optional_int64(5);
-  d.created_at = st.int64(6);
-  d.delivered_at = st.optional_int64(7);
-  return d;
-}
-
-void load_attempts(Database& db, DeliveryRecord& delivery) {
-  Statement& st = db.cached(
-      "SELECT attempted_at, duration_ms, status_code, error FROM delivery_attempts"
-      " WHERE delivery_id = ? ORDER BY id");
-  st.bind(1, delivery.id);
-  while (st.step())
-    delivery.attempt_log.push_back(
-        DeliveryAttempt{st.int64(0), st.int64(1), st.optional_int64(2), st.optional_string(3)});
-  st.reset();
-}
-
 }  // namespace
 
 int64_t PgTx::insert_webhook(const WebhookRecord& w) {
@@ -78,20 +30,14 @@ std::optional<WebhookRecord> PgTx::find_webhook(int64_t store_id, int64_t id) {
   Statement& st = db_.cached("SELECT " STOCKBELL_WEBHOOK_COLUMNS
                              " FROM webhooks WHERE id = ? AND store_id = ?");
   st.bind(1, id).bind(2, store_id);
-  std::optional<WebhookRecord> row;
-  if (st.step()) row = read_webhook(st);
-  st.reset();
-  return row;
+  return read_first(st, read_webhook<Statement>);
 }
 
 std::vector<WebhookRecord> PgTx::list_webhooks(int64_t store_id) {
   Statement& st = db_.cached("SELECT " STOCKBELL_WEBHOOK_COLUMNS
                              " FROM webhooks WHERE store_id = ? ORDER BY id");
   st.bind(1, store_id);
-  std::vector<WebhookRecord> rows;
-  while (st.step()) rows.push_back(read_webhook(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_webhook<Statement>);
 }
 
 int64_t PgTx::count_webhooks(int64_t store_id) {
@@ -117,7 +63,10 @@ void PgTx::update_webhook(const WebhookRecord& w) {
 }
 
 bool PgTx::delete_webhook(int64_t store_id, int64_t id) {
-  db_.cached("DELETE FROM webhooks WHERE id = ? AND store_id = ?").bind(1, id).bind(2, store_id).run();
+  db_.cached("DELETE FROM webhooks WHERE id = ? AND store_id = ?")
+      .bind(1, id)
+      .bind(2, store_id)
+      .run();
   const bool deleted = db_.changes() > 0;
   return deleted;
 }
@@ -131,11 +80,12 @@ bool PgTx::has_enabled_webhooks(int64_t store_id) {
 }
 
 int64_t PgTx::enqueue_deliveries(int64_t store_id, EventType type, int64_t first_event,
-                                     int64_t last_event, int64_t now) {
+                                 int64_t last_event, int64_t now) {
   db_.cached(
          "INSERT INTO deliveries(webhook_id, event_id, status, next_attempt_at, due_since,"
          " created_at)"
-         " SELECT w.id, e.id, ?6, ?1, ?1, ?1 FROM webhooks w JOIN events e ON e.store_id = w.store_id"
+         " SELECT w.id, e.id, ?6, ?1, ?1, ?1 FROM webhooks w JOIN events e ON e.store_id = "
+         "w.store_id"
          " WHERE w.store_id = ?2 AND w.enabled = 1 AND (w.event_mask & ?3) != 0"
          " AND e.id BETWEEN ?4 AND ?5 AND e.xmin = xid(pg_current_xact_id())")
       .bind(1, now)
@@ -211,37 +161,31 @@ void PgTx::record_attempt(const AttemptRecord& a) {
 }
 
 std::vector<DeliveryRecord> PgTx::list_deliveries(int64_t webhook_id,
-                                                      std::optional<DeliveryStatus> status,
-                                                      const Page& page) {
-  Statement& st = db_.cached(
-      "SELECT " STOCKBELL_DELIVERY_COLUMNS
-      " FROM deliveries d JOIN events e ON e.id = d.event_id"
-      " WHERE d.webhook_id = ?1 AND (?2::BIGINT IS NULL OR d.status = ?2)"
-      " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4");
+                                                  std::optional<DeliveryStatus> status,
+                                                  const Page& page) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS STOCKBELL_DELIVERY_JOINS
+                             " WHERE d.webhook_id = ?1 AND (?2::BIGINT IS NULL OR d.status = ?2)"
+                             " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4");
   st.bind(1, webhook_id).bind(2, db::value(status)).bind(3, page.limit).bind(4, page.offset);
-  std::vector<DeliveryRecord> rows;
-  while (st.step()) rows.push_back(read_delivery(st));
-  st.reset();
-  for (DeliveryRecord& row : rows) load_attempts(db_, row);
+  std::vector<DeliveryRecord> rows = read_all(st, read_delivery<Statement>);
+  for (DeliveryRecord& row : rows) read_attempt_log(db_, row);
   return rows;
 }
 
 int64_t PgTx::count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) {
   Statement& st = db_.cached(
-      "SELECT count(*) FROM deliveries WHERE webhook_id = ?1 AND (?2::BIGINT IS NULL OR status = ?2)");
+      "SELECT count(*) FROM deliveries WHERE webhook_id = ?1 AND (?2::BIGINT IS NULL OR status = "
+      "?2)");
   st.bind(1, webhook_id).bind(2, db::value(status));
   return single_int(st);
 }
 
 std::optional<DeliveryRecord> PgTx::find_delivery(int64_t webhook_id, int64_t id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS
-                             " FROM deliveries d JOIN events e ON e.id = d.event_id"
+  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS STOCKBELL_DELIVERY_JOINS
                              " WHERE d.webhook_id = ? AND d.id = ?");
   st.bind(1, webhook_id).bind(2, id);
-  std::optional<DeliveryRecord> row;
-  if (st.step()) row = read_delivery(st);
-  st.reset();
-  if (row) load_attempts(db_, *row);
+  std::optional<DeliveryRecord> row = read_first(st, read_delivery<Statement>);
+  if (row) read_attempt_log(db_, *row);
   return row;
 }
 
@@ -295,9 +239,8 @@ std::vector<int64_t> PgTx::claim_deliveries(const std::vector<int64_t>& ids,
   return read_ids(st);
 }
 
-std::vector<int64_t> PgTx::claim_messages(const std::vector<int64_t>& ids,
-                                          const std::string& owner, int64_t now,
-                                          int64_t lease_until) {
+std::vector<int64_t> PgTx::claim_messages(const std::vector<int64_t>& ids, const std::string& owner,
+                                          int64_t now, int64_t lease_until) {
   if (ids.empty()) return {};
   Statement& st = db_.cached(
       "WITH c AS (SELECT id FROM messages WHERE id = ANY(?1::BIGINT[]) AND status = ?5"

@@ -7,6 +7,7 @@
 // conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp
 // (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
 
+#include "server/store/rows.hpp"
 #include "server/store/sqlite/sqlite.hpp"
 #include "server/store/sqlite/write_cache.hpp"
 #include "server/store/storage.hpp"
@@ -75,12 +76,10 @@ class SqliteTx final : public WriteTx {
                          const std::optional<std::string>& product_title,
                          const std::optional<std::string>& variant_title, int64_t now,
                          const NewRequestDetails& details) override;
-  std::optional<RequestRecord> find_open_request(int64_t target_id,
-                                                 int64_t subscriber_id) override;
+  std::optional<RequestRecord> find_open_request(int64_t target_id, int64_t subscriber_id) override;
   std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) override;
   std::vector<EventRecord> subscriber_events(int64_t subscriber_id) override;
-  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id,
-                                                      int64_t now) override;
+  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id, int64_t now) override;
   std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id, int64_t snapshot_id,
                                         int64_t now) override;
   int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) override;
@@ -88,8 +87,8 @@ class SqliteTx final : public WriteTx {
   void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
                              const std::optional<std::string>& variant_title) override;
   bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
-  EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
-                           int64_t now, std::optional<int64_t> limit) override;
+  EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id, int64_t now,
+                           std::optional<int64_t> limit) override;
   int64_t insert_event(int64_t store_id, EventType type, int64_t request_id, int64_t snapshot_id,
                        int64_t now) override;
   std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
@@ -101,8 +100,7 @@ class SqliteTx final : public WriteTx {
   std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
   int64_t count_webhooks(int64_t store_id) override;
   std::vector<int64_t> enabled_webhook_ids() override;
-  std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now,
-                                          int64_t limit) override;
+  std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) override;
   std::optional<int64_t> next_delivery_due_at() override;
   std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
                                               std::optional<DeliveryStatus> status,
@@ -127,8 +125,8 @@ class SqliteTx final : public WriteTx {
   std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;
   std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
                                                  int64_t to) override;
-  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from,
-                                                         int64_t to, int64_t limit) override;
+  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from, int64_t to,
+                                                         int64_t limit) override;
   std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
                                                  int64_t to) override;
   int64_t count_notified(int64_t store_id, int64_t from, int64_t to) override;
@@ -211,8 +209,8 @@ class SqliteTx final : public WriteTx {
   int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) override;
   int64_t enqueue_back_in_stock(int64_t store_id, int64_t first_event, int64_t last_event,
                                 int64_t setup_id, int64_t now) override;
-  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id,
-                          int64_t snapshot_id, int64_t setup_id, int64_t now) override;
+  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id, int64_t snapshot_id,
+                          int64_t setup_id, int64_t now) override;
   std::vector<MessageRecord> list_messages(int64_t store_id,
                                            const MessageListQuery& query) override;
   int64_t count_messages(int64_t store_id, const MessageListQuery& query) override;
@@ -233,11 +231,5 @@ class SqliteTx final : public WriteTx {
   WriteCache* cache_;
   bool outbox_written_ = false;
 };
-
-/// The first column of the statement's first row (0 when there is none); resets it.
-int64_t single_int(Statement& st);
-
-/// A 32-byte key or hash stored as a BLOB.
-KeyHash key_hash_of(std::string_view stored);
 
 }  // namespace stockbell::server

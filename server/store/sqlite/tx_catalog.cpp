@@ -9,40 +9,11 @@
 namespace stockbell::server {
 namespace {
 
-ProductRecord read_product(const Statement& st) {
-  // columns: id, data, created_at, updated_at
-  std::optional<Product> product = product_from_storage(st.text(1));
-  if (!product)
-    throw std::runtime_error("stored product " + std::to_string(st.int64(0)) + " is unreadable");
-  return ProductRecord{st.int64(0), std::move(*product), st.int64(2), st.int64(3)};
-}
-
 // `search` case-folded like the stored search_text; matched as a plain substring (instr), so
 // `%` and `_` in a search mean themselves.
 std::optional<std::string> folded(const std::optional<std::string>& search) {
   if (!search) return std::nullopt;
   return fold_case(*search);
-}
-
-#define STOCKBELL_SUBSCRIBER_COLUMNS                                                        \
-  "id, email, external_id, first_name, last_name, attributes, created_at, updated_at,"     \
-  " confirmed_at, suppressed_at"
-
-SubscriberRecord read_subscriber(const Statement& st) {
-  SubscriberRecord row;
-  row.id = st.int64(0);
-  row.email = st.string(1);
-  row.profile.external_id = st.optional_string(2);
-  row.profile.first_name = st.optional_string(3);
-  row.profile.last_name = st.optional_string(4);
-  JsonParseFailure failure;
-  std::optional<Json> attributes = parse_json(st.text(5), failure);
-  row.profile.attributes = attributes && attributes->is_object() ? *attributes : Json::object();
-  row.created_at = st.int64(6);
-  row.updated_at = st.int64(7);
-  row.confirmed_at = st.optional_int64(8);
-  row.suppressed_at = st.optional_int64(9);
-  return row;
 }
 
 }  // namespace
@@ -52,20 +23,14 @@ std::optional<SubscriberRecord> SqliteTx::find_subscriber(int64_t store_id,
   Statement& st = db_.cached("SELECT " STOCKBELL_SUBSCRIBER_COLUMNS
                              " FROM subscribers WHERE store_id = ? AND email = ?");
   st.bind(1, store_id).bind(2, email);
-  std::optional<SubscriberRecord> row;
-  if (st.step()) row = read_subscriber(st);
-  st.reset();
-  return row;
+  return read_first(st, read_subscriber<Statement>);
 }
 
 std::optional<SubscriberRecord> SqliteTx::find_subscriber_by_id(int64_t store_id, int64_t id) {
   Statement& st = db_.cached("SELECT " STOCKBELL_SUBSCRIBER_COLUMNS
                              " FROM subscribers WHERE id = ? AND store_id = ?");
   st.bind(1, id).bind(2, store_id);
-  std::optional<SubscriberRecord> row;
-  if (st.step()) row = read_subscriber(st);
-  st.reset();
-  return row;
+  return read_first(st, read_subscriber<Statement>);
 }
 
 void SqliteTx::set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
@@ -97,7 +62,8 @@ bool SqliteTx::erase_subscriber(int64_t store_id, int64_t id) {
         .bind(2, event)
         .run();
   db_.cached("DELETE FROM messages WHERE subscriber_id = ?").bind(1, id).run();
-  db_.cached("DELETE FROM events WHERE request_id IN (SELECT id FROM requests WHERE subscriber_id = ?)")
+  db_.cached(
+         "DELETE FROM events WHERE request_id IN (SELECT id FROM requests WHERE subscriber_id = ?)")
       .bind(1, id)
       .run();
   db_.cached("DELETE FROM requests WHERE subscriber_id = ?").bind(1, id).run();
@@ -137,13 +103,10 @@ void SqliteTx::update_subscriber(int64_t id, const SubscriberProfile& profile, i
 
 std::optional<ProductRecord> SqliteTx::find_product(int64_t store_id,
                                                     const std::string& product_id) {
-  Statement& st = db_.cached(
-      "SELECT id, data, created_at, updated_at FROM products WHERE store_id = ? AND product_id = ?");
+  Statement& st = db_.cached("SELECT " STOCKBELL_PRODUCT_COLUMNS
+                             " FROM products WHERE store_id = ? AND product_id = ?");
   st.bind(1, store_id).bind(2, product_id);
-  std::optional<ProductRecord> row;
-  if (st.step()) row = read_product(st);
-  st.reset();
-  return row;
+  return read_first(st, read_product<Statement>);
 }
 
 ProductRecord SqliteTx::save_product(int64_t store_id, const Product& product, int64_t now) {
@@ -174,16 +137,13 @@ bool SqliteTx::delete_product(int64_t store_id, const std::string& product_id) {
 }
 
 std::vector<ProductRecord> SqliteTx::list_products(int64_t store_id, const ProductListQuery& q) {
-  Statement& st = db_.cached(
-      "SELECT id, data, created_at, updated_at FROM products WHERE store_id = ?1"
-      " AND (?2 IS NULL OR instr(search_text, ?2) > 0)"
-      " ORDER BY product_id LIMIT ?3 OFFSET ?4");
+  Statement& st = db_.cached("SELECT " STOCKBELL_PRODUCT_COLUMNS
+                             " FROM products WHERE store_id = ?1"
+                             " AND (?2 IS NULL OR instr(search_text, ?2) > 0)"
+                             " ORDER BY product_id LIMIT ?3 OFFSET ?4");
   st.bind(1, store_id).bind(2, folded(q.search)).bind(3, q.page.limit);
   st.bind(4, q.page.offset);
-  std::vector<ProductRecord> rows;
-  while (st.step()) rows.push_back(read_product(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_product<Statement>);
 }
 
 int64_t SqliteTx::count_products(int64_t store_id, const ProductListQuery& q) {

@@ -7,46 +7,20 @@
 namespace stockbell::server {
 
 std::optional<SessionRecord> SqliteTx::find_session(const KeyHash& hash) {
-  Statement& st = db_.cached(
-      "SELECT x.store_id, s.name, x.created_at, x.last_seen_at, x.ended_at"
-      " FROM sessions x JOIN stores s ON s.id = x.store_id WHERE x.token_hash = ?");
+  Statement& st = db_.cached("SELECT " STOCKBELL_SESSION_COLUMNS STOCKBELL_SESSION_JOINS
+                             " WHERE x.token_hash = ?");
   st.bind_blob(1, hash.data(), hash.size());
-  std::optional<SessionRecord> session;
-  if (st.step()) {
-    session.emplace();
-    session->store_id = st.int64(0);
-    session->store_name = st.string(1);
-    session->created_at = st.int64(2);
-    session->last_seen_at = st.int64(3);
-    session->ended_at = st.optional_int64(4);
-  }
-  st.reset();
-  return session;
+  return read_first(st, read_session<Statement>);
 }
 
 std::vector<DemandRow> SqliteTx::demand_page(int64_t store_id, const Page& page) {
   // demand_ranked (store_id, waiting DESC, oldest_at) gives the order; the titles are the
   // requests' (the catalog's, when it has the product, replace them upstairs).
-  Statement& st = db_.cached(
-      "SELECT d.target_id, t.product_id, t.variant_id, d.waiting, d.oldest_at, d.product_title,"
-      " d.variant_title FROM demand d JOIN targets t ON t.id = d.target_id"
-      " WHERE d.store_id = ?1 AND d.waiting > 0"
-      " ORDER BY d.waiting DESC, d.oldest_at LIMIT ?2 OFFSET ?3");
+  Statement& st = db_.cached("SELECT " STOCKBELL_DEMAND_COLUMNS STOCKBELL_DEMAND_JOINS
+                             " WHERE d.store_id = ?1 AND d.waiting > 0"
+                             " ORDER BY d.waiting DESC, d.oldest_at LIMIT ?2 OFFSET ?3");
   st.bind(1, store_id).bind(2, page.limit).bind(3, page.offset);
-  std::vector<DemandRow> rows;
-  while (st.step()) {
-    DemandRow row;
-    row.target_id = st.int64(0);
-    row.product_id = st.string(1);
-    row.variant_id = st.string(2);
-    row.waiting = st.int64(3);
-    row.oldest_waiting_at = st.optional_int64(4);
-    row.product_title = st.optional_string(5);
-    row.variant_title = st.optional_string(6);
-    rows.push_back(std::move(row));
-  }
-  st.reset();
-  return rows;
+  return read_all(st, read_demand<Statement>);
 }
 
 std::pair<int64_t, int64_t> SqliteTx::demand_totals(int64_t store_id) {

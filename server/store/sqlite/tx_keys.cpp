@@ -4,41 +4,12 @@
 
 #include <openssl/rand.h>
 
-#include <algorithm>
 #include <stdexcept>
 
 namespace stockbell::server {
-namespace {
-
-KeyHash hash_of(std::string_view stored) { return key_hash_of(stored); }
-
-KeyKind kind_of(std::string_view stored) {
-  return parse_key_kind(stored).value_or(KeyKind::publishable);  // the schema CHECKs the value
+void SqliteTx::ping() {
+  db_.cached("SELECT 1").run();
 }
-
-void read_origins(Database& db, ApiKeyRecord& key) {
-  Statement& origins =
-      db.cached("SELECT origin FROM api_key_origins WHERE key_id = ? ORDER BY origin");
-  origins.bind(1, key.id);
-  while (origins.step()) key.origins.push_back(origins.string(0));
-  origins.reset();
-}
-
-}  // namespace
-
-KeyHash key_hash_of(std::string_view stored) {
-  KeyHash hash{};
-  if (stored.size() == hash.size()) std::copy(stored.begin(), stored.end(), hash.begin());
-  return hash;
-}
-
-int64_t single_int(Statement& st) {
-  const int64_t value = st.step() ? st.int64(0) : 0;
-  st.reset();
-  return value;
-}
-
-void SqliteTx::ping() { db_.cached("SELECT 1").run(); }
 
 std::optional<int64_t> SqliteTx::find_store(const std::string& name) {
   Statement& st = db_.cached("SELECT id FROM stores WHERE name = ?");
@@ -72,45 +43,20 @@ int64_t SqliteTx::insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash
 }
 
 std::optional<ApiKeyRecord> SqliteTx::find_key(const KeyHash& hash) {
-  Statement& st = db_.cached(
-      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at"
-      " FROM api_keys k JOIN stores s ON s.id = k.store_id"
-      " WHERE k.key_hash = ? AND k.revoked_at IS NULL");
+  Statement& st = db_.cached("SELECT " STOCKBELL_KEY_COLUMNS STOCKBELL_KEY_JOINS
+                             " WHERE k.key_hash = ? AND k.revoked_at IS NULL");
   st.bind_blob(1, hash.data(), hash.size());
-  std::optional<ApiKeyRecord> key;
-  if (st.step()) {
-    key.emplace();
-    key->id = st.int64(0);
-    key->store_id = st.int64(1);
-    key->kind = kind_of(st.text(2));
-    key->hash = hash_of(st.text(3));
-    key->store_name = st.string(4);
-    key->created_at = st.int64(5);
-  }
-  st.reset();
-  if (key) read_origins(db_, *key);
+  std::optional<ApiKeyRecord> key = read_first(st, read_key<Statement>);
+  if (key) read_key_origins(db_, *key);
   return key;
 }
 
 std::vector<ApiKeyRecord> SqliteTx::list_keys(const std::optional<std::string>& store_name) {
-  Statement& st = db_.cached(
-      "SELECT k.id, k.store_id, k.kind, k.key_hash, s.name, k.created_at, k.revoked_at"
-      " FROM api_keys k JOIN stores s ON s.id = k.store_id"
-      " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY k.id");
+  Statement& st = db_.cached("SELECT " STOCKBELL_KEY_COLUMNS STOCKBELL_KEY_JOINS
+                             " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY k.id");
   st.bind(1, store_name);
-  std::vector<ApiKeyRecord> keys;
-  while (st.step()) {
-    ApiKeyRecord& key = keys.emplace_back();
-    key.id = st.int64(0);
-    key.store_id = st.int64(1);
-    key.kind = kind_of(st.text(2));
-    key.hash = hash_of(st.text(3));
-    key.store_name = st.string(4);
-    key.created_at = st.int64(5);
-    key.revoked_at = st.optional_int64(6);
-  }
-  st.reset();
-  for (ApiKeyRecord& key : keys) read_origins(db_, key);
+  std::vector<ApiKeyRecord> keys = read_all(st, read_key<Statement>);
+  for (ApiKeyRecord& key : keys) read_key_origins(db_, key);
   return keys;
 }
 

@@ -9,37 +9,6 @@ namespace {
 
 const int64_t kQueued = db::value(MessageStatus::queued);
 
-#define STOCKBELL_MESSAGE_COLUMNS                                                            \
-  "m.id, m.kind, m.status, s.email, m.subscriber_id, m.request_id, r.locale, m.attempts,"   \
-  " m.last_error, m.created_at, m.next_attempt_at, m.sent_at"
-#define STOCKBELL_MESSAGE_JOINS                                                              \
-  " FROM messages m JOIN subscribers s ON s.id = m.subscriber_id"                           \
-  " JOIN requests r ON r.id = m.request_id "
-
-MessageRecord read_message(const Statement& st) {
-  MessageRecord m;
-  m.id = st.int64(0);
-  m.kind = db::mail_kind(st.int64(1));
-  m.status = db::message_status(st.int64(2));
-  m.to = st.string(3);
-  m.subscriber_id = st.int64(4);
-  m.request_id = st.int64(5);
-  m.locale = st.optional_string(6);
-  m.attempts = st.int64(7);
-  m.last_error = st.optional_string(8);
-  m.created_at = st.int64(9);
-  m.next_attempt_at = st.optional_int64(10);
-  m.sent_at = st.optional_int64(11);
-  return m;
-}
-
-std::vector<MessageRecord> read_messages(Statement& st) {
-  std::vector<MessageRecord> rows;
-  while (st.step()) rows.push_back(read_message(st));
-  st.reset();
-  return rows;
-}
-
 // The listing filters: ?1 store, ?2 status, ?3 e-mail, ?4 kind; ?5 limit, ?6 offset.
 constexpr const char* kMessagesWhere =
     "WHERE m.store_id = ?1 AND (?2 IS NULL OR m.status = ?2) AND (?3 IS NULL OR s.email = ?3)"
@@ -57,8 +26,7 @@ Statement& bind_message_filters(Database& db, const char* sql, int64_t store_id,
 // ---- suppressions ---------------------------------------------------------------------------
 
 bool SqliteTx::is_suppressed(int64_t store_id, const KeyHash& email_hash) {
-  Statement& st =
-      db_.cached("SELECT 1 FROM suppressions WHERE store_id = ? AND email_hash = ?");
+  Statement& st = db_.cached("SELECT 1 FROM suppressions WHERE store_id = ? AND email_hash = ?");
   st.bind(1, store_id).bind_blob(2, email_hash.data(), email_hash.size());
   const bool found = st.step();
   st.reset();
@@ -123,8 +91,8 @@ bool SqliteTx::delete_mail_template(int64_t store_id, MailKind kind, const std::
 }
 
 int64_t SqliteTx::mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) {
-  Statement& latest = db_.cached(
-      "SELECT id, data FROM mail_setups WHERE store_id = ? ORDER BY id DESC LIMIT 1");
+  Statement& latest =
+      db_.cached("SELECT id, data FROM mail_setups WHERE store_id = ? ORDER BY id DESC LIMIT 1");
   latest.bind(1, store_id);
   std::optional<int64_t> reuse;
   if (latest.step() && latest.text(1) == setup) reuse = latest.int64(0);
@@ -140,8 +108,8 @@ int64_t SqliteTx::mail_setup_id(int64_t store_id, const std::string& setup, int6
 
 // ---- the outbox -----------------------------------------------------------------------------
 
-int64_t SqliteTx::enqueue_back_in_stock(int64_t store_id, int64_t first_event,
-                                        int64_t last_event, int64_t setup_id, int64_t now) {
+int64_t SqliteTx::enqueue_back_in_stock(int64_t store_id, int64_t first_event, int64_t last_event,
+                                        int64_t setup_id, int64_t now) {
   db_.cached(
          "INSERT INTO messages(store_id, subscriber_id, request_id, snapshot_id, setup_id, kind,"
          " status, next_attempt_at, due_since, created_at)"
@@ -185,17 +153,17 @@ int64_t SqliteTx::enqueue_message(int64_t store_id, MailKind kind, int64_t reque
 }
 
 std::vector<MessageRecord> SqliteTx::list_messages(int64_t store_id, const MessageListQuery& q) {
-  static const std::string sql = std::string("SELECT " STOCKBELL_MESSAGE_COLUMNS
-                                             STOCKBELL_MESSAGE_JOINS) +
-                                 kMessagesWhere + " ORDER BY m.id DESC LIMIT ?5 OFFSET ?6";
+  static const std::string sql =
+      std::string("SELECT " STOCKBELL_MESSAGE_COLUMNS STOCKBELL_MESSAGE_JOINS) + kMessagesWhere +
+      " ORDER BY m.id DESC LIMIT ?5 OFFSET ?6";
   Statement& st = bind_message_filters(db_, sql.c_str(), store_id, q);
   st.bind(5, q.page.limit).bind(6, q.page.offset);
-  return read_messages(st);
+  return read_all(st, read_message<Statement>);
 }
 
 int64_t SqliteTx::count_messages(int64_t store_id, const MessageListQuery& q) {
-  static const std::string sql = std::string("SELECT count(*)" STOCKBELL_MESSAGE_JOINS) +
-                                 kMessagesWhere;
+  static const std::string sql =
+      std::string("SELECT count(*)" STOCKBELL_MESSAGE_JOINS) + kMessagesWhere;
   return single_int(bind_message_filters(db_, sql.c_str(), store_id, q));
 }
 
@@ -203,7 +171,7 @@ std::vector<MessageRecord> SqliteTx::subscriber_messages(int64_t subscriber_id) 
   Statement& st = db_.cached("SELECT " STOCKBELL_MESSAGE_COLUMNS STOCKBELL_MESSAGE_JOINS
                              "WHERE m.subscriber_id = ? ORDER BY m.id DESC");
   st.bind(1, subscriber_id);
-  return read_messages(st);
+  return read_all(st, read_message<Statement>);
 }
 
 std::optional<int64_t> SqliteTx::next_message_due_at() {
@@ -226,49 +194,11 @@ bool SqliteTx::is_message_queued(int64_t id) {
 std::vector<OutgoingMessage> SqliteTx::due_messages(int64_t now, int64_t after_due,
                                                     int64_t after_id, int64_t limit) {
   Statement& st = db_.cached(
-      "SELECT m.id, m.store_id, m.subscriber_id, m.request_id, m.kind, m.status, m.attempts,"
-      " m.next_attempt_at, m.due_since, m.created_at, s.email, s.first_name, r.locale,"
-      " t.product_id, t.variant_id,"
-      " r.product_title, r.variant_title, n.product_title, n.variant_title, n.url, n.image_url,"
-      " n.price_cents, n.currency, u.data, st.mail_key"
-      " FROM messages m JOIN subscribers s ON s.id = m.subscriber_id"
-      " JOIN requests r ON r.id = m.request_id JOIN targets t ON t.id = r.target_id"
-      " JOIN snapshots n ON n.id = m.snapshot_id JOIN mail_setups u ON u.id = m.setup_id"
-      " JOIN stores st ON st.id = m.store_id"
+      "SELECT " STOCKBELL_OUTGOING_MESSAGE_COLUMNS STOCKBELL_OUTGOING_MESSAGE_JOINS
       " WHERE m.status = ?1 AND m.next_attempt_at <= ?2 AND (m.next_attempt_at, m.id) > (?4, ?5)"
       " ORDER BY m.next_attempt_at, m.id LIMIT ?3");
   st.bind(1, kQueued).bind(2, now).bind(3, limit).bind(4, after_due).bind(5, after_id);
-  std::vector<OutgoingMessage> due;
-  while (st.step()) {
-    OutgoingMessage& m = due.emplace_back();
-    m.id = st.int64(0);
-    m.store_id = st.int64(1);
-    m.subscriber_id = st.int64(2);
-    m.request_id = st.int64(3);
-    m.kind = db::mail_kind(st.int64(4));
-    m.status = db::message_status(st.int64(5));
-    m.attempts = st.int64(6);
-    m.due_at = st.int64(7);
-    m.due_since = st.int64(8);
-    m.created_at = st.int64(9);
-    m.email = st.string(10);
-    m.first_name = st.optional_string(11);
-    m.locale = st.optional_string(12);
-    m.product_id = st.string(13);
-    m.variant_id = st.string(14);
-    m.request_product_title = st.optional_string(15);
-    m.request_variant_title = st.optional_string(16);
-    m.snapshot.product_title = st.optional_string(17);
-    m.snapshot.variant_title = st.optional_string(18);
-    m.snapshot.url = st.optional_string(19);
-    m.snapshot.image_url = st.optional_string(20);
-    m.snapshot.price_cents = st.optional_int64(21);
-    m.snapshot.currency = st.optional_string(22);
-    m.setup = st.string(23);
-    m.mail_key = key_hash_of(st.text(24));
-  }
-  st.reset();
-  return due;
+  return read_all(st, read_outgoing_message<Statement>);
 }
 
 void SqliteTx::record_message_attempt(const MessageAttemptRecord& a) {

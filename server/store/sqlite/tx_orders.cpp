@@ -11,33 +11,13 @@ namespace {
 const int64_t kConverted = db::value(PurchaseEffect::converted);
 const int64_t kEnded = db::value(PurchaseEffect::ended);
 
-OrderRecord read_order(const Statement& st) {
-  // columns: id, store_id, data, ordered_at, purchased_at, created_at, updated_at
-  std::optional<Order> order = order_from_storage(st.text(2));
-  if (!order)
-    throw std::runtime_error("stored order " + std::to_string(st.int64(0)) + " is unreadable");
-  OrderRecord r;
-  r.id = st.int64(0);
-  r.store_id = st.int64(1);
-  r.order = std::move(*order);
-  r.ordered_at = st.int64(3);
-  r.purchased_at = st.optional_int64(4);
-  r.created_at = st.int64(5);
-  r.updated_at = st.int64(6);
-  return r;
-}
-
 }  // namespace
 
 std::optional<OrderRecord> SqliteTx::find_order(int64_t store_id, const std::string& order_id) {
-  Statement& st = db_.cached(
-      "SELECT id, store_id, data, ordered_at, purchased_at, created_at, updated_at FROM orders"
-      " WHERE store_id = ? AND order_id = ?");
+  Statement& st = db_.cached("SELECT " STOCKBELL_ORDER_COLUMNS
+                             " FROM orders WHERE store_id = ? AND order_id = ?");
   st.bind(1, store_id).bind(2, order_id);
-  std::optional<OrderRecord> row;
-  if (st.step()) row = read_order(st);
-  st.reset();
-  return row;
+  return read_first(st, read_order<Statement>);
 }
 
 OrderRecord SqliteTx::save_order(int64_t store_id, const Order& order, int64_t ordered_at,
@@ -48,7 +28,7 @@ OrderRecord SqliteTx::save_order(int64_t store_id, const Order& order, int64_t o
       " ON CONFLICT(store_id, order_id) DO UPDATE SET status = excluded.status,"
       " currency = excluded.currency, total_cents = excluded.total_cents, data = excluded.data,"
       " ordered_at = excluded.ordered_at, updated_at = excluded.updated_at"
-      " RETURNING id, store_id, data, ordered_at, purchased_at, created_at, updated_at");
+      " RETURNING " STOCKBELL_ORDER_COLUMNS);
   st.bind(1, store_id).bind(2, order.order_id).bind(3, db::value(order.status));
   st.bind(4, order.currency).bind(5, order.total_cents).bind(6, ordered_at);
   st.bind(7, order_to_storage(order)).bind(8, now);
@@ -217,7 +197,8 @@ int64_t SqliteTx::forget_order_customer(int64_t store_id, const std::string& ema
         .bind(2, order_row)
         .run();
     std::vector<std::pair<int64_t, std::string>> events;
-    Statement& ev = db_.cached("SELECT id, data FROM events WHERE order_id = ? AND data IS NOT NULL");
+    Statement& ev =
+        db_.cached("SELECT id, data FROM events WHERE order_id = ? AND data IS NOT NULL");
     ev.bind(1, order_row);
     while (ev.step()) events.emplace_back(ev.int64(0), ev.string(1));
     ev.reset();

@@ -6,42 +6,12 @@
 #include "server/store/sqlite/sqlite_tx.hpp"
 
 namespace stockbell::server {
-namespace {
-
-#define STOCKBELL_INTEGRATION_COLUMNS \
-  "id, store_id, platform, token, address, origin, secret, currency, created_at, updated_at"
-
-IntegrationRecord read_integration(const Statement& st) {
-  IntegrationRecord r;
-  r.id = st.int64(0);
-  r.store_id = st.int64(1);
-  std::optional<Platform> platform = parse_platform(st.text(2));
-  if (!platform) throw std::runtime_error("stored integration has an unknown platform");
-  r.platform = *platform;
-  r.token = st.string(3);
-  r.address = st.string(4);
-  r.origin = st.optional_string(5);
-  r.secret = st.string(6);
-  r.currency = st.optional_string(7);
-  r.created_at = st.int64(8);
-  r.updated_at = st.int64(9);
-  return r;
-}
-
-std::optional<IntegrationRecord> one_integration(Statement& st) {
-  std::optional<IntegrationRecord> row;
-  if (st.step()) row = read_integration(st);
-  st.reset();
-  return row;
-}
-
-}  // namespace
 
 std::optional<IntegrationRecord> SqliteTx::find_integration(int64_t store_id, Platform platform) {
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE store_id = ? AND platform = ?");
   st.bind(1, store_id).bind(2, platform_name(platform));
-  return one_integration(st);
+  return read_first(st, read_integration<Statement>);
 }
 
 std::optional<IntegrationRecord> SqliteTx::find_integration_by_token(Platform platform,
@@ -49,7 +19,7 @@ std::optional<IntegrationRecord> SqliteTx::find_integration_by_token(Platform pl
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE token = ? AND platform = ?");
   st.bind(1, token).bind(2, platform_name(platform));
-  return one_integration(st);
+  return read_first(st, read_integration<Statement>);
 }
 
 std::optional<IntegrationRecord> SqliteTx::find_integration_by_origin(Platform platform,
@@ -57,17 +27,14 @@ std::optional<IntegrationRecord> SqliteTx::find_integration_by_origin(Platform p
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE platform = ? AND origin = ?");
   st.bind(1, platform_name(platform)).bind(2, origin);
-  return one_integration(st);
+  return read_first(st, read_integration<Statement>);
 }
 
 std::vector<IntegrationRecord> SqliteTx::list_integrations(int64_t store_id) {
   Statement& st = db_.cached("SELECT " STOCKBELL_INTEGRATION_COLUMNS
                              " FROM integrations WHERE store_id = ? ORDER BY platform");
   st.bind(1, store_id);
-  std::vector<IntegrationRecord> rows;
-  while (st.step()) rows.push_back(read_integration(st));
-  st.reset();
-  return rows;
+  return read_all(st, read_integration<Statement>);
 }
 
 IntegrationRecord SqliteTx::save_integration(int64_t store_id, const IntegrationSettings& settings,
