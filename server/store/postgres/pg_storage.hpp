@@ -39,9 +39,10 @@ struct PoolOptions {
   int64_t statement_timeout_ms = 30000;
   int64_t acquire_timeout_ms = 5000;  ///< waiting for a free connection
   /// Write transactions under way at once; more writes queue and share transactions (group
-  /// commit). Two: registrations, hot product or spread over many, ran 1.5-2x faster than with
-  /// one transaction per write (bench/postgres --ab, README "Scaling out"), and one slow write
-  /// (a large fan-out) doesn't hold up every other.
+  /// commit). Two: registrations ran 1.06-2.5x faster than with one transaction per write (hot
+  /// product or spread, 1 or 2 processes, 16 or 32 connections; README "Scaling out"), one did
+  /// as well, four worse on spread products (more cross-group deadlocks); two so that one slow
+  /// write (a large fan-out) doesn't hold up every other.
   size_t write_leaders = 2;
   size_t max_batch = 32;  ///< writes per transaction at most
 };
