@@ -203,33 +203,21 @@ TEST_CASE(
   // way round: PostgreSQL aborts one of them (deadlock_timeout, 1 s here).
   Gate first_locked, second_locked;
   std::vector<std::atomic<int>> runs(4);
-  const auto save = [](WriteTx& tx, int64_t store, int64_t days) {
-    StoreSettings settings;
-    settings.request_ttl_days = days;
-    tx.save_settings(store, settings, 2);
+  // Job `i`: waits for `before` (if any), saves `days` into `store`'s settings (locking its
+  // row), then opens `after` (if any).
+  const auto job = [&](int i, int64_t store, int64_t days, Gate* before, Gate* after) -> Job {
+    return [&, i, store, days, before, after](WriteTx& tx) {
+      ++runs[i];
+      if (before != nullptr) before->wait();
+      StoreSettings settings;
+      settings.request_ttl_days = days;
+      tx.save_settings(store, settings, 2);
+      if (after != nullptr) after->open();
+    };
   };
   const std::vector<Job> jobs = {
-      [&](WriteTx& tx) {
-        ++runs[0];
-        save(tx, first, 10);
-        first_locked.open();
-      },
-      [&](WriteTx& tx) {
-        ++runs[1];
-        second_locked.wait();
-        save(tx, second, 11);
-      },
-      [&](WriteTx& tx) {
-        ++runs[2];
-        save(tx, second, 20);
-        second_locked.open();
-      },
-      [&](WriteTx& tx) {
-        ++runs[3];
-        first_locked.wait();
-        save(tx, first, 21);
-      },
-  };
+      job(0, first, 10, nullptr, &first_locked), job(1, second, 11, &second_locked, nullptr),
+      job(2, second, 20, nullptr, &second_locked), job(3, first, 21, &first_locked, nullptr)};
   const WriteStats before = storage.write_stats();
   const std::vector<std::string> errors = run_queued(storage, 2, jobs);
   const WriteStats after = storage.write_stats();
