@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <thread>
 
 #include "server/store/postgres/pg_schema.hpp"
@@ -24,19 +25,27 @@ uint64_t connect_and_migrate(const std::string& url, int64_t statement_timeout_m
 PgStorage::PgStorage(const std::string& url, PoolOptions options)
     : url_(url), options_(options), ids_(connect_and_migrate(url, options.statement_timeout_ms)) {
   if (options_.size == 0) options_.size = 1;
+  if (options_.write_leaders == 0) options_.write_leaders = 1;
+  if (options_.max_batch == 0) options_.max_batch = 1;
 }
 
-PgStorage::~PgStorage() { stop(); }
+PgStorage::~PgStorage() {
+  stop();
+}
 
 void PgStorage::on_outbox_written(std::function<void()> listener) {
   outbox_listeners_.push_back(std::move(listener));
 }
 
-WriteStats PgStorage::write_stats() const { return WriteStats{commits_.load(), commits_.load()}; }
+WriteStats PgStorage::write_stats() const {
+  return WriteStats{commits_.load(), writes_.load()};
+}
 
 // Like SQLite's: writes under way finish, new ones are refused; reads go on (the dispatchers'
 // last rounds).
-void PgStorage::stop() { stopping_ = true; }
+void PgStorage::stop() {
+  stopping_ = true;
+}
 
 std::optional<Unavailable> PgStorage::problem() {
   if (!unreachable_) return std::nullopt;
@@ -136,8 +145,91 @@ void PgStorage::run_read(const std::function<void(ReadTx&)>& job) {
   });
 }
 
+// One write waiting for its group (or inside it); lives on its caller's stack. Its fields
+// change under queue_mutex_ only.
+struct PgStorage::Pending {
+  const std::function<void(WriteTx&)>* job = nullptr;
+  WriteState state = WriteState::queued;
+  std::exception_ptr error;
+};
+
 void PgStorage::run_write(const std::function<void(WriteTx&)>& job) {
   if (stopping_) throw StorageUnavailable(Unavailable::shutting_down);
+  using State = WriteState;
+  Pending me;
+  me.job = &job;
+  {
+    std::unique_lock<std::mutex> lock(queue_mutex_);
+    queue_.push_back(&me);
+    while (me.state == State::queued || me.state == State::running) {
+      if (leaders_ >= options_.write_leaders || queue_.empty()) {
+        settled_.wait(lock);
+        continue;
+      }
+      // A free leader's place: take the oldest queued writes (this one among them when few
+      // wait; otherwise this caller runs others' group first and comes back for its own).
+      ++leaders_;
+      std::vector<Pending*> group;
+      while (!queue_.empty() && group.size() < options_.max_batch) {
+        group.push_back(queue_.front());
+        group.back()->state = State::running;
+        queue_.pop_front();
+      }
+      lock.unlock();
+      std::exception_ptr error;
+      const State outcome = run_group(group, error);
+      lock.lock();
+      --leaders_;
+      for (Pending* p : group) {
+        p->state = outcome;
+        p->error = error;
+      }
+      settled_.notify_all();
+    }
+  }
+  if (me.state == State::failed) std::rethrow_exception(me.error);
+  if (me.state == State::alone && run_alone(job)) notify_outbox();
+}
+
+PgStorage::WriteState PgStorage::run_group(const std::vector<Pending*>& group,
+                                           std::exception_ptr& error) {
+  using State = WriteState;
+  if (group.size() == 1) {
+    try {
+      if (run_alone(*group.front()->job)) notify_outbox();
+      return State::committed;
+    } catch (...) {
+      error = std::current_exception();
+      return State::failed;
+    }
+  }
+  bool outbox = false;
+  try {
+    with_connection([&](Database& db) {
+      db.exec("BEGIN");
+      for (const Pending* p : group) {
+        PgTx tx(db, true);
+        (*p->job)(tx);
+        outbox = outbox || tx.outbox_written();
+      }
+      db.exec("COMMIT");
+    });
+  } catch (const StorageUnavailable&) {
+    // The connection was lost (maybe during the COMMIT): no write of the group gets a 200.
+    error = std::current_exception();
+    return State::failed;
+  } catch (...) {
+    // A write failed (or collided, or the COMMIT did): everything was rolled back; each write
+    // runs again alone and gets its own answer.
+    return State::alone;
+  }
+  ++commits_;
+  writes_ += group.size();
+  if (outbox) notify_outbox();
+  return State::committed;
+}
+
+bool PgStorage::run_alone(const std::function<void(WriteTx&)>& job) {
   for (int attempt = 1;; ++attempt) {
     bool outbox = false;
     try {
@@ -158,10 +250,18 @@ void PgStorage::run_write(const std::function<void(WriteTx&)>& job) {
       throw;
     }
     ++commits_;
-    if (outbox)
-      for (const auto& listener : outbox_listeners_) listener();
-    return;
+    ++writes_;
+    return outbox;
   }
+}
+
+void PgStorage::notify_outbox() {
+  for (const auto& listener : outbox_listeners_) listener();
+}
+
+size_t PgStorage::queued() const {
+  std::lock_guard<std::mutex> lock(queue_mutex_);
+  return queue_.size();
 }
 
 bool postgres_has_schema(const std::string& url) {
