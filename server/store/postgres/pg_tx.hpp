@@ -8,36 +8,26 @@
 // (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
 
 #include "server/store/postgres/pg.hpp"
-#include "server/store/rows.hpp"
-#include "server/store/storage.hpp"
+#include "server/store/sql_tx.hpp"
+
+namespace stockbell::server {
+// Compiled once, in pg_tx.cpp.
+extern template class SqlTx<pg::Database>;
+}  // namespace stockbell::server
 
 namespace stockbell::server::pg {
 
-class PgTx final : public WriteTx {
+class PgTx final : public SqlTx<Database> {
  public:
   /// `writing`: inside Storage::write (reads of rows the write will change lock them).
-  PgTx(Database& db, bool writing) : db_(db), writing_(writing) {}
+  PgTx(Database& db, bool writing) : SqlTx(db), writing_(writing) {}
 
-  /// Whether this transaction wrote outbox rows (the storage wakes the dispatcher after commit).
-  bool outbox_written() const { return outbox_written_; }
-
-  void ping() override;
   OpsSnapshot ops_snapshot() override;  // pg_tx_ops.cpp
 
   // keys (tx_keys.cpp)
-  std::optional<int64_t> find_store(const std::string& name) override;
-  std::optional<ApiKeyRecord> find_key(const KeyHash& hash) override;
   std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
-  bool origin_allowed_for_any_key(const std::string& origin) override;
-  int64_t create_store(const std::string& name, int64_t now) override;
   int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
                      const std::vector<std::string>& origins, int64_t now) override;
-  bool revoke_key(int64_t key_id, int64_t now) override;
-  StoreSettings store_settings(int64_t store_id) override;
-  void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
-  std::string store_name(int64_t store_id) override;
-  std::optional<KeyHash> find_mail_key(int64_t store_id) override;
-  KeyHash mail_key(int64_t store_id) override;
 
   // subscribers and catalog (tx_catalog.cpp)
   std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
@@ -225,9 +215,7 @@ class PgTx final : public WriteTx {
   /// and of their events (tx_orders.cpp); how many orders.
   int64_t forget_order_customer(int64_t store_id, const std::string& email);
 
-  Database& db_;
   bool writing_;
-  bool outbox_written_ = false;
 };
 
 }  // namespace stockbell::server::pg

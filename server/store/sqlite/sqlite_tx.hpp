@@ -7,38 +7,28 @@
 // conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp
 // (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
 
-#include "server/store/rows.hpp"
+#include "server/store/sql_tx.hpp"
 #include "server/store/sqlite/sqlite.hpp"
 #include "server/store/sqlite/write_cache.hpp"
-#include "server/store/storage.hpp"
 
 namespace stockbell::server {
 
-class SqliteTx final : public WriteTx {
+// Compiled once, in sqlite_tx.cpp.
+extern template class SqlTx<Database>;
+
+class SqliteTx final : public SqlTx<Database> {
  public:
   /// `cache` is the writer's (nullptr on a reader: reads never cache).
-  SqliteTx(Database& db, WriteCache* cache) : db_(db), cache_(cache) {}
+  SqliteTx(Database& db, WriteCache* cache) : SqlTx(db), cache_(cache) {}
 
-  /// Whether this transaction wrote outbox rows (the storage wakes the dispatcher after commit).
-  bool outbox_written() const { return outbox_written_; }
-
-  void ping() override;
   OpsSnapshot ops_snapshot() override;  // tx_ops.cpp
 
   // keys (tx_keys.cpp)
-  std::optional<int64_t> find_store(const std::string& name) override;
-  std::optional<ApiKeyRecord> find_key(const KeyHash& hash) override;
   std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
-  bool origin_allowed_for_any_key(const std::string& origin) override;
-  int64_t create_store(const std::string& name, int64_t now) override;
   int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
                      const std::vector<std::string>& origins, int64_t now) override;
-  bool revoke_key(int64_t key_id, int64_t now) override;
   StoreSettings store_settings(int64_t store_id) override;
   void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
-  std::string store_name(int64_t store_id) override;
-  std::optional<KeyHash> find_mail_key(int64_t store_id) override;
-  KeyHash mail_key(int64_t store_id) override;
 
   // subscribers and catalog (tx_catalog.cpp)
   std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
@@ -227,9 +217,7 @@ class SqliteTx final : public WriteTx {
   /// and of their events (tx_orders.cpp); how many orders.
   int64_t forget_order_customer(int64_t store_id, const std::string& email);
 
-  Database& db_;
   WriteCache* cache_;
-  bool outbox_written_ = false;
 };
 
 }  // namespace stockbell::server

@@ -1,0 +1,9 @@
+// The methods PgTx shares with SQLite (server/store/sql_tx.hpp), compiled for PostgreSQL.
+
+#include "server/store/postgres/pg_tx.hpp"
+
+#include "server/store/sql_tx_keys.hpp"
+
+namespace stockbell::server {
+template class SqlTx<pg::Database>;
+}  // namespace stockbell::server

@@ -1,0 +1,53 @@
+#pragma once
+// The storage transaction methods whose SQL is the same on SQLite and PostgreSQL, written once.
+// SqlTx<Db> implements them over a backend's Database (sqlite/sqlite.hpp, postgres/pg.hpp): both
+// take `?N` / `?` placeholders, and `db.cached(SQL)` returns a prepared Statement that binds,
+// steps and reads alike (the row readers are in rows.hpp). SqliteTx and PgTx derive from it and
+// implement the rest, in their tx_<area>.cpp / pg_tx_<area>.cpp: what the dialects spell
+// differently (`?N::TEXT IS NULL` casts, `INSERT OR IGNORE`, `max` / `GREATEST`, RETURNING),
+// PostgreSQL's row locks, leases and xmin, and SQLite's write cache (its overrides wrap the
+// shared method: look the cache up, call SqlTx's, remember the answer).
+//
+// The bodies are split by area like the backends' files (sql_tx_keys.hpp, ...). They are
+// compiled once per backend: sqlite/sqlite_tx.cpp and postgres/pg_tx.cpp include them all and
+// instantiate SqlTx for their Database; the backends' headers declare that instantiation extern,
+// so no other file compiles them again.
+
+#include <type_traits>
+#include <utility>
+
+#include "server/store/rows.hpp"
+#include "server/store/storage.hpp"
+
+namespace stockbell::server {
+
+template <class Db>
+class SqlTx : public WriteTx {
+ public:
+  /// The backend's prepared statement (what `db.cached(SQL)` returns).
+  using Statement = std::remove_reference_t<decltype(std::declval<Db&>().cached(""))>;
+
+  /// Whether this transaction wrote outbox rows (the storage wakes the dispatcher after commit).
+  bool outbox_written() const { return outbox_written_; }
+
+  // stores and keys (sql_tx_keys.hpp)
+  void ping() override;
+  std::optional<int64_t> find_store(const std::string& name) override;
+  std::optional<ApiKeyRecord> find_key(const KeyHash& hash) override;
+  bool origin_allowed_for_any_key(const std::string& origin) override;
+  int64_t create_store(const std::string& name, int64_t now) override;
+  bool revoke_key(int64_t key_id, int64_t now) override;
+  std::string store_name(int64_t store_id) override;
+  std::optional<KeyHash> find_mail_key(int64_t store_id) override;
+  KeyHash mail_key(int64_t store_id) override;
+  StoreSettings store_settings(int64_t store_id) override;
+  void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
+
+ protected:
+  explicit SqlTx(Db& db) : db_(db) {}
+
+  Db& db_;
+  bool outbox_written_ = false;
+};
+
+}  // namespace stockbell::server

@@ -1,0 +1,9 @@
+// The methods SqliteTx shares with PostgreSQL (server/store/sql_tx.hpp), compiled for SQLite.
+
+#include "server/store/sqlite/sqlite_tx.hpp"
+
+#include "server/store/sql_tx_keys.hpp"
+
+namespace stockbell::server {
+template class SqlTx<Database>;
+}  // namespace stockbell::server
