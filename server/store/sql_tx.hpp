@@ -43,8 +43,25 @@ class SqlTx : public WriteTx {
   StoreSettings store_settings(int64_t store_id) override;
   void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
 
+  // subscribers and the catalog (sql_tx_catalog.hpp)
+  std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
+                                                  const std::string& email) override;
+  int64_t insert_subscriber(int64_t store_id, const std::string& email,
+                            const SubscriberProfile& profile, int64_t now) override;
+  void update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) override;
+  std::optional<SubscriberRecord> find_subscriber_by_id(int64_t store_id, int64_t id) override;
+  void set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
+                                 std::optional<int64_t> suppressed_at) override;
+  bool erase_subscriber(int64_t store_id, int64_t id) override;
+  ProductRecord save_product(int64_t store_id, const Product& product, int64_t now) override;
+  bool delete_product(int64_t store_id, const std::string& product_id) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
+
+  /// Drops the customer from the data of the store's orders bought with `email` (an identity)
+  /// and of their events; how many orders. Per backend (tx_orders.cpp, pg_tx_orders.cpp).
+  virtual int64_t forget_order_customer(int64_t store_id, const std::string& email) = 0;
 
   Db& db_;
   bool outbox_written_ = false;

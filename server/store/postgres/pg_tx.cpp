@@ -2,6 +2,7 @@
 
 #include "server/store/postgres/pg_tx.hpp"
 
+#include "server/store/sql_tx_catalog.hpp"
 #include "server/store/sql_tx_keys.hpp"
 
 namespace stockbell::server {

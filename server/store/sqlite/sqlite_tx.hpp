@@ -31,15 +31,6 @@ class SqliteTx final : public SqlTx<Database> {
   void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
 
   // subscribers and catalog (tx_catalog.cpp)
-  std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
-                                                  const std::string& email) override;
-  int64_t insert_subscriber(int64_t store_id, const std::string& email,
-                            const SubscriberProfile& profile, int64_t now) override;
-  void update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) override;
-  std::optional<SubscriberRecord> find_subscriber_by_id(int64_t store_id, int64_t id) override;
-  void set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
-                                 std::optional<int64_t> suppressed_at) override;
-  bool erase_subscriber(int64_t store_id, int64_t id) override;
   std::optional<ProductRecord> find_product(int64_t store_id,
                                             const std::string& product_id) override;
   std::vector<ProductRecord> list_products(int64_t store_id,
@@ -213,9 +204,7 @@ class SqliteTx final : public SqlTx<Database> {
   int64_t suppress_queued_messages(int64_t subscriber_id) override;
 
  private:
-  /// Drops the customer from the data of the store's orders bought with `email` (an identity)
-  /// and of their events (tx_orders.cpp); how many orders.
-  int64_t forget_order_customer(int64_t store_id, const std::string& email);
+  int64_t forget_order_customer(int64_t store_id, const std::string& email) override;
 
   WriteCache* cache_;
 };
