@@ -56,12 +56,50 @@ class SqlTx : public WriteTx {
   ProductRecord save_product(int64_t store_id, const Product& product, int64_t now) override;
   bool delete_product(int64_t store_id, const std::string& product_id) override;
 
+  // targets, catalog snapshots, requests and events (sql_tx_requests.hpp)
+  std::vector<WaitingTarget> waiting_targets(int64_t store_id,
+                                             const std::string& product_id) override;
+  int64_t snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) override;
+  std::optional<RequestRecord> find_request(int64_t store_id, int64_t id) override;
+  std::optional<RequestRecord> find_waiting_request(int64_t target_id,
+                                                    int64_t subscriber_id) override;
+  int64_t insert_request(int64_t target_id, int64_t subscriber_id,
+                         const std::optional<std::string>& product_title,
+                         const std::optional<std::string>& variant_title, int64_t now,
+                         const NewRequestDetails& details) override;
+  std::optional<RequestRecord> find_open_request(int64_t target_id, int64_t subscriber_id) override;
+  std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) override;
+  std::vector<EventRecord> subscriber_events(int64_t subscriber_id) override;
+  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id, int64_t now) override;
+  std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id, int64_t snapshot_id,
+                                        int64_t now) override;
+  int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) override;
+  int64_t expire_pending_requests(int64_t created_before) override;
+  void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
+                             const std::optional<std::string>& variant_title) override;
+  bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
+  std::optional<EventRecord> find_event(int64_t id) override;
+  int64_t current_snapshot_id(int64_t store_id, int64_t target_id, const std::string& product_id,
+                              const std::string& variant_id) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 
   /// Drops the customer from the data of the store's orders bought with `email` (an identity)
   /// and of their events; how many orders. Per backend (tx_orders.cpp, pg_tx_orders.cpp).
   virtual int64_t forget_order_customer(int64_t store_id, const std::string& email) = 0;
+
+  // for the backends' request methods (sql_tx_requests.hpp)
+  /// The target's id, if it has a row.
+  std::optional<int64_t> find_target(int64_t store_id, const std::string& product_id,
+                                     const std::string& variant_id);
+  /// `sql` (a request listing: ?1 store, ?2 product, ?3 variant, ?4 status, ?5 e-mail) with the
+  /// filters of `q` bound.
+  Statement& bind_request_filters(const char* sql, int64_t store_id, const RequestListQuery& q);
+  /// The listing driven from the most selective filter: the subscriber when an e-mail is given,
+  /// the targets when a product is, else all requests in id order.
+  static const char* pick(const RequestListQuery& q, const char* by_email, const char* by_product,
+                          const char* all);
 
   Db& db_;
   bool outbox_written_ = false;

@@ -4,6 +4,7 @@
 
 #include "server/store/sql_tx_catalog.hpp"
 #include "server/store/sql_tx_keys.hpp"
+#include "server/store/sql_tx_requests.hpp"
 
 namespace stockbell::server {
 template class SqlTx<pg::Database>;

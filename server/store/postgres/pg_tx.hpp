@@ -39,39 +39,15 @@ class PgTx final : public SqlTx<Database> {
   // targets, requests, events (tx_requests.cpp)
   int64_t target_id(int64_t store_id, const std::string& product_id,
                     const std::string& variant_id) override;
-  std::vector<WaitingTarget> waiting_targets(int64_t store_id,
-                                             const std::string& product_id) override;
-  int64_t snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) override;
-  int64_t current_snapshot_id(int64_t store_id, int64_t target_id, const std::string& product_id,
-                              const std::string& variant_id) override;
-  std::optional<RequestRecord> find_request(int64_t store_id, int64_t id) override;
   std::vector<RequestRecord> list_requests(int64_t store_id,
                                            const RequestListQuery& query) override;
   int64_t count_requests(int64_t store_id, const RequestListQuery& query) override;
-  std::optional<RequestRecord> find_waiting_request(int64_t target_id,
-                                                    int64_t subscriber_id) override;
-  int64_t insert_request(int64_t target_id, int64_t subscriber_id,
-                         const std::optional<std::string>& product_title,
-                         const std::optional<std::string>& variant_title, int64_t now,
-                         const NewRequestDetails& details) override;
-  std::optional<RequestRecord> find_open_request(int64_t target_id, int64_t subscriber_id) override;
-  std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) override;
-  std::vector<EventRecord> subscriber_events(int64_t subscriber_id) override;
-  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id, int64_t now) override;
-  std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id, int64_t snapshot_id,
-                                        int64_t now) override;
-  int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) override;
-  int64_t expire_pending_requests(int64_t created_before) override;
-  void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
-                             const std::optional<std::string>& variant_title) override;
-  bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
   EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id, int64_t now,
                            std::optional<int64_t> limit) override;
   int64_t insert_event(int64_t store_id, EventType type, int64_t request_id, int64_t snapshot_id,
                        int64_t now) override;
   std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
                                        int64_t after, int64_t limit) override;
-  std::optional<EventRecord> find_event(int64_t id) override;
 
   // webhooks (tx_webhooks.cpp)
   std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) override;
