@@ -82,6 +82,19 @@ class SqlTx : public WriteTx {
   int64_t current_snapshot_id(int64_t store_id, int64_t target_id, const std::string& product_id,
                               const std::string& variant_id) override;
 
+  // webhook endpoints, the delivery outbox (sql_tx_webhooks.hpp)
+  std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) override;
+  std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
+  int64_t count_webhooks(int64_t store_id) override;
+  std::vector<int64_t> enabled_webhook_ids() override;
+  std::optional<int64_t> next_delivery_due_at() override;
+  std::optional<DeliveryRecord> find_delivery(int64_t webhook_id, int64_t id) override;
+  bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) override;
+  int64_t insert_webhook(const WebhookRecord& webhook) override;
+  void update_webhook(const WebhookRecord& webhook) override;
+  bool delete_webhook(int64_t store_id, int64_t id) override;
+  bool has_enabled_webhooks(int64_t store_id) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 

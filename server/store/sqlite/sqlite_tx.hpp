@@ -55,17 +55,11 @@ class SqliteTx final : public SqlTx<Database> {
                                        int64_t after, int64_t limit) override;
 
   // webhooks (tx_webhooks.cpp)
-  std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) override;
-  std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
-  int64_t count_webhooks(int64_t store_id) override;
-  std::vector<int64_t> enabled_webhook_ids() override;
   std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) override;
-  std::optional<int64_t> next_delivery_due_at() override;
   std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
                                               std::optional<DeliveryStatus> status,
                                               const Page& page) override;
   int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) override;
-  std::optional<DeliveryRecord> find_delivery(int64_t webhook_id, int64_t id) override;
   int64_t insert_webhook(const WebhookRecord& webhook) override;
   void update_webhook(const WebhookRecord& webhook) override;
   bool delete_webhook(int64_t store_id, int64_t id) override;
@@ -73,7 +67,6 @@ class SqliteTx final : public SqlTx<Database> {
   int64_t enqueue_deliveries(int64_t store_id, EventType type, int64_t first_event,
                              int64_t last_event, int64_t now) override;
   void record_attempt(const AttemptRecord& attempt) override;
-  bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) override;
   std::vector<int64_t> claim_deliveries(const std::vector<int64_t>& ids, const std::string& owner,
                                         int64_t now, int64_t lease_until) override;
   std::vector<int64_t> claim_messages(const std::vector<int64_t>& ids, const std::string& owner,
