@@ -95,12 +95,36 @@ class SqlTx : public WriteTx {
   bool delete_webhook(int64_t store_id, int64_t id) override;
   bool has_enabled_webhooks(int64_t store_id) override;
 
+  // orders, conversions and their figures (sql_tx_orders.hpp)
+  std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;
+  std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
+                                                 int64_t to) override;
+  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from, int64_t to,
+                                                         int64_t limit) override;
+  std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
+                                                 int64_t to) override;
+  int64_t count_notified(int64_t store_id, int64_t from, int64_t to) override;
+  int64_t count_purchased_while_waiting(int64_t store_id, int64_t from, int64_t to) override;
+  OrderRecord save_order(int64_t store_id, const Order& order, int64_t ordered_at,
+                         int64_t now) override;
+  void mark_order_purchased(int64_t order_row, int64_t now) override;
+  std::optional<int64_t> insert_order_event(int64_t store_id, EventType type, int64_t order_row,
+                                            const std::string& data, int64_t now) override;
+  std::vector<BuyerRequest> subscriber_requests(int64_t subscriber_id,
+                                                const std::string& product_id) override;
+  bool insert_purchase(const PurchaseRecord& purchase) override;
+  bool mark_request_purchased(int64_t request_id) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 
-  /// Drops the customer from the data of the store's orders bought with `email` (an identity)
-  /// and of their events; how many orders. Per backend (tx_orders.cpp, pg_tx_orders.cpp).
-  virtual int64_t forget_order_customer(int64_t store_id, const std::string& email) = 0;
+  /// The store's orders bought with `email` (an identity): their row ids and stored data. Per
+  /// backend (tx_orders.cpp, pg_tx_orders.cpp: how each reads the e-mail inside the JSON).
+  virtual std::vector<std::pair<int64_t, std::string>> orders_bought_with(
+      int64_t store_id, const std::string& email) = 0;
+  /// Drops the customer from the data of those orders and of their events (sql_tx_orders.hpp);
+  /// how many orders.
+  int64_t forget_order_customer(int64_t store_id, const std::string& email);
 
   // for the backends' request methods (sql_tx_requests.hpp)
   /// The target's id, if it has a row.

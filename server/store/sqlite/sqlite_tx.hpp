@@ -74,24 +74,6 @@ class SqliteTx final : public SqlTx<Database> {
   void release_claims(const std::string& owner) override;
 
   // orders and conversions (tx_orders.cpp)
-  std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;
-  std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
-                                                 int64_t to) override;
-  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from, int64_t to,
-                                                         int64_t limit) override;
-  std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
-                                                 int64_t to) override;
-  int64_t count_notified(int64_t store_id, int64_t from, int64_t to) override;
-  int64_t count_purchased_while_waiting(int64_t store_id, int64_t from, int64_t to) override;
-  OrderRecord save_order(int64_t store_id, const Order& order, int64_t ordered_at,
-                         int64_t now) override;
-  void mark_order_purchased(int64_t order_row, int64_t now) override;
-  std::optional<int64_t> insert_order_event(int64_t store_id, EventType type, int64_t order_row,
-                                            const std::string& data, int64_t now) override;
-  std::vector<BuyerRequest> subscriber_requests(int64_t subscriber_id,
-                                                const std::string& product_id) override;
-  bool insert_purchase(const PurchaseRecord& purchase) override;
-  bool mark_request_purchased(int64_t request_id) override;
   int64_t reverse_conversions(int64_t order_row, std::optional<int64_t> reversed_at) override;
 
   // store platforms (tx_platforms.cpp)
@@ -175,7 +157,8 @@ class SqliteTx final : public SqlTx<Database> {
   int64_t suppress_queued_messages(int64_t subscriber_id) override;
 
  private:
-  int64_t forget_order_customer(int64_t store_id, const std::string& email) override;
+  std::vector<std::pair<int64_t, std::string>> orders_bought_with(
+      int64_t store_id, const std::string& email) override;
 
   WriteCache* cache_;
 };
