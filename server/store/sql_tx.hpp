@@ -115,6 +115,32 @@ class SqlTx : public WriteTx {
   bool insert_purchase(const PurchaseRecord& purchase) override;
   bool mark_request_purchased(int64_t request_id) override;
 
+  // (sql_tx_platforms.hpp)
+  std::optional<IntegrationRecord> find_integration(int64_t store_id, Platform platform) override;
+  std::optional<IntegrationRecord> find_integration_by_token(Platform platform,
+                                                             const std::string& token) override;
+  std::optional<IntegrationRecord> find_integration_by_origin(Platform platform,
+                                                              const std::string& origin) override;
+  std::vector<IntegrationRecord> list_integrations(int64_t store_id) override;
+  IntegrationRecord save_integration(int64_t store_id, const IntegrationSettings& settings,
+                                     const std::optional<std::string>& origin,
+                                     const std::string& token, int64_t now) override;
+  bool delete_integration(int64_t store_id, Platform platform) override;
+  std::optional<std::string> platform_delivery_outcome(int64_t integration_id,
+                                                       const std::string& delivery_id) override;
+  void save_platform_delivery(int64_t integration_id, const std::string& delivery_id,
+                              const std::string& topic, const std::string& outcome,
+                              int64_t now) override;
+  std::optional<int64_t> platform_version(int64_t integration_id, const std::string& resource,
+                                          const std::string& id) override;
+  void save_item_links(int64_t integration_id, const std::string& product_id,
+                       const std::vector<ItemLink>& links, bool complete) override;
+  std::vector<ItemLink> item_links(int64_t integration_id, const std::string& item_id) override;
+  std::optional<bool> item_tracked(int64_t integration_id, const std::string& item_id) override;
+  void set_item_tracked(int64_t integration_id, const std::string& item_id, bool tracked) override;
+  bool save_inventory_level(int64_t integration_id, const InventoryLevel& level) override;
+  std::optional<int64_t> summed_levels(int64_t integration_id, const std::string& item_id) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 
