@@ -141,6 +141,19 @@ class SqlTx : public WriteTx {
   bool save_inventory_level(int64_t integration_id, const InventoryLevel& level) override;
   std::optional<int64_t> summed_levels(int64_t integration_id, const std::string& item_id) override;
 
+  // dashboard sign-in links and sessions, demand and activity counters (sql_tx_dashboard.hpp)
+  std::optional<SessionRecord> find_session(const KeyHash& hash) override;
+  std::vector<DemandRow> demand_page(int64_t store_id, const Page& page) override;
+  std::pair<int64_t, int64_t> demand_totals(int64_t store_id) override;
+  int64_t count_target_notified(int64_t target_id, int64_t since) override;
+  std::vector<ActivityCount> activity_counts(int64_t store_id, int64_t first_bucket,
+                                             int64_t last_bucket) override;
+  void insert_sign_in_link(const KeyHash& hash, int64_t store_id, int64_t now,
+                           int64_t expires_at) override;
+  std::optional<int64_t> use_sign_in_link(const KeyHash& hash, int64_t now) override;
+  void insert_session(const KeyHash& hash, int64_t store_id, int64_t now) override;
+  void end_session(const KeyHash& hash, int64_t now) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 

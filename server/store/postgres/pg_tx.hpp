@@ -72,18 +72,7 @@ class PgTx final : public SqlTx<Database> {
                              const std::string& id, int64_t updated_at) override;
 
   // the dashboard (tx_dashboard.cpp)
-  std::optional<SessionRecord> find_session(const KeyHash& hash) override;
-  std::vector<DemandRow> demand_page(int64_t store_id, const Page& page) override;
-  std::pair<int64_t, int64_t> demand_totals(int64_t store_id) override;
-  int64_t count_target_notified(int64_t target_id, int64_t since) override;
-  std::vector<ActivityCount> activity_counts(int64_t store_id, int64_t first_bucket,
-                                             int64_t last_bucket) override;
-  void insert_sign_in_link(const KeyHash& hash, int64_t store_id, int64_t now,
-                           int64_t expires_at) override;
-  std::optional<int64_t> use_sign_in_link(const KeyHash& hash, int64_t now) override;
-  void insert_session(const KeyHash& hash, int64_t store_id, int64_t now) override;
   void touch_session(const KeyHash& hash, int64_t now) override;
-  void end_session(const KeyHash& hash, int64_t now) override;
   void count_activity(int64_t store_id, Activity kind, int64_t at) override;
 
   // release schedules, places in line, expiry (tx_release.cpp)

@@ -3,6 +3,7 @@
 #include "server/store/sqlite/sqlite_tx.hpp"
 
 #include "server/store/sql_tx_catalog.hpp"
+#include "server/store/sql_tx_dashboard.hpp"
 #include "server/store/sql_tx_keys.hpp"
 #include "server/store/sql_tx_orders.hpp"
 #include "server/store/sql_tx_platforms.hpp"
