@@ -154,6 +154,18 @@ class SqlTx : public WriteTx {
   void insert_session(const KeyHash& hash, int64_t store_id, int64_t now) override;
   void end_session(const KeyHash& hash, int64_t now) override;
 
+  // release schedules, places in line, expiry (sql_tx_release.hpp)
+  std::optional<int64_t> next_release_due_at() override;
+  std::vector<DueRelease> due_releases(int64_t now, int64_t limit) override;
+  std::vector<int64_t> waiting_positions(int64_t target_id,
+                                         const std::vector<int64_t>& ids) override;
+  std::vector<std::pair<int64_t, StoreSettings>> saved_settings() override;
+  bool has_waiting_before(int64_t store_id, int64_t cutoff) override;
+  void save_release_schedule(int64_t store_id, int64_t target_id,
+                             const ReleaseSchedule& schedule) override;
+  void delete_release_schedule(int64_t target_id) override;
+  int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now, int64_t limit) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 

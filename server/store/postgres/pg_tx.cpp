@@ -7,6 +7,7 @@
 #include "server/store/sql_tx_keys.hpp"
 #include "server/store/sql_tx_orders.hpp"
 #include "server/store/sql_tx_platforms.hpp"
+#include "server/store/sql_tx_release.hpp"
 #include "server/store/sql_tx_requests.hpp"
 #include "server/store/sql_tx_webhooks.hpp"
 

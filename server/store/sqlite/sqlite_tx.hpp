@@ -85,18 +85,8 @@ class SqliteTx final : public SqlTx<Database> {
   void count_activity(int64_t store_id, Activity kind, int64_t at) override;
 
   // release schedules, places in line, expiry (tx_release.cpp)
-  std::optional<int64_t> next_release_due_at() override;
-  std::vector<DueRelease> due_releases(int64_t now, int64_t limit) override;
-  std::vector<int64_t> waiting_positions(int64_t target_id,
-                                         const std::vector<int64_t>& ids) override;
   int64_t waiting_count(int64_t target_id) override;
-  std::vector<std::pair<int64_t, StoreSettings>> saved_settings() override;
-  bool has_waiting_before(int64_t store_id, int64_t cutoff) override;
   std::optional<ReleaseSchedule> release_schedule(int64_t target_id) override;
-  void save_release_schedule(int64_t store_id, int64_t target_id,
-                             const ReleaseSchedule& schedule) override;
-  void delete_release_schedule(int64_t target_id) override;
-  int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now, int64_t limit) override;
 
   // e-mail: templates, setups, suppressions, the message outbox (tx_mail.cpp)
   bool is_suppressed(int64_t store_id, const KeyHash& email_hash) override;
