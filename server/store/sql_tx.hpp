@@ -115,7 +115,7 @@ class SqlTx : public WriteTx {
   bool insert_purchase(const PurchaseRecord& purchase) override;
   bool mark_request_purchased(int64_t request_id) override;
 
-  // (sql_tx_platforms.hpp)
+  // store platforms: connections, deliveries processed, what they taught (sql_tx_platforms.hpp)
   std::optional<IntegrationRecord> find_integration(int64_t store_id, Platform platform) override;
   std::optional<IntegrationRecord> find_integration_by_token(Platform platform,
                                                              const std::string& token) override;
@@ -166,6 +166,21 @@ class SqlTx : public WriteTx {
   void delete_release_schedule(int64_t target_id) override;
   int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now, int64_t limit) override;
 
+  // shopper e-mail: templates, setups, suppressions, the message outbox (sql_tx_mail.hpp)
+  bool is_suppressed(int64_t store_id, const KeyHash& email_hash) override;
+  void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) override;
+  void remove_suppression(int64_t store_id, const KeyHash& email_hash) override;
+  std::vector<StoreTemplate> list_mail_templates(int64_t store_id) override;
+  void save_mail_template(int64_t store_id, const StoreTemplate& tmpl, int64_t now) override;
+  bool delete_mail_template(int64_t store_id, MailKind kind, const std::string& locale) override;
+  int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) override;
+  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id, int64_t snapshot_id,
+                          int64_t setup_id, int64_t now) override;
+  std::vector<MessageRecord> subscriber_messages(int64_t subscriber_id) override;
+  std::optional<int64_t> next_message_due_at() override;
+  bool is_message_queued(int64_t id) override;
+  int64_t suppress_queued_messages(int64_t subscriber_id) override;
+
  protected:
   explicit SqlTx(Db& db) : db_(db) {}
 
@@ -188,6 +203,11 @@ class SqlTx : public WriteTx {
   /// the targets when a product is, else all requests in id order.
   static const char* pick(const RequestListQuery& q, const char* by_email, const char* by_product,
                           const char* all);
+
+  // for the backends' message listings (sql_tx_mail.hpp)
+  /// `sql` (a message listing: ?1 store, ?2 status, ?3 e-mail, ?4 kind) with the filters of `q`
+  /// bound.
+  Statement& bind_message_filters(const char* sql, int64_t store_id, const MessageListQuery& q);
 
   Db& db_;
   bool outbox_written_ = false;

@@ -89,27 +89,14 @@ class SqliteTx final : public SqlTx<Database> {
   std::optional<ReleaseSchedule> release_schedule(int64_t target_id) override;
 
   // e-mail: templates, setups, suppressions, the message outbox (tx_mail.cpp)
-  bool is_suppressed(int64_t store_id, const KeyHash& email_hash) override;
-  void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) override;
-  void remove_suppression(int64_t store_id, const KeyHash& email_hash) override;
-  std::vector<StoreTemplate> list_mail_templates(int64_t store_id) override;
-  void save_mail_template(int64_t store_id, const StoreTemplate& tmpl, int64_t now) override;
-  bool delete_mail_template(int64_t store_id, MailKind kind, const std::string& locale) override;
-  int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) override;
   int64_t enqueue_back_in_stock(int64_t store_id, int64_t first_event, int64_t last_event,
                                 int64_t setup_id, int64_t now) override;
-  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id, int64_t snapshot_id,
-                          int64_t setup_id, int64_t now) override;
   std::vector<MessageRecord> list_messages(int64_t store_id,
                                            const MessageListQuery& query) override;
   int64_t count_messages(int64_t store_id, const MessageListQuery& query) override;
-  std::vector<MessageRecord> subscriber_messages(int64_t subscriber_id) override;
   std::vector<OutgoingMessage> due_messages(int64_t now, int64_t after_due, int64_t after_id,
                                             int64_t limit) override;
-  std::optional<int64_t> next_message_due_at() override;
-  bool is_message_queued(int64_t id) override;
   void record_message_attempt(const MessageAttemptRecord& attempt) override;
-  int64_t suppress_queued_messages(int64_t subscriber_id) override;
 
  private:
   std::vector<std::pair<int64_t, std::string>> orders_bought_with(
