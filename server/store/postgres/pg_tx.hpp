@@ -1,11 +1,11 @@
 #pragma once
-// The SQLite implementation of ReadTx and WriteTx: every query Stockbell runs, as prepared
-// statements with bound parameters (no SQL is ever built from input). One PgTx wraps one
-// connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
-// also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
-// settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp (orders,
-// conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp
-// (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
+// The PostgreSQL implementation of ReadTx and WriteTx, as prepared statements with bound
+// parameters (no SQL is ever built from input). One PgTx wraps one pooled connection inside one
+// transaction; in a write (`writing`) the rows it will change are locked as they are read. The
+// queries SQLite runs as they are live once in SqlTx (server/store/sql_tx.hpp); here are
+// PostgreSQL's own (casts, row locks, leases, xmin), by area: pg_tx_keys.cpp, pg_tx_catalog.cpp,
+// pg_tx_requests.cpp, pg_tx_webhooks.cpp, pg_tx_orders.cpp, pg_tx_platforms.cpp,
+// pg_tx_dashboard.cpp, pg_tx_release.cpp, pg_tx_mail.cpp, pg_tx_ops.cpp.
 
 #include "server/store/postgres/pg.hpp"
 #include "server/store/sql_tx.hpp"

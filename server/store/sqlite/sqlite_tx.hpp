@@ -1,11 +1,11 @@
 #pragma once
-// The SQLite implementation of ReadTx and WriteTx: every query Stockbell runs, as prepared
-// statements with bound parameters (no SQL is ever built from input). One SqliteTx wraps one
-// connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
-// also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
-// settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp (orders,
-// conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp
-// (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
+// The SQLite implementation of ReadTx and WriteTx, as prepared statements with bound parameters
+// (no SQL is ever built from input). One SqliteTx wraps one connection inside one transaction: a
+// pooled reader's (read) or the writer's (write; then it also carries the writer's cache). The
+// queries PostgreSQL runs as they are live once in SqlTx (server/store/sql_tx.hpp); here are
+// SQLite's own, by area: tx_keys.cpp (keys, settings behind the cache), tx_catalog.cpp,
+// tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp, tx_platforms.cpp, tx_dashboard.cpp,
+// tx_release.cpp, tx_mail.cpp, tx_ops.cpp (the /metrics figures).
 
 #include "server/store/sql_tx.hpp"
 #include "server/store/sqlite/sqlite.hpp"
