@@ -1,119 +1,63 @@
 #pragma once
-// The SQLite implementation of ReadTx and WriteTx: every query Stockbell runs, as prepared
-// statements with bound parameters (no SQL is ever built from input). One PgTx wraps one
-// connection inside one transaction: a pooled reader's (read) or the writer's (write; then it
-// also carries the writer's cache). The SQL is split by area: tx_keys.cpp (stores, keys,
-// settings), tx_catalog.cpp, tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp (orders,
-// conversions and their figures), tx_platforms.cpp (store platform connections), tx_release.cpp
-// (release schedules, places in line, expiry), tx_mail.cpp (shopper e-mail).
+// The PostgreSQL implementation of ReadTx and WriteTx, as prepared statements with bound
+// parameters (no SQL is ever built from input). One PgTx wraps one pooled connection inside one
+// transaction; in a write (`writing`) the rows it will change are locked as they are read. The
+// queries SQLite runs as they are live once in SqlTx (server/store/sql_tx.hpp); here are
+// PostgreSQL's own (casts, row locks, leases, xmin), by area: pg_tx_keys.cpp, pg_tx_catalog.cpp,
+// pg_tx_requests.cpp, pg_tx_webhooks.cpp, pg_tx_orders.cpp, pg_tx_platforms.cpp,
+// pg_tx_dashboard.cpp, pg_tx_release.cpp, pg_tx_mail.cpp, pg_tx_ops.cpp.
 
 #include "server/store/postgres/pg.hpp"
-#include "server/store/rows.hpp"
-#include "server/store/storage.hpp"
+#include "server/store/sql_tx.hpp"
+
+namespace stockbell::server {
+// Compiled once, in pg_tx.cpp.
+extern template class SqlTx<pg::Database>;
+}  // namespace stockbell::server
 
 namespace stockbell::server::pg {
 
-class PgTx final : public WriteTx {
+class PgTx final : public SqlTx<Database> {
  public:
   /// `writing`: inside Storage::write (reads of rows the write will change lock them).
-  PgTx(Database& db, bool writing) : db_(db), writing_(writing) {}
+  PgTx(Database& db, bool writing) : SqlTx(db), writing_(writing) {}
 
-  /// Whether this transaction wrote outbox rows (the storage wakes the dispatcher after commit).
-  bool outbox_written() const { return outbox_written_; }
-
-  void ping() override;
   OpsSnapshot ops_snapshot() override;  // pg_tx_ops.cpp
 
   // keys (tx_keys.cpp)
-  std::optional<int64_t> find_store(const std::string& name) override;
-  std::optional<ApiKeyRecord> find_key(const KeyHash& hash) override;
   std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
-  bool origin_allowed_for_any_key(const std::string& origin) override;
-  int64_t create_store(const std::string& name, int64_t now) override;
   int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
                      const std::vector<std::string>& origins, int64_t now) override;
-  bool revoke_key(int64_t key_id, int64_t now) override;
-  StoreSettings store_settings(int64_t store_id) override;
-  void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
-  std::string store_name(int64_t store_id) override;
-  std::optional<KeyHash> find_mail_key(int64_t store_id) override;
-  KeyHash mail_key(int64_t store_id) override;
 
   // subscribers and catalog (tx_catalog.cpp)
-  std::optional<SubscriberRecord> find_subscriber(int64_t store_id,
-                                                  const std::string& email) override;
-  int64_t insert_subscriber(int64_t store_id, const std::string& email,
-                            const SubscriberProfile& profile, int64_t now) override;
-  void update_subscriber(int64_t id, const SubscriberProfile& profile, int64_t now) override;
-  std::optional<SubscriberRecord> find_subscriber_by_id(int64_t store_id, int64_t id) override;
-  void set_subscriber_mail_state(int64_t id, std::optional<int64_t> confirmed_at,
-                                 std::optional<int64_t> suppressed_at) override;
-  bool erase_subscriber(int64_t store_id, int64_t id) override;
   std::optional<ProductRecord> find_product(int64_t store_id,
                                             const std::string& product_id) override;
   std::vector<ProductRecord> list_products(int64_t store_id,
                                            const ProductListQuery& query) override;
   int64_t count_products(int64_t store_id, const ProductListQuery& query) override;
-  ProductRecord save_product(int64_t store_id, const Product& product, int64_t now) override;
-  bool delete_product(int64_t store_id, const std::string& product_id) override;
 
   // targets, requests, events (tx_requests.cpp)
   int64_t target_id(int64_t store_id, const std::string& product_id,
                     const std::string& variant_id) override;
-  std::vector<WaitingTarget> waiting_targets(int64_t store_id,
-                                             const std::string& product_id) override;
-  int64_t snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) override;
-  int64_t current_snapshot_id(int64_t store_id, int64_t target_id, const std::string& product_id,
-                              const std::string& variant_id) override;
-  std::optional<RequestRecord> find_request(int64_t store_id, int64_t id) override;
   std::vector<RequestRecord> list_requests(int64_t store_id,
                                            const RequestListQuery& query) override;
   int64_t count_requests(int64_t store_id, const RequestListQuery& query) override;
-  std::optional<RequestRecord> find_waiting_request(int64_t target_id,
-                                                    int64_t subscriber_id) override;
-  int64_t insert_request(int64_t target_id, int64_t subscriber_id,
-                         const std::optional<std::string>& product_title,
-                         const std::optional<std::string>& variant_title, int64_t now,
-                         const NewRequestDetails& details) override;
-  std::optional<RequestRecord> find_open_request(int64_t target_id, int64_t subscriber_id) override;
-  std::vector<RequestRecord> subscriber_requests(int64_t subscriber_id) override;
-  std::vector<EventRecord> subscriber_events(int64_t subscriber_id) override;
-  std::vector<RequestRecord> confirm_pending_requests(int64_t subscriber_id, int64_t now) override;
-  std::optional<int64_t> notify_request(int64_t store_id, int64_t request_id, int64_t snapshot_id,
-                                        int64_t now) override;
-  int64_t cancel_open_requests(int64_t subscriber_id, int64_t now) override;
-  int64_t expire_pending_requests(int64_t created_before) override;
-  void update_request_titles(int64_t id, const std::optional<std::string>& product_title,
-                             const std::optional<std::string>& variant_title) override;
-  bool cancel_request(int64_t store_id, int64_t id, int64_t now) override;
   EventRange notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id, int64_t now,
                            std::optional<int64_t> limit) override;
   int64_t insert_event(int64_t store_id, EventType type, int64_t request_id, int64_t snapshot_id,
                        int64_t now) override;
   std::vector<EventRecord> list_events(int64_t store_id, std::optional<EventType> type,
                                        int64_t after, int64_t limit) override;
-  std::optional<EventRecord> find_event(int64_t id) override;
 
   // webhooks (tx_webhooks.cpp)
-  std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) override;
-  std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
-  int64_t count_webhooks(int64_t store_id) override;
-  std::vector<int64_t> enabled_webhook_ids() override;
   std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) override;
-  std::optional<int64_t> next_delivery_due_at() override;
   std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
                                               std::optional<DeliveryStatus> status,
                                               const Page& page) override;
   int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) override;
-  std::optional<DeliveryRecord> find_delivery(int64_t webhook_id, int64_t id) override;
-  int64_t insert_webhook(const WebhookRecord& webhook) override;
-  void update_webhook(const WebhookRecord& webhook) override;
-  bool delete_webhook(int64_t store_id, int64_t id) override;
-  bool has_enabled_webhooks(int64_t store_id) override;
   int64_t enqueue_deliveries(int64_t store_id, EventType type, int64_t first_event,
                              int64_t last_event, int64_t now) override;
   void record_attempt(const AttemptRecord& attempt) override;
-  bool resend_delivery(int64_t webhook_id, int64_t id, int64_t now) override;
   std::vector<int64_t> claim_deliveries(const std::vector<int64_t>& ids, const std::string& owner,
                                         int64_t now, int64_t lease_until) override;
   std::vector<int64_t> claim_messages(const std::vector<int64_t>& ids, const std::string& owner,
@@ -121,113 +65,34 @@ class PgTx final : public WriteTx {
   void release_claims(const std::string& owner) override;
 
   // orders and conversions (tx_orders.cpp)
-  std::optional<OrderRecord> find_order(int64_t store_id, const std::string& order_id) override;
-  std::vector<ConversionTotal> conversion_totals(int64_t store_id, int64_t from,
-                                                 int64_t to) override;
-  std::vector<ProductConversions> conversions_by_product(int64_t store_id, int64_t from, int64_t to,
-                                                         int64_t limit) override;
-  std::vector<DayConversions> conversions_by_day(int64_t store_id, int64_t from,
-                                                 int64_t to) override;
-  int64_t count_notified(int64_t store_id, int64_t from, int64_t to) override;
-  int64_t count_purchased_while_waiting(int64_t store_id, int64_t from, int64_t to) override;
-  OrderRecord save_order(int64_t store_id, const Order& order, int64_t ordered_at,
-                         int64_t now) override;
-  void mark_order_purchased(int64_t order_row, int64_t now) override;
-  std::optional<int64_t> insert_order_event(int64_t store_id, EventType type, int64_t order_row,
-                                            const std::string& data, int64_t now) override;
-  std::vector<BuyerRequest> subscriber_requests(int64_t subscriber_id,
-                                                const std::string& product_id) override;
-  bool insert_purchase(const PurchaseRecord& purchase) override;
-  bool mark_request_purchased(int64_t request_id) override;
   int64_t reverse_conversions(int64_t order_row, std::optional<int64_t> reversed_at) override;
 
   // store platforms (tx_platforms.cpp)
-  std::optional<IntegrationRecord> find_integration(int64_t store_id, Platform platform) override;
-  std::optional<IntegrationRecord> find_integration_by_token(Platform platform,
-                                                             const std::string& token) override;
-  std::optional<IntegrationRecord> find_integration_by_origin(Platform platform,
-                                                              const std::string& origin) override;
-  std::vector<IntegrationRecord> list_integrations(int64_t store_id) override;
-  IntegrationRecord save_integration(int64_t store_id, const IntegrationSettings& settings,
-                                     const std::optional<std::string>& origin,
-                                     const std::string& token, int64_t now) override;
-  bool delete_integration(int64_t store_id, Platform platform) override;
-  std::optional<std::string> platform_delivery_outcome(int64_t integration_id,
-                                                       const std::string& delivery_id) override;
-  void save_platform_delivery(int64_t integration_id, const std::string& delivery_id,
-                              const std::string& topic, const std::string& outcome,
-                              int64_t now) override;
-  std::optional<int64_t> platform_version(int64_t integration_id, const std::string& resource,
-                                          const std::string& id) override;
   void save_platform_version(int64_t integration_id, const std::string& resource,
                              const std::string& id, int64_t updated_at) override;
-  void save_item_links(int64_t integration_id, const std::string& product_id,
-                       const std::vector<ItemLink>& links, bool complete) override;
-  std::vector<ItemLink> item_links(int64_t integration_id, const std::string& item_id) override;
-  std::optional<bool> item_tracked(int64_t integration_id, const std::string& item_id) override;
-  void set_item_tracked(int64_t integration_id, const std::string& item_id, bool tracked) override;
-  bool save_inventory_level(int64_t integration_id, const InventoryLevel& level) override;
-  std::optional<int64_t> summed_levels(int64_t integration_id, const std::string& item_id) override;
 
   // the dashboard (tx_dashboard.cpp)
-  std::optional<SessionRecord> find_session(const KeyHash& hash) override;
-  std::vector<DemandRow> demand_page(int64_t store_id, const Page& page) override;
-  std::pair<int64_t, int64_t> demand_totals(int64_t store_id) override;
-  int64_t count_target_notified(int64_t target_id, int64_t since) override;
-  std::vector<ActivityCount> activity_counts(int64_t store_id, int64_t first_bucket,
-                                             int64_t last_bucket) override;
-  void insert_sign_in_link(const KeyHash& hash, int64_t store_id, int64_t now,
-                           int64_t expires_at) override;
-  std::optional<int64_t> use_sign_in_link(const KeyHash& hash, int64_t now) override;
-  void insert_session(const KeyHash& hash, int64_t store_id, int64_t now) override;
   void touch_session(const KeyHash& hash, int64_t now) override;
-  void end_session(const KeyHash& hash, int64_t now) override;
   void count_activity(int64_t store_id, Activity kind, int64_t at) override;
 
   // release schedules, places in line, expiry (tx_release.cpp)
-  std::optional<int64_t> next_release_due_at() override;
-  std::vector<DueRelease> due_releases(int64_t now, int64_t limit) override;
-  std::vector<int64_t> waiting_positions(int64_t target_id,
-                                         const std::vector<int64_t>& ids) override;
-  std::vector<std::pair<int64_t, StoreSettings>> saved_settings() override;
-  bool has_waiting_before(int64_t store_id, int64_t cutoff) override;
   std::optional<ReleaseSchedule> release_schedule(int64_t target_id) override;
-  void save_release_schedule(int64_t store_id, int64_t target_id,
-                             const ReleaseSchedule& schedule) override;
-  void delete_release_schedule(int64_t target_id) override;
-  int64_t expire_requests(int64_t store_id, int64_t cutoff, int64_t now, int64_t limit) override;
 
   // e-mail: templates, setups, suppressions, the message outbox (tx_mail.cpp)
-  bool is_suppressed(int64_t store_id, const KeyHash& email_hash) override;
-  void add_suppression(int64_t store_id, const KeyHash& email_hash, int64_t now) override;
-  void remove_suppression(int64_t store_id, const KeyHash& email_hash) override;
-  std::vector<StoreTemplate> list_mail_templates(int64_t store_id) override;
-  void save_mail_template(int64_t store_id, const StoreTemplate& tmpl, int64_t now) override;
-  bool delete_mail_template(int64_t store_id, MailKind kind, const std::string& locale) override;
-  int64_t mail_setup_id(int64_t store_id, const std::string& setup, int64_t now) override;
   int64_t enqueue_back_in_stock(int64_t store_id, int64_t first_event, int64_t last_event,
                                 int64_t setup_id, int64_t now) override;
-  int64_t enqueue_message(int64_t store_id, MailKind kind, int64_t request_id, int64_t snapshot_id,
-                          int64_t setup_id, int64_t now) override;
   std::vector<MessageRecord> list_messages(int64_t store_id,
                                            const MessageListQuery& query) override;
   int64_t count_messages(int64_t store_id, const MessageListQuery& query) override;
-  std::vector<MessageRecord> subscriber_messages(int64_t subscriber_id) override;
   std::vector<OutgoingMessage> due_messages(int64_t now, int64_t after_due, int64_t after_id,
                                             int64_t limit) override;
-  std::optional<int64_t> next_message_due_at() override;
-  bool is_message_queued(int64_t id) override;
   void record_message_attempt(const MessageAttemptRecord& attempt) override;
-  int64_t suppress_queued_messages(int64_t subscriber_id) override;
 
  private:
-  /// Drops the customer from the data of the store's orders bought with `email` (an identity)
-  /// and of their events (tx_orders.cpp); how many orders.
-  int64_t forget_order_customer(int64_t store_id, const std::string& email);
+  std::vector<std::pair<int64_t, std::string>> orders_bought_with(
+      int64_t store_id, const std::string& email) override;
 
-  Database& db_;
   bool writing_;
-  bool outbox_written_ = false;
 };
 
 }  // namespace stockbell::server::pg

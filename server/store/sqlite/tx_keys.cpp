@@ -2,28 +2,7 @@
 
 #include "server/store/sqlite/sqlite_tx.hpp"
 
-#include <openssl/rand.h>
-
-#include <stdexcept>
-
 namespace stockbell::server {
-void SqliteTx::ping() {
-  db_.cached("SELECT 1").run();
-}
-
-std::optional<int64_t> SqliteTx::find_store(const std::string& name) {
-  Statement& st = db_.cached("SELECT id FROM stores WHERE name = ?");
-  st.bind(1, name);
-  std::optional<int64_t> id;
-  if (st.step()) id = st.int64(0);
-  st.reset();
-  return id;
-}
-
-int64_t SqliteTx::create_store(const std::string& name, int64_t now) {
-  db_.cached("INSERT INTO stores(name, created_at) VALUES (?, ?)").bind(1, name).bind(2, now).run();
-  return db_.last_insert_rowid();
-}
 
 int64_t SqliteTx::insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
                              const std::vector<std::string>& origins, int64_t now) {
@@ -42,15 +21,6 @@ int64_t SqliteTx::insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash
   return key_id;
 }
 
-std::optional<ApiKeyRecord> SqliteTx::find_key(const KeyHash& hash) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_KEY_COLUMNS STOCKBELL_KEY_JOINS
-                             " WHERE k.key_hash = ? AND k.revoked_at IS NULL");
-  st.bind_blob(1, hash.data(), hash.size());
-  std::optional<ApiKeyRecord> key = read_first(st, read_key<Statement>);
-  if (key) read_key_origins(db_, *key);
-  return key;
-}
-
 std::vector<ApiKeyRecord> SqliteTx::list_keys(const std::optional<std::string>& store_name) {
   Statement& st = db_.cached("SELECT " STOCKBELL_KEY_COLUMNS STOCKBELL_KEY_JOINS
                              " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY k.id");
@@ -60,84 +30,18 @@ std::vector<ApiKeyRecord> SqliteTx::list_keys(const std::optional<std::string>& 
   return keys;
 }
 
-bool SqliteTx::revoke_key(int64_t key_id, int64_t now) {
-  db_.cached("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-      .bind(1, now)
-      .bind(2, key_id)
-      .run();
-  return db_.changes() > 0;
-}
-
-bool SqliteTx::origin_allowed_for_any_key(const std::string& origin) {
-  Statement& st = db_.cached(
-      "SELECT 1 FROM api_key_origins o JOIN api_keys k ON k.id = o.key_id"
-      " WHERE o.origin = ? AND k.revoked_at IS NULL LIMIT 1");
-  st.bind(1, origin);
-  const bool found = st.step();
-  st.reset();
-  return found;
-}
-
+// The write cache in front of SqlTx's reads and writes of the settings.
 StoreSettings SqliteTx::store_settings(int64_t store_id) {
   if (cache_ != nullptr)
     if (const StoreSettings* cached = cache_->settings(store_id)) return *cached;
-  Statement& st = db_.cached("SELECT data FROM store_settings WHERE store_id = ?");
-  st.bind(1, store_id);
-  StoreSettings settings;
-  if (st.step()) {
-    std::optional<StoreSettings> stored = settings_from_storage(st.text(0));
-    if (!stored) {
-      st.reset();
-      throw std::runtime_error("stored settings of store " + std::to_string(store_id) +
-                               " are unreadable");
-    }
-    settings = std::move(*stored);
-  }
-  st.reset();
+  StoreSettings settings = SqlTx::store_settings(store_id);
   if (cache_ != nullptr) cache_->put_settings(store_id, settings);
   return settings;
 }
 
 void SqliteTx::save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) {
-  db_.cached(
-         "INSERT INTO store_settings(store_id, data, updated_at) VALUES (?1, ?2, ?3)"
-         " ON CONFLICT(store_id) DO UPDATE SET data = excluded.data,"
-         " updated_at = excluded.updated_at")
-      .bind(1, store_id)
-      .bind(2, dump(settings_json(settings)))
-      .bind(3, now)
-      .run();
+  SqlTx::save_settings(store_id, settings, now);
   if (cache_ != nullptr) cache_->put_settings(store_id, settings);
-}
-
-std::string SqliteTx::store_name(int64_t store_id) {
-  Statement& st = db_.cached("SELECT name FROM stores WHERE id = ?");
-  st.bind(1, store_id);
-  std::string name;
-  if (st.step()) name = st.string(0);
-  st.reset();
-  return name;
-}
-
-std::optional<KeyHash> SqliteTx::find_mail_key(int64_t store_id) {
-  Statement& st = db_.cached("SELECT mail_key FROM stores WHERE id = ? AND mail_key IS NOT NULL");
-  st.bind(1, store_id);
-  std::optional<KeyHash> key;
-  if (st.step()) key = key_hash_of(st.text(0));
-  st.reset();
-  return key;
-}
-
-KeyHash SqliteTx::mail_key(int64_t store_id) {
-  if (std::optional<KeyHash> key = find_mail_key(store_id)) return *key;
-  KeyHash key{};
-  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
-    throw std::runtime_error("no randomness available");
-  db_.cached("UPDATE stores SET mail_key = ? WHERE id = ?")
-      .bind_blob(1, key.data(), key.size())
-      .bind(2, store_id)
-      .run();
-  return key;
 }
 
 }  // namespace stockbell::server

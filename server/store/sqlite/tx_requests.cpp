@@ -52,32 +52,6 @@ constexpr const char* kCountRequestsAll =
     " AND (?3 IS NULL OR t.variant_id = ?3) AND (?4 IS NULL OR r.status = ?4)"
     " AND (?5 IS NULL OR s.email = ?5)";
 
-Statement& bind_request_filters(Database& db, const char* sql, int64_t store_id,
-                                const RequestListQuery& q) {
-  Statement& st = db.cached(sql);
-  st.bind(1, store_id).bind(2, q.product_id).bind(3, q.variant_id).bind(4, db::value(q.status));
-  st.bind(5, q.email);
-  return st;
-}
-
-const char* pick(const RequestListQuery& q, const char* by_email, const char* by_product,
-                 const char* all) {
-  if (q.email) return by_email;
-  if (q.product_id) return by_product;
-  return all;
-}
-
-std::optional<int64_t> find_target(Database& db, int64_t store_id, const std::string& product_id,
-                                   const std::string& variant_id) {
-  Statement& st =
-      db.cached("SELECT id FROM targets WHERE store_id = ? AND product_id = ? AND variant_id = ?");
-  st.bind(1, store_id).bind(2, product_id).bind(3, variant_id);
-  std::optional<int64_t> id;
-  if (st.step()) id = st.int64(0);
-  st.reset();
-  return id;
-}
-
 }  // namespace
 
 // ---- targets and snapshots -----------------------------------------------------------------
@@ -86,7 +60,7 @@ int64_t SqliteTx::target_id(int64_t store_id, const std::string& product_id,
                             const std::string& variant_id) {
   if (cache_ != nullptr)
     if (std::optional<int64_t> id = cache_->target(store_id, product_id, variant_id)) return *id;
-  std::optional<int64_t> id = find_target(db_, store_id, product_id, variant_id);
+  std::optional<int64_t> id = find_target(store_id, product_id, variant_id);
   if (!id) {
     db_.cached("INSERT INTO targets(store_id, product_id, variant_id) VALUES (?, ?, ?)")
         .bind(1, store_id)
@@ -99,198 +73,29 @@ int64_t SqliteTx::target_id(int64_t store_id, const std::string& product_id,
   return *id;
 }
 
-std::vector<WaitingTarget> SqliteTx::waiting_targets(int64_t store_id,
-                                                     const std::string& product_id) {
-  Statement& st = db_.cached(
-      "SELECT t.id, t.variant_id FROM targets t WHERE t.store_id = ?1 AND t.product_id = ?2"
-      " AND EXISTS (SELECT 1 FROM requests r WHERE r.target_id = t.id AND r.status = ?3)");
-  st.bind(1, store_id).bind(2, product_id).bind(3, kWaiting);
-  std::vector<WaitingTarget> targets;
-  while (st.step()) targets.push_back(WaitingTarget{st.int64(0), st.string(1)});
-  st.reset();
-  return targets;
-}
-
-int64_t SqliteTx::snapshot_id(int64_t target_id, const ProductSnapshot& snapshot) {
-  Statement& latest = db_.cached("SELECT id, " STOCKBELL_SNAPSHOT_COLUMNS
-                                 " FROM snapshots WHERE target_id = ? ORDER BY id DESC LIMIT 1");
-  latest.bind(1, target_id);
-  std::optional<int64_t> reuse;
-  if (latest.step() && read_snapshot(latest, 1) == snapshot) reuse = latest.int64(0);
-  latest.reset();
-  if (reuse) return *reuse;
-  db_.cached(
-         "INSERT INTO snapshots(target_id, product_title, variant_title, url, image_url,"
-         " price_cents, currency) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, target_id)
-      .bind(2, snapshot.product_title)
-      .bind(3, snapshot.variant_title)
-      .bind(4, snapshot.url)
-      .bind(5, snapshot.image_url)
-      .bind(6, snapshot.price_cents)
-      .bind(7, snapshot.currency)
-      .run();
-  return db_.last_insert_rowid();
-}
-
+// The write cache in front of SqlTx's.
 int64_t SqliteTx::current_snapshot_id(int64_t store_id, int64_t target_id,
                                       const std::string& product_id,
                                       const std::string& variant_id) {
   if (cache_ != nullptr)
     if (std::optional<int64_t> id = cache_->snapshot(store_id, product_id, variant_id)) return *id;
-  std::optional<ProductRecord> product = find_product(store_id, product_id);
-  const int64_t id =
-      snapshot_id(target_id, snapshot_of(product ? &product->product : nullptr, variant_id));
+  const int64_t id = SqlTx::current_snapshot_id(store_id, target_id, product_id, variant_id);
   if (cache_ != nullptr) cache_->put_snapshot(store_id, product_id, variant_id, id);
   return id;
 }
 
 // ---- requests -------------------------------------------------------------------------------
 
-std::optional<RequestRecord> SqliteTx::find_waiting_request(int64_t target_id,
-                                                            int64_t subscriber_id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
-                             " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status = ?3");
-  st.bind(1, target_id).bind(2, subscriber_id).bind(3, kWaiting);
-  return read_first(st, read_request<Statement>);
-}
-
-int64_t SqliteTx::insert_request(int64_t target_id, int64_t subscriber_id,
-                                 const std::optional<std::string>& product_title,
-                                 const std::optional<std::string>& variant_title, int64_t now,
-                                 const NewRequestDetails& details) {
-  db_.cached(
-         "INSERT INTO requests(target_id, subscriber_id, status, product_title, variant_title,"
-         " created_at, locale, source, client_address, user_agent, consent_text, confirmed_at)"
-         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, target_id)
-      .bind(2, subscriber_id)
-      .bind(3, db::value(details.status))
-      .bind(4, product_title)
-      .bind(5, variant_title)
-      .bind(6, now)
-      .bind(7, details.locale)
-      .bind(8, db::value(details.consent.source))
-      .bind(9, details.consent.client_address)
-      .bind(10, details.consent.user_agent)
-      .bind(11, details.consent.text)
-      .bind(12, details.consent.confirmed_at)
-      .run();
-  return db_.last_insert_rowid();
-}
-
-std::optional<RequestRecord> SqliteTx::find_open_request(int64_t target_id, int64_t subscriber_id) {
-  Statement& st =
-      db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
-                 " WHERE r.subscriber_id = ?2 AND r.target_id = ?1 AND r.status IN (?3, ?4)");
-  st.bind(1, target_id).bind(2, subscriber_id).bind(3, kWaiting).bind(4, kPending);
-  return read_first(st, read_request<Statement>);
-}
-
-std::vector<RequestRecord> SqliteTx::subscriber_requests(int64_t subscriber_id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
-                             " WHERE r.subscriber_id = ? ORDER BY r.id DESC");
-  st.bind(1, subscriber_id);
-  return read_all(st, read_request<Statement>);
-}
-
-std::vector<RequestRecord> SqliteTx::confirm_pending_requests(int64_t subscriber_id, int64_t now) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
-                             " WHERE r.subscriber_id = ?1 AND r.status = ?2 ORDER BY r.id");
-  st.bind(1, subscriber_id).bind(2, kPending);
-  std::vector<RequestRecord> rows = read_all(st, read_request<Statement>);
-  db_.cached(
-         "UPDATE requests SET status = ?3, confirmed_at = ?4 WHERE subscriber_id = ?1"
-         " AND status = ?2")
-      .bind(1, subscriber_id)
-      .bind(2, kPending)
-      .bind(3, kWaiting)
-      .bind(4, now)
-      .run();
-  for (RequestRecord& row : rows) {
-    row.status = RequestStatus::waiting;
-    row.consent.confirmed_at = now;
-  }
-  return rows;
-}
-
-std::optional<int64_t> SqliteTx::notify_request(int64_t store_id, int64_t request_id,
-                                                int64_t snapshot_id, int64_t now) {
-  db_.cached("UPDATE requests SET status = ?3, notified_at = ?2 WHERE id = ?1 AND status = ?4")
-      .bind(1, request_id)
-      .bind(2, now)
-      .bind(3, db::value(RequestStatus::notified))
-      .bind(4, kWaiting)
-      .run();
-  if (db_.changes() == 0) return std::nullopt;
-  return insert_event(store_id, EventType::back_in_stock, request_id, snapshot_id, now);
-}
-
-int64_t SqliteTx::cancel_open_requests(int64_t subscriber_id, int64_t now) {
-  db_.cached(
-         "UPDATE requests SET status = ?2, cancelled_at = ?3 WHERE subscriber_id = ?1"
-         " AND status IN (?4, ?5)")
-      .bind(1, subscriber_id)
-      .bind(2, db::value(RequestStatus::cancelled))
-      .bind(3, now)
-      .bind(4, kWaiting)
-      .bind(5, kPending)
-      .run();
-  return db_.changes();
-}
-
-int64_t SqliteTx::expire_pending_requests(int64_t created_before) {
-  db_.cached("UPDATE requests SET status = ?2 WHERE status = ?1 AND created_at < ?3")
-      .bind(1, kPending)
-      .bind(2, db::value(RequestStatus::expired))
-      .bind(3, created_before)
-      .run();
-  return db_.changes();
-}
-
-void SqliteTx::update_request_titles(int64_t id, const std::optional<std::string>& product_title,
-                                     const std::optional<std::string>& variant_title) {
-  db_.cached(
-         "UPDATE requests SET product_title = coalesce(?, product_title),"
-         " variant_title = coalesce(?, variant_title) WHERE id = ?")
-      .bind(1, product_title)
-      .bind(2, variant_title)
-      .bind(3, id)
-      .run();
-}
-
-std::optional<RequestRecord> SqliteTx::find_request(int64_t store_id, int64_t id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_REQUEST_COLUMNS STOCKBELL_REQUEST_JOINS
-                             " WHERE r.id = ? AND t.store_id = ?");
-  st.bind(1, id).bind(2, store_id);
-  return read_first(st, read_request<Statement>);
-}
-
-bool SqliteTx::cancel_request(int64_t store_id, int64_t id, int64_t now) {
-  db_.cached(
-         "UPDATE requests SET status = ?4, cancelled_at = ?3 WHERE id = ?1"
-         " AND status IN (?5, ?6) AND target_id IN (SELECT id FROM targets WHERE store_id = ?2)")
-      .bind(1, id)
-      .bind(2, store_id)
-      .bind(3, now)
-      .bind(4, db::value(RequestStatus::cancelled))
-      .bind(5, kWaiting)
-      .bind(6, kPending)
-      .run();
-  return db_.changes() > 0;
-}
-
 std::vector<RequestRecord> SqliteTx::list_requests(int64_t store_id, const RequestListQuery& q) {
-  Statement& st = bind_request_filters(
-      db_, pick(q, kRequestsByEmail, kRequestsByProduct, kRequestsAll), store_id, q);
+  Statement& st = bind_request_filters(pick(q, kRequestsByEmail, kRequestsByProduct, kRequestsAll),
+                                       store_id, q);
   st.bind(6, q.page.limit).bind(7, q.page.offset);
   return read_all(st, read_request<Statement>);
 }
 
 int64_t SqliteTx::count_requests(int64_t store_id, const RequestListQuery& q) {
   return single_int(bind_request_filters(
-      db_, pick(q, kCountRequestsByEmail, kCountRequestsByProduct, kCountRequestsAll), store_id,
-      q));
+      pick(q, kCountRequestsByEmail, kCountRequestsByProduct, kCountRequestsAll), store_id, q));
 }
 
 EventRange SqliteTx::notify_target(int64_t store_id, int64_t target_id, int64_t snapshot_id,
@@ -350,20 +155,6 @@ std::vector<EventRecord> SqliteTx::list_events(int64_t store_id, std::optional<E
                              " AND (?4 IS NULL OR e.type = ?4) ORDER BY e.id LIMIT ?3");
   st.bind(1, store_id).bind(2, after).bind(3, limit).bind(4, db::value(type));
   return read_all(st, read_event<Statement>);
-}
-
-std::vector<EventRecord> SqliteTx::subscriber_events(int64_t subscriber_id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_EVENT_COLUMNS STOCKBELL_EVENT_JOINS
-                             "WHERE r.subscriber_id = ?1 ORDER BY e.id DESC");
-  st.bind(1, subscriber_id);
-  return read_all(st, read_event<Statement>);
-}
-
-std::optional<EventRecord> SqliteTx::find_event(int64_t id) {
-  Statement& st =
-      db_.cached("SELECT " STOCKBELL_EVENT_COLUMNS STOCKBELL_EVENT_JOINS "WHERE e.id = ?1");
-  st.bind(1, id);
-  return read_first(st, read_event<Statement>);
 }
 
 }  // namespace stockbell::server

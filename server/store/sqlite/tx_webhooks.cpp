@@ -10,66 +10,20 @@ const int64_t kPending = db::value(DeliveryStatus::pending);
 
 }  // namespace
 
+// The write cache forgets what it knew of the store's webhooks when SqlTx writes one.
 int64_t SqliteTx::insert_webhook(const WebhookRecord& w) {
-  db_.cached(
-         "INSERT INTO webhooks(store_id, url, description, event_mask, enabled, secret,"
-         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, w.store_id)
-      .bind(2, w.url)
-      .bind(3, w.description)
-      .bind(4, static_cast<int64_t>(w.events))
-      .bind(5, static_cast<int64_t>(w.enabled))
-      .bind(6, w.secret)
-      .bind(7, w.created_at)
-      .bind(8, w.updated_at)
-      .run();
+  const int64_t id = SqlTx::insert_webhook(w);
   if (cache_ != nullptr) cache_->webhooks_changed(w.store_id);
-  return db_.last_insert_rowid();
-}
-
-std::optional<WebhookRecord> SqliteTx::find_webhook(int64_t store_id, int64_t id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_WEBHOOK_COLUMNS
-                             " FROM webhooks WHERE id = ? AND store_id = ?");
-  st.bind(1, id).bind(2, store_id);
-  return read_first(st, read_webhook<Statement>);
-}
-
-std::vector<WebhookRecord> SqliteTx::list_webhooks(int64_t store_id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_WEBHOOK_COLUMNS
-                             " FROM webhooks WHERE store_id = ? ORDER BY id");
-  st.bind(1, store_id);
-  return read_all(st, read_webhook<Statement>);
-}
-
-int64_t SqliteTx::count_webhooks(int64_t store_id) {
-  Statement& st = db_.cached("SELECT count(*) FROM webhooks WHERE store_id = ?");
-  st.bind(1, store_id);
-  return single_int(st);
+  return id;
 }
 
 void SqliteTx::update_webhook(const WebhookRecord& w) {
-  db_.cached(
-         "UPDATE webhooks SET url = ?, description = ?, event_mask = ?, enabled = ?, secret = ?,"
-         " previous_secret = ?, previous_secret_until = ?, updated_at = ? WHERE id = ?")
-      .bind(1, w.url)
-      .bind(2, w.description)
-      .bind(3, static_cast<int64_t>(w.events))
-      .bind(4, static_cast<int64_t>(w.enabled))
-      .bind(5, w.secret)
-      .bind(6, w.previous_secret)
-      .bind(7, w.previous_secret_until)
-      .bind(8, w.updated_at)
-      .bind(9, w.id)
-      .run();
+  SqlTx::update_webhook(w);
   if (cache_ != nullptr) cache_->webhooks_changed(w.store_id);
 }
 
 bool SqliteTx::delete_webhook(int64_t store_id, int64_t id) {
-  db_.cached("DELETE FROM webhooks WHERE id = ? AND store_id = ?")
-      .bind(1, id)
-      .bind(2, store_id)
-      .run();
-  const bool deleted = db_.changes() > 0;
+  const bool deleted = SqlTx::delete_webhook(store_id, id);
   if (cache_ != nullptr) cache_->webhooks_changed(store_id);
   return deleted;
 }
@@ -77,10 +31,7 @@ bool SqliteTx::delete_webhook(int64_t store_id, int64_t id) {
 bool SqliteTx::has_enabled_webhooks(int64_t store_id) {
   if (cache_ != nullptr)
     if (std::optional<bool> any = cache_->has_webhooks(store_id)) return *any;
-  Statement& st = db_.cached("SELECT 1 FROM webhooks WHERE store_id = ? AND enabled = 1 LIMIT 1");
-  st.bind(1, store_id);
-  const bool any = st.step();
-  st.reset();
+  const bool any = SqlTx::has_enabled_webhooks(store_id);
   if (cache_ != nullptr) cache_->put_has_webhooks(store_id, any);
   return any;
 }
@@ -106,14 +57,6 @@ int64_t SqliteTx::enqueue_deliveries(int64_t store_id, EventType type, int64_t f
   return written;
 }
 
-std::vector<int64_t> SqliteTx::enabled_webhook_ids() {
-  Statement& st = db_.cached("SELECT id FROM webhooks WHERE enabled = 1 ORDER BY id");
-  std::vector<int64_t> ids;
-  while (st.step()) ids.push_back(st.int64(0));
-  st.reset();
-  return ids;
-}
-
 std::vector<DueDelivery> SqliteTx::due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) {
   Statement& st = db_.cached(
       "SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.due_since, w.url, w.secret,"
@@ -128,17 +71,6 @@ std::vector<DueDelivery> SqliteTx::due_deliveries(int64_t webhook_id, int64_t no
                               st.string(5), st.string(6), st.optional_string(7), st.int64(8)});
   st.reset();
   return due;
-}
-
-std::optional<int64_t> SqliteTx::next_delivery_due_at() {
-  Statement& st = db_.cached(
-      "SELECT min(d.next_attempt_at) FROM webhooks w JOIN deliveries d ON d.webhook_id = w.id"
-      " AND d.status = ?1 WHERE w.enabled = 1");
-  st.bind(1, kPending);
-  std::optional<int64_t> next;
-  if (st.step()) next = st.optional_int64(0);
-  st.reset();
-  return next;
 }
 
 void SqliteTx::record_attempt(const AttemptRecord& a) {
@@ -181,29 +113,6 @@ int64_t SqliteTx::count_deliveries(int64_t webhook_id, std::optional<DeliverySta
       "SELECT count(*) FROM deliveries WHERE webhook_id = ?1 AND (?2 IS NULL OR status = ?2)");
   st.bind(1, webhook_id).bind(2, db::value(status));
   return single_int(st);
-}
-
-std::optional<DeliveryRecord> SqliteTx::find_delivery(int64_t webhook_id, int64_t id) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS STOCKBELL_DELIVERY_JOINS
-                             " WHERE d.webhook_id = ? AND d.id = ?");
-  st.bind(1, webhook_id).bind(2, id);
-  std::optional<DeliveryRecord> row = read_first(st, read_delivery<Statement>);
-  if (row) read_attempt_log(db_, *row);
-  return row;
-}
-
-bool SqliteTx::resend_delivery(int64_t webhook_id, int64_t id, int64_t now) {
-  db_.cached(
-         "UPDATE deliveries SET status = ?4, next_attempt_at = ?3, due_since = ?3"
-         " WHERE webhook_id = ?1 AND id = ?2")
-      .bind(1, webhook_id)
-      .bind(2, id)
-      .bind(3, now)
-      .bind(4, kPending)
-      .run();
-  const bool found = db_.changes() > 0;
-  if (found) outbox_written_ = true;
-  return found;
 }
 
 // One process sends everything: nothing to claim from anyone (its dispatchers keep what is in
