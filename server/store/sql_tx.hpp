@@ -154,6 +154,9 @@ class SqlTx : public WriteTx {
   void insert_session(const KeyHash& hash, int64_t store_id, int64_t now) override;
   void end_session(const KeyHash& hash, int64_t now) override;
 
+  // the /metrics figures (sql_tx_ops.hpp)
+  OpsSnapshot ops_snapshot() override;
+
   // release schedules, places in line, expiry (sql_tx_release.hpp)
   std::optional<int64_t> next_release_due_at() override;
   std::vector<DueRelease> due_releases(int64_t now, int64_t limit) override;

@@ -225,7 +225,7 @@ class ReadTx {
 
   /// Cheap round trip to the database (health checks).
   virtual void ping() = 0;
-  /// The operational figures `/metrics` shows (store/sqlite/tx_ops.cpp).
+  /// The operational figures `/metrics` shows (store/sql_tx_ops.hpp).
   virtual OpsSnapshot ops_snapshot() = 0;
 
   // ---- stores and keys ----------------------------------------------------------------------

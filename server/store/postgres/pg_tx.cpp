@@ -6,6 +6,7 @@
 #include "server/store/sql_tx_dashboard.hpp"
 #include "server/store/sql_tx_keys.hpp"
 #include "server/store/sql_tx_mail.hpp"
+#include "server/store/sql_tx_ops.hpp"
 #include "server/store/sql_tx_orders.hpp"
 #include "server/store/sql_tx_platforms.hpp"
 #include "server/store/sql_tx_release.hpp"

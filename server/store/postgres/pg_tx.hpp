@@ -5,7 +5,7 @@
 // queries SQLite runs as they are live once in SqlTx (server/store/sql_tx.hpp); here are
 // PostgreSQL's own (casts, row locks, leases, xmin), by area: pg_tx_keys.cpp, pg_tx_catalog.cpp,
 // pg_tx_requests.cpp, pg_tx_webhooks.cpp, pg_tx_orders.cpp, pg_tx_platforms.cpp,
-// pg_tx_dashboard.cpp, pg_tx_release.cpp, pg_tx_mail.cpp, pg_tx_ops.cpp.
+// pg_tx_dashboard.cpp, pg_tx_release.cpp, pg_tx_mail.cpp.
 
 #include "server/store/postgres/pg.hpp"
 #include "server/store/sql_tx.hpp"
@@ -22,7 +22,6 @@ class PgTx final : public SqlTx<Database> {
   /// `writing`: inside Storage::write (reads of rows the write will change lock them).
   PgTx(Database& db, bool writing) : SqlTx(db), writing_(writing) {}
 
-  OpsSnapshot ops_snapshot() override;  // pg_tx_ops.cpp
 
   // keys (tx_keys.cpp)
   std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;

@@ -5,7 +5,7 @@
 // queries PostgreSQL runs as they are live once in SqlTx (server/store/sql_tx.hpp); here are
 // SQLite's own, by area: tx_keys.cpp (keys, settings behind the cache), tx_catalog.cpp,
 // tx_requests.cpp, tx_webhooks.cpp, tx_orders.cpp, tx_platforms.cpp, tx_dashboard.cpp,
-// tx_release.cpp, tx_mail.cpp, tx_ops.cpp (the /metrics figures).
+// tx_release.cpp, tx_mail.cpp.
 
 #include "server/store/sql_tx.hpp"
 #include "server/store/sqlite/sqlite.hpp"
@@ -20,8 +20,6 @@ class SqliteTx final : public SqlTx<Database> {
  public:
   /// `cache` is the writer's (nullptr on a reader: reads never cache).
   SqliteTx(Database& db, WriteCache* cache) : SqlTx(db), cache_(cache) {}
-
-  OpsSnapshot ops_snapshot() override;  // tx_ops.cpp
 
   // keys (tx_keys.cpp)
   std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;

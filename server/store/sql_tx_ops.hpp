@@ -1,21 +1,27 @@
-// PgTx: the figures `/metrics` reads on each scrape, as server/store/sqlite/tx_ops.cpp reads
-// them: waiting requests from the demand counters (kept by the triggers of migration 1), activity
-// from its quarter-hour counters, the outboxes from their status.
+#pragma once
+// SqlTx (sql_tx.hpp): the figures `/metrics` reads on each scrape, the same on both backends.
+// Waiting requests come from the demand counters (kept equal to the requests table by the
+// triggers of SQLite's migration 7 and PostgreSQL's migration 1), activity from its
+// quarter-hour counters, the outboxes from their status. The sums are cast to BIGINT:
+// PostgreSQL's SUM of a bigint is numeric, SQLite's is already an integer.
+// Included only by the files that instantiate SqlTx (sqlite/sqlite_tx.cpp, postgres/pg_tx.cpp).
 
 #include "server/store/db_values.hpp"
-#include "server/store/postgres/pg_tx.hpp"
+#include "server/store/sql_tx.hpp"
 
-namespace stockbell::server::pg {
-OpsSnapshot PgTx::ops_snapshot() {
+namespace stockbell::server {
+
+template <class Db>
+OpsSnapshot SqlTx<Db>::ops_snapshot() {
   OpsSnapshot out;
   Statement& waiting = db_.cached(
-      "SELECT s.name, COALESCE((SELECT SUM(d.waiting) FROM demand d WHERE d.store_id = s.id),"
-      " 0)::bigint FROM stores s ORDER BY s.name");
+      "SELECT s.name, CAST(COALESCE((SELECT SUM(d.waiting) FROM demand d"
+      " WHERE d.store_id = s.id), 0) AS BIGINT) FROM stores s ORDER BY s.name");
   while (waiting.step()) out.waiting_by_store.emplace_back(waiting.string(0), waiting.int64(1));
   waiting.reset();
 
   Statement& activity = db_.cached(
-      "SELECT s.name, a.kind, SUM(a.count)::bigint FROM activity a JOIN stores s"
+      "SELECT s.name, a.kind, CAST(SUM(a.count) AS BIGINT) FROM activity a JOIN stores s"
       " ON s.id = a.store_id GROUP BY s.name, a.kind ORDER BY s.name, a.kind");
   while (activity.step())
     if (std::optional<Activity> kind = db::activity(activity.int64(1)))
@@ -34,4 +40,4 @@ OpsSnapshot PgTx::ops_snapshot() {
   return out;
 }
 
-}  // namespace stockbell::server::pg
+}  // namespace stockbell::server
