@@ -22,7 +22,6 @@ class PgTx final : public SqlTx<Database> {
   /// `writing`: inside Storage::write (reads of rows the write will change lock them).
   PgTx(Database& db, bool writing) : SqlTx(db), writing_(writing) {}
 
-
   // keys (tx_keys.cpp)
   std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
   int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
