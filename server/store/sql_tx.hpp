@@ -34,6 +34,9 @@ class SqlTx : public WriteTx {
   void ping() override;
   std::optional<int64_t> find_store(const std::string& name) override;
   std::optional<ApiKeyRecord> find_key(const KeyHash& hash) override;
+  std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
+  int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
+                     const std::vector<std::string>& origins, int64_t now) override;
   bool origin_allowed_for_any_key(const std::string& origin) override;
   int64_t create_store(const std::string& name, int64_t now) override;
   bool revoke_key(int64_t key_id, int64_t now) override;
@@ -86,6 +89,10 @@ class SqlTx : public WriteTx {
   std::optional<WebhookRecord> find_webhook(int64_t store_id, int64_t id) override;
   std::vector<WebhookRecord> list_webhooks(int64_t store_id) override;
   int64_t count_webhooks(int64_t store_id) override;
+  std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
+                                              std::optional<DeliveryStatus> status,
+                                              const Page& page) override;
+  int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) override;
   std::vector<int64_t> enabled_webhook_ids() override;
   std::optional<int64_t> next_delivery_due_at() override;
   std::optional<DeliveryRecord> find_delivery(int64_t webhook_id, int64_t id) override;

@@ -129,4 +129,27 @@ bool SqlTx<Db>::has_enabled_webhooks(int64_t store_id) {
   return any;
 }
 
+// `CAST(?2 AS BIGINT) IS NULL`: PostgreSQL needs the parameter's type; SQLite reads it the same.
+template <class Db>
+std::vector<DeliveryRecord> SqlTx<Db>::list_deliveries(int64_t webhook_id,
+                                                       std::optional<DeliveryStatus> status,
+                                                       const Page& page) {
+  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS STOCKBELL_DELIVERY_JOINS
+                             " WHERE d.webhook_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL"
+                             " OR d.status = ?2) ORDER BY d.id DESC LIMIT ?3 OFFSET ?4");
+  st.bind(1, webhook_id).bind(2, db::value(status)).bind(3, page.limit).bind(4, page.offset);
+  std::vector<DeliveryRecord> rows = read_all(st, read_delivery<Statement>);
+  for (DeliveryRecord& row : rows) read_attempt_log(db_, row);
+  return rows;
+}
+
+template <class Db>
+int64_t SqlTx<Db>::count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) {
+  Statement& st = db_.cached(
+      "SELECT count(*) FROM deliveries WHERE webhook_id = ?1"
+      " AND (CAST(?2 AS BIGINT) IS NULL OR status = ?2)");
+  st.bind(1, webhook_id).bind(2, db::value(status));
+  return single_int(st);
+}
+
 }  // namespace stockbell::server

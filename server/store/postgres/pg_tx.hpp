@@ -3,7 +3,7 @@
 // parameters (no SQL is ever built from input). One PgTx wraps one pooled connection inside one
 // transaction; in a write (`writing`) the rows it will change are locked as they are read. The
 // queries SQLite runs as they are live once in SqlTx (server/store/sql_tx.hpp); here are
-// PostgreSQL's own (casts, row locks, leases, xmin), by area: pg_tx_keys.cpp, pg_tx_catalog.cpp,
+// PostgreSQL's own (casts, row locks, leases, xmin), by area: pg_tx_catalog.cpp,
 // pg_tx_requests.cpp, pg_tx_webhooks.cpp, pg_tx_orders.cpp, pg_tx_platforms.cpp,
 // pg_tx_dashboard.cpp, pg_tx_release.cpp, pg_tx_mail.cpp.
 
@@ -21,11 +21,6 @@ class PgTx final : public SqlTx<Database> {
  public:
   /// `writing`: inside Storage::write (reads of rows the write will change lock them).
   PgTx(Database& db, bool writing) : SqlTx(db), writing_(writing) {}
-
-  // keys (tx_keys.cpp)
-  std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
-  int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
-                     const std::vector<std::string>& origins, int64_t now) override;
 
   // subscribers and catalog (tx_catalog.cpp)
   std::optional<ProductRecord> find_product(int64_t store_id,
@@ -49,10 +44,6 @@ class PgTx final : public SqlTx<Database> {
 
   // webhooks (tx_webhooks.cpp)
   std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) override;
-  std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
-                                              std::optional<DeliveryStatus> status,
-                                              const Page& page) override;
-  int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) override;
   int64_t enqueue_deliveries(int64_t store_id, EventType type, int64_t first_event,
                              int64_t last_event, int64_t now) override;
   void record_attempt(const AttemptRecord& attempt) override;

@@ -72,26 +72,6 @@ void PgTx::record_attempt(const AttemptRecord& a) {
       .run();
 }
 
-std::vector<DeliveryRecord> PgTx::list_deliveries(int64_t webhook_id,
-                                                  std::optional<DeliveryStatus> status,
-                                                  const Page& page) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS STOCKBELL_DELIVERY_JOINS
-                             " WHERE d.webhook_id = ?1 AND (?2::BIGINT IS NULL OR d.status = ?2)"
-                             " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4");
-  st.bind(1, webhook_id).bind(2, db::value(status)).bind(3, page.limit).bind(4, page.offset);
-  std::vector<DeliveryRecord> rows = read_all(st, read_delivery<Statement>);
-  for (DeliveryRecord& row : rows) read_attempt_log(db_, row);
-  return rows;
-}
-
-int64_t PgTx::count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) {
-  Statement& st = db_.cached(
-      "SELECT count(*) FROM deliveries WHERE webhook_id = ?1 AND (?2::BIGINT IS NULL OR status = "
-      "?2)");
-  st.bind(1, webhook_id).bind(2, db::value(status));
-  return single_int(st);
-}
-
 namespace {
 
 // A PostgreSQL array literal of ids: `{1,2,3}`.

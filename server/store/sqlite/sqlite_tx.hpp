@@ -22,9 +22,6 @@ class SqliteTx final : public SqlTx<Database> {
   SqliteTx(Database& db, WriteCache* cache) : SqlTx(db), cache_(cache) {}
 
   // keys (tx_keys.cpp)
-  std::vector<ApiKeyRecord> list_keys(const std::optional<std::string>& store_name) override;
-  int64_t insert_key(int64_t store_id, KeyKind kind, const KeyHash& hash,
-                     const std::vector<std::string>& origins, int64_t now) override;
   StoreSettings store_settings(int64_t store_id) override;
   void save_settings(int64_t store_id, const StoreSettings& settings, int64_t now) override;
 
@@ -54,10 +51,6 @@ class SqliteTx final : public SqlTx<Database> {
 
   // webhooks (tx_webhooks.cpp)
   std::vector<DueDelivery> due_deliveries(int64_t webhook_id, int64_t now, int64_t limit) override;
-  std::vector<DeliveryRecord> list_deliveries(int64_t webhook_id,
-                                              std::optional<DeliveryStatus> status,
-                                              const Page& page) override;
-  int64_t count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) override;
   int64_t insert_webhook(const WebhookRecord& webhook) override;
   void update_webhook(const WebhookRecord& webhook) override;
   bool delete_webhook(int64_t store_id, int64_t id) override;

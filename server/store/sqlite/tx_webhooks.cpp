@@ -96,25 +96,6 @@ void SqliteTx::record_attempt(const AttemptRecord& a) {
       .run();
 }
 
-std::vector<DeliveryRecord> SqliteTx::list_deliveries(int64_t webhook_id,
-                                                      std::optional<DeliveryStatus> status,
-                                                      const Page& page) {
-  Statement& st = db_.cached("SELECT " STOCKBELL_DELIVERY_COLUMNS STOCKBELL_DELIVERY_JOINS
-                             " WHERE d.webhook_id = ?1 AND (?2 IS NULL OR d.status = ?2)"
-                             " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4");
-  st.bind(1, webhook_id).bind(2, db::value(status)).bind(3, page.limit).bind(4, page.offset);
-  std::vector<DeliveryRecord> rows = read_all(st, read_delivery<Statement>);
-  for (DeliveryRecord& row : rows) read_attempt_log(db_, row);
-  return rows;
-}
-
-int64_t SqliteTx::count_deliveries(int64_t webhook_id, std::optional<DeliveryStatus> status) {
-  Statement& st = db_.cached(
-      "SELECT count(*) FROM deliveries WHERE webhook_id = ?1 AND (?2 IS NULL OR status = ?2)");
-  st.bind(1, webhook_id).bind(2, db::value(status));
-  return single_int(st);
-}
-
 // One process sends everything: nothing to claim from anyone (its dispatchers keep what is in
 // flight in memory).
 std::vector<int64_t> SqliteTx::claim_deliveries(const std::vector<int64_t>& ids,
